@@ -1,0 +1,269 @@
+//! Turning error responses into [`Error`]s, and bounded, masked body excerpts.
+//!
+//! Vendors put their message in different places and gateways answer with HTML
+//! or XML pages; [`error_from_response`] reads what it can from any of them and
+//! picks the variant from the HTTP status. Vendor crates call it after looking
+//! for their own codes.
+
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_TYPE, HeaderMap};
+
+use crate::Error;
+
+/// The longest vendor message kept in an error, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 300;
+/// The longest body excerpt kept in a decode error, in bytes.
+pub const MAX_EXCERPT_BYTES: usize = 200;
+
+/// What an error body said, as far as it could be read.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ErrorBody {
+    /// The vendor's error code, if any.
+    pub code: Option<String>,
+    /// The vendor's message, bounded and masked.
+    pub message: String,
+}
+
+/// Builds the error for a non-success response from its status, headers and
+/// body, with `code`/`message` found by the vendor if it found them.
+///
+/// 401 is [`Error::Unauthorized`], 403 [`Error::Forbidden`], 404
+/// [`Error::NotFound`], 429 [`Error::RateLimited`], anything else
+/// [`Error::Vendor`]; `Retry-After` is kept.
+pub fn error_from_response(status: StatusCode, headers: &HeaderMap, body: ErrorBody) -> Error {
+    let status_num = Some(status.as_u16());
+    let ErrorBody { code, message } = body;
+    match status.as_u16() {
+        401 => Error::Unauthorized {
+            status: status_num,
+            code,
+            message,
+        },
+        403 => Error::Forbidden {
+            status: status_num,
+            code,
+            message,
+        },
+        404 => Error::NotFound {
+            status: status_num,
+            code,
+            message,
+        },
+        429 => Error::RateLimited {
+            status: status_num,
+            retry_after: crate::retry::retry_after(headers),
+            message,
+        },
+        _ => Error::Vendor {
+            status: status_num,
+            code,
+            message,
+            retry_after: crate::retry::retry_after(headers),
+        },
+    }
+}
+
+/// Reads a message (and a code) from an error body of any kind: JSON with one
+/// of the usual keys, an HTML page (its title), XML or plain text.
+pub fn read_error_body(headers: &HeaderMap, body: &[u8]) -> ErrorBody {
+    let trimmed = body.trim_ascii();
+    if trimmed.is_empty() {
+        return ErrorBody {
+            code: None,
+            message: "empty body".into(),
+        };
+    }
+    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(trimmed)
+        && let Some(found) = from_json(&json)
+    {
+        return found;
+    }
+    let text = String::from_utf8_lossy(trimmed);
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let lower_start: String = text.chars().take(512).collect::<String>().to_lowercase();
+    if content_type.contains("html") || lower_start.contains("<html") || lower_start.contains("<!doctype html") {
+        let title = between(&text, "<title>", "</title>")
+            .map(|t| t.trim().to_owned())
+            .unwrap_or_default();
+        let message = if title.is_empty() {
+            "an HTML error page".to_owned()
+        } else {
+            format!("an HTML error page: {}", bounded(&title))
+        };
+        return ErrorBody {
+            code: None,
+            message,
+        };
+    }
+    ErrorBody {
+        code: None,
+        message: bounded(&strip_tags(&text)),
+    }
+}
+
+fn from_json(json: &serde_json::Value) -> Option<ErrorBody> {
+    let obj = json.as_object()?;
+    let text = |v: &serde_json::Value| -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+            serde_json::Value::Array(items) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect();
+                (!parts.is_empty()).then(|| parts.join("; "))
+            }
+            _ => None,
+        }
+    };
+    let message = ["message", "messages", "error_description", "error", "msg", "detail"]
+        .iter()
+        .find_map(|k| obj.get(*k).and_then(text))?;
+    let code = ["code", "error_code", "error"]
+        .iter()
+        .find_map(|k| match obj.get(*k) {
+            Some(serde_json::Value::String(s)) if *s != message => Some(s.clone()),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        });
+    Some(ErrorBody {
+        code,
+        message: bounded(&message),
+    })
+}
+
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let lower = text.to_ascii_lowercase();
+    let start = lower.find(open)? + open.len();
+    let end = start + lower[start..].find(close)?;
+    text.get(start..end)
+}
+
+fn strip_tags(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Bounds a vendor message to [`MAX_MESSAGE_CHARS`] and masks long digit runs.
+pub fn bounded(message: &str) -> String {
+    let mut out: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        out.push('…');
+    }
+    mask_digit_runs(&out)
+}
+
+/// The start of a body for a decode error: at most [`MAX_EXCERPT_BYTES`],
+/// cut on a character boundary, with long digit runs masked.
+pub fn excerpt(body: &[u8]) -> String {
+    let cut = body.len().min(MAX_EXCERPT_BYTES);
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    if text.ends_with('\u{FFFD}') && cut < body.len() {
+        text.pop();
+    }
+    if body.len() > cut {
+        text.push('…');
+    }
+    mask_digit_runs(&text)
+}
+
+/// Masks every run of 10 or more digits but its last 4: identity numbers
+/// (the 16-digit NIK), phone and account numbers never reach an error or a log.
+///
+/// ```
+/// assert_eq!(mitra_core::decode::mask_digit_runs("nik 3206021201960046 ok"), "nik ************0046 ok");
+/// assert_eq!(mitra_core::decode::mask_digit_runs("code 900901"), "code 900901");
+/// ```
+pub fn mask_digit_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 10 {
+            let keep = run.len() - 4;
+            out.extend(std::iter::repeat_n('*', keep));
+            out.push_str(&run[keep..]);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn read(body: &str) -> ErrorBody {
+        read_error_body(&HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn reads_json_messages_under_the_usual_keys() {
+        assert_eq!(read(r#"{"message":"Unauthenticated.","status_code":401}"#).message, "Unauthenticated.");
+        let oauth = read(r#"{"error":"invalid_client","error_description":"Client Authentication failed."}"#);
+        assert_eq!(oauth.message, "Client Authentication failed.");
+        assert_eq!(oauth.code.as_deref(), Some("invalid_client"));
+        assert_eq!(read(r#"{"status":false,"messages":["a","b"]}"#).message, "a; b");
+    }
+
+    #[test]
+    fn reads_html_titles_and_never_panics_on_junk() {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        assert_eq!(read_error_body(&h, page.as_bytes()).message, "an HTML error page: 502 Bad Gateway");
+        assert_eq!(read("").message, "empty body");
+        assert_eq!(read("<a><b>plain</b> xml</a>").message, "plain xml");
+        let _ = read_error_body(&h, &[0xff, 0xfe, b'<', 0x80]);
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_masked() {
+        let long = "x".repeat(1000);
+        assert!(excerpt(long.as_bytes()).len() <= MAX_EXCERPT_BYTES + '…'.len_utf8());
+        assert_eq!(excerpt(b"{\"nik\":\"3206021201960046\"}"), "{\"nik\":\"************0046\"}");
+        // A multi-byte character cut in half is dropped, not garbled.
+        let s = format!("{}é", "a".repeat(MAX_EXCERPT_BYTES - 1));
+        assert!(!excerpt(s.as_bytes()).contains('\u{FFFD}'));
+    }
+
+    #[test]
+    fn statuses_map_to_variants() {
+        let h = HeaderMap::new();
+        let body = || ErrorBody::default();
+        assert!(matches!(error_from_response(StatusCode::UNAUTHORIZED, &h, body()), Error::Unauthorized { .. }));
+        assert!(matches!(error_from_response(StatusCode::FORBIDDEN, &h, body()), Error::Forbidden { .. }));
+        assert!(matches!(error_from_response(StatusCode::NOT_FOUND, &h, body()), Error::NotFound { .. }));
+        assert!(matches!(error_from_response(StatusCode::TOO_MANY_REQUESTS, &h, body()), Error::RateLimited { .. }));
+        assert!(matches!(
+            error_from_response(StatusCode::BAD_GATEWAY, &h, body()),
+            Error::Vendor { status: Some(502), .. }
+        ));
+    }
+}

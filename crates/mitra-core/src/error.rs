@@ -1,0 +1,236 @@
+use std::time::Duration;
+
+/// Every way a mitra call can fail, for every vendor.
+///
+/// Match on the variant to decide what to do; the `Display` text is for humans.
+/// No variant ever holds a credential, a URL (URLs can carry keys in their query
+/// string) or a full request body. Vendor messages are kept as the vendor sent
+/// them, bounded in length.
+///
+/// ```
+/// # async fn demo(result: mitra_core::Result<()>) {
+/// use mitra_core::Error;
+/// match result {
+///     Ok(()) => {}
+///     Err(Error::Validation { field, message }) => eprintln!("fix {field}: {message}"),
+///     Err(Error::RateLimited { retry_after, .. }) => eprintln!("slow down: {retry_after:?}"),
+///     Err(e) if e.is_retryable() => eprintln!("try again later: {e}"),
+///     Err(e) => eprintln!("failed: {e}"),
+/// }
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input was rejected before anything was sent.
+    #[error("invalid {field}: {message}")]
+    Validation {
+        /// The parameter or field at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+
+    /// The client is misconfigured (missing credentials, bad base URL, ...);
+    /// nothing was sent.
+    #[error("configuration error: {message}")]
+    Config {
+        /// What is missing or wrong.
+        message: String,
+    },
+
+    /// The vendor rejected the credentials or the access token (HTTP 401, or a
+    /// gateway fault that means the same). OAuth2 clients have already fetched a
+    /// fresh token and retried once before returning this.
+    #[error("unauthorized{}: {message}", describe(*status, code.as_deref()))]
+    Unauthorized {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The vendor's or gateway's error code (e.g. WSO2 `900901`).
+        code: Option<String>,
+        /// The vendor's message.
+        message: String,
+    },
+
+    /// The credentials are valid but may not do this (HTTP 403): a missing
+    /// subscription or scope. Retrying does not help.
+    #[error("forbidden{}: {message}", describe(*status, code.as_deref()))]
+    Forbidden {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The vendor's error code.
+        code: Option<String>,
+        /// The vendor's message.
+        message: String,
+    },
+
+    /// The vendor has no such thing (HTTP 404, or a "not found" inside a 200).
+    #[error("not found{}: {message}", describe(*status, code.as_deref()))]
+    NotFound {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The vendor's error code.
+        code: Option<String>,
+        /// The vendor's message.
+        message: String,
+    },
+
+    /// The vendor is throttling this client (HTTP 429). Idempotent calls were
+    /// already retried within the [`RetryPolicy`](crate::RetryPolicy).
+    #[error("rate limited{}{}: {message}", describe(*status, None), after(*retry_after))]
+    RateLimited {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// How long the vendor asked to wait (`Retry-After`), if it said.
+        retry_after: Option<Duration>,
+        /// The vendor's message.
+        message: String,
+    },
+
+    /// The vendor refused the request for a reason of its own: any other HTTP
+    /// error status, or an error reported inside an HTTP 200 body.
+    #[error("vendor error{}: {message}", describe(*status, code.as_deref()))]
+    Vendor {
+        /// HTTP status of the response (200 when the error came inside a 200).
+        status: Option<u16>,
+        /// The vendor's error code, if it gave one.
+        code: Option<String>,
+        /// The vendor's message, or a description of an unreadable error page.
+        message: String,
+        /// `Retry-After` of a 503 or similar, if the vendor sent one.
+        retry_after: Option<Duration>,
+    },
+
+    /// A response arrived but its body is not what the spec describes.
+    #[error("cannot decode the response{}: {message}; body starts: {excerpt:?}", describe(*status, None))]
+    Decode {
+        /// HTTP status of the response, when known.
+        status: Option<u16>,
+        /// What the decoder could not accept.
+        message: String,
+        /// The start of the body, bounded and with long digit runs masked.
+        excerpt: String,
+    },
+
+    /// No response within the configured timeout. The request may or may not
+    /// have reached the vendor.
+    #[error("timed out: {message}")]
+    Timeout {
+        /// What timed out.
+        message: String,
+    },
+
+    /// The connection failed or broke.
+    #[error("transport error: {message}")]
+    Transport {
+        /// True when the connection was never made, so the request certainly
+        /// did not reach the vendor.
+        connect: bool,
+        /// What failed (never a URL).
+        message: String,
+    },
+}
+
+fn describe(status: Option<u16>, code: Option<&str>) -> String {
+    match (status, code) {
+        (Some(s), Some(c)) => format!(" (HTTP {s}, code {c})"),
+        (Some(s), None) => format!(" (HTTP {s})"),
+        (None, Some(c)) => format!(" (code {c})"),
+        (None, None) => String::new(),
+    }
+}
+
+fn after(retry_after: Option<Duration>) -> String {
+    retry_after
+        .map(|d| format!(", retry after {}s", d.as_secs()))
+        .unwrap_or_default()
+}
+
+impl Error {
+    /// A [`Error::Validation`] for `field`.
+    pub fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// A [`Error::Config`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::Config {
+            message: message.into(),
+        }
+    }
+
+    /// The same error with its HTTP status replaced (for vendors whose body
+    /// decides the variant but whose status is still worth reporting).
+    pub fn with_status(mut self, new_status: Option<u16>) -> Self {
+        match &mut self {
+            Self::Unauthorized { status, .. }
+            | Self::Forbidden { status, .. }
+            | Self::NotFound { status, .. }
+            | Self::RateLimited { status, .. }
+            | Self::Vendor { status, .. }
+            | Self::Decode { status, .. } => *status = new_status,
+            _ => {}
+        }
+        self
+    }
+
+    /// The HTTP status of the response behind this error, if there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Unauthorized { status, .. }
+            | Self::Forbidden { status, .. }
+            | Self::NotFound { status, .. }
+            | Self::RateLimited { status, .. }
+            | Self::Vendor { status, .. }
+            | Self::Decode { status, .. } => *status,
+            _ => None,
+        }
+    }
+
+    /// The vendor's own error code, if it gave one.
+    pub fn vendor_code(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::NotFound { code, .. }
+            | Self::Vendor { code, .. } => code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// How long the vendor asked to wait before trying again, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::RateLimited { retry_after, .. } | Self::Vendor { retry_after, .. } => {
+                *retry_after
+            }
+            _ => None,
+        }
+    }
+
+    /// True when the same call may succeed later: rate limiting, a gateway or
+    /// availability error (502, 503, 504), a timeout or a transport failure.
+    ///
+    /// Whether the client *does* retry also depends on the operation: a call
+    /// that changes state is retried only when it certainly did not reach the
+    /// vendor (see [`RetryPolicy`](crate::RetryPolicy)).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::RateLimited { .. } | Self::Timeout { .. } | Self::Transport { .. } => true,
+            Self::Vendor { status, .. } => matches!(status, Some(502..=504)),
+            _ => false,
+        }
+    }
+
+    /// True when the request certainly never reached the vendor, so even a
+    /// call that changes state can be sent again.
+    pub fn certainly_not_sent(&self) -> bool {
+        matches!(
+            self,
+            Self::Validation { .. } | Self::Config { .. } | Self::Transport { connect: true, .. }
+        )
+    }
+}

@@ -1,0 +1,419 @@
+//! The loop around every generated call: auth, retries, error decoding, tracing.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use progenitor_client::{Error as GenError, ResponseValue};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
+use reqwest::{Request, Response, StatusCode};
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::auth::{AccessToken, Auth};
+use crate::decode::{error_from_response, excerpt, read_error_body};
+use crate::{Error, RetryPolicy};
+
+/// The most of an error body that is read to decode it.
+const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// One operation of a vendor's spec; generated as `generated::operations::*`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Operation {
+    /// The spec's `operationId`.
+    pub id: &'static str,
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The path template (`/user/{nik}`): logged instead of the real path,
+    /// which may carry personal data.
+    pub path: &'static str,
+    /// Whether sending it twice is harmless (`x-mitra-retry-safe` in the
+    /// spec, or a GET). Calls that are not are retried only when they
+    /// certainly never reached the vendor.
+    pub retry_safe: bool,
+}
+
+/// Turns a vendor's error responses into [`Error`]s.
+///
+/// The default methods read any body (JSON, HTML, XML, text) and pick the
+/// variant from the status; a vendor overrides them to recognise its own
+/// error codes first.
+pub trait ErrorDecoder: Send + Sync + 'static {
+    /// The error for a response whose status is not a success.
+    fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        error_from_response(status, headers, read_error_body(headers, body))
+    }
+
+    /// For a success status whose body did not match the spec: the vendor
+    /// error that body carries, if it is one (e.g. a fault inside a 200).
+    fn error_in_success(&self, _status: StatusCode, _body: &[u8]) -> Option<Error> {
+        None
+    }
+
+    /// A bounded excerpt of a body that failed to decode. Vendors whose
+    /// bodies carry personal data override it to mask them.
+    fn excerpt(&self, body: &[u8]) -> String {
+        excerpt(body)
+    }
+}
+
+/// The [`ErrorDecoder`] with only the default behaviour.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GenericDecoder;
+
+impl ErrorDecoder for GenericDecoder {}
+
+/// A request rewrite applied to every request of a vendor before it is sent.
+type RequestHook = dyn Fn(&mut Request) + Send + Sync;
+
+/// The shared state of one vendor client: what the generated client's hooks
+/// and the hand-written layer use to send each call.
+///
+/// Cloning is cheap (one `Arc`).
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    vendor: &'static str,
+    auth: Auth,
+    retry: RetryPolicy,
+    decoder: Box<dyn ErrorDecoder>,
+    sensitive_headers: Vec<HeaderName>,
+    request_hook: Option<Box<RequestHook>>,
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("vendor", &self.inner.vendor)
+            .field("auth", &self.inner.auth)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Runtime`]; see [`Runtime::builder`].
+pub struct RuntimeBuilder {
+    inner: Inner,
+}
+
+impl RuntimeBuilder {
+    /// Sets how requests authenticate (default: [`Auth::None`]).
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.inner.auth = auth;
+        self
+    }
+
+    /// Sets the retry policy (default: [`RetryPolicy::default`]).
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.inner.retry = retry;
+        self
+    }
+
+    /// Sets the vendor's error decoder (default: [`GenericDecoder`]).
+    pub fn decoder(mut self, decoder: impl ErrorDecoder) -> Self {
+        self.inner.decoder = Box::new(decoder);
+        self
+    }
+
+    /// Marks a request header as sensitive, so that it never shows in
+    /// `Debug` output (e.g. a password header that the spec declares).
+    pub fn sensitive_header(mut self, name: HeaderName) -> Self {
+        self.inner.sensitive_headers.push(name);
+        self
+    }
+
+    /// Rewrites every request just before it is sent (after auth).
+    pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
+        self.inner.request_hook = Some(Box::new(hook));
+        self
+    }
+
+    /// The runtime.
+    pub fn build(self) -> Runtime {
+        Runtime {
+            inner: Arc::new(self.inner),
+        }
+    }
+}
+
+/// What one attempt passes to the generated client's hooks.
+struct Attempt {
+    token: Option<Arc<AccessToken>>,
+    status: AtomicU16,
+}
+
+tokio::task_local! {
+    static ATTEMPT: Arc<Attempt>;
+}
+
+impl Runtime {
+    /// A runtime for `vendor` (a short name used in logs).
+    pub fn builder(vendor: &'static str) -> RuntimeBuilder {
+        RuntimeBuilder {
+            inner: Inner {
+                vendor,
+                auth: Auth::None,
+                retry: RetryPolicy::default(),
+                decoder: Box::new(GenericDecoder),
+                sensitive_headers: Vec::new(),
+                request_hook: None,
+            },
+        }
+    }
+
+    /// The vendor's short name.
+    pub fn vendor(&self) -> &'static str {
+        self.inner.vendor
+    }
+
+    /// How requests authenticate.
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
+    /// Pre-send hook of the generated client: removes progenitor's
+    /// `api-version` header (vendors have no use for it), sets the auth
+    /// headers, marks sensitive headers, applies the vendor's rewrite.
+    pub fn prepare(&self, request: &mut Request, _operation_id: &str) {
+        let headers = request.headers_mut();
+        headers.remove("api-version");
+        match &self.inner.auth {
+            Auth::None => {}
+            Auth::Headers(fixed) => fixed.apply(headers),
+            Auth::OAuth2(_) => {
+                if let Ok(Some(token)) = ATTEMPT.try_with(|a| a.token.clone()) {
+                    headers.insert(AUTHORIZATION, token.authorization().clone());
+                }
+            }
+        }
+        for name in &self.inner.sensitive_headers {
+            if let Some(value) = headers.get_mut(name) {
+                value.set_sensitive(true);
+            }
+        }
+        if let Some(hook) = &self.inner.request_hook {
+            hook(request);
+        }
+    }
+
+    /// Send hook of the generated client: sends, and notes the status for
+    /// error reports.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
+        let result = client.execute(request).await;
+        if let Ok(response) = &result {
+            let _ = ATTEMPT.try_with(|a| a.status.store(response.status().as_u16(), Ordering::Relaxed));
+        }
+        result
+    }
+
+    /// Runs one operation: `attempt` makes one call of the generated client,
+    /// and is called again for each retry.
+    ///
+    /// Before each attempt an OAuth2 token is obtained (cached, or fetched
+    /// once for all concurrent callers). A rejected token (401) is dropped and
+    /// the call is sent once more with a fresh one, never more. Retryable
+    /// failures are retried per the [`RetryPolicy`], for operations that are
+    /// [`retry_safe`](Operation::retry_safe) or when the request certainly
+    /// never left. Every attempt is a tracing event with the operation, path
+    /// template, status, latency and attempt number, and no secret.
+    pub async fn send<T, E, F, Fut>(&self, op: &Operation, attempt: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+    {
+        let span = tracing::debug_span!(
+            "mitra.call",
+            vendor = self.inner.vendor,
+            operation = op.id,
+            method = op.method,
+            path = op.path,
+        );
+        self.send_inner(op, attempt).instrument(span).await
+    }
+
+    async fn send_inner<T, E, F, Fut>(&self, op: &Operation, mut attempt: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+    {
+        let mut sent = 0u32;
+        let mut refreshed_after_401 = false;
+        loop {
+            sent += 1;
+            let token = match &self.inner.auth {
+                Auth::OAuth2(source) => Some(source.token().await?),
+                _ => None,
+            };
+            let context = Arc::new(Attempt {
+                token,
+                status: AtomicU16::new(0),
+            });
+            let started = Instant::now();
+            let result = ATTEMPT.scope(context.clone(), attempt()).await;
+            let latency_ms = started.elapsed().as_millis() as u64;
+            let error = match result {
+                Ok(value) => {
+                    tracing::debug!(attempt = sent, status = value.status().as_u16(), latency_ms, "ok");
+                    return Ok(value.into_inner());
+                }
+                Err(e) => {
+                    let status = context.status.load(Ordering::Relaxed);
+                    self.classify(e, (status != 0).then_some(status)).await
+                }
+            };
+            tracing::debug!(
+                attempt = sent,
+                status = error.status(),
+                latency_ms,
+                error = %error,
+                "failed"
+            );
+            if let (Error::Unauthorized { .. }, Some(token), Auth::OAuth2(source)) =
+                (&error, &context.token, &self.inner.auth)
+                && !refreshed_after_401
+            {
+                // The vendor did not process a request it refused to
+                // authenticate, so resending is safe even for a POST.
+                refreshed_after_401 = true;
+                source.invalidate(token);
+                continue;
+            }
+            let policy_attempt = sent - u32::from(refreshed_after_401);
+            match self
+                .inner
+                .retry
+                .delay_before_retry(&error, policy_attempt, op.retry_safe)
+            {
+                Some(delay) => {
+                    tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                }
+                None => return Err(error),
+            }
+        }
+    }
+
+    async fn classify<E>(&self, error: GenError<E>, status_seen: Option<u16>) -> Error {
+        match error {
+            GenError::CommunicationError(e)
+            | GenError::ResponseBodyError(e)
+            | GenError::InvalidUpgrade(e) => from_reqwest(e),
+            GenError::InvalidRequest(message) => Error::validation("request", message),
+            GenError::Custom(message) => Error::Transport {
+                connect: false,
+                message,
+            },
+            GenError::ErrorResponse(value) => {
+                self.inner
+                    .decoder
+                    .error_response(value.status(), value.headers(), b"")
+            }
+            GenError::InvalidResponsePayload(body, e) => {
+                let status = status_seen
+                    .and_then(|s| StatusCode::from_u16(s).ok())
+                    .unwrap_or(StatusCode::OK);
+                if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                    return vendor_error;
+                }
+                Error::Decode {
+                    status: Some(status.as_u16()),
+                    message: scrub_serde(&e),
+                    excerpt: self.inner.decoder.excerpt(&body),
+                }
+            }
+            GenError::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = response.headers().clone();
+                let body = match read_bounded(response).await {
+                    Ok(body) => body,
+                    Err(e) => return from_reqwest(e),
+                };
+                if status.is_success() {
+                    if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                        return vendor_error;
+                    }
+                    return Error::Decode {
+                        status: Some(status.as_u16()),
+                        message: "a success status the spec does not describe".into(),
+                        excerpt: self.inner.decoder.excerpt(&body),
+                    };
+                }
+                self.inner.decoder.error_response(status, &headers, &body)
+            }
+        }
+    }
+}
+
+async fn read_bounded(mut response: Response) -> reqwest::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        let room = MAX_ERROR_BODY - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= MAX_ERROR_BODY {
+            break;
+        }
+    }
+    Ok(body)
+}
+
+/// A reqwest error as an [`Error`], without its URL (which may carry keys).
+pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let message = crate::decode::bounded(&message);
+    if error.is_connect() {
+        Error::Transport {
+            connect: true,
+            message,
+        }
+    } else if error.is_timeout() {
+        Error::Timeout { message }
+    } else {
+        Error::Transport {
+            connect: false,
+            message,
+        }
+    }
+}
+
+/// A serde error's text without the values it quotes (they come from the
+/// vendor's body and may be personal data).
+pub(crate) fn scrub_serde(error: &serde_json::Error) -> String {
+    let text = error.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' if !quoted => {
+                quoted = true;
+                out.push_str("\"…");
+            }
+            '"' => {
+                quoted = false;
+                out.push('"');
+            }
+            _ if !quoted => out.push(c),
+            _ => {}
+        }
+    }
+    crate::decode::bounded(&out)
+}

@@ -1,0 +1,81 @@
+//! Normalising the gateway's "one object, a list, or null" into `Vec`s.
+
+use chrono::NaiveDateTime;
+
+use crate::types::{self, TrackEvent};
+
+/// Turns a generated "one item or a list" value into a `Vec`.
+pub(crate) trait OneOrMany {
+    type Item;
+    fn into_vec(self) -> Vec<Self::Item>;
+}
+
+macro_rules! one_or_many {
+    ($($enum:ident => $item:ident),* $(,)?) => {$(
+        impl OneOrMany for types::$enum {
+            type Item = types::$item;
+            fn into_vec(self) -> Vec<types::$item> {
+                match self {
+                    types::$enum::$item(one) => vec![one],
+                    types::$enum::Array(many) => many,
+                }
+            }
+        }
+    )*};
+}
+
+one_or_many! {
+    PostalCodeResponseResponsesResponse => PostalCode,
+    ProvinceResponseResponsesResponse => Province,
+    CityResponseResponsesResponse => City,
+    SubDistrictResponseResponsesResponse => SubDistrict,
+    SubSubDistrictResponseResponsesResponse => SubSubDistrict,
+    PostOfficeResponseResponsesResponse => PostOffice,
+    TrackAndTraceResponseRsTntRTnt => TrackEvent,
+    TrackAndTraceResponseResponseData => TrackEventV2,
+}
+
+/// `responses.response` of a lookup, as a `Vec` (empty when either is null).
+pub(crate) fn flatten<T: OneOrMany>(response: Option<T>) -> Vec<T::Item> {
+    response.map(OneOrMany::into_vec).unwrap_or_default()
+}
+
+/// The events of a tracking response in either of its two formats.
+pub(crate) fn track_events(response: types::TrackAndTraceResponse) -> Vec<TrackEvent> {
+    let mut events = flatten(response.rs_tnt.and_then(|t| t.r_tnt));
+    events.extend(
+        flatten(response.response.and_then(|r| r.data))
+            .into_iter()
+            .map(|e| TrackEvent {
+                barcode: e.barcode,
+                description: e.description,
+                event_date: e.event_date.unwrap_or_default(),
+                event_name: e.event_name.or(e.status).unwrap_or_default(),
+                office: e.office_name,
+                office_code: e.office_code,
+            }),
+    );
+    events
+}
+
+/// Reading a tracking event's fields.
+pub trait TrackEventExt {
+    /// `eventDate` as a date-time in local Indonesian time (WIB; the gateway
+    /// sends no zone), or `None` if it is not `YYYY-MM-DD HH:MM:SS`.
+    fn event_time(&self) -> Option<NaiveDateTime>;
+    /// The lines of `description` (the gateway separates them with `~~`).
+    fn description_lines(&self) -> Vec<&str>;
+}
+
+impl TrackEventExt for TrackEvent {
+    fn event_time(&self) -> Option<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(self.event_date.trim(), "%Y-%m-%d %H:%M:%S").ok()
+    }
+
+    fn description_lines(&self) -> Vec<&str> {
+        self.description
+            .as_deref()
+            .map(|d| d.split("~~").map(str::trim).filter(|l| !l.is_empty()).collect())
+            .unwrap_or_default()
+    }
+}

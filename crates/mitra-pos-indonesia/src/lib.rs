@@ -1,0 +1,50 @@
+//! Typed client for the Pos Indonesia `utilitas/1.0.1` API: postal codes,
+//! provinces, cities, sub-districts, villages, post offices and parcel
+//! tracking, behind Pos Indonesia's WSO2 API gateway.
+//!
+//! ```no_run
+//! # async fn demo() -> mitra_pos_indonesia::Result<()> {
+//! use mitra_pos_indonesia::{Client, types::CityRequest};
+//!
+//! // MITRA_POS_CONSUMER_KEY, MITRA_POS_CONSUMER_SECRET (and optionally
+//! // MITRA_POS_USER, MITRA_POS_PASSWORD, MITRA_POS_BASE_URL).
+//! let client = Client::from_env()?;
+//! let cities = client
+//!     .get_city(&CityRequest { province_code: "32".into(), city_name: "bandung".into() })
+//!     .await?;
+//! for city in cities {
+//!     println!("{} {}", city.city_code, city.city_name);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! What the client does for you:
+//! - fetches the OAuth2 token on first use, caches it, refreshes it before it
+//!   expires, shares one fetch between concurrent calls, and on a gateway
+//!   fault for a bad token (900901/900903/900904) fetches a new one and
+//!   retries once;
+//! - returns every list as a `Vec`, whether the gateway sent a list, a single
+//!   object (one match) or `null` (no match), and codes as text whether they
+//!   came as strings or numbers ([`mitra_core::Code`]);
+//! - turns WSO2 faults (XML, JSON, flat 4.x JSON), HTML error pages and
+//!   throttling into [`Error`] variants;
+//! - checks input before sending, retries the read-only lookups on 429 and
+//!   502/503/504 with backoff, and never logs credentials.
+//!
+//! Layout: [`generated`] is produced by progenitor from
+//! `specs/pos-indonesia.yaml` (never edited by hand); `client`, `fault`,
+//! `items` and `validation` are the hand-written layer.
+
+mod client;
+mod fault;
+mod items;
+mod validation;
+
+#[allow(missing_docs, clippy::all)]
+pub mod generated;
+
+pub use client::{Client, ClientBuilder, PRODUCTION_URL, SANDBOX_URL};
+pub use fault::{GatewayFault, parse_gateway_fault};
+pub use generated::types;
+pub use items::TrackEventExt;
+pub use mitra_core::{Error, Result};

@@ -1,0 +1,75 @@
+//! Input checks, run before anything is sent.
+
+use mitra_core::Error;
+
+/// The longest free-text search term accepted.
+const MAX_TEXT: usize = 100;
+
+/// `value` must not be blank, nor longer than [`MAX_TEXT`] characters.
+pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
+    }
+    optional_text(field, value)
+}
+
+/// `value` may be empty but not longer than [`MAX_TEXT`] characters nor hold
+/// control characters.
+pub(crate) fn optional_text(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.chars().count() > MAX_TEXT {
+        return Err(Error::validation(field, format!("must be at most {MAX_TEXT} characters")));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(Error::validation(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// A region code: digits only, e.g. `32` or `3273`.
+pub(crate) fn code(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
+    }
+    optional_code(field, value)
+}
+
+/// A region code or nothing (empty means "all").
+pub(crate) fn optional_code(field: &'static str, value: &str) -> Result<(), Error> {
+    if value.len() > 20 || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::validation(field, "must be digits only, e.g. \"32\""));
+    }
+    Ok(())
+}
+
+/// A receipt number: 5 to 50 letters and digits.
+pub(crate) fn resi(value: &str) -> Result<(), Error> {
+    let ok_len = (5..=50).contains(&value.len());
+    if !ok_len || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::validation(
+            "resi",
+            "must be 5 to 50 letters and digits, e.g. \"P1807010123456\"",
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rules() {
+        assert!(required_text("city", "bandung").is_ok());
+        assert!(required_text("city", "  ").is_err());
+        assert!(required_text("city", &"x".repeat(101)).is_err());
+        assert!(optional_text("cityName", "").is_ok());
+        assert!(optional_text("cityName", "a\nb").is_err());
+        assert!(code("provinceCode", "32").is_ok());
+        assert!(code("provinceCode", "").is_err());
+        assert!(code("provinceCode", "3a").is_err());
+        assert!(optional_code("cityCode", "").is_ok());
+        assert!(resi("P1807010123456").is_ok());
+        assert!(resi("P18 07").is_err());
+        assert!(resi("abc").is_err());
+    }
+}

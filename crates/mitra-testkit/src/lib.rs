@@ -1,0 +1,255 @@
+//! Test helpers for the mitra workspace.
+//!
+//! - [`MockServer`]: an HTTP server on 127.0.0.1 (never anywhere else) that
+//!   records every request and answers with what the test's handler returns.
+//! - [`capture_tracing`]: every tracing event of the current thread, at TRACE
+//!   level, into a buffer, so that tests can assert what logs never contain.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    /// The path, without the query.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// Headers in the order received, names lower-case.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (lossy).
+    pub body: String,
+}
+
+impl Recorded {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A stable rendering for snapshots: method, path, query, the headers
+    /// that matter (minus those that vary between runs), and the body, with
+    /// the values of `secret_headers` replaced by `[REDACTED]`.
+    pub fn render(&self, secret_headers: &[&str]) -> String {
+        let mut out = format!("{} {}", self.method, self.path);
+        if let Some(q) = &self.query {
+            out.push('?');
+            out.push_str(q);
+        }
+        out.push('\n');
+        let mut headers: Vec<_> = self
+            .headers
+            .iter()
+            .filter(|(n, _)| !matches!(n.as_str(), "host" | "content-length" | "user-agent"))
+            .collect();
+        headers.sort();
+        for (name, value) in headers {
+            let shown = if secret_headers.iter().any(|s| s.eq_ignore_ascii_case(name)) {
+                "[REDACTED]"
+            } else {
+                value
+            };
+            out.push_str(&format!("{name}: {shown}\n"));
+        }
+        out.push('\n');
+        out.push_str(&pretty_body(&self.body));
+        out
+    }
+}
+
+fn pretty_body(body: &str) -> String {
+    match serde_json::from_str::<serde_json::Value>(body) {
+        Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_else(|_| body.to_owned()),
+        Err(_) => body.to_owned(),
+    }
+}
+
+/// What the server answers.
+#[derive(Debug, Clone)]
+pub struct MockResponse {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Option<Duration>,
+}
+
+impl MockResponse {
+    /// A JSON body with `status`.
+    pub fn json(status: u16, body: impl Into<String>) -> Self {
+        Self::with_type(status, "application/json", body.into().into_bytes())
+    }
+
+    /// A body with `status` and `content_type`.
+    pub fn with_type(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Self {
+            status,
+            headers: vec![("content-type".into(), content_type.into())],
+            body: body.into(),
+            delay: None,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Answers only after `delay`.
+    pub fn delayed(mut self, delay: Duration) -> Self {
+        self.delay = Some(delay);
+        self
+    }
+}
+
+type Handler = dyn Fn(&Recorded, usize) -> MockResponse + Send + Sync;
+
+/// An HTTP server on 127.0.0.1 that records requests; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MockServer {
+    /// Starts a server; `handler` gets each request and its index (from 0).
+    pub async fn start(
+        handler: impl Fn(&Recorded, usize) -> MockResponse + Send + Sync + 'static,
+    ) -> Self {
+        let handler: Arc<Handler> = Arc::new(handler);
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let log = requests.clone();
+        let app = axum::Router::new().fallback(
+            move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
+                let handler = handler.clone();
+                let log = log.clone();
+                async move {
+                    let recorded = Recorded {
+                        method: method.to_string(),
+                        path: uri.path().to_owned(),
+                        query: uri.query().map(str::to_owned),
+                        headers: headers
+                            .iter()
+                            .map(|(n, v)| {
+                                (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                            })
+                            .collect(),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    };
+                    let index = {
+                        let mut log = log.lock().unwrap();
+                        log.push(recorded.clone());
+                        log.len() - 1
+                    };
+                    let reply = handler(&recorded, index);
+                    if let Some(delay) = reply.delay {
+                        tokio::time::sleep(delay).await;
+                    }
+                    to_response(reply)
+                }
+            },
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self {
+            addr,
+            requests,
+            task,
+        }
+    }
+
+    /// A server that always gives the same answer.
+    pub async fn always(response: MockResponse) -> Self {
+        Self::start(move |_, _| response.clone()).await
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+
+    /// How many requests were received on `path`.
+    pub fn count(&self, path: &str) -> usize {
+        self.requests.lock().unwrap().iter().filter(|r| r.path == path).count()
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn to_response(reply: MockResponse) -> Response {
+    let mut response = (
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        reply.body,
+    )
+        .into_response();
+    for (name, value) in reply.headers {
+        if let (Ok(n), Ok(v)) = (
+            axum::http::HeaderName::try_from(name),
+            axum::http::HeaderValue::try_from(value),
+        ) {
+            response.headers_mut().insert(n, v);
+        }
+    }
+    response
+}
+
+/// A buffer holding everything tracing wrote while a [`capture_tracing`]
+/// guard was alive.
+#[derive(Clone, Default)]
+pub struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Captured {
+    /// The captured text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Captures every tracing event and span field of the current thread at
+/// TRACE level until the guard drops. Use it with a current-thread runtime
+/// (`#[tokio::test]`), whose tasks all run on the test's thread.
+pub fn capture_tracing() -> (tracing::subscriber::DefaultGuard, Captured) {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish();
+    (tracing::subscriber::set_default(subscriber), captured)
+}

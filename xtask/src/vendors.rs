@@ -1,0 +1,17 @@
+//! The one table that lists the vendors. Adding a vendor is one entry here.
+
+/// How one vendor's client is generated from its spec.
+pub struct Vendor {
+    /// File stem of `specs/<name>.yaml`; the crate is `crates/mitra-<name>`.
+    pub name: &'static str,
+    /// Component schemas replaced by hand-written types (schema name, Rust path).
+    /// Used for quirks that typify cannot express, such as codes that arrive as a
+    /// JSON string or a JSON number.
+    pub replacements: &'static [(&'static str, &'static str)],
+}
+
+/// Every vendor whose client is generated, in the order they are generated.
+pub const VENDORS: &[Vendor] = &[Vendor {
+    name: "pos-indonesia",
+    replacements: &[("Code", "mitra_core::Code")],
+}];
