@@ -45,10 +45,21 @@ pub trait ErrorDecoder: Send + Sync + 'static {
         error_from_response(status, headers, read_error_body(headers, body))
     }
 
-    /// For a success status whose body did not match the spec: the vendor
-    /// error that body carries, if it is one (e.g. a fault inside a 200).
+    /// For a response with a success status: the vendor error its body
+    /// carries, if it is one (a fault or `"status": false` inside a 200).
+    ///
+    /// Called for bodies that do not match the spec, and for every success
+    /// body when [`inspects_success`](Self::inspects_success) is true.
     fn error_in_success(&self, _status: StatusCode, _body: &[u8]) -> Option<Error> {
         None
+    }
+
+    /// Whether every success body is shown to
+    /// [`error_in_success`](Self::error_in_success) before it is decoded.
+    /// Needed when an error body would also decode as a (lenient) success
+    /// type; costs one look at the buffered body.
+    fn inspects_success(&self) -> bool {
+        false
     }
 
     /// A bounded excerpt of a body that failed to decode. Vendors whose
@@ -144,6 +155,8 @@ impl RuntimeBuilder {
 struct Attempt {
     token: Option<Arc<AccessToken>>,
     status: AtomicU16,
+    /// A vendor error found inside a success body by `execute`.
+    error_in_success: std::sync::Mutex<Option<Error>>,
 }
 
 tokio::task_local! {
@@ -212,11 +225,25 @@ impl Runtime {
         client: &reqwest::Client,
         request: Request,
     ) -> reqwest::Result<Response> {
-        let result = client.execute(request).await;
-        if let Ok(response) = &result {
-            let _ = ATTEMPT.try_with(|a| a.status.store(response.status().as_u16(), Ordering::Relaxed));
+        let response = client.execute(request).await?;
+        let status = response.status();
+        let _ = ATTEMPT.try_with(|a| a.status.store(status.as_u16(), Ordering::Relaxed));
+        if !status.is_success() || !self.inner.decoder.inspects_success() {
+            return Ok(response);
         }
-        result
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        if let Some(error) = self.inner.decoder.error_in_success(status, &body) {
+            let _ = ATTEMPT.try_with(|a| {
+                *a.error_in_success.lock().unwrap_or_else(|p| p.into_inner()) = Some(error)
+            });
+        }
+        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
     }
 
     /// Runs one operation: `attempt` makes one call of the generated client,
@@ -260,16 +287,23 @@ impl Runtime {
             let context = Arc::new(Attempt {
                 token,
                 status: AtomicU16::new(0),
+                error_in_success: std::sync::Mutex::new(None),
             });
             let started = Instant::now();
             let result = ATTEMPT.scope(context.clone(), attempt()).await;
             let latency_ms = started.elapsed().as_millis() as u64;
-            let error = match result {
-                Ok(value) => {
+            let found_in_success = context
+                .error_in_success
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
+            let error = match (result, found_in_success) {
+                (_, Some(error)) => error,
+                (Ok(value), None) => {
                     tracing::debug!(attempt = sent, status = value.status().as_u16(), latency_ms, "ok");
                     return Ok(value.into_inner());
                 }
-                Err(e) => {
+                (Err(e), None) => {
                     let status = context.status.load(Ordering::Relaxed);
                     self.classify(e, (status != 0).then_some(status)).await
                 }

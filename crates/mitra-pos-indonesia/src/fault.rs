@@ -41,10 +41,18 @@ const THROTTLED_CODES: &[&str] = &["900800", "900801", "900802", "900803", "9008
 pub fn parse_gateway_fault(body: &[u8]) -> Option<GatewayFault> {
     let trimmed = body.trim_ascii();
     match trimmed.first()? {
+        // Cheap test first: this runs on every success body.
+        b'{' if !looks_like_fault(trimmed) => None,
         b'{' => from_json(trimmed),
         b'<' => from_xml(trimmed),
         _ => None,
     }
+}
+
+/// A JSON fault starts with `"fault"` or `"code"` as its first key.
+fn looks_like_fault(json: &[u8]) -> bool {
+    let after_brace = json[1..].trim_ascii_start();
+    after_brace.starts_with(b"\"fault\"") || after_brace.starts_with(b"\"code\"")
 }
 
 fn from_json(body: &[u8]) -> Option<GatewayFault> {
@@ -137,5 +145,11 @@ impl ErrorDecoder for PosDecoder {
 
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
         parse_gateway_fault(body).map(|fault| fault_error(status, &HeaderMap::new(), fault))
+    }
+
+    // A fault object would decode as an empty lookup result (every field of
+    // the response types is optional), so faults are looked for first.
+    fn inspects_success(&self) -> bool {
+        true
     }
 }

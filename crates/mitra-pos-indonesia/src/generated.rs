@@ -572,28 +572,28 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Pos Indonesia utilitas
-
-Postal code and region lookup of PT Pos Indonesia (Persero), `utilitas/1.0.1`,
-behind a WSO2 API Manager gateway.
-
-Hand-written by the mitra project from the partner document "Dokumen Integrasi
-Mitra via API PT Pos Indonesia (Persero)" and from what public client code shows
-(see `shared/research/vendors.md`, sections 1 and 6). Where the partner document
-is silent the spec follows public clients and says so in the description.
-
-Conventions of this document:
-- Every utilitas operation is a `POST` with a JSON body, even the read-only
-  lookups. They change nothing at the vendor, so they carry
-  `x-mitra-retry-safe: true`: the client may retry them.
-- Response bodies are an XML-to-JSON conversion done by the gateway: a list
-  arrives as a single object when exactly one item matches, as `null` when none
-  does, and numeric-looking codes may arrive as JSON numbers (schema `Code`).
-- Gateway faults (WSO2) arrive as XML unless the request says exactly
-  `Accept: application/json`; both forms are documented on each operation.
-
-
-Version: 1.0.1*/
+///Client for Pos Indonesia utilitas
+///
+///Postal code and region lookup of PT Pos Indonesia (Persero), `utilitas/1.0.1`,
+///behind a WSO2 API Manager gateway.
+///
+///Hand-written by the mitra project from the partner document "Dokumen Integrasi
+///Mitra via API PT Pos Indonesia (Persero)" and from what public client code shows
+///(see `shared/research/vendors.md`, sections 1 and 6). Where the partner document
+///is silent the spec follows public clients and says so in the description.
+///
+///Conventions of this document:
+///- Every utilitas operation is a `POST` with a JSON body, even the read-only
+///  lookups. They change nothing at the vendor, so they carry
+///  `x-mitra-retry-safe: true`: the client may retry them.
+///- Response bodies are an XML-to-JSON conversion done by the gateway: a list
+///  arrives as a single object when exactly one item matches, as `null` when none
+///  does, and numeric-looking codes may arrive as JSON numbers (schema `Code`).
+///- Gateway faults (WSO2) arrive as XML unless the request says exactly
+///  `Accept: application/json`; both forms are documented on each operation.
+///
+///
+///Version: 1.0.1
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -659,23 +659,23 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Issue an access token (OAuth2 client credentials)
-
-    The token is valid for `expires_in` seconds. WSO2 hands out the still-valid
-    token again with its *remaining* lifetime, so `expires_in` is often less than
-    the 3600 s of the partner document. Authenticate with HTTP Basic
-    `base64(consumer_key:consumer_secret)`.
-
-
-    Sends a `POST` request to `/token`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///Issue an access token (OAuth2 client credentials)
+    ///
+    ///The token is valid for `expires_in` seconds. WSO2 hands out the still-valid
+    ///token again with its *remaining* lifetime, so `expires_in` is often less than
+    ///the 3600 s of the partner document. Authenticate with HTTP Basic
+    ///`base64(consumer_key:consumer_secret)`.
+    ///
+    ///
+    ///Sends a `POST` request to `/token`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn issue_token<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -717,21 +717,21 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Search postal codes by city and address
-
-    The response shape is not published; it follows the `responses.response`
-    wrapper of the other lookups, with items like those of `getPostOffice`.
-
-
-    Sends a `POST` request to `/utilitas/1.0.1/getPostalCode`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///Search postal codes by city and address
+    ///
+    ///The response shape is not published; it follows the `responses.response`
+    ///wrapper of the other lookups, with items like those of `getPostOffice`.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getPostalCode`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_postal_code<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -773,21 +773,21 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List or search provinces
-
-    The partner document sends `provinceCode` (empty for all provinces); public
-    clients search with `provinceName`. Both are accepted.
-
-
-    Sends a `POST` request to `/utilitas/1.0.1/getProvince`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///List or search provinces
+    ///
+    ///The partner document sends `provinceCode` (empty for all provinces); public
+    ///clients search with `provinceName`. Both are accepted.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getProvince`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_province<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -829,17 +829,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List or search the cities of a province
-
-    Sends a `POST` request to `/utilitas/1.0.1/getCity`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///List or search the cities of a province
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getCity`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_city<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -881,17 +881,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List or search the sub-districts (kecamatan) of a city
-
-    Sends a `POST` request to `/utilitas/1.0.1/getSubDistrict`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///List or search the sub-districts (kecamatan) of a city
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getSubDistrict`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_sub_district<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -933,22 +933,22 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List or search the villages (kelurahan/desa) of a sub-district
-
-    The response is not seen in public code; by analogy with the other lookups
-    it is modelled as `responses.response` items with a code, a name and a
-    postal code, all optional.
-
-
-    Sends a `POST` request to `/utilitas/1.0.1/getSubSubDistrict`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///List or search the villages (kelurahan/desa) of a sub-district
+    ///
+    ///The response is not seen in public code; by analogy with the other lookups
+    ///it is modelled as `responses.response` items with a code, a name and a
+    ///postal code, all optional.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getSubSubDistrict`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_sub_sub_district<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -990,19 +990,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List the post offices of a city
-
-    Not in the partner document; called by public clients on the same gateway.
-
-    Sends a `POST` request to `/utilitas/1.0.1/getPostOffice`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///List the post offices of a city
+    ///
+    ///Not in the partner document; called by public clients on the same gateway.
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getPostOffice`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_post_office<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
@@ -1044,24 +1044,24 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Track a parcel by its receipt number (resi)
-
-    Not in the partner document; called by public clients on the same gateway.
-    Events are in `rs_tnt.r_tnt` (one object when there is one event, `rs_tnt`
-    null when the receipt is unknown). A second format,
-    `{"response": {"data": [...]}}` or `{"response": null}`, is seen in public
-    test stubs of the same API and is accepted too.
-
-
-    Sends a `POST` request to `/utilitas/1.0.1/getTrackAndTrace`
-
-    Arguments:
-    - `x_pos_password`: Partner password given with the credentials (a secret); optional.
-    - `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
-    every call, most never do: optional.
-
-    - `body`
-    */
+    ///Track a parcel by its receipt number (resi)
+    ///
+    ///Not in the partner document; called by public clients on the same gateway.
+    ///Events are in `rs_tnt.r_tnt` (one object when there is one event, `rs_tnt`
+    ///null when the receipt is unknown). A second format,
+    ///`{"response": {"data": [...]}}` or `{"response": null}`, is seen in public
+    ///test stubs of the same API and is accepted too.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getTrackAndTrace`
+    ///
+    ///Arguments:
+    ///- `x_pos_password`: Partner password given with the credentials (a secret); optional.
+    ///- `x_pos_user`: Partner user name given with the credentials. Some public clients send it on
+    ///every call, most never do: optional.
+    ///
+    ///- `body`
+    ///
     pub async fn get_track_and_trace<'a>(
         &'a self,
         x_pos_password: Option<&'a str>,
