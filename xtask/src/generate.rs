@@ -76,7 +76,10 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         let diff = similar::TextDiff::from_lines(&current, &expected)
             .unified_diff()
             .context_radius(3)
-            .header(&format!("{out_rel} (checked in)"), &format!("{out_rel} (from {spec_rel})"))
+            .header(
+                &format!("{out_rel} (checked in)"),
+                &format!("{out_rel} (from {spec_rel})"),
+            )
             .to_string();
         return Ok(Outcome::Stale(diff));
     }
@@ -171,7 +174,9 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
             };
         }
     });
-    let all = ops.iter().map(|op| format_ident!("{}", op.id.to_shouty_snake_case()));
+    let all = ops
+        .iter()
+        .map(|op| format_ident!("{}", op.id.to_shouty_snake_case()));
     quote! {
         impl ClientHooks<mitra_core::Runtime> for Client {
             async fn pre<E>(
@@ -247,7 +252,10 @@ fn rustfmt(code: &str) -> Result<String> {
         .write_all(code.as_bytes())?;
     let output = child.wait_with_output()?;
     if !output.status.success() {
-        bail!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr));
+        bail!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     Ok(String::from_utf8(output.stdout)?)
 }

@@ -75,7 +75,9 @@ impl StaticHeaders {
         let mut out = Vec::new();
         for (name, secret) in pairs {
             let mut value = HeaderValue::from_str(secret.expose_secret()).map_err(|_| {
-                Error::config(format!("the value for header {name} has invalid characters"))
+                Error::config(format!(
+                    "the value for header {name} has invalid characters"
+                ))
             })?;
             value.set_sensitive(true);
             out.push((name, value));
@@ -150,7 +152,11 @@ pub struct ClientCredentialsJson {
 
 impl ClientCredentialsJson {
     /// The client id and secret, and the scope to ask for.
-    pub fn new(client_id: SecretString, client_secret: SecretString, scope: impl Into<String>) -> Self {
+    pub fn new(
+        client_id: SecretString,
+        client_secret: SecretString,
+        scope: impl Into<String>,
+    ) -> Self {
         Self {
             client_id,
             client_secret,
@@ -243,7 +249,11 @@ impl TokenSource {
     /// A token source for `endpoint` (the full token URL), sending its token
     /// requests with `http`. Refreshes 60 s before expiry by default; a server
     /// that gives no `expires_in` is taken to mean 3600 s.
-    pub fn new(endpoint: impl Into<String>, request: impl TokenRequest, http: reqwest::Client) -> Self {
+    pub fn new(
+        endpoint: impl Into<String>,
+        request: impl TokenRequest,
+        http: reqwest::Client,
+    ) -> Self {
         Self {
             endpoint: endpoint.into(),
             request: Box::new(request),
@@ -343,7 +353,10 @@ impl TokenSource {
             .map_err(crate::runtime::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(crate::runtime::from_reqwest)?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(crate::runtime::from_reqwest)?;
         if !status.is_success() {
             let read = read_error_body(&headers, &body);
             // RFC 6749 §5.2: a bad client or grant is a credentials problem,

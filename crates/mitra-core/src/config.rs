@@ -7,7 +7,8 @@ use crate::Error;
 /// The value of environment variable `name`, or a [`Error::Config`] naming it.
 /// Empty values count as unset.
 pub fn env_required(name: &str) -> Result<String, Error> {
-    env_optional(name).ok_or_else(|| Error::config(format!("environment variable {name} is not set")))
+    env_optional(name)
+        .ok_or_else(|| Error::config(format!("environment variable {name} is not set")))
 }
 
 /// The value of environment variable `name`, if set and not empty.
@@ -32,10 +33,14 @@ pub fn base_url(url: &str) -> Result<String, Error> {
     let parsed = url::Url::parse(url.trim())
         .map_err(|e| Error::config(format!("the base URL is not a valid URL ({e})")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
-        return Err(Error::config("the base URL must be an http or https URL with a host"));
+        return Err(Error::config(
+            "the base URL must be an http or https URL with a host",
+        ));
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
-        return Err(Error::config("the base URL must not have a query or fragment"));
+        return Err(Error::config(
+            "the base URL must not have a query or fragment",
+        ));
     }
     Ok(url.trim().trim_end_matches('/').to_owned())
 }

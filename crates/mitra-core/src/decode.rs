@@ -84,7 +84,10 @@ pub fn read_error_body(headers: &HeaderMap, body: &[u8]) -> ErrorBody {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let lower_start: String = text.chars().take(512).collect::<String>().to_lowercase();
-    if content_type.contains("html") || lower_start.contains("<html") || lower_start.contains("<!doctype html") {
+    if content_type.contains("html")
+        || lower_start.contains("<html")
+        || lower_start.contains("<!doctype html")
+    {
         let title = between(&text, "<title>", "</title>")
             .map(|t| t.trim().to_owned())
             .unwrap_or_default();
@@ -119,9 +122,16 @@ fn from_json(json: &serde_json::Value) -> Option<ErrorBody> {
             _ => None,
         }
     };
-    let message = ["message", "messages", "error_description", "error", "msg", "detail"]
-        .iter()
-        .find_map(|k| obj.get(*k).and_then(text))?;
+    let message = [
+        "message",
+        "messages",
+        "error_description",
+        "error",
+        "msg",
+        "detail",
+    ]
+    .iter()
+    .find_map(|k| obj.get(*k).and_then(text))?;
     let code = ["code", "error_code", "error"]
         .iter()
         .find_map(|k| match obj.get(*k) {
@@ -225,11 +235,19 @@ mod tests {
 
     #[test]
     fn reads_json_messages_under_the_usual_keys() {
-        assert_eq!(read(r#"{"message":"Unauthenticated.","status_code":401}"#).message, "Unauthenticated.");
-        let oauth = read(r#"{"error":"invalid_client","error_description":"Client Authentication failed."}"#);
+        assert_eq!(
+            read(r#"{"message":"Unauthenticated.","status_code":401}"#).message,
+            "Unauthenticated."
+        );
+        let oauth = read(
+            r#"{"error":"invalid_client","error_description":"Client Authentication failed."}"#,
+        );
         assert_eq!(oauth.message, "Client Authentication failed.");
         assert_eq!(oauth.code.as_deref(), Some("invalid_client"));
-        assert_eq!(read(r#"{"status":false,"messages":["a","b"]}"#).message, "a; b");
+        assert_eq!(
+            read(r#"{"status":false,"messages":["a","b"]}"#).message,
+            "a; b"
+        );
     }
 
     #[test]
@@ -237,7 +255,10 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
         let page = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
-        assert_eq!(read_error_body(&h, page.as_bytes()).message, "an HTML error page: 502 Bad Gateway");
+        assert_eq!(
+            read_error_body(&h, page.as_bytes()).message,
+            "an HTML error page: 502 Bad Gateway"
+        );
         assert_eq!(read("").message, "empty body");
         assert_eq!(read("<a><b>plain</b> xml</a>").message, "plain xml");
         let _ = read_error_body(&h, &[0xff, 0xfe, b'<', 0x80]);
@@ -247,7 +268,10 @@ mod tests {
     fn excerpts_are_bounded_and_masked() {
         let long = "x".repeat(1000);
         assert!(excerpt(long.as_bytes()).len() <= MAX_EXCERPT_BYTES + '…'.len_utf8());
-        assert_eq!(excerpt(b"{\"nik\":\"3206021201960046\"}"), "{\"nik\":\"************0046\"}");
+        assert_eq!(
+            excerpt(b"{\"nik\":\"3206021201960046\"}"),
+            "{\"nik\":\"************0046\"}"
+        );
         // A multi-byte character cut in half is dropped, not garbled.
         let s = format!("{}é", "a".repeat(MAX_EXCERPT_BYTES - 1));
         assert!(!excerpt(s.as_bytes()).contains('\u{FFFD}'));
@@ -257,13 +281,28 @@ mod tests {
     fn statuses_map_to_variants() {
         let h = HeaderMap::new();
         let body = || ErrorBody::default();
-        assert!(matches!(error_from_response(StatusCode::UNAUTHORIZED, &h, body()), Error::Unauthorized { .. }));
-        assert!(matches!(error_from_response(StatusCode::FORBIDDEN, &h, body()), Error::Forbidden { .. }));
-        assert!(matches!(error_from_response(StatusCode::NOT_FOUND, &h, body()), Error::NotFound { .. }));
-        assert!(matches!(error_from_response(StatusCode::TOO_MANY_REQUESTS, &h, body()), Error::RateLimited { .. }));
+        assert!(matches!(
+            error_from_response(StatusCode::UNAUTHORIZED, &h, body()),
+            Error::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::FORBIDDEN, &h, body()),
+            Error::Forbidden { .. }
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::NOT_FOUND, &h, body()),
+            Error::NotFound { .. }
+        ));
+        assert!(matches!(
+            error_from_response(StatusCode::TOO_MANY_REQUESTS, &h, body()),
+            Error::RateLimited { .. }
+        ));
         assert!(matches!(
             error_from_response(StatusCode::BAD_GATEWAY, &h, body()),
-            Error::Vendor { status: Some(502), .. }
+            Error::Vendor {
+                status: Some(502),
+                ..
+            }
         ));
     }
 }

@@ -165,7 +165,11 @@ mod tests {
             RETRY_AFTER,
             HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
         );
-        assert_eq!(retry_after(&h), Some(Duration::ZERO), "a past date means now");
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::ZERO),
+            "a past date means now"
+        );
 
         h.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&h), None);
@@ -201,9 +205,11 @@ mod tests {
         let p = RetryPolicy::default().max_attempts(2);
         assert!(p.delay_before_retry(&rate_limited(None), 1, true).is_some());
         assert!(p.delay_before_retry(&rate_limited(None), 2, true).is_none());
-        assert!(RetryPolicy::none()
-            .delay_before_retry(&rate_limited(None), 1, true)
-            .is_none());
+        assert!(
+            RetryPolicy::none()
+                .delay_before_retry(&rate_limited(None), 1, true)
+                .is_none()
+        );
     }
 
     #[test]
@@ -223,7 +229,10 @@ mod tests {
         assert!(p.delay_before_retry(&refused, 1, false).is_some());
         assert!(p.delay_before_retry(&reset, 1, false).is_none());
         assert!(p.delay_before_retry(&timeout, 1, false).is_none());
-        assert!(p.delay_before_retry(&rate_limited(None), 1, false).is_none());
+        assert!(
+            p.delay_before_retry(&rate_limited(None), 1, false)
+                .is_none()
+        );
         assert!(p.delay_before_retry(&reset, 1, true).is_some());
     }
 

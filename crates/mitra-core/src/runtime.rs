@@ -300,7 +300,12 @@ impl Runtime {
             let error = match (result, found_in_success) {
                 (_, Some(error)) => error,
                 (Ok(value), None) => {
-                    tracing::debug!(attempt = sent, status = value.status().as_u16(), latency_ms, "ok");
+                    tracing::debug!(
+                        attempt = sent,
+                        status = value.status().as_u16(),
+                        latency_ms,
+                        "ok"
+                    );
                     return Ok(value.into_inner());
                 }
                 (Err(e), None) => {

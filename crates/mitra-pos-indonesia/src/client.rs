@@ -133,7 +133,9 @@ impl ClientBuilder {
         let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
         let missing = |what: &str| mitra_core::Error::config(format!("the {what} is required"));
         let key = self.consumer_key.ok_or_else(|| missing("consumer key"))?;
-        let secret = self.consumer_secret.ok_or_else(|| missing("consumer secret"))?;
+        let secret = self
+            .consumer_secret
+            .ok_or_else(|| missing("consumer secret"))?;
         let http = match self.http_client {
             Some(client) => client,
             None => mitra_core::build_http_client(&self.http)?,
@@ -218,7 +220,8 @@ impl Client {
         let response = self
             .runtime()
             .send(&operations::GET_POSTAL_CODE, || {
-                self.api.get_postal_code(self.password(), self.user(), request)
+                self.api
+                    .get_postal_code(self.password(), self.user(), request)
             })
             .await?;
         Ok(flatten(response.responses.and_then(|r| r.response)))
@@ -302,7 +305,8 @@ impl Client {
         let response = self
             .runtime()
             .send(&operations::GET_SUB_DISTRICT, || {
-                self.api.get_sub_district(self.password(), self.user(), request)
+                self.api
+                    .get_sub_district(self.password(), self.user(), request)
             })
             .await?;
         Ok(flatten(response.responses.and_then(|r| r.response)))
@@ -336,7 +340,8 @@ impl Client {
         let response = self
             .runtime()
             .send(&operations::GET_SUB_SUB_DISTRICT, || {
-                self.api.get_sub_sub_district(self.password(), self.user(), request)
+                self.api
+                    .get_sub_sub_district(self.password(), self.user(), request)
             })
             .await?;
         Ok(flatten(response.responses.and_then(|r| r.response)))
@@ -358,7 +363,8 @@ impl Client {
         let response = self
             .runtime()
             .send(&operations::GET_POST_OFFICE, || {
-                self.api.get_post_office(self.password(), self.user(), request)
+                self.api
+                    .get_post_office(self.password(), self.user(), request)
             })
             .await?;
         Ok(flatten(response.responses.and_then(|r| r.response)))
@@ -386,7 +392,8 @@ impl Client {
         let response = self
             .runtime()
             .send(&operations::GET_TRACK_AND_TRACE, || {
-                self.api.get_track_and_trace(self.password(), self.user(), request)
+                self.api
+                    .get_track_and_trace(self.password(), self.user(), request)
             })
             .await?;
         Ok(track_events(response))

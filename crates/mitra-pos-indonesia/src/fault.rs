@@ -123,8 +123,12 @@ fn fault_error(status: StatusCode, headers: &HeaderMap, fault: GatewayFault) -> 
             message,
         }
     } else if code_is(THROTTLED_CODES) {
-        error_from_response(StatusCode::TOO_MANY_REQUESTS, headers, ErrorBody { code, message })
-            .with_status(status_num)
+        error_from_response(
+            StatusCode::TOO_MANY_REQUESTS,
+            headers,
+            ErrorBody { code, message },
+        )
+        .with_status(status_num)
     } else {
         error_from_response(status, headers, ErrorBody { code, message })
     }

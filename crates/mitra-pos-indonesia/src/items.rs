@@ -75,7 +75,12 @@ impl TrackEventExt for TrackEvent {
     fn description_lines(&self) -> Vec<&str> {
         self.description
             .as_deref()
-            .map(|d| d.split("~~").map(str::trim).filter(|l| !l.is_empty()).collect())
+            .map(|d| {
+                d.split("~~")
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }

@@ -17,10 +17,16 @@ pub(crate) fn required_text(field: &'static str, value: &str) -> Result<(), Erro
 /// control characters.
 pub(crate) fn optional_text(field: &'static str, value: &str) -> Result<(), Error> {
     if value.chars().count() > MAX_TEXT {
-        return Err(Error::validation(field, format!("must be at most {MAX_TEXT} characters")));
+        return Err(Error::validation(
+            field,
+            format!("must be at most {MAX_TEXT} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
-        return Err(Error::validation(field, "must not contain control characters"));
+        return Err(Error::validation(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(())
 }

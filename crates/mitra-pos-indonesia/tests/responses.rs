@@ -31,8 +31,14 @@ fn resi() -> TrackAndTraceRequest {
 #[tokio::test]
 async fn one_object_a_list_or_null_all_come_back_as_vecs() {
     let bodies = [
-        (r#"{"responses":{"response":{"cityCode":"3273","cityName":"KOTA BANDUNG"}}}"#, 1),
-        (r#"{"responses":{"response":[{"cityCode":3273,"cityName":"A"},{"cityCode":"0812","cityName":"B"}]}}"#, 2),
+        (
+            r#"{"responses":{"response":{"cityCode":"3273","cityName":"KOTA BANDUNG"}}}"#,
+            1,
+        ),
+        (
+            r#"{"responses":{"response":[{"cityCode":3273,"cityName":"A"},{"cityCode":"0812","cityName":"B"}]}}"#,
+            2,
+        ),
         (r#"{"responses":{"response":null}}"#, 0),
         (r#"{"responses":null}"#, 0),
         (r#"{}"#, 0),
@@ -48,7 +54,10 @@ async fn one_object_a_list_or_null_all_come_back_as_vecs() {
     .await;
     let cities = client(&server).get_city(&city()).await.unwrap();
     assert_eq!(cities[0].city_code, "3273", "a number becomes text");
-    assert_eq!(cities[1].city_code, "0812", "a string keeps its leading zero");
+    assert_eq!(
+        cities[1].city_code, "0812",
+        "a string keeps its leading zero"
+    );
 }
 
 #[tokio::test]
@@ -67,11 +76,17 @@ async fn every_operation_decodes_its_list() {
     .await;
     let c = client(&server);
     let postal = c
-        .get_postal_code(&PostalCodeRequest { city: "bandung".into(), address: "cinunuk".into() })
+        .get_postal_code(&PostalCodeRequest {
+            city: "bandung".into(),
+            address: "cinunuk".into(),
+        })
         .await
         .unwrap();
     assert_eq!(postal[0].pos_code.as_deref(), Some("40623"));
-    assert_eq!(c.get_province(&ProvinceRequest::default()).await.unwrap()[0].province_name, "JAWA BARAT");
+    assert_eq!(
+        c.get_province(&ProvinceRequest::default()).await.unwrap()[0].province_name,
+        "JAWA BARAT"
+    );
     let sub = c
         .get_sub_district(&SubDistrictRequest {
             province_code: "21".into(),
@@ -92,13 +107,24 @@ async fn every_operation_decodes_its_list() {
         .await
         .unwrap();
     assert_eq!(villages[0].pos_code.as_deref(), Some("13260"));
-    let offices = c.get_post_office(&PostOfficeRequest { city: "bandung".into() }).await.unwrap();
+    let offices = c
+        .get_post_office(&PostOfficeRequest {
+            city: "bandung".into(),
+        })
+        .await
+        .unwrap();
     assert_eq!(offices[0].pos_code.as_deref(), Some("40001"));
 }
 
 #[tokio::test]
 async fn tracking_fixtures_decode() {
-    let server = gateway(|_, _| MockResponse::json(200, fixture("posindonesia/getTrackAndTrace_rs_tnt_success_staging.json"))).await;
+    let server = gateway(|_, _| {
+        MockResponse::json(
+            200,
+            fixture("posindonesia/getTrackAndTrace_rs_tnt_success_staging.json"),
+        )
+    })
+    .await;
     let events = client(&server).get_track_and_trace(&resi()).await.unwrap();
     assert_eq!(events.len(), 5);
     assert_eq!(events[0].event_name, "POSTING LOKET - DUMMY DATA");
@@ -108,9 +134,19 @@ async fn tracking_fixtures_decode() {
         "WIB wall-clock time, no zone"
     );
 
-    for not_found in ["posindonesia/getTrackAndTrace_rs_tnt_not_found.json", "posindonesia/tracking_response_not_found.json"] {
+    for not_found in [
+        "posindonesia/getTrackAndTrace_rs_tnt_not_found.json",
+        "posindonesia/tracking_response_not_found.json",
+    ] {
         let server = gateway(move |_, _| MockResponse::json(200, fixture(not_found))).await;
-        assert!(client(&server).get_track_and_trace(&resi()).await.unwrap().is_empty(), "{not_found}");
+        assert!(
+            client(&server)
+                .get_track_and_trace(&resi())
+                .await
+                .unwrap()
+                .is_empty(),
+            "{not_found}"
+        );
     }
 
     let single = r#"{"rs_tnt":{"r_tnt":{"barcode":"P1","officeCode":66200,"office":"X","eventName":"POSTING","eventDate":"2018-06-30 16:15:07","description":"A~~B"}}}"#;
@@ -128,22 +164,48 @@ async fn tracking_fixtures_decode() {
 #[tokio::test]
 async fn forbidden_faults_are_not_retried_nor_refreshed() {
     let cases = [
-        MockResponse::with_type(403, "application/xml", fixture("wso2/gateway_403_900908_resource_forbidden.xml")),
-        MockResponse::json(403, fixture("wso2/gateway_403_900910_invalid_scope_json.json")),
+        MockResponse::with_type(
+            403,
+            "application/xml",
+            fixture("wso2/gateway_403_900908_resource_forbidden.xml"),
+        ),
+        MockResponse::json(
+            403,
+            fixture("wso2/gateway_403_900910_invalid_scope_json.json"),
+        ),
     ];
     for (i, reply) in cases.into_iter().enumerate() {
         let server = gateway(move |_, _| reply.clone()).await;
         let err = client(&server).get_city(&city()).await.unwrap_err();
-        assert!(matches!(err, Error::Forbidden { status: Some(403), code: Some(_), .. }), "{i}: {err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::Forbidden {
+                    status: Some(403),
+                    code: Some(_),
+                    ..
+                }
+            ),
+            "{i}: {err:?}"
+        );
         assert_eq!(server.requests().len(), 2, "{i}: one token, one call");
     }
 }
 
 #[tokio::test]
 async fn a_fault_inside_a_200_is_still_a_fault() {
-    let server = gateway(|_, _| MockResponse::json(200, fixture("wso2/gateway_401_900902_json_apim4x_flat_missing_credentials.json"))).await;
+    let server = gateway(|_, _| {
+        MockResponse::json(
+            200,
+            fixture("wso2/gateway_401_900902_json_apim4x_flat_missing_credentials.json"),
+        )
+    })
+    .await;
     let err = client(&server).get_city(&city()).await.unwrap_err();
-    assert!(matches!(&err, Error::Unauthorized { code: Some(c), .. } if c == "900902"), "{err:?}");
+    assert!(
+        matches!(&err, Error::Unauthorized { code: Some(c), .. } if c == "900902"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -152,26 +214,56 @@ async fn an_html_502_is_retried_then_reported_with_its_title() {
     let server = gateway(move |_, _| MockResponse::with_type(502, "text/html", page)).await;
     let err = client(&server).get_city(&city()).await.unwrap_err();
     match &err {
-        Error::Vendor { status: Some(502), message, .. } => assert!(message.contains("502 Bad Gateway"), "{message}"),
+        Error::Vendor {
+            status: Some(502),
+            message,
+            ..
+        } => assert!(message.contains("502 Bad Gateway"), "{message}"),
         other => panic!("{other:?}"),
     }
     assert!(err.is_retryable());
-    assert_eq!(server.requests().len(), 1 + 3, "three attempts (default policy)");
+    assert_eq!(
+        server.requests().len(),
+        1 + 3,
+        "three attempts (default policy)"
+    );
 }
 
 #[tokio::test]
 async fn a_502_then_success_succeeds() {
-    let server = gateway(|_, n| if n == 0 { MockResponse::with_type(502, "text/html", "<html>bad</html>") } else { provinces_json() }).await;
-    assert_eq!(client(&server).get_province(&ProvinceRequest::default()).await.unwrap().len(), 2);
+    let server = gateway(|_, n| {
+        if n == 0 {
+            MockResponse::with_type(502, "text/html", "<html>bad</html>")
+        } else {
+            provinces_json()
+        }
+    })
+    .await;
+    assert_eq!(
+        client(&server)
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
 async fn empty_and_truncated_bodies_are_decode_errors_with_an_excerpt() {
-    for (body, needle) in [("", "EOF"), (r#"{"responses":{"response":[{"cityCode":"32","#, "EOF"), ("<html>oops</html>", "expected")] {
+    for (body, needle) in [
+        ("", "EOF"),
+        (r#"{"responses":{"response":[{"cityCode":"32","#, "EOF"),
+        ("<html>oops</html>", "expected"),
+    ] {
         let server = gateway(move |_, _| MockResponse::json(200, body)).await;
         let err = client(&server).get_city(&city()).await.unwrap_err();
         match &err {
-            Error::Decode { status: Some(200), message, excerpt } => {
+            Error::Decode {
+                status: Some(200),
+                message,
+                excerpt,
+            } => {
                 assert!(message.contains(needle), "{message}");
                 assert!(body.starts_with(excerpt.trim_end_matches('…')), "{excerpt}");
             }
@@ -185,24 +277,44 @@ async fn empty_and_truncated_bodies_are_decode_errors_with_an_excerpt() {
 async fn a_429_waits_for_retry_after_then_succeeds() {
     let server = gateway(|_, n| {
         if n == 0 {
-            MockResponse::json(429, r#"{"fault":{"code":900800,"message":"Message Throttled Out"}}"#).header("retry-after", "1")
+            MockResponse::json(
+                429,
+                r#"{"fault":{"code":900800,"message":"Message Throttled Out"}}"#,
+            )
+            .header("retry-after", "1")
         } else {
             provinces_json()
         }
     })
     .await;
     let started = Instant::now();
-    client(&server).get_province(&ProvinceRequest::default()).await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "waited {:?}", started.elapsed());
+    client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "waited {:?}",
+        started.elapsed()
+    );
     assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]
 async fn a_429_asking_too_long_a_wait_is_returned_with_the_wait() {
     let server = gateway(|_, _| MockResponse::json(429, "{}").header("retry-after", "3600")).await;
-    let err = client(&server).get_province(&ProvinceRequest::default()).await.unwrap_err();
+    let err = client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
     assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
-    assert!(matches!(err, Error::RateLimited { status: Some(429), .. }));
+    assert!(matches!(
+        err,
+        Error::RateLimited {
+            status: Some(429),
+            ..
+        }
+    ));
     assert_eq!(server.requests().len(), 2, "not retried");
 }
 
@@ -215,7 +327,10 @@ async fn a_slow_response_times_out_instead_of_hanging() {
         .build()
         .unwrap();
     let started = Instant::now();
-    let err = client.get_province(&ProvinceRequest::default()).await.unwrap_err();
+    let err = client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(2));
 }
@@ -233,8 +348,14 @@ async fn a_refused_connection_is_a_transport_error() {
         .retry_policy(fast_retries())
         .build()
         .unwrap();
-    let err = client.get_province(&ProvinceRequest::default()).await.unwrap_err();
-    assert!(matches!(err, Error::Transport { connect: true, .. }), "{err:?}");
+    let err = client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { connect: true, .. }),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -242,14 +363,75 @@ async fn bad_input_is_rejected_before_anything_is_sent() {
     let server = gateway(|_, _| provinces_json()).await;
     let c = client(&server);
     let cases: Vec<(&str, Error)> = vec![
-        ("provinceCode", c.get_city(&CityRequest { province_code: "".into(), city_name: "x".into() }).await.unwrap_err()),
-        ("provinceCode", c.get_city(&CityRequest { province_code: "3x".into(), city_name: "x".into() }).await.unwrap_err()),
-        ("cityName", c.get_city(&CityRequest { province_code: "32".into(), city_name: "a\r\nb".into() }).await.unwrap_err()),
-        ("city", c.get_postal_code(&PostalCodeRequest { city: " ".into(), address: "x".into() }).await.unwrap_err()),
-        ("city", c.get_post_office(&PostOfficeRequest { city: "".into() }).await.unwrap_err()),
-        ("resi", c.get_track_and_trace(&TrackAndTraceRequest { resi: "12 34".into() }).await.unwrap_err()),
-        ("provinceName", c.get_province(&ProvinceRequest { province_name: Some("x".repeat(200)), province_code: None }).await.unwrap_err()),
-        ("cityCode", c.get_sub_district(&SubDistrictRequest { province_code: "32".into(), city_code: "ab".into(), sub_district_name: String::new() }).await.unwrap_err()),
+        (
+            "provinceCode",
+            c.get_city(&CityRequest {
+                province_code: "".into(),
+                city_name: "x".into(),
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "provinceCode",
+            c.get_city(&CityRequest {
+                province_code: "3x".into(),
+                city_name: "x".into(),
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "cityName",
+            c.get_city(&CityRequest {
+                province_code: "32".into(),
+                city_name: "a\r\nb".into(),
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "city",
+            c.get_postal_code(&PostalCodeRequest {
+                city: " ".into(),
+                address: "x".into(),
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "city",
+            c.get_post_office(&PostOfficeRequest { city: "".into() })
+                .await
+                .unwrap_err(),
+        ),
+        (
+            "resi",
+            c.get_track_and_trace(&TrackAndTraceRequest {
+                resi: "12 34".into(),
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "provinceName",
+            c.get_province(&ProvinceRequest {
+                province_name: Some("x".repeat(200)),
+                province_code: None,
+            })
+            .await
+            .unwrap_err(),
+        ),
+        (
+            "cityCode",
+            c.get_sub_district(&SubDistrictRequest {
+                province_code: "32".into(),
+                city_code: "ab".into(),
+                sub_district_name: String::new(),
+            })
+            .await
+            .unwrap_err(),
+        ),
         (
             "subDistrictCode",
             c.get_sub_sub_district(&SubSubDistrictRequest {
@@ -272,12 +454,19 @@ async fn bad_input_is_rejected_before_anything_is_sent() {
             other => panic!("{field}: {other:?}"),
         }
     }
-    assert_eq!(server.requests().len(), 0, "nothing was sent, not even a token request");
+    assert_eq!(
+        server.requests().len(),
+        0,
+        "nothing was sent, not even a token request"
+    );
 }
 
 #[tokio::test]
 async fn missing_configuration_is_a_config_error() {
-    let err = mitra_pos_indonesia::Client::builder().consumer_key("k").build().unwrap_err();
+    let err = mitra_pos_indonesia::Client::builder()
+        .consumer_key("k")
+        .build()
+        .unwrap_err();
     assert!(matches!(err, Error::Config { .. }), "{err:?}");
     let err = mitra_pos_indonesia::Client::builder()
         .base_url("not a url")
@@ -297,7 +486,10 @@ async fn the_gateway_sees_exact_json_accept_and_a_json_body() {
     assert_eq!(call.header("accept"), Some("application/json"));
     assert_eq!(call.header("content-type"), Some("application/json"));
     let body: serde_json::Value = serde_json::from_str(&call.body).unwrap();
-    assert_eq!(body, serde_json::json!({"provinceCode": "32", "cityName": "bandung"}));
+    assert_eq!(
+        body,
+        serde_json::json!({"provinceCode": "32", "cityName": "bandung"})
+    );
 }
 
 #[allow(dead_code)]

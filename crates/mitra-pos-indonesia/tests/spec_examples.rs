@@ -6,7 +6,10 @@ use mitra_pos_indonesia::types;
 use serde_json::Value;
 
 fn spec() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/pos-indonesia.yaml");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../specs/pos-indonesia.yaml"
+    );
     serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -86,8 +89,8 @@ fn every_embedded_example_decodes() {
                             decode_success(id, ex).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                             successes += 1;
                         } else if id == "issueToken" {
-                            let err: types::OAuthError = serde_json::from_value(ex)
-                                .unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                            let err: types::OAuthError =
+                                serde_json::from_value(ex).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                             assert!(!err.error.is_empty(), "{ctx}");
                             oauth_errors += 1;
                         } else {
@@ -108,6 +111,9 @@ fn every_embedded_example_decodes() {
     // The walk must have found the examples, or this test proves nothing.
     assert!(requests >= 9, "request examples found: {requests}");
     assert!(successes >= 14, "success examples found: {successes}");
-    assert!(oauth_errors >= 3, "token error examples found: {oauth_errors}");
+    assert!(
+        oauth_errors >= 3,
+        "token error examples found: {oauth_errors}"
+    );
     assert!(faults >= 7 * 7, "gateway fault examples found: {faults}");
 }

@@ -17,11 +17,25 @@ use mitra_testkit::{MockResponse, MockServer};
 async fn token_is_fetched_lazily_then_reused() {
     let server = gateway(|_, _| provinces_json()).await;
     let client = client(&server);
-    assert_eq!(server.requests().len(), 0, "building a client sends nothing");
+    assert_eq!(
+        server.requests().len(),
+        0,
+        "building a client sends nothing"
+    );
 
-    client.get_province(&ProvinceRequest::default()).await.unwrap();
-    client.get_province(&ProvinceRequest::default()).await.unwrap();
-    client.clone().get_province(&ProvinceRequest::default()).await.unwrap();
+    client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    client
+        .clone()
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
 
     assert_eq!(server.count(TOKEN_PATH), 1);
     let requests = server.requests();
@@ -33,11 +47,18 @@ async fn token_is_fetched_lazily_then_reused() {
         Some("Basic dGVzdC1jb25zdW1lci1rZXk6dGVzdC1jb25zdW1lci1zZWNyZXQ="),
         "HTTP Basic base64(key:secret)"
     );
-    assert_eq!(token_request.header("content-type"), Some("application/x-www-form-urlencoded"));
+    assert_eq!(
+        token_request.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
     for api_call in &requests[1..] {
         assert_eq!(api_call.header("authorization"), Some("Bearer tok-1"));
         assert_eq!(api_call.header("accept"), Some("application/json"));
-        assert_eq!(api_call.header("api-version"), None, "progenitor's header is stripped");
+        assert_eq!(
+            api_call.header("api-version"),
+            None,
+            "progenitor's header is stripped"
+        );
     }
 }
 
@@ -56,12 +77,21 @@ async fn token_is_refreshed_after_its_lifetime_string_or_number() {
         })
         .await;
         let client = client(&server);
-        client.get_province(&ProvinceRequest::default()).await.unwrap();
-        client.get_province(&ProvinceRequest::default()).await.unwrap();
+        client
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap();
+        client
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap();
         assert_eq!(tokens.load(Ordering::SeqCst), 1, "still fresh");
         // A 1 s token is replaced half-way through its life at the latest.
         tokio::time::sleep(Duration::from_millis(600)).await;
-        client.get_province(&ProvinceRequest::default()).await.unwrap();
+        client
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap();
         assert_eq!(tokens.load(Ordering::SeqCst), 2, "expired token replaced");
         let last = server.requests().pop().unwrap();
         assert_eq!(last.header("authorization"), Some("Bearer tok-2"));
@@ -113,15 +143,33 @@ fn rejections() -> Vec<(&'static str, MockResponse)> {
 #[tokio::test]
 async fn a_rejected_token_is_refreshed_once_and_the_call_retried_once() {
     for (form, rejection) in rejections() {
-        let server = gateway(move |_, n| if n == 0 { rejection.clone() } else { provinces_json() }).await;
+        let server = gateway(move |_, n| {
+            if n == 0 {
+                rejection.clone()
+            } else {
+                provinces_json()
+            }
+        })
+        .await;
         let client = client(&server);
-        let provinces = client.get_province(&ProvinceRequest::default()).await.unwrap();
+        let provinces = client
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap();
         assert_eq!(provinces.len(), 2, "{form}");
         assert_eq!(server.count(TOKEN_PATH), 2, "{form}: exactly one refresh");
-        let api: Vec<_> = server.requests().into_iter().filter(|r| r.path != TOKEN_PATH).collect();
+        let api: Vec<_> = server
+            .requests()
+            .into_iter()
+            .filter(|r| r.path != TOKEN_PATH)
+            .collect();
         assert_eq!(api.len(), 2, "{form}: exactly one retry");
         assert_eq!(api[0].header("authorization"), Some("Bearer tok-1"));
-        assert_eq!(api[1].header("authorization"), Some("Bearer tok-2"), "{form}: retried with the new token");
+        assert_eq!(
+            api[1].header("authorization"),
+            Some("Bearer tok-2"),
+            "{form}: retried with the new token"
+        );
     }
 }
 
@@ -130,15 +178,26 @@ async fn a_second_rejection_surfaces_as_unauthorized_without_looping() {
     for (form, rejection) in rejections() {
         let server = gateway(move |_, _| rejection.clone()).await;
         let client = client(&server);
-        let err = client.get_province(&ProvinceRequest::default()).await.unwrap_err();
+        let err = client
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap_err();
         match &err {
-            Error::Unauthorized { status: Some(401), code: Some(code), .. } => {
+            Error::Unauthorized {
+                status: Some(401),
+                code: Some(code),
+                ..
+            } => {
                 assert!(code.starts_with("90090"), "{form}: {code}")
             }
             other => panic!("{form}: expected unauthorized, got {other:?}"),
         }
         assert_eq!(server.count(TOKEN_PATH), 2, "{form}");
-        assert_eq!(server.requests().len(), 4, "{form}: two tokens, two calls, no loop");
+        assert_eq!(
+            server.requests().len(),
+            4,
+            "{form}: two tokens, two calls, no loop"
+        );
     }
 }
 
@@ -149,16 +208,33 @@ async fn a_token_endpoint_refusal_is_unauthorized_and_sends_no_call() {
         fixture("wso2/token_error_invalid_client_unknown_client_id.json"),
     ] {
         let server = MockServer::always(MockResponse::json(401, body)).await;
-        let err = client(&server).get_province(&ProvinceRequest::default()).await.unwrap_err();
+        let err = client(&server)
+            .get_province(&ProvinceRequest::default())
+            .await
+            .unwrap_err();
         assert!(
             matches!(&err, Error::Unauthorized { code: Some(c), .. } if c == "invalid_client"),
             "{err:?}"
         );
-        assert_eq!(server.requests().len(), 1, "no retry of a refused token request, no API call");
+        assert_eq!(
+            server.requests().len(),
+            1,
+            "no retry of a refused token request, no API call"
+        );
     }
-    let server = MockServer::always(MockResponse::json(400, fixture("wso2/token_error_missing_grant_type.json"))).await;
-    let err = client(&server).get_province(&ProvinceRequest::default()).await.unwrap_err();
-    assert!(matches!(&err, Error::Vendor { status: Some(400), code: Some(c), .. } if c == "invalid_request"), "{err:?}");
+    let server = MockServer::always(MockResponse::json(
+        400,
+        fixture("wso2/token_error_missing_grant_type.json"),
+    ))
+    .await;
+    let err = client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Vendor { status: Some(400), code: Some(c), .. } if c == "invalid_request"),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -171,7 +247,13 @@ async fn the_wso2_documentation_token_is_accepted() {
         }
     })
     .await;
-    client(&server).get_province(&ProvinceRequest::default()).await.unwrap();
+    client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
     let last = server.requests().pop().unwrap();
-    assert_eq!(last.header("authorization"), Some("Bearer 4c27f899-6f9c-3217-b974-3ceb5a409ac3"));
+    assert_eq!(
+        last.header("authorization"),
+        Some("Bearer 4c27f899-6f9c-3217-b974-3ceb5a409ac3")
+    );
 }

@@ -16,7 +16,11 @@ async fn server() -> MockServer {
 }
 
 fn partner_client(server: &MockServer) -> Client {
-    builder(server).pos_user("mitra-user").pos_password("canary-pos-password").build().unwrap()
+    builder(server)
+        .pos_user("mitra-user")
+        .pos_password("canary-pos-password")
+        .build()
+        .unwrap()
 }
 
 /// Runs `call` against a fresh server and renders every request it sent.
@@ -25,30 +29,60 @@ macro_rules! wire {
         let server = server().await;
         let $c = partner_client(&server);
         $call.await.unwrap();
-        let rendered: Vec<String> = server.requests().iter().map(|r| r.render(SECRET_HEADERS)).collect();
+        let rendered: Vec<String> = server
+            .requests()
+            .iter()
+            .map(|r| r.render(SECRET_HEADERS))
+            .collect();
         insta::assert_snapshot!($name, rendered.join("\n----\n"));
         let raw = format!("{:?}", server.requests());
-        assert!(raw.contains("canary-pos-password"), "the password is sent (and redacted only in the snapshot)");
+        assert!(
+            raw.contains("canary-pos-password"),
+            "the password is sent (and redacted only in the snapshot)"
+        );
     }};
 }
 
 #[tokio::test]
 async fn wire_requests() {
-    wire!("get_postal_code", |c| c.get_postal_code(&PostalCodeRequest { city: "bandung".into(), address: "cinunuk".into() }));
-    wire!("get_province", |c| c.get_province(&ProvinceRequest { province_code: Some(String::new()), province_name: None }));
-    wire!("get_city", |c| c.get_city(&CityRequest { province_code: "21".into(), city_name: "KOTA ADM. JAKARTA TIMUR".into() }));
-    wire!("get_sub_district", |c| c.get_sub_district(&SubDistrictRequest {
-        province_code: "32".into(),
-        city_code: String::new(),
-        sub_district_name: String::new(),
+    wire!("get_postal_code", |c| c.get_postal_code(
+        &PostalCodeRequest {
+            city: "bandung".into(),
+            address: "cinunuk".into()
+        }
+    ));
+    wire!("get_province", |c| c.get_province(&ProvinceRequest {
+        province_code: Some(String::new()),
+        province_name: None
     }));
-    wire!("get_sub_sub_district", |c| c.get_sub_sub_district(&SubSubDistrictRequest {
+    wire!("get_city", |c| c.get_city(&CityRequest {
         province_code: "21".into(),
-        city_code: "246".into(),
-        sub_district_code: "40516".into(),
-        sub_district_type: String::new(),
-        sub_district_name: "Kec.Pulogadung".into(),
+        city_name: "KOTA ADM. JAKARTA TIMUR".into()
     }));
-    wire!("get_post_office", |c| c.get_post_office(&PostOfficeRequest { city: "bandung".into() }));
-    wire!("get_track_and_trace", |c| c.get_track_and_trace(&TrackAndTraceRequest { resi: "P1807010123456".into() }));
+    wire!("get_sub_district", |c| c.get_sub_district(
+        &SubDistrictRequest {
+            province_code: "32".into(),
+            city_code: String::new(),
+            sub_district_name: String::new(),
+        }
+    ));
+    wire!("get_sub_sub_district", |c| c.get_sub_sub_district(
+        &SubSubDistrictRequest {
+            province_code: "21".into(),
+            city_code: "246".into(),
+            sub_district_code: "40516".into(),
+            sub_district_type: String::new(),
+            sub_district_name: "Kec.Pulogadung".into(),
+        }
+    ));
+    wire!("get_post_office", |c| c.get_post_office(
+        &PostOfficeRequest {
+            city: "bandung".into()
+        }
+    ));
+    wire!("get_track_and_trace", |c| c.get_track_and_trace(
+        &TrackAndTraceRequest {
+            resi: "P1807010123456".into()
+        }
+    ));
 }

@@ -141,7 +141,10 @@ impl MockServer {
                         headers: headers
                             .iter()
                             .map(|(n, v)| {
-                                (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned())
+                                (
+                                    n.as_str().to_owned(),
+                                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                                )
                             })
                             .collect(),
                         body: String::from_utf8_lossy(&body).into_owned(),
@@ -190,7 +193,12 @@ impl MockServer {
 
     /// How many requests were received on `path`.
     pub fn count(&self, path: &str) -> usize {
-        self.requests.lock().unwrap().iter().filter(|r| r.path == path).count()
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
     }
 }
 

@@ -1,0 +1,22 @@
+//! mitra: typed clients for the HTTP APIs of Indonesian vendors.
+//!
+//! Each vendor is a crate of its own, re-exported here behind a cargo feature
+//! named after it. Depend on a vendor crate directly (`mitra-pos-indonesia`)
+//! to compile nothing else, or on this crate with the features you need:
+//!
+//! ```toml
+//! mitra = { version = "0.1", default-features = false, features = ["pos-indonesia"] }
+//! ```
+//!
+//! | feature | crate | vendor |
+//! |---|---|---|
+//! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, tracking |
+//!
+//! The shared runtime ([`core`]) brings the error type every vendor returns.
+
+pub use mitra_core as core;
+pub use mitra_core::{Error, Result};
+
+/// Pos Indonesia (feature `pos-indonesia`).
+#[cfg(feature = "pos-indonesia")]
+pub use mitra_pos_indonesia as pos_indonesia;
