@@ -11,7 +11,13 @@ pub struct Vendor {
 }
 
 /// Every vendor whose client is generated, in the order they are generated.
-pub const VENDORS: &[Vendor] = &[Vendor {
-    name: "pos-indonesia",
-    replacements: &[("Code", "mitra_core::Code")],
-}];
+pub const VENDORS: &[Vendor] = &[
+    Vendor {
+        name: "pos-indonesia",
+        replacements: &[("Code", "mitra_core::Code")],
+    },
+    Vendor {
+        name: "sempoa",
+        replacements: &[("DateDmy", "mitra_core::DateDmy")],
+    },
+];

@@ -75,6 +75,19 @@ pub enum Error {
         message: String,
     },
 
+    /// The vendor already has what this call would create (e.g. a journal with
+    /// the same reference number). After a timeout, this tells "already
+    /// done" apart from a real failure.
+    #[error("conflict{}: {message}", describe(*status, code.as_deref()))]
+    Conflict {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The vendor's error code.
+        code: Option<String>,
+        /// The vendor's message.
+        message: String,
+    },
+
     /// The vendor is throttling this client (HTTP 429). Idempotent calls were
     /// already retried within the [`RetryPolicy`](crate::RetryPolicy).
     #[error("rate limited{}{}: {message}", describe(*status, None), after(*retry_after))]
@@ -169,6 +182,7 @@ impl Error {
             Self::Unauthorized { status, .. }
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
+            | Self::Conflict { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }
             | Self::Decode { status, .. } => *status = new_status,
@@ -183,6 +197,7 @@ impl Error {
             Self::Unauthorized { status, .. }
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
+            | Self::Conflict { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }
             | Self::Decode { status, .. } => *status,
@@ -196,6 +211,7 @@ impl Error {
             Self::Unauthorized { code, .. }
             | Self::Forbidden { code, .. }
             | Self::NotFound { code, .. }
+            | Self::Conflict { code, .. }
             | Self::Vendor { code, .. } => code.as_deref(),
             _ => None,
         }

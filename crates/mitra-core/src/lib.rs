@@ -11,7 +11,9 @@
 //!   client-credentials [`auth::TokenSource`] that fetches lazily, caches,
 //!   refreshes early and shares one fetch between concurrent callers;
 //! - [`RetryPolicy`] and [`HttpConfig`]: bounded retries and default timeouts;
-//! - [`Code`]: text that a vendor may send as a JSON string or number.
+//! - [`Code`]: text that a vendor may send as a JSON string or number;
+//!   [`DateDmy`]: a `DD-MM-YYYY` date;
+//! - [`paging::all_pages`]: every item of a paginated list, as a stream.
 //!
 //! TLS verification is always on (rustls with the `ring` provider and the
 //! platform's trust store); nothing in this crate can turn it off.
@@ -19,13 +21,16 @@
 pub mod auth;
 mod code;
 pub mod config;
+mod date;
 pub mod decode;
 mod error;
 mod http;
+pub mod paging;
 mod retry;
 mod runtime;
 
 pub use code::Code;
+pub use date::DateDmy;
 pub use error::Error;
 pub use http::{HttpConfig, build_http_client};
 pub use retry::RetryPolicy;

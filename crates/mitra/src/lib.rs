@@ -11,6 +11,7 @@
 //! | feature | crate | vendor |
 //! |---|---|---|
 //! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, tracking |
+//! | `sempoa` | [`mitra-sempoa`](sempoa) | Sempoa: chart of accounts, general journals |
 //!
 //! The shared runtime ([`core`]) brings the error type every vendor returns.
 
@@ -20,3 +21,7 @@ pub use mitra_core::{Error, Result};
 /// Pos Indonesia (feature `pos-indonesia`).
 #[cfg(feature = "pos-indonesia")]
 pub use mitra_pos_indonesia as pos_indonesia;
+
+/// Sempoa (feature `sempoa`).
+#[cfg(feature = "sempoa")]
+pub use mitra_sempoa as sempoa;

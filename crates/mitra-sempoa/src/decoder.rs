@@ -1,0 +1,74 @@
+//! Sempoa's errors: an envelope `{status, message}` whose message decides
+//! more than the HTTP status does.
+
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::{Error, ErrorDecoder};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+/// The message Sempoa gives for a missing or invalid token, with 400 or 401.
+const NOT_AUTHORIZED: &str = "not authorized";
+/// The message for a reference number that is already used.
+const DUPLICATE_REFERENCE: &str = "sudah ada";
+
+#[derive(Deserialize)]
+struct Envelope {
+    status: Option<i64>,
+    #[serde(default)]
+    message: String,
+}
+
+fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
+    let lower = message.to_lowercase();
+    let message = bounded(&message);
+    let status_num = Some(status.as_u16());
+    if lower.contains(NOT_AUTHORIZED) {
+        Error::Unauthorized {
+            status: status_num,
+            code: None,
+            message,
+        }
+    } else if lower.contains(DUPLICATE_REFERENCE) {
+        Error::Conflict {
+            status: status_num,
+            code: None,
+            message,
+        }
+    } else {
+        error_from_response(
+            status,
+            headers,
+            ErrorBody {
+                code: None,
+                message,
+            },
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct SempoaDecoder;
+
+impl ErrorDecoder for SempoaDecoder {
+    fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        match serde_json::from_slice::<Envelope>(body) {
+            Ok(envelope) if !envelope.message.is_empty() => {
+                classify(status, headers, envelope.message)
+            }
+            _ => error_from_response(status, headers, read_error_body(headers, body)),
+        }
+    }
+
+    fn error_in_success(&self, _status: StatusCode, body: &[u8]) -> Option<Error> {
+        // The body's `status` repeats the HTTP status; trust it when it says error.
+        let envelope: Envelope = serde_json::from_slice(body).ok()?;
+        let status = StatusCode::from_u16(u16::try_from(envelope.status?).ok()?).ok()?;
+        (status.is_client_error() || status.is_server_error())
+            .then(|| classify(status, &HeaderMap::new(), envelope.message))
+    }
+
+    fn inspects_success(&self) -> bool {
+        true
+    }
+}
