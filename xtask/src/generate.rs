@@ -39,6 +39,11 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         .with_context(|| format!("reading {spec_rel}"))?;
     let mut spec: OpenAPI =
         serde_yaml::from_str(&text).with_context(|| format!("parsing {spec_rel}"))?;
+    if !vendor.vendor_schemas.is_empty() {
+        let raw: serde_json::Value =
+            serde_yaml::from_str(&text).with_context(|| format!("parsing {spec_rel}"))?;
+        crate::schemas::check(root, &raw, vendor.vendor_schemas)?;
+    }
 
     let operations = collect_operations(&spec)?;
     keep_only_success_responses(&mut spec);

@@ -8,6 +8,10 @@ pub struct Vendor {
     /// Used for quirks that typify cannot express, such as codes that arrive as a
     /// JSON string or a JSON number.
     pub replacements: &'static [(&'static str, &'static str)],
+    /// The vendor's own JSON Schemas, kept in `specs/` as the vendor wrote them
+    /// (path under `specs/`, spec component they describe). Generation fails
+    /// when a component no longer agrees with its vendor schema.
+    pub vendor_schemas: &'static [(&'static str, &'static str)],
 }
 
 /// Every vendor whose client is generated, in the order they are generated.
@@ -15,9 +19,28 @@ pub const VENDORS: &[Vendor] = &[
     Vendor {
         name: "pos-indonesia",
         replacements: &[("Code", "mitra_core::Code")],
+        vendor_schemas: &[],
     },
     Vendor {
         name: "sempoa",
         replacements: &[("DateDmy", "mitra_core::DateDmy")],
+        vendor_schemas: &[],
+    },
+    Vendor {
+        name: "pafi",
+        replacements: &[
+            ("DateDmy", "mitra_core::DateDmy"),
+            ("Nik", "crate::personal::Nik"),
+            ("PersonName", "crate::personal::Personal"),
+            ("PersonalText", "crate::personal::Personal"),
+            ("BirthDate", "crate::personal::BirthDate"),
+            ("Gender", "crate::personal::Gender"),
+        ],
+        vendor_schemas: &[
+            ("pafi/token-request.schema.json", "TokenRequest"),
+            ("pafi/token-response.schema.json", "TokenResponse"),
+            ("pafi/error.schema.json", "ErrorBody"),
+            ("pafi/kecukupan-skp.schema.json", "KecukupanSkp"),
+        ],
     },
 ];

@@ -75,6 +75,18 @@ pub enum Error {
         message: String,
     },
 
+    /// The vendor refused the request's content as invalid (e.g. HTTP 422),
+    /// listing what was wrong when it said.
+    #[error("rejected as invalid{}: {message}{}", describe(*status, None), list(errors))]
+    Rejected {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The vendor's message.
+        message: String,
+        /// The vendor's list of problems (bounded, masked), possibly empty.
+        errors: Vec<String>,
+    },
+
     /// The vendor already has what this call would create (e.g. a journal with
     /// the same reference number). After a timeout, this tells "already
     /// done" apart from a real failure.
@@ -153,6 +165,14 @@ fn describe(status: Option<u16>, code: Option<&str>) -> String {
     }
 }
 
+fn list(errors: &[String]) -> String {
+    if errors.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", errors.join("; "))
+    }
+}
+
 fn after(retry_after: Option<Duration>) -> String {
     retry_after
         .map(|d| format!(", retry after {}s", d.as_secs()))
@@ -183,6 +203,7 @@ impl Error {
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
             | Self::Conflict { status, .. }
+            | Self::Rejected { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }
             | Self::Decode { status, .. } => *status = new_status,
@@ -198,6 +219,7 @@ impl Error {
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
             | Self::Conflict { status, .. }
+            | Self::Rejected { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }
             | Self::Decode { status, .. } => *status,

@@ -11,6 +11,7 @@
 //! | feature | crate | vendor |
 //! |---|---|---|
 //! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, tracking |
+//! | `pafi` | [`mitra-pafi`](pafi) | PAFI: pharmacists' SKP sufficiency by NIK |
 //! | `sempoa` | [`mitra-sempoa`](sempoa) | Sempoa: chart of accounts, general journals |
 //!
 //! The shared runtime ([`core`]) brings the error type every vendor returns.
@@ -25,3 +26,7 @@ pub use mitra_pos_indonesia as pos_indonesia;
 /// Sempoa (feature `sempoa`).
 #[cfg(feature = "sempoa")]
 pub use mitra_sempoa as sempoa;
+
+/// PAFI (feature `pafi`).
+#[cfg(feature = "pafi")]
+pub use mitra_pafi as pafi;

@@ -1,0 +1,185 @@
+//! The client: configuration, OAuth2 with scope, and the SKP lookup.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
+use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::{Error, HttpConfig, Result, RetryPolicy, Runtime, SecretString};
+
+use crate::decoder::PafiDecoder;
+use crate::generated::{self, operations};
+use crate::personal::Nik;
+use crate::types;
+
+/// PAFI's API.
+pub const PRODUCTION_URL: &str = "https://api.webpafi.com/api/v1";
+/// The scope the SKP lookup needs.
+pub const DEFAULT_SCOPE: &str = "read-kecukupan-skp";
+
+/// A PAFI client. Cheap to clone; clones share the token.
+#[derive(Clone, Debug)]
+pub struct Client {
+    api: generated::Client,
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// let client = mitra_pafi::Client::builder()
+///     .client_id("1")
+///     .client_secret("my-client-secret")
+///     .build()
+///     .unwrap();
+/// assert!(!format!("{client:?}").contains("my-client-secret"));
+/// ```
+#[derive(Debug, Default)]
+pub struct ClientBuilder {
+    base_url: Option<String>,
+    client_id: Option<SecretString>,
+    client_secret: Option<SecretString>,
+    scope: Option<String>,
+    http: HttpConfig,
+    retry: Option<RetryPolicy>,
+    http_client: Option<reqwest::Client>,
+    refresh_margin: Option<Duration>,
+}
+
+impl ClientBuilder {
+    /// Sets the API URL (default [`PRODUCTION_URL`]).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Sets the OAuth2 client id (required).
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.client_id = Some(SecretString::from(id.into()));
+        self
+    }
+
+    /// Sets the OAuth2 client secret (required).
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.client_secret = Some(SecretString::from(secret.into()));
+        self
+    }
+
+    /// Sets the scope asked for (default [`DEFAULT_SCOPE`]).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets the time allowed for one attempt (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.timeout(timeout);
+        self
+    }
+
+    /// Sets the time allowed to connect (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// Sets how long before expiry the token is replaced (default 60 s).
+    pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
+        self.refresh_margin = Some(margin);
+        self
+    }
+
+    /// Uses your own `reqwest::Client`; its timeouts and TLS are then yours.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The client; [`Error::Config`] when credentials are missing or the base
+    /// URL is not a URL.
+    pub fn build(self) -> Result<Client> {
+        let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
+        let id = self
+            .client_id
+            .ok_or_else(|| Error::config("the PAFI client id is required"))?;
+        let secret = self
+            .client_secret
+            .ok_or_else(|| Error::config("the PAFI client secret is required"))?;
+        let scope = self.scope.unwrap_or_else(|| DEFAULT_SCOPE.to_owned());
+        let http = match self.http_client {
+            Some(client) => client,
+            None => mitra_core::build_http_client(&self.http)?,
+        };
+        let retry = self.retry.unwrap_or_default();
+        let tokens = TokenSource::new(
+            format!("{base}/oauth/token"),
+            ClientCredentialsJson::new(id, secret, scope),
+            http.clone(),
+        )
+        .retry_policy(retry.clone())
+        .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)));
+        let runtime = Runtime::builder("pafi")
+            .auth(Auth::OAuth2(Arc::new(tokens)))
+            .retry(retry)
+            .decoder(PafiDecoder)
+            .build();
+        Ok(Client {
+            api: generated::Client::new_with_client(&base, http, runtime),
+        })
+    }
+}
+
+impl Client {
+    /// A builder; see [`ClientBuilder`].
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from the environment: `MITRA_PAFI_CLIENT_ID`,
+    /// `MITRA_PAFI_CLIENT_SECRET` (required), `MITRA_PAFI_SCOPE` and
+    /// `MITRA_PAFI_BASE_URL` (optional).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = Self::builder();
+        builder.client_id = Some(env_secret("MITRA_PAFI_CLIENT_ID")?);
+        builder.client_secret = Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?);
+        builder.scope = env_optional("MITRA_PAFI_SCOPE");
+        builder.base_url = env_optional("MITRA_PAFI_BASE_URL");
+        builder.build()
+    }
+
+    /// The generated client underneath (auth and tracing hooks apply; no
+    /// validation, retries or error decoding).
+    pub fn generated(&self) -> &generated::Client {
+        &self.api
+    }
+
+    /// The SKP sufficiency of the member with this NIK
+    /// (`getKecukupanSkpByNik`).
+    ///
+    /// The NIK must be exactly 16 digits ([`Error::Validation`] otherwise,
+    /// nothing sent). An unknown NIK is [`Error::NotFound`]. The NIK, the
+    /// member's name and birth date never appear in logs, errors or `Debug`
+    /// output.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pafi::Client) -> mitra_pafi::Result<()> {
+    /// let skp = client.get_kecukupan_skp_by_nik("3206021201960046").await?;
+    /// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    /// println!("total SKP {:?}, STR valid: {}", skp.total_skp, skp.str_valid_on(today));
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_kecukupan_skp_by_nik(&self, nik: &str) -> Result<types::KecukupanSkp> {
+        let nik = Nik::new(nik)?;
+        self.api
+            .inner
+            .send(&operations::GET_KECUKUPAN_SKP_BY_NIK, || {
+                self.api.get_kecukupan_skp_by_nik(&nik)
+            })
+            .await
+    }
+}

@@ -1,0 +1,43 @@
+//! Typed client for the PAFI API (Persatuan Ahli Farmasi Indonesia): a
+//! pharmacist's SKP sufficiency by NIK.
+//!
+//! ```no_run
+//! # async fn demo() -> mitra_pafi::Result<()> {
+//! // MITRA_PAFI_CLIENT_ID, MITRA_PAFI_CLIENT_SECRET (MITRA_PAFI_SCOPE, MITRA_PAFI_BASE_URL)
+//! let client = mitra_pafi::Client::from_env()?;
+//! let skp = client.get_kecukupan_skp_by_nik("3206021201960046").await?;
+//! println!("{:?} SKP, recommendation: {:?}", skp.total_skp, skp.status_rekom);
+//! # Ok(()) }
+//! ```
+//!
+//! - OAuth2 client credentials with a JSON body and a scope (default
+//!   `read-kecukupan-skp`); the token (its `expires_in` arrives as a string)
+//!   is fetched lazily, cached, refreshed early, shared by concurrent calls,
+//!   and replaced once on a 401.
+//! - Errors from PAFI's table: 401 [`Error::Unauthorized`], 403
+//!   [`Error::Forbidden`], 404 [`Error::NotFound`], 422 [`Error::Rejected`]
+//!   (with the vendor's `errors`), 429 [`Error::RateLimited`] (retried), 503
+//!   [`Error::Vendor`] (retried); a 200 that says `"error": true` is an error.
+//! - Personal data (UU 27/2022): the NIK, name, birth date, STR and letter
+//!   numbers are types whose `Debug` shows nothing ([`Nik`] shows its last 4
+//!   digits); logs show the path template, never the NIK; error excerpts of
+//!   PAFI bodies are withheld.
+//! - Dates `dd-mm-yyyy` are dates; [`types::KecukupanSkp::str_valid_on`]
+//!   says whether the STR is valid on a day.
+//!
+//! Layout: [`generated`] is produced by progenitor from `specs/pafi.yaml`,
+//! checked against PAFI's own JSON Schemas in `specs/pafi/`; `client`,
+//! `decoder`, `personal` and `skp` are the hand-written layer.
+
+mod client;
+mod decoder;
+mod personal;
+mod skp;
+
+#[allow(missing_docs, clippy::all)]
+pub mod generated;
+
+pub use client::{Client, ClientBuilder, DEFAULT_SCOPE, PRODUCTION_URL};
+pub use generated::types;
+pub use mitra_core::{Error, Result};
+pub use personal::{BirthDate, Gender, Nik, Personal};

@@ -1,0 +1,199 @@
+//! Personal data (UU 27/2022): types whose `Debug` never shows the value, so
+//! that a response logged with `{:?}` leaks nothing.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use mitra_core::Error;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// What `Debug` prints instead of personal data.
+const WITHHELD: &str = "[personal data]";
+
+/// A NIK (Nomor Induk Kependudukan): 16 digits.
+///
+/// `Debug` shows only the last 4 digits; `Display` and [`as_str`](Self::as_str)
+/// give the whole number, for the caller's own use.
+///
+/// ```
+/// let nik = mitra_pafi::Nik::new("3206021201960046").unwrap();
+/// assert_eq!(format!("{nik:?}"), "Nik(************0046)");
+/// assert!(mitra_pafi::Nik::new("32060212019600").is_err());
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Nik(String);
+
+impl Nik {
+    /// A NIK, if `text` is exactly 16 digits.
+    pub fn new(text: &str) -> Result<Self, Error> {
+        if text.len() == 16 && text.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(Error::validation("nik", "a NIK is exactly 16 digits"))
+        }
+    }
+
+    /// The whole NIK.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The NIK with all but its last 4 characters masked.
+    pub fn masked(&self) -> String {
+        let keep = self.0.chars().count().saturating_sub(4);
+        self.0
+            .chars()
+            .enumerate()
+            .map(|(i, c)| if i < keep { '*' } else { c })
+            .collect()
+    }
+}
+
+impl fmt::Debug for Nik {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Nik({})", self.masked())
+    }
+}
+
+impl fmt::Display for Nik {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for Nik {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Nik {
+    /// Any string: a response is kept even if the vendor's NIK is malformed.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
+/// Text that identifies a person: a name, a licence (STR) number, a letter
+/// number that holds a birth date. `Debug` prints `[personal data]`.
+///
+/// ```
+/// let name: mitra_pafi::Personal = serde_json::from_str("\"Dummy Data S.Farm\"").unwrap();
+/// assert_eq!(name.as_str(), "Dummy Data S.Farm");
+/// assert_eq!(format!("{name:?}"), "[personal data]");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Personal(String);
+
+impl Personal {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Personal {
+    fn from(s: String) -> Self {
+        Self(s)
+    }
+}
+
+impl fmt::Debug for Personal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(WITHHELD)
+    }
+}
+
+impl Serialize for Personal {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Personal {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self)
+    }
+}
+
+/// A birth date, sent as `dd-mm-yyyy`. `Debug` prints `[personal data]`.
+///
+/// ```
+/// let born: mitra_pafi::BirthDate = serde_json::from_str("\"19-02-1998\"").unwrap();
+/// assert_eq!(born.date().to_string(), "1998-02-19");
+/// assert_eq!(format!("{born:?}"), "[personal data]");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct BirthDate(NaiveDate);
+
+impl BirthDate {
+    /// The date.
+    pub fn date(&self) -> NaiveDate {
+        self.0
+    }
+}
+
+impl fmt::Debug for BirthDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(WITHHELD)
+    }
+}
+
+impl Serialize for BirthDate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format(mitra_core::DateDmy::FORMAT))
+    }
+}
+
+impl<'de> Deserialize<'de> for BirthDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Deliberately no value in the message.
+        mitra_core::DateDmy::deserialize(d).map(|d| Self(d.date()))
+    }
+}
+
+/// A member's gender as PAFI writes it; values it does not know are kept.
+///
+/// ```
+/// use mitra_pafi::Gender;
+/// assert_eq!(serde_json::from_str::<Gender>("\"pria\"").unwrap(), Gender::Male);
+/// assert_eq!(serde_json::from_str::<Gender>("\"Perempuan\"").unwrap(), Gender::Female);
+/// assert_eq!(serde_json::from_str::<Gender>("\"x\"").unwrap(), Gender::Other("x".into()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Gender {
+    /// `pria` (also `laki-laki`, `L`).
+    Male,
+    /// `wanita` (also `perempuan`, `P`).
+    Female,
+    /// Any other value, as sent.
+    Other(String),
+}
+
+impl fmt::Display for Gender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Male => "pria",
+            Self::Female => "wanita",
+            Self::Other(s) => s,
+        })
+    }
+}
+
+impl Serialize for Gender {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Gender {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(match text.trim().to_lowercase().as_str() {
+            "pria" | "laki-laki" | "laki laki" | "l" => Self::Male,
+            "wanita" | "perempuan" | "p" => Self::Female,
+            _ => Self::Other(text),
+        })
+    }
+}

@@ -1,0 +1,30 @@
+//! Reading a member's SKP sufficiency.
+
+use chrono::NaiveDate;
+
+use crate::types::KecukupanSkp;
+
+impl KecukupanSkp {
+    /// The validity period of the member's registration certificate (STR):
+    /// `tgl_mulai_str` to `tgl_berakhir_str`, both included, if both are given.
+    pub fn str_period(&self) -> Option<(NaiveDate, NaiveDate)> {
+        Some((self.tgl_mulai_str?.date(), self.tgl_berakhir_str?.date()))
+    }
+
+    /// Whether the STR is valid on `date` (start and end days included).
+    /// `false` when the period is unknown.
+    ///
+    /// ```
+    /// let skp: mitra_pafi::types::KecukupanSkp = serde_json::from_str(
+    ///     r#"{"tgl_mulai_str": "02-03-2023", "tgl_berakhir_str": "03-03-2024"}"#,
+    /// ).unwrap();
+    /// let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert!(skp.str_valid_on(day(2024, 3, 3)));
+    /// assert!(!skp.str_valid_on(day(2024, 3, 4)));
+    /// assert!(!skp.str_valid_on(day(2023, 3, 1)));
+    /// ```
+    pub fn str_valid_on(&self, date: NaiveDate) -> bool {
+        self.str_period()
+            .is_some_and(|(start, end)| start <= date && date <= end)
+    }
+}
