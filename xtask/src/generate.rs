@@ -52,7 +52,9 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_inner_type(quote!(mitra_core::Runtime))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // Users compare responses in their own tests.
+        .with_derive("PartialEq");
     for (schema, rust_type) in vendor.replacements {
         settings.with_replacement(*schema, *rust_type, [TypeImpl::Display].into_iter());
     }

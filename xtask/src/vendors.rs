@@ -43,4 +43,16 @@ pub const VENDORS: &[Vendor] = &[
             ("pafi/kecukupan-skp.schema.json", "KecukupanSkp"),
         ],
     },
+    Vendor {
+        name: "elkassa",
+        replacements: &[
+            ("Secret", "mitra_core::SecretText"),
+            ("Password", "mitra_core::SecretText"),
+            ("NumericString", "mitra_core::LenientInt"),
+            ("WibDateTime", "mitra_core::WibDateTime"),
+            ("UserType", "crate::user::UserType"),
+            ("User", "crate::user::User"),
+        ],
+        vendor_schemas: &[],
+    },
 ];

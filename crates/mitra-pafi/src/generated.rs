@@ -10,7 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     ///`ErrorBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -18,7 +18,7 @@ pub mod types {
         pub status_code: ::std::option::Option<i64>,
     }
     ///`KecukupanSkp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct KecukupanSkp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<bool>,
@@ -89,7 +89,7 @@ pub mod types {
         pub total_skp: ::std::option::Option<f64>,
     }
     ///`TokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TokenRequest {
         ///the client id
         pub client_id: ::std::string::String,
@@ -148,7 +148,7 @@ pub mod types {
         }
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TokenResponse {
         ///The Access token
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -216,7 +216,7 @@ pub mod types {
         }
     }
     ///`ValidationErrorBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ValidationErrorBody {
         ///What was invalid (a list, or an object of field -> messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

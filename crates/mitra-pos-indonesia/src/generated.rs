@@ -10,7 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     ///`City`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct City {
         #[serde(rename = "cityCode")]
         pub city_code: mitra_core::Code,
@@ -18,7 +18,7 @@ pub mod types {
         pub city_name: ::std::string::String,
     }
     ///`CityRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CityRequest {
         ///Part of a city name; empty for every city of the province.
         #[serde(rename = "cityName")]
@@ -27,19 +27,19 @@ pub mod types {
         pub province_code: ::std::string::String,
     }
     ///`CityResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CityResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<CityResponseResponses>,
     }
     ///`CityResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CityResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<CityResponseResponsesResponse>,
     }
     ///`CityResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum CityResponseResponsesResponse {
         City(City),
@@ -56,7 +56,7 @@ pub mod types {
         }
     }
     ///`GatewayFault`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GatewayFault {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -66,7 +66,7 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     ///A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GatewayFaultBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -78,14 +78,14 @@ pub mod types {
         pub message: ::std::option::Option<::std::string::String>,
     }
     ///`OAuthError`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OAuthError {
         pub error: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_description: ::std::option::Option<::std::string::String>,
     }
     ///`PostOffice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostOffice {
         ///e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -99,24 +99,24 @@ pub mod types {
         pub pos_code: ::std::option::Option<mitra_core::Code>,
     }
     ///`PostOfficeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PostOfficeRequest {
         pub city: ::std::string::String,
     }
     ///`PostOfficeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostOfficeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostOfficeResponseResponses>,
     }
     ///`PostOfficeResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostOfficeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostOfficeResponseResponsesResponse>,
     }
     ///`PostOfficeResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum PostOfficeResponseResponsesResponse {
         PostOffice(PostOffice),
@@ -133,7 +133,7 @@ pub mod types {
         }
     }
     ///`PostalCode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostalCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -146,7 +146,7 @@ pub mod types {
         pub pos_code: ::std::option::Option<mitra_core::Code>,
     }
     ///`PostalCodeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PostalCodeRequest {
         ///Free-text address fragment, e.g. a village name.
         pub address: ::std::string::String,
@@ -154,19 +154,19 @@ pub mod types {
         pub city: ::std::string::String,
     }
     ///`PostalCodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostalCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostalCodeResponseResponses>,
     }
     ///`PostalCodeResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PostalCodeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostalCodeResponseResponsesResponse>,
     }
     ///`PostalCodeResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum PostalCodeResponseResponsesResponse {
         PostalCode(PostalCode),
@@ -183,7 +183,7 @@ pub mod types {
         }
     }
     ///`Province`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Province {
         #[serde(rename = "provinceCode")]
         pub province_code: mitra_core::Code,
@@ -191,7 +191,7 @@ pub mod types {
         pub province_name: ::std::string::String,
     }
     ///`ProvinceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProvinceRequest {
         ///Province code; empty for every province.
         #[serde(
@@ -207,19 +207,19 @@ pub mod types {
         pub province_name: ::std::option::Option<::std::string::String>,
     }
     ///`ProvinceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProvinceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<ProvinceResponseResponses>,
     }
     ///`ProvinceResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProvinceResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<ProvinceResponseResponsesResponse>,
     }
     ///`ProvinceResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ProvinceResponseResponsesResponse {
         Province(Province),
@@ -236,7 +236,7 @@ pub mod types {
         }
     }
     ///`SubDistrict`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubDistrict {
         #[serde(rename = "subDistrictCode")]
         pub sub_district_code: mitra_core::Code,
@@ -244,7 +244,7 @@ pub mod types {
         pub sub_district_name: ::std::string::String,
     }
     ///`SubDistrictRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -255,19 +255,19 @@ pub mod types {
         pub sub_district_name: ::std::string::String,
     }
     ///`SubDistrictResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubDistrictResponseResponses>,
     }
     ///`SubDistrictResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubDistrictResponseResponsesResponse>,
     }
     ///`SubDistrictResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum SubDistrictResponseResponsesResponse {
         SubDistrict(SubDistrict),
@@ -284,7 +284,7 @@ pub mod types {
         }
     }
     ///`SubSubDistrict`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubSubDistrict {
         #[serde(
             rename = "posCode",
@@ -303,7 +303,7 @@ pub mod types {
         pub sub_sub_district_name: ::std::option::Option<::std::string::String>,
     }
     ///`SubSubDistrictRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SubSubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -317,19 +317,19 @@ pub mod types {
         pub sub_district_type: ::std::string::String,
     }
     ///`SubSubDistrictResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubSubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubSubDistrictResponseResponses>,
     }
     ///`SubSubDistrictResponseResponses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SubSubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubSubDistrictResponseResponsesResponse>,
     }
     ///`SubSubDistrictResponseResponsesResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum SubSubDistrictResponseResponsesResponse {
         SubSubDistrict(SubSubDistrict),
@@ -348,7 +348,7 @@ pub mod types {
         }
     }
     ///`TokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TokenRequest {
         pub grant_type: TokenRequestGrantType,
     }
@@ -400,7 +400,7 @@ pub mod types {
         }
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TokenResponse {
         ///Opaque bearer token.
         pub access_token: ::std::string::String,
@@ -413,7 +413,7 @@ pub mod types {
         pub token_type: ::std::option::Option<::std::string::String>,
     }
     ///Remaining lifetime in seconds (a number here; some vendors send a string).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum TokenResponseExpiresIn {
         Integer(i64),
@@ -433,13 +433,13 @@ pub mod types {
         }
     }
     ///`TrackAndTraceRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TrackAndTraceRequest {
         ///Receipt (barcode) number of the parcel.
         pub resi: ::std::string::String,
     }
     ///`TrackAndTraceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TrackAndTraceResponse {
         ///Second tracking format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -448,13 +448,13 @@ pub mod types {
         pub rs_tnt: ::std::option::Option<TrackAndTraceResponseRsTnt>,
     }
     ///Second tracking format.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TrackAndTraceResponseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<TrackAndTraceResponseResponseData>,
     }
     ///`TrackAndTraceResponseResponseData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum TrackAndTraceResponseResponseData {
         TrackEventV2(TrackEventV2),
@@ -471,13 +471,13 @@ pub mod types {
         }
     }
     ///`TrackAndTraceResponseRsTnt`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TrackAndTraceResponseRsTnt {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r_tnt: ::std::option::Option<TrackAndTraceResponseRsTntRTnt>,
     }
     ///`TrackAndTraceResponseRsTntRTnt`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum TrackAndTraceResponseRsTntRTnt {
         TrackEvent(TrackEvent),
@@ -494,7 +494,7 @@ pub mod types {
         }
     }
     ///`TrackEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,
@@ -515,7 +515,7 @@ pub mod types {
         pub office_code: ::std::option::Option<mitra_core::Code>,
     }
     ///An event of the second tracking format.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TrackEventV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,

@@ -10,7 +10,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     ///An account of the chart of accounts.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Akun {
         ///Account name, e.g. `Asset`.
         pub akun: ::std::string::String,
@@ -29,14 +29,14 @@ pub mod types {
         pub tipe: ::std::option::Option<::std::string::String>,
     }
     ///`AkunEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AkunEnvelope {
         pub data: Akun,
         pub message: ::std::string::String,
         pub status: i64,
     }
     ///`AkunListEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AkunListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
@@ -44,7 +44,7 @@ pub mod types {
         pub status: i64,
     }
     ///`EmptyEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EmptyEnvelope {
         ///Always null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -53,14 +53,14 @@ pub mod types {
         pub status: i64,
     }
     ///`ErrorEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorEnvelope {
         pub message: ::std::string::String,
         ///Repeats the HTTP status.
         pub status: i64,
     }
     ///`Jurnal`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Jurnal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deskripsi: ::std::option::Option<::std::string::String>,
@@ -78,7 +78,7 @@ pub mod types {
         pub transaksi: ::std::vec::Vec<Transaksi>,
     }
     ///The posted journal, in the current or the June 2023 shape.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum JurnalCreated {
         LegacyJurnalCreated(LegacyJurnalCreated),
@@ -95,14 +95,14 @@ pub mod types {
         }
     }
     ///`JurnalCreatedEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JurnalCreatedEnvelope {
         pub data: JurnalCreated,
         pub message: ::std::string::String,
         pub status: i64,
     }
     ///`JurnalListEnvelope`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JurnalListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
@@ -110,7 +110,7 @@ pub mod types {
         pub status: i64,
     }
     ///Either documented format.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum JurnalRequest {
         Arrays(JurnalRequestArrays),
@@ -127,7 +127,7 @@ pub mod types {
         }
     }
     ///Partner document (June 2023); the three arrays are parallel.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JurnalRequestArrays {
         ///Account codes.
         pub akun: ::std::vec::Vec<::std::string::String>,
@@ -346,7 +346,7 @@ pub mod types {
         }
     }
     ///Current docs (July 2023).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct JurnalRequestLines {
         pub deskripsi: JurnalRequestLinesDeskripsi,
         ///Unique reference number.
@@ -456,12 +456,12 @@ pub mod types {
         }
     }
     ///`LegacyJurnalCreated`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LegacyJurnalCreated {
         pub transaction: LegacyTransaction,
     }
     ///The June 2023 response, a dump of the stored transaction.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LegacyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub checking_balance_credit: ::std::option::Option<i64>,
@@ -483,7 +483,7 @@ pub mod types {
         pub transaction_status: ::std::option::Option<i64>,
     }
     ///`LegacyTransactionDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LegacyTransactionDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -497,7 +497,7 @@ pub mod types {
         pub transaction_id: ::std::option::Option<::std::string::String>,
     }
     ///A journal line as responses show it (account *name*, integer amounts).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Transaksi {
         ///Account name.
         pub akun: ::std::string::String,
@@ -505,7 +505,7 @@ pub mod types {
         pub kredit: i64,
     }
     ///A journal line as the current docs send it (account *code*).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TransaksiRequest {
         ///Account code.
         pub akun: ::std::string::String,

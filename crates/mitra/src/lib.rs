@@ -10,6 +10,7 @@
 //!
 //! | feature | crate | vendor |
 //! |---|---|---|
+//! | `elkassa` | [`mitra-elkassa`](elkassa) | ELKASSA: point-of-sale registration, activation, users |
 //! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, tracking |
 //! | `pafi` | [`mitra-pafi`](pafi) | PAFI: pharmacists' SKP sufficiency by NIK |
 //! | `sempoa` | [`mitra-sempoa`](sempoa) | Sempoa: chart of accounts, general journals |
@@ -30,3 +31,7 @@ pub use mitra_sempoa as sempoa;
 /// PAFI (feature `pafi`).
 #[cfg(feature = "pafi")]
 pub use mitra_pafi as pafi;
+
+/// ELKASSA (feature `elkassa`).
+#[cfg(feature = "elkassa")]
+pub use mitra_elkassa as elkassa;

@@ -1,0 +1,191 @@
+//! Small wire types for values vendors send loosely.
+
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An integer that a vendor sends as a JSON number or as a numeric string
+/// (`"9"`); serialised back as a number.
+///
+/// ```
+/// let a: mitra_core::LenientInt = serde_json::from_str("\"9\"").unwrap();
+/// let b: mitra_core::LenientInt = serde_json::from_str("9").unwrap();
+/// assert_eq!(a, b);
+/// assert_eq!(a.get(), 9);
+/// assert!(serde_json::from_str::<mitra_core::LenientInt>("\"nine\"").is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LenientInt(pub i64);
+
+impl LenientInt {
+    /// The value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+impl fmt::Display for LenientInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl From<i64> for LenientInt {
+    fn from(v: i64) -> Self {
+        Self(v)
+    }
+}
+
+impl Serialize for LenientInt {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for LenientInt {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = LenientInt;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an integer or a string of digits")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientInt, E> {
+                Ok(LenientInt(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientInt, E> {
+                i64::try_from(v)
+                    .map(LenientInt)
+                    .map_err(|_| E::custom("integer too large"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientInt, E> {
+                if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                    Ok(LenientInt(v as i64))
+                } else {
+                    Err(E::custom("expected a whole number"))
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientInt, E> {
+                v.trim()
+                    .parse()
+                    .map(LenientInt)
+                    .map_err(|_| E::custom("expected a string of digits"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A secret sent as a request parameter (a query or form field), such as an
+/// API key. Serialises to its value, for the wire; `Debug` prints
+/// `[REDACTED]`; it has no `Display`.
+///
+/// ```
+/// let key = mitra_core::SecretText::from("s3cret");
+/// assert_eq!(format!("{key:?}"), "[REDACTED]");
+/// assert_eq!(serde_json::to_string(&key).unwrap(), "\"s3cret\"");
+/// ```
+#[derive(Clone)]
+pub struct SecretText(SecretString);
+
+impl SecretText {
+    /// The secret's value.
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<&str> for SecretText {
+    fn from(s: &str) -> Self {
+        Self(SecretString::from(s.to_owned()))
+    }
+}
+
+impl From<String> for SecretText {
+    fn from(s: String) -> Self {
+        Self(SecretString::from(s))
+    }
+}
+
+impl From<SecretString> for SecretText {
+    fn from(s: SecretString) -> Self {
+        Self(s)
+    }
+}
+
+impl PartialEq for SecretText {
+    fn eq(&self, other: &Self) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
+
+impl Serialize for SecretText {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.expose_secret())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::from)
+    }
+}
+
+/// A local date-time in Western Indonesian Time (WIB, UTC+7), as vendors
+/// write it with no zone: `YYYY-MM-DD HH:MM:SS`.
+///
+/// ```
+/// let t: mitra_core::WibDateTime = serde_json::from_str("\"2016-03-18 22:08:02\"").unwrap();
+/// assert_eq!(t.to_string(), "2016-03-18 22:08:02");
+/// assert_eq!(t.to_fixed_offset().to_rfc3339(), "2016-03-18T22:08:02+07:00");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WibDateTime(pub NaiveDateTime);
+
+impl WibDateTime {
+    /// The wire format.
+    pub const FORMAT: &'static str = "%Y-%m-%d %H:%M:%S";
+
+    /// The wall-clock time, with no zone.
+    pub fn naive(&self) -> NaiveDateTime {
+        self.0
+    }
+
+    /// The same instant with its +07:00 offset.
+    pub fn to_fixed_offset(&self) -> DateTime<FixedOffset> {
+        let wib = FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset");
+        wib.from_local_datetime(&self.0)
+            .single()
+            .expect("a fixed offset has no gaps")
+    }
+}
+
+impl fmt::Display for WibDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.format(Self::FORMAT))
+    }
+}
+
+impl Serialize for WibDateTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for WibDateTime {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = std::borrow::Cow::<str>::deserialize(d)?;
+        NaiveDateTime::parse_from_str(text.trim(), Self::FORMAT)
+            .map(Self)
+            .map_err(|_| de::Error::custom("expected a date-time as YYYY-MM-DD HH:MM:SS"))
+    }
+}

@@ -1,0 +1,190 @@
+//! ELKASSA's user object, which repeats a key, and its user type.
+
+use std::fmt;
+
+use mitra_core::{LenientInt, WibDateTime};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::types::Cabang;
+
+/// Retail or wholesale (grosir); sent as `"0"` / `"1"`.
+///
+/// ```
+/// use mitra_elkassa::UserType;
+/// assert_eq!(serde_json::from_str::<UserType>("\"1\"").unwrap(), UserType::Grosir);
+/// assert_eq!(serde_json::from_str::<UserType>("0").unwrap(), UserType::Retail);
+/// assert_eq!(serde_json::to_string(&UserType::Grosir).unwrap(), "\"1\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserType {
+    /// `0`: retail.
+    Retail,
+    /// `1`: grosir (wholesale).
+    Grosir,
+}
+
+impl UserType {
+    /// The wire code, `0` or `1`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Retail => "0",
+            Self::Grosir => "1",
+        }
+    }
+
+    /// The user type for a wire code, if it is `0` or `1`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim() {
+            "0" => Some(Self::Retail),
+            "1" => Some(Self::Grosir),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for UserType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for UserType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for UserType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = LenientInt::deserialize(d)?;
+        Self::from_code(&code.to_string())
+            .ok_or_else(|| de::Error::custom("a user type is 0 (retail) or 1 (grosir)"))
+    }
+}
+
+/// A registered ELKASSA user.
+///
+/// The vendor sends the key `user_type_desc` twice: first the user type's
+/// name (`Retail`), then the account status (`ACTIVE`). Both are kept, in
+/// [`user_type_desc`](Self::user_type_desc) and
+/// [`account_status`](Self::account_status); with a single
+/// `user_type_desc`, it is the user type's name when it names one, the
+/// account status otherwise.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct User {
+    /// Registration id, e.g. `ELK44552`.
+    pub registration_id: String,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// When the user registered (WIB).
+    pub registered_date: Option<WibDateTime>,
+    /// Retail or grosir.
+    pub user_type: Option<UserType>,
+    /// The first `user_type_desc`: the user type's name (`Retail`).
+    pub user_type_desc: Option<String>,
+    /// The second `user_type_desc`: the account status (`ACTIVE`).
+    pub account_status: Option<String>,
+    /// Contract id.
+    pub contract_id: Option<i64>,
+    /// When the contract expires (WIB).
+    pub expired_date: Option<WibDateTime>,
+    /// Contract description, e.g. `6 Bulan`.
+    pub contract_notes: Option<String>,
+    /// Shop name.
+    pub toko_name: Option<String>,
+    /// Shop address.
+    pub toko_address: Option<String>,
+    /// The shop's branches.
+    pub cabangs: Vec<Cabang>,
+}
+
+impl Serialize for User {
+    /// Serialises with the account status under its own name (`account_status`),
+    /// not as a second `user_type_desc`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("User", 12)?;
+        st.serialize_field("registration_id", &self.registration_id)?;
+        st.serialize_field("email", &self.email)?;
+        st.serialize_field("registered_date", &self.registered_date)?;
+        st.serialize_field("user_type", &self.user_type)?;
+        st.serialize_field("user_type_desc", &self.user_type_desc)?;
+        st.serialize_field("account_status", &self.account_status)?;
+        st.serialize_field("contract_id", &self.contract_id)?;
+        st.serialize_field("expired_date", &self.expired_date)?;
+        st.serialize_field("contract_notes", &self.contract_notes)?;
+        st.serialize_field("toko_name", &self.toko_name)?;
+        st.serialize_field("toko_address", &self.toko_address)?;
+        st.serialize_field("cabangs", &self.cabangs)?;
+        st.end()
+    }
+}
+
+/// Known names of user types, to tell a lone `user_type_desc` apart.
+fn names_a_user_type(text: &str) -> bool {
+    matches!(text.trim().to_lowercase().as_str(), "retail" | "grosir")
+}
+
+impl<'de> Deserialize<'de> for User {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct UserVisitor;
+        impl<'de> Visitor<'de> for UserVisitor {
+            type Value = User;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an ELKASSA user object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<User, A::Error> {
+                let mut user = User::default();
+                let mut registration_id = None;
+                let mut descs: Vec<String> = Vec::new();
+                // `null` counts as absent for every field.
+                fn opt<'de, T: Deserialize<'de>, A: MapAccess<'de>>(
+                    map: &mut A,
+                ) -> Result<Option<T>, A::Error> {
+                    map.next_value::<Option<T>>()
+                }
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match key.as_ref() {
+                        "registration_id" => registration_id = opt(&mut map)?,
+                        "email" => user.email = opt(&mut map)?,
+                        "registered_date" => user.registered_date = opt(&mut map)?,
+                        "user_type" => user.user_type = opt(&mut map)?,
+                        "account_status" => user.account_status = opt(&mut map)?,
+                        "user_type_desc" => descs.extend(opt::<String, A>(&mut map)?),
+                        "contract_id" => {
+                            user.contract_id = opt::<LenientInt, A>(&mut map)?.map(LenientInt::get)
+                        }
+                        "expired_date" => user.expired_date = opt(&mut map)?,
+                        "contract_notes" => user.contract_notes = opt(&mut map)?,
+                        "toko_name" => user.toko_name = opt(&mut map)?,
+                        "toko_address" => user.toko_address = opt(&mut map)?,
+                        "cabangs" => user.cabangs = opt(&mut map)?.unwrap_or_default(),
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                user.registration_id =
+                    registration_id.ok_or_else(|| de::Error::missing_field("registration_id"))?;
+                let mut descs = descs.into_iter();
+                match (descs.next(), descs.next()) {
+                    (Some(first), Some(second)) => {
+                        user.user_type_desc = Some(first);
+                        user.account_status = Some(second);
+                    }
+                    (Some(only), None) if names_a_user_type(&only) => {
+                        user.user_type_desc = Some(only)
+                    }
+                    (Some(only), None) => {
+                        user.account_status.get_or_insert(only);
+                    }
+                    _ => {}
+                }
+                Ok(user)
+            }
+        }
+        d.deserialize_map(UserVisitor)
+    }
+}
