@@ -55,4 +55,9 @@ pub const VENDORS: &[Vendor] = &[
         ],
         vendor_schemas: &[],
     },
+    Vendor {
+        name: "fastrac",
+        replacements: &[("Flag", "mitra_core::Flag")],
+        vendor_schemas: &[],
+    },
 ];

@@ -37,7 +37,7 @@ pub use http::{HttpConfig, build_http_client};
 pub use retry::RetryPolicy;
 pub use runtime::{ErrorDecoder, GenericDecoder, Operation, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
-pub use wire::{LenientInt, SecretText, WibDateTime};
+pub use wire::{Flag, LenientInt, SecretText, WibDateTime};
 
 /// The result type of every mitra call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

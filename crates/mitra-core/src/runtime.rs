@@ -94,6 +94,27 @@ struct Inner {
     decoder: Box<dyn ErrorDecoder>,
     sensitive_headers: Vec<HeaderName>,
     request_hook: Option<Box<RequestHook>>,
+    rate_limiter: Option<RateLimiter>,
+}
+
+/// Spaces requests evenly: at most one every `interval`, across every clone
+/// of the client and every concurrent call.
+struct RateLimiter {
+    interval: std::time::Duration,
+    next_slot: std::sync::Mutex<Instant>,
+}
+
+impl RateLimiter {
+    /// Waits for this caller's slot.
+    async fn acquire(&self) {
+        let slot = {
+            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
+            let slot = (*next).max(Instant::now());
+            *next = slot + self.interval;
+            slot
+        };
+        tokio::time::sleep_until(slot).await;
+    }
 }
 
 impl fmt::Debug for Runtime {
@@ -143,6 +164,18 @@ impl RuntimeBuilder {
         self
     }
 
+    /// Sends at most `per_second` requests a second (retries included),
+    /// evenly spaced, so that a client stays under a vendor's rate limit
+    /// instead of tripping it. Callers beyond the rate wait their turn.
+    pub fn rate_limit(mut self, per_second: f64) -> Self {
+        self.inner.rate_limiter =
+            (per_second.is_finite() && per_second > 0.0).then(|| RateLimiter {
+                interval: std::time::Duration::from_secs_f64(1.0 / per_second),
+                next_slot: std::sync::Mutex::new(Instant::now()),
+            });
+        self
+    }
+
     /// The runtime.
     pub fn build(self) -> Runtime {
         Runtime {
@@ -174,6 +207,7 @@ impl Runtime {
                 decoder: Box::new(GenericDecoder),
                 sensitive_headers: Vec::new(),
                 request_hook: None,
+                rate_limiter: None,
             },
         }
     }
@@ -284,6 +318,9 @@ impl Runtime {
                 Auth::OAuth2(source) => Some(source.token().await?),
                 _ => None,
             };
+            if let Some(limiter) = &self.inner.rate_limiter {
+                limiter.acquire().await;
+            }
             let context = Arc::new(Attempt {
                 token,
                 status: AtomicU16::new(0),

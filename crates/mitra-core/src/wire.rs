@@ -189,3 +189,75 @@ impl<'de> Deserialize<'de> for WibDateTime {
             .map_err(|_| de::Error::custom("expected a date-time as YYYY-MM-DD HH:MM:SS"))
     }
 }
+
+/// A yes/no flag that a vendor sends as the string `"0"` or `"1"`; also
+/// accepts `0`/`1` and `true`/`false`. Serialises as `"0"` / `"1"`.
+///
+/// ```
+/// let yes: mitra_core::Flag = serde_json::from_str("\"1\"").unwrap();
+/// assert!(yes.get());
+/// assert_eq!(serde_json::to_string(&mitra_core::Flag::from(false)).unwrap(), "\"0\"");
+/// assert!(serde_json::from_str::<mitra_core::Flag>("\"2\"").is_err());
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Flag(pub bool);
+
+impl Flag {
+    /// The flag as a `bool`.
+    pub fn get(self) -> bool {
+        self.0
+    }
+}
+
+impl From<bool> for Flag {
+    fn from(b: bool) -> Self {
+        Self(b)
+    }
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0 { "1" } else { "0" })
+    }
+}
+
+impl Serialize for Flag {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if self.0 { "1" } else { "0" })
+    }
+}
+
+impl<'de> Deserialize<'de> for Flag {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Flag;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("\"0\" or \"1\"")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Flag, E> {
+                Ok(Flag(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Flag, E> {
+                match v {
+                    0 => Ok(Flag(false)),
+                    1 => Ok(Flag(true)),
+                    _ => Err(E::custom("expected 0 or 1")),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Flag, E> {
+                u64::try_from(v)
+                    .map_err(|_| E::custom("expected 0 or 1"))
+                    .and_then(|v| self.visit_u64(v))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Flag, E> {
+                match v.trim() {
+                    "0" => Ok(Flag(false)),
+                    "1" => Ok(Flag(true)),
+                    _ => Err(E::custom("expected \"0\" or \"1\"")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}

@@ -11,6 +11,7 @@
 //! | feature | crate | vendor |
 //! |---|---|---|
 //! | `elkassa` | [`mitra-elkassa`](elkassa) | ELKASSA: point-of-sale registration, activation, users |
+//! | `fastrac` | [`mitra-fastrac`](fastrac) | Fastrac: courier regions, tariffs, orders, tracking |
 //! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, tracking |
 //! | `pafi` | [`mitra-pafi`](pafi) | PAFI: pharmacists' SKP sufficiency by NIK |
 //! | `sempoa` | [`mitra-sempoa`](sempoa) | Sempoa: chart of accounts, general journals |
@@ -35,3 +36,7 @@ pub use mitra_pafi as pafi;
 /// ELKASSA (feature `elkassa`).
 #[cfg(feature = "elkassa")]
 pub use mitra_elkassa as elkassa;
+
+/// Fastrac (feature `fastrac`).
+#[cfg(feature = "fastrac")]
+pub use mitra_fastrac as fastrac;

@@ -1,0 +1,65 @@
+//! Fastrac's envelope errors: `success: false` whatever the HTTP status.
+
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::{Error, ErrorDecoder};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Envelope {
+    success: Option<bool>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// "Data not found" is not found, 400 a rejected request, the rest by status.
+fn refused(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> Error {
+    let message = bounded(message.as_deref().unwrap_or("success false"));
+    let http = Some(status.as_u16());
+    if message.to_lowercase().contains("not found") {
+        return Error::NotFound {
+            status: http,
+            code: None,
+            message,
+        };
+    }
+    match status.as_u16() {
+        200..=299 | 400 | 422 => Error::Rejected {
+            status: http,
+            message,
+            errors: Vec::new(),
+        },
+        _ => error_from_response(
+            status,
+            headers,
+            ErrorBody {
+                code: None,
+                message,
+            },
+        ),
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FastracDecoder;
+
+impl ErrorDecoder for FastracDecoder {
+    fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+        match serde_json::from_slice::<Envelope>(body) {
+            Ok(env) if env.success.is_some() => refused(status, headers, env.message),
+            _ => error_from_response(status, headers, read_error_body(headers, body)),
+        }
+    }
+
+    fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
+        let env: Envelope = serde_json::from_slice(body).ok()?;
+        (env.success == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
+    }
+
+    // `{"success": false, "message": "Data not found"}` decodes as an
+    // envelope with no data; look first.
+    fn inspects_success(&self) -> bool {
+        true
+    }
+}

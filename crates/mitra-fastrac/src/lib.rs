@@ -1,0 +1,43 @@
+//! Typed client for the Fastrac courier API (B2B V2): regions, courier
+//! services, tariffs, orders, cancellation, tracking and balance history.
+//!
+//! ```no_run
+//! # async fn demo() -> mitra_fastrac::Result<()> {
+//! // MITRA_FASTRAC_BASE_URL, MITRA_FASTRAC_ACCESS_KEY, MITRA_FASTRAC_SECRET_KEY
+//! let client = mitra_fastrac::Client::from_env()?;
+//! let cities = client.get_city(31).await?;
+//! let tracking = client.track_order("paxel", "CO.FASTRAC-20241205-1-R10BPJ").await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - Envelope `{success, message, data, timestamp}`: `success: false` is an
+//!   error whatever the HTTP status; "Data not found" is
+//!   [`Error::NotFound`]; business errors (400) are [`Error::Rejected`].
+//! - Auth: V2 HTTP Basic by default, V1 `access-key`/`secret-key` headers by
+//!   configuration ([`AuthStyle`]); never logged.
+//! - Rate limits: a 429 is [`Error::RateLimited`] with its `Retry-After`,
+//!   retried for calls that are safe to repeat; an optional client-side
+//!   limit ([`ClientBuilder::requests_per_second`]) keeps you under
+//!   Fastrac's.
+//! - Every request and response is a tracing event (operation, path
+//!   template, status, latency, attempt, vendor message), credentials
+//!   redacted.
+//! - Orders and cancellations are never retried once they may have reached
+//!   Fastrac.
+//! - Known bodies are typed; bodies Fastrac never published are raw
+//!   [`serde_json::Value`]s rather than invented fields. Webhook payloads and
+//!   the status list are not public and not covered.
+//!
+//! Layout: [`generated`] is produced by progenitor from `specs/fastrac.yaml`;
+//! `client`, `decoder` and `validation` are the hand-written layer.
+
+mod client;
+mod decoder;
+mod validation;
+
+#[allow(missing_docs, clippy::all)]
+pub mod generated;
+
+pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};
+pub use generated::types;
+pub use mitra_core::{Error, Flag, Result};

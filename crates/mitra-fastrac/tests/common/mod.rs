@@ -1,0 +1,78 @@
+//! Shared pieces of the Fastrac tests.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use mitra_core::RetryPolicy;
+use mitra_fastrac::{Client, ClientBuilder, Flag, types};
+use mitra_testkit::{MockResponse, MockServer};
+use serde_json::{Value, json};
+
+pub const ACCESS: &str = "test-access-key";
+pub const SECRET: &str = "test-secret-key";
+
+pub fn spec() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../specs/fastrac.yaml");
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The request example of an operation in the spec.
+pub fn request_example<T: serde::de::DeserializeOwned>(path: &str, method: &str) -> T {
+    serde_json::from_value(
+        spec()["paths"][path][method]["requestBody"]["content"]["application/json"]["example"]
+            .clone(),
+    )
+    .unwrap()
+}
+
+pub fn fixture(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+pub fn builder(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .base_url(server.url())
+        .access_key(ACCESS)
+        .secret_key(SECRET)
+        .timeout(Duration::from_secs(5))
+        .retry_policy(
+            RetryPolicy::default()
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(20)),
+        )
+}
+
+pub fn client(server: &MockServer) -> Client {
+    builder(server).build().unwrap()
+}
+
+pub fn ok(data: Value) -> MockResponse {
+    MockResponse::json(
+        200,
+        json!({"success": true, "message": "success", "data": data}).to_string(),
+    )
+}
+
+pub fn item(weight: f64) -> types::Item {
+    types::Item {
+        name: "Sepatu".into(),
+        weight,
+        width: Some(20.0),
+        height: Some(15.0),
+        length: Some(30.0),
+        quantity: std::num::NonZeroU64::new(1),
+        price: Some(350000),
+    }
+}
+
+pub fn express_tariff() -> types::TariffExpressRequest {
+    types::TariffExpressRequest {
+        origin: 3101010001,
+        destination: 3173020003,
+        items: vec![item(1200.0)],
+        cod: Some(Flag(false)),
+        insurance: Some(Flag(true)),
+        cod_amount: Some(0),
+    }
+}
