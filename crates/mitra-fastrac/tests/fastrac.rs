@@ -165,7 +165,8 @@ async fn known_bodies_are_typed_and_unknown_ones_raw() {
 
 #[tokio::test]
 async fn success_false_and_business_errors() {
-    let cases: Vec<(MockResponse, fn(&Error) -> bool)> = vec![
+    type Case = (MockResponse, fn(&Error) -> bool);
+    let cases: Vec<Case> = vec![
         (
             MockResponse::json(200, r#"{"success":false,"message":"Data not found"}"#),
             |e| {
