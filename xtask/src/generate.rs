@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
-use quote::{format_ident, quote};
+use quote::{ToTokens, format_ident, quote};
 
 use crate::vendors::Vendor;
 
@@ -63,8 +63,9 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
     let extras = hooks_and_operations(&operations);
-    let file: syn::File = syn::parse2(quote! { #client #extras })
+    let mut file: syn::File = syn::parse2(quote! { #client #extras })
         .context("progenitor produced code that does not parse")?;
+    derive_json_schema_behind_feature(&mut file);
     let code = rustfmt(&line_doc_comments(&prettyplease::unparse(&file)))?;
 
     let header = format!(
@@ -211,6 +212,37 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
 
             /// All operations, in spec order.
             pub const ALL: &[mitra_core::Operation] = &[#(#all),*];
+        }
+    }
+}
+
+/// Every type of `mod types` that derives `Serialize` also derives
+/// `schemars::JsonSchema` when the crate's `schema` feature is on, so that
+/// the CLI can print request and response schemas while users who do not
+/// need them compile no schemars.
+fn derive_json_schema_behind_feature(file: &mut syn::File) {
+    let Some(types) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return;
+    };
+    let derives_serde = |attrs: &[syn::Attribute]| {
+        attrs.iter().any(|a| {
+            a.path().is_ident("derive")
+                && a.meta.to_token_stream().to_string().contains("Serialize")
+        })
+    };
+    let schema_attr: syn::Attribute =
+        syn::parse_quote!(#[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]);
+    for item in types.1.iter_mut() {
+        let attrs = match item {
+            syn::Item::Struct(s) => &mut s.attrs,
+            syn::Item::Enum(e) => &mut e.attrs,
+            _ => continue,
+        };
+        if derives_serde(attrs) {
+            attrs.push(schema_attr.clone());
         }
     }
 }

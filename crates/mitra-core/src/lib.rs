@@ -28,6 +28,8 @@ mod http;
 pub mod paging;
 mod retry;
 mod runtime;
+#[cfg(feature = "schema")]
+mod schema;
 mod wire;
 
 pub use code::Code;

@@ -11,6 +11,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///`Activated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Activated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub packet_desc: ::std::option::Option<::std::string::String>,
@@ -21,6 +22,7 @@ pub mod types {
     }
     ///`ActivationEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ActivationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Activated>,
@@ -30,6 +32,7 @@ pub mod types {
     }
     ///`ActivationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ActivationRequest {
         ///Branch id, e.g. `ELK34128-1`.
         pub cabang_id: ::std::string::String,
@@ -50,6 +53,7 @@ pub mod types {
     ///A non-negative amount in Rupiah.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ActivationRequestInvoiceAmount(::std::string::String);
     impl ::std::ops::Deref for ActivationRequestInvoiceAmount {
         type Target = ::std::string::String;
@@ -102,6 +106,7 @@ pub mod types {
     ///A packet id from `getRegistrationData`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ActivationRequestPacketId(::std::string::String);
     impl ::std::ops::Deref for ActivationRequestPacketId {
         type Target = ::std::string::String;
@@ -153,6 +158,7 @@ pub mod types {
     }
     ///A branch of the shop.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Cabang {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cabang_address: ::std::option::Option<::std::string::String>,
@@ -163,6 +169,7 @@ pub mod types {
     }
     ///`CheckUserEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CheckUserEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Packet>,
@@ -172,6 +179,7 @@ pub mod types {
     }
     ///`CheckUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CheckUserRequest {
         pub email: ::std::string::String,
         pub key: mitra_core::SecretText,
@@ -180,6 +188,7 @@ pub mod types {
     ///A message, or a list of messages.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum Messages {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
@@ -191,6 +200,7 @@ pub mod types {
     }
     ///`Packet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Packet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub packet_code: ::std::option::Option<::std::string::String>,
@@ -200,11 +210,13 @@ pub mod types {
     }
     ///`Registered`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Registered {
         pub registration_id: ::std::string::String,
     }
     ///`RegistrationData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub registration_packets: ::std::vec::Vec<Packet>,
@@ -213,6 +225,7 @@ pub mod types {
     }
     ///`RegistrationDataEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationDataEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RegistrationData>,
@@ -222,6 +235,7 @@ pub mod types {
     }
     ///`RegistrationEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Registered>,
@@ -231,6 +245,7 @@ pub mod types {
     }
     ///`RegistrationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationRequest {
         pub address: ::std::string::String,
         pub email: ::std::string::String,
@@ -246,6 +261,7 @@ pub mod types {
     ///Phone number, digits only.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationRequestNoTelp(::std::string::String);
     impl ::std::ops::Deref for RegistrationRequestNoTelp {
         type Target = ::std::string::String;
@@ -297,6 +313,7 @@ pub mod types {
     }
     ///`UserTypeOption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct UserTypeOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::LenientInt>,
@@ -305,6 +322,7 @@ pub mod types {
     }
     ///`UsersEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct UsersEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<crate::user::User>>,

@@ -72,6 +72,7 @@ impl<'de> Deserialize<'de> for UserType {
 /// `user_type_desc`, it is the user type's name when it names one, the
 /// account status otherwise.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct User {
     /// Registration id, e.g. `ELK44552`.
@@ -186,5 +187,15 @@ impl<'de> Deserialize<'de> for User {
             }
         }
         d.deserialize_map(UserVisitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for UserType {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "UserType".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "enum": ["0", "1"], "description": "0 retail, 1 grosir"})
     }
 }

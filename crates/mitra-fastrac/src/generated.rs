@@ -11,6 +11,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///`BalanceHistoryRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct BalanceHistoryRequest {
         ///Default today.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -40,6 +41,7 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum BalanceHistoryRequestFilterStatus {
         #[serde(rename = "order")]
         Order,
@@ -92,6 +94,7 @@ pub mod types {
     }
     ///`CancelOrderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CancelOrderRequest {
         pub awb: ::std::string::String,
         pub cancel_reason: CancelOrderRequestCancelReason,
@@ -100,6 +103,7 @@ pub mod types {
     ///`CancelOrderRequestCancelReason`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CancelOrderRequestCancelReason(::std::string::String);
     impl ::std::ops::Deref for CancelOrderRequestCancelReason {
         type Target = ::std::string::String;
@@ -152,6 +156,7 @@ pub mod types {
     }
     ///`City`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct City {
         pub city_id: i64,
         pub name: ::std::string::String,
@@ -160,6 +165,7 @@ pub mod types {
     }
     ///`CityEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CityEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<City>>,
@@ -171,6 +177,7 @@ pub mod types {
     }
     ///`CourierService`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CourierService {
         pub code_service: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -185,6 +192,7 @@ pub mod types {
     }
     ///`CourierServiceEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CourierServiceEnvelope {
         pub data: CourierServices,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +204,7 @@ pub mod types {
     ///`CourierServiceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum CourierServiceResponse {
         ServiceEnvelope(CourierServiceEnvelope),
         Services(CourierServices),
@@ -212,6 +221,7 @@ pub mod types {
     }
     ///`CourierServices`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CourierServices {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub express_delivery: ::std::vec::Vec<CourierService>,
@@ -220,6 +230,7 @@ pub mod types {
     }
     ///`District`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct District {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city_id: ::std::option::Option<i64>,
@@ -228,6 +239,7 @@ pub mod types {
     }
     ///`DistrictEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct DistrictEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<District>>,
@@ -239,6 +251,7 @@ pub mod types {
     }
     ///`ErrorEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ErrorEnvelope {
         pub message: ::std::string::String,
         pub success: bool,
@@ -248,6 +261,7 @@ pub mod types {
     ///`GetPostalCodePostalCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct GetPostalCodePostalCode(::std::string::String);
     impl ::std::ops::Deref for GetPostalCodePostalCode {
         type Target = ::std::string::String;
@@ -299,6 +313,7 @@ pub mod types {
     }
     ///`Item`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Item {
         ///Centimetres.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -320,6 +335,7 @@ pub mod types {
     }
     ///A point of an instant delivery; note the ids and coordinates are strings here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Location {
         ///Address as Google Maps gives it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -334,6 +350,7 @@ pub mod types {
     }
     ///`MultiItems`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct MultiItems {
         ///Description of the items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -349,6 +366,7 @@ pub mod types {
     }
     ///`MultiItemsEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct MultiItemsEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<MultiItems>,
@@ -360,6 +378,7 @@ pub mod types {
     }
     ///`MultiItemsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct MultiItemsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub courier: ::std::option::Option<::std::string::String>,
@@ -367,6 +386,7 @@ pub mod types {
     }
     ///`OrderExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct OrderExpressRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -391,6 +411,7 @@ pub mod types {
     }
     ///`OrderInstantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct OrderInstantRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -408,6 +429,7 @@ pub mod types {
     }
     ///`Party`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Party {
         pub address: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -425,6 +447,7 @@ pub mod types {
     ///A body the documentation does not describe, kept as raw JSON.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RawData(pub ::serde_json::Value);
     impl ::std::ops::Deref for RawData {
         type Target = ::serde_json::Value;
@@ -444,6 +467,7 @@ pub mod types {
     }
     ///`RawEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RawEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RawData>,
@@ -455,6 +479,7 @@ pub mod types {
     }
     ///`RawListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RawListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<RawData>>,
@@ -466,12 +491,14 @@ pub mod types {
     }
     ///`SearchRegionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SearchRegionRequest {
         pub keyword: SearchRegionRequestKeyword,
     }
     ///`SearchRegionRequestKeyword`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SearchRegionRequestKeyword(::std::string::String);
     impl ::std::ops::Deref for SearchRegionRequestKeyword {
         type Target = ::std::string::String;
@@ -521,6 +548,7 @@ pub mod types {
     }
     ///`TariffExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TariffExpressRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -536,6 +564,7 @@ pub mod types {
     }
     ///`TariffInstantEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TariffInstantEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<TariffOption>>,
@@ -547,6 +576,7 @@ pub mod types {
     }
     ///`TariffInstantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TariffInstantRequest {
         pub destination: Location,
         pub origin: Location,
@@ -557,6 +587,7 @@ pub mod types {
     }
     ///A courier option. Its `tariff_id` is valid for 5 minutes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TariffOption {
         ///Valid for 5 minutes; give it to the instant order.
         pub tariff_id: ::std::string::String,
@@ -568,6 +599,7 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Timestamp(pub ::std::string::String);
     impl ::std::ops::Deref for Timestamp {
         type Target = ::std::string::String;
@@ -598,6 +630,7 @@ pub mod types {
     }
     ///`TrackEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desc: ::std::option::Option<::std::string::String>,
@@ -609,6 +642,7 @@ pub mod types {
     }
     ///`TrackOrderEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackOrderEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Tracking>,
@@ -620,12 +654,14 @@ pub mod types {
     }
     ///`TrackOrderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackOrderRequest {
         pub awb: ::std::string::String,
         pub courier_code: ::std::string::String,
     }
     ///`Tracking`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Tracking {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub awb: ::std::option::Option<::std::string::String>,
@@ -659,6 +695,7 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum VehicleType {
         #[serde(rename = "bike")]
         Bike,

@@ -11,6 +11,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///`ErrorBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -19,6 +20,7 @@ pub mod types {
     }
     ///`KecukupanSkp`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct KecukupanSkp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<bool>,
@@ -90,6 +92,7 @@ pub mod types {
     }
     ///`TokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TokenRequest {
         ///the client id
         pub client_id: ::std::string::String,
@@ -113,6 +116,7 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TokenRequestGrantType {
         #[serde(rename = "client_credentials")]
         ClientCredentials,
@@ -149,6 +153,7 @@ pub mod types {
     }
     ///`TokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TokenResponse {
         ///The Access token
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -166,6 +171,7 @@ pub mod types {
     ///When the token expires (seconds, as a string)
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TokenResponseExpiresIn(::std::string::String);
     impl ::std::ops::Deref for TokenResponseExpiresIn {
         type Target = ::std::string::String;
@@ -217,6 +223,7 @@ pub mod types {
     }
     ///`ValidationErrorBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ValidationErrorBody {
         ///What was invalid (a list, or an object of field -> messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -197,3 +197,28 @@ impl<'de> Deserialize<'de> for Gender {
         })
     }
 }
+
+#[cfg(feature = "schema")]
+mod schema {
+    use std::borrow::Cow;
+
+    use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+    macro_rules! string_schema {
+        ($ty:ty, $name:literal, $schema:tt) => {
+            impl JsonSchema for $ty {
+                fn schema_name() -> Cow<'static, str> {
+                    Cow::Borrowed($name)
+                }
+                fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                    json_schema!($schema)
+                }
+            }
+        };
+    }
+
+    string_schema!(super::Nik, "Nik", {"type": "string", "pattern": "^[0-9]{16}$", "description": "NIK, 16 digits. Personal data."});
+    string_schema!(super::Personal, "Personal", {"type": "string", "description": "Personal data."});
+    string_schema!(super::BirthDate, "BirthDate", {"type": "string", "pattern": "^\\d{2}-\\d{2}-\\d{4}$", "description": "dd-mm-yyyy. Personal data."});
+    string_schema!(super::Gender, "Gender", {"type": "string", "description": "pria, wanita, or another value as sent."});
+}

@@ -11,6 +11,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///`City`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct City {
         #[serde(rename = "cityCode")]
         pub city_code: mitra_core::Code,
@@ -19,6 +20,7 @@ pub mod types {
     }
     ///`CityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CityRequest {
         ///Part of a city name; empty for every city of the province.
         #[serde(rename = "cityName")]
@@ -28,12 +30,14 @@ pub mod types {
     }
     ///`CityResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CityResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<CityResponseResponses>,
     }
     ///`CityResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CityResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<CityResponseResponsesResponse>,
@@ -41,6 +45,7 @@ pub mod types {
     ///`CityResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum CityResponseResponsesResponse {
         City(City),
         Array(::std::vec::Vec<City>),
@@ -57,6 +62,7 @@ pub mod types {
     }
     ///`GatewayFault`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct GatewayFault {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -67,6 +73,7 @@ pub mod types {
     }
     ///A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct GatewayFaultBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -79,6 +86,7 @@ pub mod types {
     }
     ///`OAuthError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct OAuthError {
         pub error: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -86,6 +94,7 @@ pub mod types {
     }
     ///`PostOffice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostOffice {
         ///e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,17 +109,20 @@ pub mod types {
     }
     ///`PostOfficeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostOfficeRequest {
         pub city: ::std::string::String,
     }
     ///`PostOfficeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostOfficeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostOfficeResponseResponses>,
     }
     ///`PostOfficeResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostOfficeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostOfficeResponseResponsesResponse>,
@@ -118,6 +130,7 @@ pub mod types {
     ///`PostOfficeResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum PostOfficeResponseResponsesResponse {
         PostOffice(PostOffice),
         Array(::std::vec::Vec<PostOffice>),
@@ -134,6 +147,7 @@ pub mod types {
     }
     ///`PostalCode`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostalCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -147,6 +161,7 @@ pub mod types {
     }
     ///`PostalCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostalCodeRequest {
         ///Free-text address fragment, e.g. a village name.
         pub address: ::std::string::String,
@@ -155,12 +170,14 @@ pub mod types {
     }
     ///`PostalCodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostalCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostalCodeResponseResponses>,
     }
     ///`PostalCodeResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostalCodeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostalCodeResponseResponsesResponse>,
@@ -168,6 +185,7 @@ pub mod types {
     ///`PostalCodeResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum PostalCodeResponseResponsesResponse {
         PostalCode(PostalCode),
         Array(::std::vec::Vec<PostalCode>),
@@ -184,6 +202,7 @@ pub mod types {
     }
     ///`Province`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Province {
         #[serde(rename = "provinceCode")]
         pub province_code: mitra_core::Code,
@@ -192,6 +211,7 @@ pub mod types {
     }
     ///`ProvinceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ProvinceRequest {
         ///Province code; empty for every province.
         #[serde(
@@ -208,12 +228,14 @@ pub mod types {
     }
     ///`ProvinceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ProvinceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<ProvinceResponseResponses>,
     }
     ///`ProvinceResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ProvinceResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<ProvinceResponseResponsesResponse>,
@@ -221,6 +243,7 @@ pub mod types {
     ///`ProvinceResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum ProvinceResponseResponsesResponse {
         Province(Province),
         Array(::std::vec::Vec<Province>),
@@ -237,6 +260,7 @@ pub mod types {
     }
     ///`SubDistrict`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubDistrict {
         #[serde(rename = "subDistrictCode")]
         pub sub_district_code: mitra_core::Code,
@@ -245,6 +269,7 @@ pub mod types {
     }
     ///`SubDistrictRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -256,12 +281,14 @@ pub mod types {
     }
     ///`SubDistrictResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubDistrictResponseResponses>,
     }
     ///`SubDistrictResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubDistrictResponseResponsesResponse>,
@@ -269,6 +296,7 @@ pub mod types {
     ///`SubDistrictResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum SubDistrictResponseResponsesResponse {
         SubDistrict(SubDistrict),
         Array(::std::vec::Vec<SubDistrict>),
@@ -285,6 +313,7 @@ pub mod types {
     }
     ///`SubSubDistrict`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubSubDistrict {
         #[serde(
             rename = "posCode",
@@ -304,6 +333,7 @@ pub mod types {
     }
     ///`SubSubDistrictRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubSubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -318,12 +348,14 @@ pub mod types {
     }
     ///`SubSubDistrictResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubSubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubSubDistrictResponseResponses>,
     }
     ///`SubSubDistrictResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubSubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubSubDistrictResponseResponsesResponse>,
@@ -331,6 +363,7 @@ pub mod types {
     ///`SubSubDistrictResponseResponsesResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum SubSubDistrictResponseResponsesResponse {
         SubSubDistrict(SubSubDistrict),
         Array(::std::vec::Vec<SubSubDistrict>),
@@ -349,6 +382,7 @@ pub mod types {
     }
     ///`TokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TokenRequest {
         pub grant_type: TokenRequestGrantType,
     }
@@ -365,6 +399,7 @@ pub mod types {
         PartialEq,
         PartialOrd,
     )]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TokenRequestGrantType {
         #[serde(rename = "client_credentials")]
         ClientCredentials,
@@ -401,6 +436,7 @@ pub mod types {
     }
     ///`TokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TokenResponse {
         ///Opaque bearer token.
         pub access_token: ::std::string::String,
@@ -415,6 +451,7 @@ pub mod types {
     ///Remaining lifetime in seconds (a number here; some vendors send a string).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TokenResponseExpiresIn {
         Integer(i64),
         String(::std::string::String),
@@ -434,12 +471,14 @@ pub mod types {
     }
     ///`TrackAndTraceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackAndTraceRequest {
         ///Receipt (barcode) number of the parcel.
         pub resi: ::std::string::String,
     }
     ///`TrackAndTraceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackAndTraceResponse {
         ///Second tracking format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -449,6 +488,7 @@ pub mod types {
     }
     ///Second tracking format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackAndTraceResponseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<TrackAndTraceResponseResponseData>,
@@ -456,6 +496,7 @@ pub mod types {
     ///`TrackAndTraceResponseResponseData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TrackAndTraceResponseResponseData {
         TrackEventV2(TrackEventV2),
         Array(::std::vec::Vec<TrackEventV2>),
@@ -472,6 +513,7 @@ pub mod types {
     }
     ///`TrackAndTraceResponseRsTnt`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackAndTraceResponseRsTnt {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r_tnt: ::std::option::Option<TrackAndTraceResponseRsTntRTnt>,
@@ -479,6 +521,7 @@ pub mod types {
     ///`TrackAndTraceResponseRsTntRTnt`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TrackAndTraceResponseRsTntRTnt {
         TrackEvent(TrackEvent),
         Array(::std::vec::Vec<TrackEvent>),
@@ -495,6 +538,7 @@ pub mod types {
     }
     ///`TrackEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,
@@ -516,6 +560,7 @@ pub mod types {
     }
     ///An event of the second tracking format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TrackEventV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,

@@ -11,6 +11,7 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 pub mod types {
     ///An account of the chart of accounts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Akun {
         ///Account name, e.g. `Asset`.
         pub akun: ::std::string::String,
@@ -30,6 +31,7 @@ pub mod types {
     }
     ///`AkunEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct AkunEnvelope {
         pub data: Akun,
         pub message: ::std::string::String,
@@ -37,6 +39,7 @@ pub mod types {
     }
     ///`AkunListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct AkunListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
@@ -45,6 +48,7 @@ pub mod types {
     }
     ///`EmptyEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct EmptyEnvelope {
         ///Always null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -54,6 +58,7 @@ pub mod types {
     }
     ///`ErrorEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ErrorEnvelope {
         pub message: ::std::string::String,
         ///Repeats the HTTP status.
@@ -61,6 +66,7 @@ pub mod types {
     }
     ///`Jurnal`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Jurnal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deskripsi: ::std::option::Option<::std::string::String>,
@@ -80,6 +86,7 @@ pub mod types {
     ///The posted journal, in the current or the June 2023 shape.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum JurnalCreated {
         LegacyJurnalCreated(LegacyJurnalCreated),
         Jurnal(Jurnal),
@@ -96,6 +103,7 @@ pub mod types {
     }
     ///`JurnalCreatedEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalCreatedEnvelope {
         pub data: JurnalCreated,
         pub message: ::std::string::String,
@@ -103,6 +111,7 @@ pub mod types {
     }
     ///`JurnalListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
@@ -112,6 +121,7 @@ pub mod types {
     ///Either documented format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum JurnalRequest {
         Arrays(JurnalRequestArrays),
         Lines(JurnalRequestLines),
@@ -128,6 +138,7 @@ pub mod types {
     }
     ///Partner document (June 2023); the three arrays are parallel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestArrays {
         ///Account codes.
         pub akun: ::std::vec::Vec<::std::string::String>,
@@ -144,6 +155,7 @@ pub mod types {
     ///`JurnalRequestArraysDebitItem`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestArraysDebitItem(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestArraysDebitItem {
         type Target = ::std::string::String;
@@ -196,6 +208,7 @@ pub mod types {
     ///`JurnalRequestArraysDeskripsi`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestArraysDeskripsi(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestArraysDeskripsi {
         type Target = ::std::string::String;
@@ -246,6 +259,7 @@ pub mod types {
     ///`JurnalRequestArraysKreditItem`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestArraysKreditItem(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestArraysKreditItem {
         type Target = ::std::string::String;
@@ -298,6 +312,7 @@ pub mod types {
     ///Unique reference number.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestArraysReferensi(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestArraysReferensi {
         type Target = ::std::string::String;
@@ -347,6 +362,7 @@ pub mod types {
     }
     ///Current docs (July 2023).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestLines {
         pub deskripsi: JurnalRequestLinesDeskripsi,
         ///Unique reference number.
@@ -358,6 +374,7 @@ pub mod types {
     ///`JurnalRequestLinesDeskripsi`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestLinesDeskripsi(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestLinesDeskripsi {
         type Target = ::std::string::String;
@@ -408,6 +425,7 @@ pub mod types {
     ///Unique reference number.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct JurnalRequestLinesReferensi(::std::string::String);
     impl ::std::ops::Deref for JurnalRequestLinesReferensi {
         type Target = ::std::string::String;
@@ -457,11 +475,13 @@ pub mod types {
     }
     ///`LegacyJurnalCreated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct LegacyJurnalCreated {
         pub transaction: LegacyTransaction,
     }
     ///The June 2023 response, a dump of the stored transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct LegacyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub checking_balance_credit: ::std::option::Option<i64>,
@@ -484,6 +504,7 @@ pub mod types {
     }
     ///`LegacyTransactionDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct LegacyTransactionDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -498,6 +519,7 @@ pub mod types {
     }
     ///A journal line as responses show it (account *name*, integer amounts).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct Transaksi {
         ///Account name.
         pub akun: ::std::string::String,
@@ -506,6 +528,7 @@ pub mod types {
     }
     ///A journal line as the current docs send it (account *code*).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct TransaksiRequest {
         ///Account code.
         pub akun: ::std::string::String,

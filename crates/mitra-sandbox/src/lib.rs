@@ -1,0 +1,176 @@
+//! Offline emulators of the five vendors, on 127.0.0.1, with in-memory state
+//! and synthetic data (no real person, shop or parcel).
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use mitra_sandbox::{Sandbox, SandboxConfig, Vendor, credentials};
+//! let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+//! let client = mitra_sempoa_like_client(&sandbox.url(Vendor::Sempoa), credentials::SEMPOA_TOKEN);
+//! # Ok(()) }
+//! # fn mitra_sempoa_like_client(_: &str, _: &str) {}
+//! ```
+//!
+//! One server answers for every vendor, each under its own path prefix
+//! ([`Vendor::prefix`]). Each emulator checks credentials the way its vendor
+//! does (the values are in [`credentials`]), keeps what is created (users,
+//! orders, journals) until the sandbox stops, and shows the vendor's quirks:
+//! Pos Indonesia's single objects, `null`s and WSO2 faults, ELKASSA's
+//! duplicate key and `status: false`, Fastrac's 429 with `Retry-After`,
+//! PAFI's 404 for unknown NIKs, Sempoa's refusal of unbalanced journals and
+//! duplicate references.
+
+mod elkassa;
+mod fastrac;
+mod pafi;
+mod pos;
+mod sempoa;
+mod util;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The credentials every emulator accepts. They are made up: use them only
+/// against the sandbox.
+pub mod credentials {
+    /// Pos Indonesia consumer key.
+    pub const POS_CONSUMER_KEY: &str = "sandbox-pos-key";
+    /// Pos Indonesia consumer secret.
+    pub const POS_CONSUMER_SECRET: &str = "sandbox-pos-secret";
+    /// ELKASSA key.
+    pub const ELKASSA_KEY: &str = "sandbox-elkassa-key";
+    /// ELKASSA token.
+    pub const ELKASSA_TOKEN: &str = "sandbox-elkassa-token";
+    /// Fastrac access key.
+    pub const FASTRAC_ACCESS_KEY: &str = "sandbox-fastrac-access";
+    /// Fastrac secret key.
+    pub const FASTRAC_SECRET_KEY: &str = "sandbox-fastrac-secret";
+    /// PAFI client id.
+    pub const PAFI_CLIENT_ID: &str = "1";
+    /// PAFI client secret.
+    pub const PAFI_CLIENT_SECRET: &str = "sandbox-pafi-secret";
+    /// Sempoa API token.
+    pub const SEMPOA_TOKEN: &str = "sandbox-sempoa-token";
+}
+
+/// Synthetic sample values that the emulators know.
+pub mod samples {
+    /// A receipt number Pos Indonesia's emulator tracks.
+    pub const POS_RESI: &str = "P2411230001";
+    /// NIKs PAFI's emulator knows (synthetic: no real person).
+    pub const PAFI_NIKS: [&str; 2] = ["3273010101900001", "3578024502850002"];
+    /// An order Fastrac's emulator knows from the start.
+    pub const FASTRAC_AWB: &str = "CO.FASTRAC-20261120-1-SBX001";
+}
+
+/// The five vendors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    /// Pos Indonesia.
+    Pos,
+    /// ELKASSA.
+    Elkassa,
+    /// Fastrac.
+    Fastrac,
+    /// PAFI.
+    Pafi,
+    /// Sempoa.
+    Sempoa,
+}
+
+impl Vendor {
+    /// Every vendor.
+    pub const ALL: [Vendor; 5] = [
+        Vendor::Pos,
+        Vendor::Elkassa,
+        Vendor::Fastrac,
+        Vendor::Pafi,
+        Vendor::Sempoa,
+    ];
+
+    /// The vendor's path prefix on the sandbox; the vendor's base URL is the
+    /// sandbox URL followed by it.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Vendor::Pos => "/pos",
+            Vendor::Elkassa => "/elkassa",
+            Vendor::Fastrac => "/fastrac",
+            Vendor::Pafi => "/pafi/api/v1",
+            Vendor::Sempoa => "/sempoa/api/integration",
+        }
+    }
+}
+
+/// Settings of the emulators.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// Lifetime of Pos Indonesia's tokens (default 3600 s; shorten it to see
+    /// refreshes).
+    pub pos_token_lifetime: Duration,
+    /// Requests a second Fastrac's emulator takes before it answers 429
+    /// (default 20).
+    pub fastrac_requests_per_second: u32,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            pos_token_lifetime: Duration::from_secs(3600),
+            fastrac_requests_per_second: 20,
+        }
+    }
+}
+
+/// The router of all five emulators, for embedding in your own server.
+pub fn router(config: &SandboxConfig) -> axum::Router {
+    axum::Router::new()
+        .nest(Vendor::Pos.prefix(), pos::router(config))
+        .nest(Vendor::Elkassa.prefix(), elkassa::router())
+        .nest(Vendor::Fastrac.prefix(), fastrac::router(config))
+        .nest(Vendor::Pafi.prefix(), pafi::router())
+        .nest(Vendor::Sempoa.prefix(), sempoa::router())
+}
+
+/// A running sandbox; it stops when dropped.
+pub struct Sandbox {
+    addr: SocketAddr,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Sandbox {
+    /// Starts the sandbox on a free port of 127.0.0.1.
+    pub async fn start(config: SandboxConfig) -> std::io::Result<Self> {
+        Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0)), config).await
+    }
+
+    /// Starts the sandbox on `addr`.
+    pub async fn start_on(addr: SocketAddr, config: SandboxConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let app = router(&config);
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, task })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URL of `vendor` on this sandbox.
+    pub fn url(&self, vendor: Vendor) -> String {
+        format!("http://{}{}", self.addr, vendor.prefix())
+    }
+
+    /// Runs until the server stops (for `mitra sandbox`).
+    pub async fn wait(mut self) {
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

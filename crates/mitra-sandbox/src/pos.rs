@@ -1,0 +1,243 @@
+//! Pos Indonesia behind a WSO2 gateway: tokens with a configurable lifetime,
+//! faults for missing or bad tokens, region data with the gateway's quirks.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::post;
+use serde_json::{Value, json};
+
+use crate::credentials::{POS_CONSUMER_KEY, POS_CONSUMER_SECRET};
+use crate::util::{basic, bearer, header, json, one_or_many, text};
+use crate::{SandboxConfig, samples};
+
+struct Pos {
+    lifetime: Duration,
+    tokens: Mutex<HashMap<String, Instant>>,
+    issued: Mutex<u64>,
+}
+
+type Shared = State<Arc<Pos>>;
+
+const PROVINCES: &[(&str, &str)] = &[
+    ("31", "DKI JAKARTA"),
+    ("32", "JAWA BARAT"),
+    ("33", "JAWA TENGAH"),
+    ("35", "JAWA TIMUR"),
+];
+const CITIES: &[(&str, u32, &str)] = &[
+    ("31", 3171, "KOTA ADM. JAKARTA SELATAN"),
+    ("31", 3172, "KOTA ADM. JAKARTA TIMUR"),
+    ("31", 3173, "KOTA ADM. JAKARTA PUSAT"),
+    ("32", 3204, "KAB. BANDUNG"),
+    ("32", 3217, "KAB. BANDUNG BARAT"),
+    ("32", 3273, "KOTA BANDUNG"),
+    ("33", 3374, "KOTA SEMARANG"),
+    ("35", 3578, "KOTA SURABAYA"),
+];
+const SUB_DISTRICTS: &[(&str, u32, &str)] = &[
+    ("3172", 317201, "Kec. Pulogadung"),
+    ("3172", 317202, "Kec. Cakung"),
+    ("3273", 327318, "Kec. Antapani"),
+    ("3204", 320412, "Kec. Cileunyi"),
+];
+const VILLAGES: &[(&str, &str, &str, u32)] = &[
+    ("317201", "3172011001", "Kel. Pulogadung", 13260),
+    ("317201", "3172011002", "Kel. Jati", 13220),
+    ("327318", "3273181001", "Kel. Antapani Kidul", 40291),
+    ("320412", "3204121001", "Kel. Cinunuk", 40623),
+];
+
+pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
+    let state = Arc::new(Pos {
+        lifetime: config.pos_token_lifetime,
+        tokens: Mutex::new(HashMap::new()),
+        issued: Mutex::new(0),
+    });
+    axum::Router::new()
+        .route("/token", post(token))
+        .route("/utilitas/1.0.1/{operation}", post(utilitas))
+        .with_state(state)
+}
+
+async fn token(State(pos): Shared, headers: HeaderMap, body: Bytes) -> Response {
+    let form: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    if !form
+        .iter()
+        .any(|(k, v)| k == "grant_type" && v == "client_credentials")
+    {
+        return json(
+            StatusCode::BAD_REQUEST,
+            json!({"error": "invalid_request", "error_description": "Missing grant_type parameter value"}),
+        );
+    }
+    match basic(&headers) {
+        Some((key, secret)) if key == POS_CONSUMER_KEY && secret == POS_CONSUMER_SECRET => {}
+        Some((key, _)) if key != POS_CONSUMER_KEY => {
+            return json(
+                StatusCode::UNAUTHORIZED,
+                json!({"error_description": "A valid OAuth client could not be found for client_id: [sandbox]", "error": "invalid_client"}),
+            );
+        }
+        _ => {
+            return json(
+                StatusCode::UNAUTHORIZED,
+                json!({"error": "invalid_client", "error_description": "Client Authentication failed."}),
+            );
+        }
+    }
+    let n = {
+        let mut issued = pos.issued.lock().unwrap();
+        *issued += 1;
+        *issued
+    };
+    let token = format!("sandbox-pos-token-{n}");
+    pos.tokens
+        .lock()
+        .unwrap()
+        .insert(token.clone(), Instant::now() + pos.lifetime);
+    json(
+        StatusCode::OK,
+        json!({"access_token": token, "scope": "am_application_scope default", "token_type": "Bearer", "expires_in": pos.lifetime.as_secs()}),
+    )
+}
+
+/// A WSO2 fault, in JSON only when the request asked for exactly that.
+fn fault(headers: &HeaderMap, code: u32, message: &str, description: &str) -> Response {
+    let status = if (900906..=900910).contains(&code) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::UNAUTHORIZED
+    };
+    let mut response = if header(headers, "accept") == Some("application/json") {
+        json(
+            status,
+            json!({"fault": {"code": code, "message": message, "description": description}}),
+        )
+    } else {
+        let xml = format!(
+            r#"<ams:fault xmlns:ams="http://wso2.org/apimanager/security"><ams:code>{code}</ams:code><ams:message>{message}</ams:message><ams:description>{description}</ams:description></ams:fault>"#
+        );
+        axum::response::IntoResponse::into_response((
+            status,
+            [("content-type", "application/xml")],
+            xml,
+        ))
+    };
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            "www-authenticate",
+            axum::http::HeaderValue::from_static(r#"OAuth2 realm="WSO2 API Manager", error="invalid_token", error_description="The access token expired""#),
+        );
+    }
+    response
+}
+
+fn matches(name: &str, search: &str) -> bool {
+    search.trim().is_empty() || name.to_lowercase().contains(&search.trim().to_lowercase())
+}
+
+fn wrap(items: Vec<Value>) -> Value {
+    json!({"responses": {"response": one_or_many(items)}})
+}
+
+async fn utilitas(
+    State(pos): Shared,
+    axum::extract::Path(operation): axum::extract::Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(token) = bearer(&headers) else {
+        return fault(
+            &headers,
+            900902,
+            "Missing Credentials",
+            "Required OAuth credentials not provided. Make sure your API invocation call has a header: \"Authorization: Bearer ACCESS_TOKEN\"",
+        );
+    };
+    let valid = pos
+        .tokens
+        .lock()
+        .unwrap()
+        .get(token)
+        .is_some_and(|expiry| Instant::now() < *expiry);
+    if !valid {
+        return fault(
+            &headers,
+            900901,
+            "Invalid Credentials",
+            "Access failure for API: /utilitas/1.0.1, version: 1.0.1 status: (900901) - Invalid Credentials. Make sure you have given the correct access token",
+        );
+    }
+    let fields = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    let f = |name: &str| text(&fields, name);
+    let body = match operation.as_str() {
+        "getProvince" => wrap(
+            PROVINCES
+                .iter()
+                .filter(|(code, name)| (f("provinceCode").is_empty() || f("provinceCode") == *code) && matches(name, &f("provinceName")))
+                .map(|(code, name)| json!({"provinceCode": code, "provinceName": name}))
+                .collect(),
+        ),
+        "getCity" => wrap(
+            CITIES
+                .iter()
+                .filter(|(province, _, name)| *province == f("provinceCode") && matches(name, &f("cityName")))
+                // The gateway turns numeric-looking codes into numbers.
+                .map(|(_, code, name)| json!({"cityCode": code, "cityName": name}))
+                .collect(),
+        ),
+        "getSubDistrict" => wrap(
+            SUB_DISTRICTS
+                .iter()
+                .filter(|(city, _, name)| (f("cityCode").is_empty() || *city == f("cityCode")) && matches(name, &f("subDistrictName")))
+                .filter(|(city, _, _)| city.starts_with(&f("provinceCode")))
+                .map(|(_, code, name)| json!({"subDistrictCode": code.to_string(), "subDistrictName": name}))
+                .collect(),
+        ),
+        "getSubSubDistrict" => wrap(
+            VILLAGES
+                .iter()
+                .filter(|(sub, _, _, _)| *sub == f("subDistrictCode"))
+                .map(|(_, code, name, pos)| json!({"subSubDistrictCode": code, "subSubDistrictName": name, "posCode": pos}))
+                .collect(),
+        ),
+        "getPostalCode" | "getPostOffice" => {
+            let city = f("city");
+            let address = f("address");
+            wrap(
+                VILLAGES
+                    .iter()
+                    .filter_map(|(sub, _, village, code)| {
+                        let (_, _, district) = SUB_DISTRICTS.iter().find(|(_, c, _)| c.to_string() == *sub)?;
+                        let (_, _, city_name) = CITIES.iter().find(|(_, c, _)| sub.starts_with(&c.to_string()))?;
+                        (matches(city_name, &city) && matches(village, &address))
+                            .then(|| json!({"posCode": code.to_string(), "address": format!("{village}, {district}, {city_name} ({code})"), "city": city_name}))
+                    })
+                    .collect(),
+            )
+        }
+        "getTrackAndTrace" if f("resi") == samples::POS_RESI => json!({"rs_tnt": {"r_tnt": [
+            {"barcode": samples::POS_RESI, "officeCode": "40000", "office": "BANDUNG", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 09:15:00", "description": "PENGIRIM : TOKO CONTOH~~PENERIMA : PEMBELI CONTOH"},
+            {"barcode": samples::POS_RESI, "officeCode": 40400, "office": "CINUNUK", "eventName": "PROSES ANTAR", "eventDate": "2026-11-21 08:02:11", "description": "KURIR : SANDBOX"},
+            {"barcode": samples::POS_RESI, "officeCode": "40400", "office": "CINUNUK", "eventName": "SELESAI ANTAR", "eventDate": "2026-11-21 14:02:11", "description": "DITERIMA OLEH : YBS"}
+        ]}}),
+        "getTrackAndTrace" => json!({"rs_tnt": null}),
+        _ => {
+            return axum::response::IntoResponse::into_response((
+                StatusCode::NOT_FOUND,
+                [("content-type", "text/html")],
+                "<html><head><title>404 Not Found</title></head><body>No matching resource found in the API</body></html>",
+            ));
+        }
+    };
+    json(StatusCode::OK, body)
+}
