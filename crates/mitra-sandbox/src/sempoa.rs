@@ -68,12 +68,10 @@ fn success(data: Value) -> Response {
     )
 }
 
-fn authorized(headers: &HeaderMap) -> Result<(), Response> {
-    if bearer(headers) == Some(SEMPOA_TOKEN) {
-        Ok(())
-    } else {
-        Err(error(StatusCode::UNAUTHORIZED, "API Sempoa not authorized"))
-    }
+/// The refusal for a request without the sandbox token, if it has none.
+fn unauthorized(headers: &HeaderMap) -> Option<Response> {
+    (bearer(headers) != Some(SEMPOA_TOKEN))
+        .then(|| error(StatusCode::UNAUTHORIZED, "API Sempoa not authorized"))
 }
 
 fn akun_json(a: &(&str, &str, &str, u8, &str, &str)) -> Value {
