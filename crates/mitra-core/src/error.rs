@@ -212,6 +212,25 @@ impl Error {
         self
     }
 
+    /// A short, stable name of the variant (`"validation"`, `"rate_limited"`,
+    /// ...), for logs and command-line output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Validation { .. } => "validation",
+            Self::Config { .. } => "config",
+            Self::Unauthorized { .. } => "unauthorized",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Rejected { .. } => "rejected",
+            Self::Conflict { .. } => "conflict",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Vendor { .. } => "vendor",
+            Self::Decode { .. } => "decode",
+            Self::Timeout { .. } => "timeout",
+            Self::Transport { .. } => "transport",
+        }
+    }
+
     /// The HTTP status of the response behind this error, if there was one.
     pub fn status(&self) -> Option<u16> {
         match self {

@@ -64,6 +64,16 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment variables that
+    /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = ClientBuilder::default();
+        builder.key = Some(env_secret("MITRA_ELKASSA_KEY")?);
+        builder.token = Some(env_secret("MITRA_ELKASSA_TOKEN")?);
+        builder.base_url = env_optional("MITRA_ELKASSA_BASE_URL");
+        Ok(builder)
+    }
+
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -215,11 +225,7 @@ impl Client {
     /// `MITRA_ELKASSA_TOKEN` (required), `MITRA_ELKASSA_BASE_URL` (optional,
     /// default [`PRODUCTION_URL`]).
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::builder();
-        builder.key = Some(env_secret("MITRA_ELKASSA_KEY")?);
-        builder.token = Some(env_secret("MITRA_ELKASSA_TOKEN")?);
-        builder.base_url = env_optional("MITRA_ELKASSA_BASE_URL");
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The generated client underneath (tracing hooks apply; no validation,

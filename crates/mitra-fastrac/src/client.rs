@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, StaticHeaders};
-use mitra_core::config::{base_url, env_optional, env_required, env_secret};
+use mitra_core::config::{base_url, env_optional, env_secret};
 use mitra_core::{Error, HttpConfig, Operation, Result, RetryPolicy, Runtime, SecretString};
 use reqwest::header::HeaderName;
 use serde_json::Value;
@@ -60,6 +60,29 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment variables that
+    /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = ClientBuilder::default();
+        builder.base_url = env_optional("MITRA_FASTRAC_BASE_URL");
+        builder.access_key = Some(env_secret("MITRA_FASTRAC_ACCESS_KEY")?);
+        builder.secret_key = Some(env_secret("MITRA_FASTRAC_SECRET_KEY")?);
+        builder.auth = match env_optional("MITRA_FASTRAC_AUTH")
+            .as_deref()
+            .map(str::to_lowercase)
+            .as_deref()
+        {
+            None | Some("basic") => AuthStyle::Basic,
+            Some("headers") => AuthStyle::Headers,
+            Some(_) => {
+                return Err(Error::config(
+                    "MITRA_FASTRAC_AUTH must be `basic` or `headers`",
+                ));
+            }
+        };
+        Ok(builder)
+    }
+
     /// Sets the API URL, which Fastrac gives with the keys (required: none is
     /// public).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
@@ -120,7 +143,7 @@ impl ClientBuilder {
     /// The client; [`Error::Config`] when the base URL or a key is missing.
     pub fn build(self) -> Result<Client> {
         let base = self.base_url.ok_or_else(|| {
-            Error::config("the Fastrac base URL is required: Fastrac gives it with the API keys")
+            Error::config("the Fastrac base URL is required (MITRA_FASTRAC_BASE_URL): Fastrac gives it with the API keys")
         })?;
         let base = base_url(&base)?;
         let access = self
@@ -174,24 +197,7 @@ impl Client {
     /// `MITRA_FASTRAC_ACCESS_KEY`, `MITRA_FASTRAC_SECRET_KEY` (required),
     /// `MITRA_FASTRAC_AUTH` (`basic`, the default, or `headers`).
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::builder();
-        builder.base_url = Some(env_required("MITRA_FASTRAC_BASE_URL")?);
-        builder.access_key = Some(env_secret("MITRA_FASTRAC_ACCESS_KEY")?);
-        builder.secret_key = Some(env_secret("MITRA_FASTRAC_SECRET_KEY")?);
-        builder.auth = match env_optional("MITRA_FASTRAC_AUTH")
-            .as_deref()
-            .map(str::to_lowercase)
-            .as_deref()
-        {
-            None | Some("basic") => AuthStyle::Basic,
-            Some("headers") => AuthStyle::Headers,
-            Some(_) => {
-                return Err(Error::config(
-                    "MITRA_FASTRAC_AUTH must be `basic` or `headers`",
-                ));
-            }
-        };
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The generated client underneath (auth and tracing hooks apply; no

@@ -46,6 +46,17 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment variables that
+    /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = ClientBuilder::default();
+        builder.client_id = Some(env_secret("MITRA_PAFI_CLIENT_ID")?);
+        builder.client_secret = Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?);
+        builder.scope = env_optional("MITRA_PAFI_SCOPE");
+        builder.base_url = env_optional("MITRA_PAFI_BASE_URL");
+        Ok(builder)
+    }
+
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -144,12 +155,7 @@ impl Client {
     /// `MITRA_PAFI_CLIENT_SECRET` (required), `MITRA_PAFI_SCOPE` and
     /// `MITRA_PAFI_BASE_URL` (optional).
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::builder();
-        builder.client_id = Some(env_secret("MITRA_PAFI_CLIENT_ID")?);
-        builder.client_secret = Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?);
-        builder.scope = env_optional("MITRA_PAFI_SCOPE");
-        builder.base_url = env_optional("MITRA_PAFI_BASE_URL");
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The generated client underneath (auth and tracing hooks apply; no

@@ -65,6 +65,18 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment variables that
+    /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = ClientBuilder::default();
+        builder.consumer_key = Some(env_secret("MITRA_POS_CONSUMER_KEY")?);
+        builder.consumer_secret = Some(env_secret("MITRA_POS_CONSUMER_SECRET")?);
+        builder.partner.user = env_optional("MITRA_POS_USER");
+        builder.partner.password = env_optional("MITRA_POS_PASSWORD").map(SecretString::from);
+        builder.base_url = env_optional("MITRA_POS_BASE_URL");
+        Ok(builder)
+    }
+
     /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`SANDBOX_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -172,13 +184,7 @@ impl Client {
     /// `MITRA_POS_PASSWORD` and `MITRA_POS_BASE_URL` (optional; default
     /// [`PRODUCTION_URL`]).
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::builder();
-        builder.consumer_key = Some(env_secret("MITRA_POS_CONSUMER_KEY")?);
-        builder.consumer_secret = Some(env_secret("MITRA_POS_CONSUMER_SECRET")?);
-        builder.partner.user = env_optional("MITRA_POS_USER");
-        builder.partner.password = env_optional("MITRA_POS_PASSWORD").map(SecretString::from);
-        builder.base_url = env_optional("MITRA_POS_BASE_URL");
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The generated client underneath, for anything this layer does not

@@ -418,12 +418,12 @@ async fn order_instant(State(f): Shared, body: Bytes) -> Response {
         return fail(StatusCode::BAD_REQUEST, "Bad request");
     };
     let tariff = text(&req, "tariff_id");
-    let fresh = f
-        .tariffs
-        .lock()
-        .unwrap()
-        .get(&tariff)
-        .is_some_and(|expiry| Instant::now() < *expiry);
+    let fresh = tariff == samples::FASTRAC_TARIFF_ID
+        || f.tariffs
+            .lock()
+            .unwrap()
+            .get(&tariff)
+            .is_some_and(|expiry| Instant::now() < *expiry);
     if !fresh {
         return fail(
             StatusCode::BAD_REQUEST,

@@ -58,6 +58,9 @@ pub mod samples {
     pub const POS_RESI: &str = "P2411230001";
     /// NIKs PAFI's emulator knows (synthetic: no real person).
     pub const PAFI_NIKS: [&str; 2] = ["3273010101900001", "3578024502850002"];
+    /// A Fastrac `tariff_id` that never expires on the sandbox, for trying
+    /// `createOrderInstant` on its own.
+    pub const FASTRAC_TARIFF_ID: &str = "sbx-tariff-sample";
     /// An order Fastrac's emulator knows from the start.
     pub const FASTRAC_AWB: &str = "CO.FASTRAC-20261120-1-SBX001";
 }

@@ -48,6 +48,15 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
+    /// A builder configured from the environment variables that
+    /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
+    pub fn from_env() -> Result<Self> {
+        let mut builder = ClientBuilder::default();
+        builder.token = Some(env_secret("MITRA_SEMPOA_TOKEN")?);
+        builder.base_url = env_optional("MITRA_SEMPOA_BASE_URL");
+        Ok(builder)
+    }
+
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
@@ -132,10 +141,7 @@ impl Client {
     /// A client from the environment: `MITRA_SEMPOA_TOKEN` (required) and
     /// `MITRA_SEMPOA_BASE_URL` (optional, default [`PRODUCTION_URL`]).
     pub fn from_env() -> Result<Self> {
-        let mut builder = Self::builder();
-        builder.token = Some(env_secret("MITRA_SEMPOA_TOKEN")?);
-        builder.base_url = env_optional("MITRA_SEMPOA_BASE_URL");
-        builder.build()
+        ClientBuilder::from_env()?.build()
     }
 
     /// The generated client underneath (auth and tracing hooks apply; no

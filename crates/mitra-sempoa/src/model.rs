@@ -2,11 +2,13 @@
 //! `akun` is an account *name*, while requests take account *codes*.
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
 use crate::types;
 
 /// An account of the chart of accounts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Account {
     /// Account code (`kode`), e.g. `10000`: what journals refer to.
     pub code: String,
@@ -38,7 +40,8 @@ impl From<types::Akun> for Account {
 }
 
 /// A line of a posted journal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PostedLine {
     /// Account *name* (`akun` in responses), e.g. `BANK BCA`.
     pub account_name: String,
@@ -49,7 +52,8 @@ pub struct PostedLine {
 }
 
 /// A journal as Sempoa lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JournalEntry {
     /// Sempoa's id, when the response gives it.
     pub id: Option<String>,
@@ -90,7 +94,8 @@ impl From<types::Jurnal> for JournalEntry {
 }
 
 /// What `createJurnal` answered, from either of its two documented shapes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PostedJournal {
     /// Sempoa's id of the journal.
     pub id: Option<String>,
