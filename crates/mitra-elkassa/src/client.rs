@@ -67,11 +67,12 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let mut builder = ClientBuilder::default();
-        builder.key = Some(env_secret("MITRA_ELKASSA_KEY")?);
-        builder.token = Some(env_secret("MITRA_ELKASSA_TOKEN")?);
-        builder.base_url = env_optional("MITRA_ELKASSA_BASE_URL");
-        Ok(builder)
+        Ok(ClientBuilder {
+            key: Some(env_secret("MITRA_ELKASSA_KEY")?),
+            token: Some(env_secret("MITRA_ELKASSA_TOKEN")?),
+            base_url: env_optional("MITRA_ELKASSA_BASE_URL"),
+            ..ClientBuilder::default()
+        })
     }
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).

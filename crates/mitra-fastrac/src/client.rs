@@ -63,11 +63,7 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let mut builder = ClientBuilder::default();
-        builder.base_url = env_optional("MITRA_FASTRAC_BASE_URL");
-        builder.access_key = Some(env_secret("MITRA_FASTRAC_ACCESS_KEY")?);
-        builder.secret_key = Some(env_secret("MITRA_FASTRAC_SECRET_KEY")?);
-        builder.auth = match env_optional("MITRA_FASTRAC_AUTH")
+        let auth = match env_optional("MITRA_FASTRAC_AUTH")
             .as_deref()
             .map(str::to_lowercase)
             .as_deref()
@@ -80,7 +76,13 @@ impl ClientBuilder {
                 ));
             }
         };
-        Ok(builder)
+        Ok(ClientBuilder {
+            base_url: env_optional("MITRA_FASTRAC_BASE_URL"),
+            access_key: Some(env_secret("MITRA_FASTRAC_ACCESS_KEY")?),
+            secret_key: Some(env_secret("MITRA_FASTRAC_SECRET_KEY")?),
+            auth,
+            ..ClientBuilder::default()
+        })
     }
 
     /// Sets the API URL, which Fastrac gives with the keys (required: none is

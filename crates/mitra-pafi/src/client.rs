@@ -49,12 +49,13 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let mut builder = ClientBuilder::default();
-        builder.client_id = Some(env_secret("MITRA_PAFI_CLIENT_ID")?);
-        builder.client_secret = Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?);
-        builder.scope = env_optional("MITRA_PAFI_SCOPE");
-        builder.base_url = env_optional("MITRA_PAFI_BASE_URL");
-        Ok(builder)
+        Ok(ClientBuilder {
+            client_id: Some(env_secret("MITRA_PAFI_CLIENT_ID")?),
+            client_secret: Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?),
+            scope: env_optional("MITRA_PAFI_SCOPE"),
+            base_url: env_optional("MITRA_PAFI_BASE_URL"),
+            ..ClientBuilder::default()
+        })
     }
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).

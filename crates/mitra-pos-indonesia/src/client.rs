@@ -68,13 +68,16 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let mut builder = ClientBuilder::default();
-        builder.consumer_key = Some(env_secret("MITRA_POS_CONSUMER_KEY")?);
-        builder.consumer_secret = Some(env_secret("MITRA_POS_CONSUMER_SECRET")?);
-        builder.partner.user = env_optional("MITRA_POS_USER");
-        builder.partner.password = env_optional("MITRA_POS_PASSWORD").map(SecretString::from);
-        builder.base_url = env_optional("MITRA_POS_BASE_URL");
-        Ok(builder)
+        Ok(ClientBuilder {
+            consumer_key: Some(env_secret("MITRA_POS_CONSUMER_KEY")?),
+            consumer_secret: Some(env_secret("MITRA_POS_CONSUMER_SECRET")?),
+            partner: Partner {
+                user: env_optional("MITRA_POS_USER"),
+                password: env_optional("MITRA_POS_PASSWORD").map(SecretString::from),
+            },
+            base_url: env_optional("MITRA_POS_BASE_URL"),
+            ..ClientBuilder::default()
+        })
     }
 
     /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`SANDBOX_URL`]).

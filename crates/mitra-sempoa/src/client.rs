@@ -51,10 +51,11 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let mut builder = ClientBuilder::default();
-        builder.token = Some(env_secret("MITRA_SEMPOA_TOKEN")?);
-        builder.base_url = env_optional("MITRA_SEMPOA_BASE_URL");
-        Ok(builder)
+        Ok(ClientBuilder {
+            token: Some(env_secret("MITRA_SEMPOA_TOKEN")?),
+            base_url: env_optional("MITRA_SEMPOA_BASE_URL"),
+            ..ClientBuilder::default()
+        })
     }
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).
