@@ -1,0 +1,573 @@
+//! The sandbox's responses conform to `specs/`: every operation of every
+//! vendor is called over HTTP and each body is validated against the schema
+//! the spec gives for its status (types, required and known properties,
+//! nullable, oneOf, allOf, enums, arrays), by a validator that shares no code
+//! with the generated clients.
+
+use mitra_sandbox::{Sandbox, SandboxConfig, Vendor, credentials, samples};
+use serde_json::{Value, json};
+
+fn spec(name: &str) -> Value {
+    let path = format!("{}/../../specs/{name}.yaml", env!("CARGO_MANIFEST_DIR"));
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(
+            spec,
+            r.trim_start_matches("#/")
+                .split('/')
+                .fold(spec, |n, p| &n[p]),
+        ),
+        None => node,
+    }
+}
+
+/// Problems of `value` against `schema` (an OpenAPI 3.0 schema object).
+fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
+    let schema = resolve(spec, schema);
+    if value.is_null() {
+        if schema["nullable"] != true && !schema.as_object().is_some_and(|o| o.is_empty()) {
+            problems.push(format!("{at}: null where the spec does not allow it"));
+        }
+        return;
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for s in all {
+            validate(spec, s, value, at, problems);
+        }
+    }
+    if let Some(one) = schema["oneOf"].as_array() {
+        let matching = one
+            .iter()
+            .filter(|s| {
+                let mut p = Vec::new();
+                validate(spec, s, value, at, &mut p);
+                p.is_empty()
+            })
+            .count();
+        if matching != 1 {
+            problems.push(format!(
+                "{at}: matches {matching} of the oneOf alternatives, not 1: {value}"
+            ));
+        }
+    }
+    if let Some(options) = schema["enum"].as_array() {
+        if !options.contains(value) {
+            problems.push(format!("{at}: {value} is not one of {options:?}"));
+        }
+    }
+    let ok = match schema["type"].as_str() {
+        Some("string") => value.is_string(),
+        Some("integer") => value.is_i64() || value.is_u64(),
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("array") => value.is_array(),
+        Some("object") => value.is_object(),
+        _ => true,
+    };
+    if !ok {
+        problems.push(format!("{at}: {value} is not of type {}", schema["type"]));
+        return;
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
+        for (i, item) in list.iter().enumerate() {
+            validate(spec, items, item, &format!("{at}[{i}]"), problems);
+        }
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema["properties"].as_object();
+        for required in schema["required"].as_array().into_iter().flatten() {
+            if !object.contains_key(required.as_str().unwrap_or_default()) {
+                problems.push(format!("{at}: required property {required} is missing"));
+            }
+        }
+        for (key, v) in object {
+            match properties.and_then(|p| p.get(key)) {
+                Some(s) => validate(spec, s, v, &format!("{at}.{key}"), problems),
+                // Properties the spec does not name are allowed, but the
+                // sandbox should not invent fields where the spec is precise.
+                None if schema.get("additionalProperties").is_none() && properties.is_some() => {
+                    problems.push(format!("{at}: property {key} is not in the spec"))
+                }
+                None => {}
+            }
+        }
+    }
+}
+
+struct Call {
+    spec: &'static str,
+    path: &'static str,
+    method: &'static str,
+    url: String,
+    body: Option<Value>,
+    form: Option<Vec<(&'static str, String)>>,
+    headers: Vec<(&'static str, String)>,
+    status: u16,
+}
+
+async fn check(http: &reqwest::Client, call: Call, problems: &mut Vec<String>) {
+    let mut request = match call.method {
+        "get" => http.get(&call.url),
+        _ => http.post(&call.url),
+    };
+    request = request.header("accept", "application/json");
+    for (k, v) in &call.headers {
+        request = request.header(*k, v);
+    }
+    if let Some(body) = &call.body {
+        request = request.json(body);
+    }
+    if let Some(form) = &call.form {
+        request = request.form(form);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let what = format!("{} {} {}", call.spec, call.method, call.path);
+    if status != call.status {
+        problems.push(format!(
+            "{what}: status {status}, expected {}: {text}",
+            call.status
+        ));
+        return;
+    }
+    // A duplicate key (ELKASSA) keeps its last value here, as JSON parsers do.
+    let body: Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"));
+    let spec = spec(call.spec);
+    let response = resolve(
+        &spec,
+        &spec["paths"][call.path][call.method]["responses"][status.to_string()],
+    );
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(
+        !schema.is_null(),
+        "{what}: the spec has no schema for {status}"
+    );
+    validate(&spec, schema, &body, &what, problems);
+}
+
+#[tokio::test]
+async fn every_response_conforms_to_its_spec() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let mut problems = Vec::new();
+    let mut calls = Vec::new();
+
+    // Pos Indonesia: a token first.
+    let pos = sandbox.url(Vendor::Pos);
+    let token: Value = http
+        .post(format!("{pos}/token"))
+        .basic_auth(
+            credentials::POS_CONSUMER_KEY,
+            Some(credentials::POS_CONSUMER_SECRET),
+        )
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let bearer = format!("Bearer {}", token["access_token"].as_str().unwrap());
+    let mut tokens = Vec::new();
+    validate(
+        &spec("pos-indonesia"),
+        &spec("pos-indonesia")["components"]["schemas"]["TokenResponse"],
+        &token,
+        "pos token",
+        &mut tokens,
+    );
+    problems.extend(tokens);
+    let pos_calls: [(&str, Value); 11] = [
+        ("getProvince", json!({"provinceCode": ""})),
+        ("getProvince", json!({"provinceName": "jawa barat"})),
+        ("getProvince", json!({"provinceName": "papua"})),
+        (
+            "getCity",
+            json!({"provinceCode": "32", "cityName": "bandung"}),
+        ),
+        (
+            "getCity",
+            json!({"provinceCode": "32", "cityName": "kota bandung"}),
+        ),
+        (
+            "getSubDistrict",
+            json!({"provinceCode": "31", "cityCode": "3172", "subDistrictName": ""}),
+        ),
+        (
+            "getSubSubDistrict",
+            json!({"provinceCode": "31", "cityCode": "3172", "subDistrictCode": "317201", "subDistrictType": "", "subDistrictName": ""}),
+        ),
+        (
+            "getPostalCode",
+            json!({"city": "bandung", "address": "cinunuk"}),
+        ),
+        ("getPostOffice", json!({"city": "bandung"})),
+        ("getTrackAndTrace", json!({"resi": samples::POS_RESI})),
+        ("getTrackAndTrace", json!({"resi": "P0000000000"})),
+    ];
+    for (op, body) in pos_calls {
+        calls.push(Call {
+            spec: "pos-indonesia",
+            path: Box::leak(format!("/utilitas/1.0.1/{op}").into_boxed_str()),
+            method: "post",
+            url: format!("{pos}/utilitas/1.0.1/{op}"),
+            body: Some(body),
+            form: None,
+            headers: vec![("authorization", bearer.clone())],
+            status: 200,
+        });
+    }
+    calls.push(Call {
+        spec: "pos-indonesia",
+        path: "/utilitas/1.0.1/getCity",
+        method: "post",
+        url: format!("{pos}/utilitas/1.0.1/getCity"),
+        body: Some(json!({"provinceCode": "32", "cityName": ""})),
+        form: None,
+        headers: vec![("authorization", "Bearer expired".into())],
+        status: 401,
+    });
+
+    // ELKASSA.
+    let elk = sandbox.url(Vendor::Elkassa);
+    let auth_q = format!(
+        "key={}&token={}",
+        credentials::ELKASSA_KEY,
+        credentials::ELKASSA_TOKEN
+    );
+    let creds = || {
+        vec![
+            ("key", credentials::ELKASSA_KEY.to_owned()),
+            ("token", credentials::ELKASSA_TOKEN.to_owned()),
+        ]
+    };
+    let with = |extra: &[(&'static str, &str)]| {
+        let mut f = creds();
+        f.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+        Some(f)
+    };
+    let elk_call = |path: &'static str, method: &'static str, url: String, form| Call {
+        spec: "elkassa",
+        path,
+        method,
+        url,
+        body: None,
+        form,
+        headers: vec![],
+        status: 200,
+    };
+    calls.push(elk_call(
+        "/integration/registration",
+        "post",
+        format!("{elk}/integration/registration"),
+        with(&[
+            ("toko_name", "Toko"),
+            ("user_type", "0"),
+            ("no_telp", "0812345678"),
+            ("email", "a@contoh.test"),
+            ("password", "rahasia"),
+            ("address", "Bandung"),
+        ]),
+    ));
+    calls.push(elk_call(
+        "/integration/registration",
+        "post",
+        format!("{elk}/integration/registration"),
+        with(&[("toko_name", "Toko")]),
+    ));
+    calls.push(elk_call(
+        "/integration/registration",
+        "get",
+        format!("{elk}/integration/registration?{auth_q}"),
+        None,
+    ));
+    calls.push(elk_call(
+        "/integration/user_check",
+        "post",
+        format!("{elk}/integration/user_check"),
+        with(&[("email", "toko1@contoh.test")]),
+    ));
+    calls.push(elk_call(
+        "/integration/activation",
+        "post",
+        format!("{elk}/integration/activation"),
+        with(&[
+            ("email", "toko1@contoh.test"),
+            ("packet_id", "10"),
+            ("registration_id", "ELK50001"),
+            ("cabang_id", "ELK50001-1"),
+            ("invoice_code", "INV"),
+            ("invoice_amount", "1000"),
+            ("payment_gateway", "finpay195"),
+            ("payment_method", "ATM"),
+            ("payment_date", "2026-11-20 10:00:00"),
+        ]),
+    ));
+    calls.push(elk_call(
+        "/integration/users",
+        "get",
+        format!("{elk}/integration/users?{auth_q}"),
+        None,
+    ));
+    calls.push(elk_call(
+        "/integration/users/{page}",
+        "get",
+        format!("{elk}/integration/users/2?{auth_q}"),
+        None,
+    ));
+    calls.push(elk_call(
+        "/integration/users/{page}",
+        "get",
+        format!("{elk}/integration/users/9?{auth_q}"),
+        None,
+    ));
+    calls.push(elk_call(
+        "/integration/user/{registration_id}",
+        "get",
+        format!("{elk}/integration/user/ELK50001?{auth_q}"),
+        None,
+    ));
+
+    // Fastrac.
+    let fr = sandbox.url(Vendor::Fastrac);
+    let basic = || {
+        vec![
+            ("access-key", credentials::FASTRAC_ACCESS_KEY.to_owned()),
+            ("secret-key", credentials::FASTRAC_SECRET_KEY.to_owned()),
+        ]
+    };
+    let fr_call =
+        |path: &'static str, method: &'static str, query: &str, body: Option<Value>, status| Call {
+            spec: "fastrac",
+            path,
+            method,
+            url: format!("{fr}{path}{query}"),
+            body,
+            form: None,
+            headers: basic(),
+            status,
+        };
+    let item =
+        json!({"name": "A", "weight": 200, "quantity": 1, "length": 10, "width": 10, "height": 10});
+    let party = json!({"name": "Toko", "phone": "62812345678", "address": "Jl. Contoh"});
+    let point = json!({"id": "3175010001", "lat": "-6.1", "lng": "106.8"});
+    calls.push(fr_call("/region/province", "get", "", None, 200));
+    calls.push(fr_call("/region/city", "get", "?province_id=31", None, 200));
+    calls.push(fr_call("/region/city", "get", "", None, 400));
+    calls.push(fr_call(
+        "/region/district",
+        "get",
+        "?city_id=3175",
+        None,
+        200,
+    ));
+    calls.push(fr_call(
+        "/region/sub-district",
+        "get",
+        "?district_id=3175010",
+        None,
+        200,
+    ));
+    calls.push(fr_call(
+        "/region/postal-code",
+        "get",
+        "?postal_code=14440",
+        None,
+        200,
+    ));
+    calls.push(fr_call(
+        "/region/search",
+        "post",
+        "",
+        Some(json!({"keyword": "kamal"})),
+        200,
+    ));
+    calls.push(fr_call("/courier/service", "get", "", None, 200));
+    calls.push(fr_call(
+        "/tariff/express",
+        "post",
+        "",
+        Some(json!({"origin": 3175010001_i64, "destination": 3101010001_i64, "items": [item]})),
+        200,
+    ));
+    calls.push(fr_call(
+        "/tariff/instant",
+        "post",
+        "",
+        Some(
+            json!({"origin": point, "destination": point, "package": item, "vehicle_type": "bike"}),
+        ),
+        200,
+    ));
+    calls.push(fr_call(
+        "/item/multi-items",
+        "post",
+        "",
+        Some(json!({"items": [item]})),
+        200,
+    ));
+    calls.push(fr_call("/order/express", "post", "", Some(json!({"courier_code": "paxel", "code_service": "PAXEL BIG", "shipper": party, "receiver": party, "items": [item]})), 200));
+    calls.push(fr_call("/order/instant", "post", "", Some(json!({"courier_code": "grab", "tariff_id": samples::FASTRAC_TARIFF_ID, "shipper": party, "receiver": party, "item": item})), 200));
+    calls.push(fr_call(
+        "/order/track",
+        "get",
+        "",
+        Some(json!({"courier_code": "paxel", "awb": samples::FASTRAC_AWB})),
+        200,
+    ));
+    calls.push(fr_call("/order/cancel", "post", "", Some(json!({"courier_code": "paxel", "awb": samples::FASTRAC_AWB, "cancel_reason": "Dibatalkan pembeli"})), 200));
+    calls.push(fr_call("/order/cancel", "post", "", Some(json!({"courier_code": "paxel", "awb": "CO.FASTRAC-0-0-NONE", "cancel_reason": "Dibatalkan pembeli"})), 404));
+    calls.push(fr_call(
+        "/order/track",
+        "get",
+        "",
+        Some(json!({"courier_code": "paxel", "awb": "CO.FASTRAC-0-0-NONE"})),
+        404,
+    ));
+    calls.push(fr_call(
+        "/user/balance/history",
+        "post",
+        "",
+        Some(json!({"filter_status": "topup"})),
+        200,
+    ));
+
+    // PAFI.
+    let pafi = sandbox.url(Vendor::Pafi);
+    let pafi_token: Value = http
+        .post(format!("{pafi}/oauth/token"))
+        .json(&json!({"grant_type": "client_credentials", "client_id": credentials::PAFI_CLIENT_ID, "client_secret": credentials::PAFI_CLIENT_SECRET, "scope": "read-kecukupan-skp"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut token_problems = Vec::new();
+    validate(
+        &spec("pafi"),
+        &spec("pafi")["components"]["schemas"]["TokenResponse"],
+        &pafi_token,
+        "pafi token",
+        &mut token_problems,
+    );
+    problems.extend(token_problems);
+    let pafi_bearer = format!("Bearer {}", pafi_token["access_token"].as_str().unwrap());
+    for (nik, status) in [
+        (samples::PAFI_NIKS[0], 200),
+        (samples::PAFI_NIKS[1], 200),
+        ("3273019999999999", 404),
+        ("123", 422),
+    ] {
+        calls.push(Call {
+            spec: "pafi",
+            path: "/pengajuan/kecukupan-skp/user/{nik}",
+            method: "get",
+            url: format!("{pafi}/pengajuan/kecukupan-skp/user/{nik}"),
+            body: None,
+            form: None,
+            headers: vec![("authorization", pafi_bearer.clone())],
+            status,
+        });
+    }
+    calls.push(Call {
+        spec: "pafi",
+        path: "/pengajuan/kecukupan-skp/user/{nik}",
+        method: "get",
+        url: format!(
+            "{pafi}/pengajuan/kecukupan-skp/user/{}",
+            samples::PAFI_NIKS[0]
+        ),
+        body: None,
+        form: None,
+        headers: vec![],
+        status: 401,
+    });
+
+    // Sempoa.
+    let sem = sandbox.url(Vendor::Sempoa);
+    let bearer_sem = || {
+        vec![(
+            "authorization",
+            format!("Bearer {}", credentials::SEMPOA_TOKEN),
+        )]
+    };
+    let sem_call =
+        |path: &'static str, method: &'static str, tail: &str, body: Option<Value>, status| Call {
+            spec: "sempoa",
+            path,
+            method,
+            url: format!("{sem}{tail}"),
+            body,
+            form: None,
+            headers: bearer_sem(),
+            status,
+        };
+    let lines = json!({"deskripsi": "Pembelian ruko", "referensi": "R-1", "tanggal": "2023-12-30", "transaksi": [{"akun": "1000", "debit": 15000, "kredit": 0}, {"akun": "1002", "debit": 0, "kredit": 15000}]});
+    let arrays = json!({"deskripsi": "Pembelian ruko", "referensi": "R-2", "tanggal": "2023-12-30", "akun": ["1000", "1001", "1002"], "debit": ["15000", "75000", "0"], "kredit": ["0", "0", "90000"]});
+    calls.push(sem_call("/check", "post", "/check", None, 200));
+    calls.push(sem_call("/akun", "get", "/akun?limit=5&page=2", None, 200));
+    calls.push(sem_call("/akun/{kode}", "get", "/akun/10000", None, 200));
+    calls.push(sem_call("/akun/{kode}", "get", "/akun/99999", None, 404));
+    calls.push(sem_call(
+        "/jurnal",
+        "post",
+        "/jurnal",
+        Some(lines.clone()),
+        200,
+    ));
+    calls.push(sem_call("/jurnal", "post", "/jurnal", Some(arrays), 200));
+    calls.push(sem_call("/jurnal", "post", "/jurnal", Some(lines), 400));
+    calls.push(sem_call(
+        "/jurnal",
+        "get",
+        "/jurnal?limit=10&page=1",
+        None,
+        200,
+    ));
+    calls.push(Call {
+        spec: "sempoa",
+        path: "/check",
+        method: "post",
+        url: format!("{sem}/check"),
+        body: None,
+        form: None,
+        headers: vec![],
+        status: 401,
+    });
+
+    let count = calls.len();
+    for call in calls {
+        check(&http, call, &mut problems).await;
+    }
+    assert!(
+        problems.is_empty(),
+        "{} of {count} calls disagree with the specs:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(count >= 50, "{count}");
+}
+
+#[test]
+fn the_validator_catches_what_it_should() {
+    let spec = json!({"components": {"schemas": {"X": {"type": "object", "required": ["a"], "properties": {"a": {"type": "integer"}, "b": {"nullable": true, "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}}}}}});
+    let schema = json!({"$ref": "#/components/schemas/X"});
+    let run = |v: Value| {
+        let mut p = Vec::new();
+        validate(&spec, &schema, &v, "x", &mut p);
+        p.len()
+    };
+    assert_eq!(run(json!({"a": 1, "b": "s"})), 0);
+    assert_eq!(run(json!({"a": 1, "b": null})), 0);
+    assert_eq!(run(json!({"a": 1, "b": ["s"]})), 0);
+    assert_eq!(run(json!({"b": "s"})), 1, "missing required");
+    assert_eq!(run(json!({"a": "1"})), 1, "wrong type");
+    assert_eq!(run(json!({"a": 1, "b": 2})), 1, "no oneOf matches");
+    assert_eq!(run(json!({"a": 1, "c": 2})), 1, "unknown property");
+}
