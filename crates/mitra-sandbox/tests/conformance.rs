@@ -53,10 +53,10 @@ fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mu
             ));
         }
     }
-    if let Some(options) = schema["enum"].as_array() {
-        if !options.contains(value) {
-            problems.push(format!("{at}: {value} is not one of {options:?}"));
-        }
+    if let Some(options) = schema["enum"].as_array()
+        && !options.contains(value)
+    {
+        problems.push(format!("{at}: {value} is not one of {options:?}"));
     }
     let ok = match schema["type"].as_str() {
         Some("string") => value.is_string(),
