@@ -1,7 +1,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::Error;
+use crate::{Error, RetryPolicy};
 
 /// Connection settings of the HTTP client a vendor client builds for itself.
 ///
@@ -83,4 +83,91 @@ pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> 
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| Error::config(format!("HTTP client: {}", e.without_url())))
+}
+
+/// How a vendor client connects: its timeouts and retry policy, or your own
+/// `reqwest::Client`. Every vendor's client builder holds one and exposes it
+/// through the setters of [`connection_setters!`](crate::connection_setters).
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    http: HttpConfig,
+    retry: RetryPolicy,
+    http_client: Option<reqwest::Client>,
+}
+
+impl Connection {
+    /// Sets the time allowed for one attempt.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.timeout(timeout);
+        self
+    }
+
+    /// Sets the time allowed to connect.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.http = self.http.connect_timeout(timeout);
+        self
+    }
+
+    /// Sets the retry policy.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Uses this `reqwest::Client` instead of building one.
+    pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
+        self.http_client = Some(client);
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.retry
+    }
+
+    /// Your `reqwest::Client` if you gave one, else one built by
+    /// [`build_http_client`] with these timeouts.
+    pub fn http_client(&self) -> Result<reqwest::Client, Error> {
+        match &self.http_client {
+            Some(client) => Ok(client.clone()),
+            None => build_http_client(&self.http),
+        }
+    }
+}
+
+/// Adds `timeout`, `connect_timeout`, `retry_policy` and `http_client` to a
+/// vendor's client builder that has a `connection: mitra_core::Connection`
+/// field.
+#[macro_export]
+macro_rules! connection_setters {
+    () => {
+        /// Sets the time allowed for one attempt, from sending to the end of
+        /// the response body (default 30 s).
+        pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.connection = self.connection.timeout(timeout);
+            self
+        }
+
+        /// Sets the time allowed to connect (default 10 s).
+        pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            self.connection = self.connection.connect_timeout(timeout);
+            self
+        }
+
+        /// Sets the retry policy (default [`RetryPolicy::default`](mitra_core::RetryPolicy::default)).
+        /// Calls that change state are retried only when they certainly
+        /// never reached the vendor, whatever the policy.
+        pub fn retry_policy(mut self, retry: $crate::RetryPolicy) -> Self {
+            self.connection = self.connection.retry_policy(retry);
+            self
+        }
+
+        /// Uses your own `reqwest::Client` (proxy, custom roots, ...). Its
+        /// timeouts and TLS settings are then yours; the builder's timeouts
+        /// are not applied.
+        pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
+            self.connection = self.connection.with_http_client(client);
+            self
+        }
+    };
 }

@@ -35,7 +35,7 @@ mod wire;
 pub use code::Code;
 pub use date::DateDmy;
 pub use error::Error;
-pub use http::{HttpConfig, build_http_client};
+pub use http::{Connection, HttpConfig, build_http_client};
 pub use retry::RetryPolicy;
 pub use runtime::{ErrorDecoder, GenericDecoder, Operation, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};

@@ -2,12 +2,11 @@
 //! operation.
 
 use std::num::NonZeroU64;
-use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use futures_util::Stream;
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Error, HttpConfig, Result, RetryPolicy, Runtime, SecretString, SecretText};
+use mitra_core::{Connection, Error, Result, Runtime, SecretString, SecretText};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::decoder::ElkassaDecoder;
@@ -58,9 +57,7 @@ pub struct ClientBuilder {
     key: Option<SecretString>,
     token: Option<SecretString>,
     encoding: BodyEncoding,
-    http: HttpConfig,
-    retry: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
 }
 
 impl ClientBuilder {
@@ -99,29 +96,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the time allowed for one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Sets the time allowed to connect (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets the retry policy of the calls that are safe to repeat.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// Uses your own `reqwest::Client`; its timeouts and TLS are then yours.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
+    mitra_core::connection_setters!();
 
     /// The client; [`Error::Config`] when the key or token is missing or the
     /// base URL is not a URL.
@@ -133,12 +108,9 @@ impl ClientBuilder {
         let token = self
             .token
             .ok_or_else(|| Error::config("the ELKASSA token is required"))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => mitra_core::build_http_client(&self.http)?,
-        };
+        let http = self.connection.http_client()?;
         let mut runtime = Runtime::builder("elkassa")
-            .retry(self.retry.unwrap_or_default())
+            .retry(self.connection.retry().clone())
             .decoder(ElkassaDecoder);
         if self.encoding == BodyEncoding::Json {
             runtime = runtime.request_hook(form_to_json);

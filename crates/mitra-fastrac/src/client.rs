@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, StaticHeaders};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Error, HttpConfig, Operation, Result, RetryPolicy, Runtime, SecretString};
+use mitra_core::{Connection, Error, Operation, Result, Runtime, SecretString};
 use reqwest::header::HeaderName;
 use serde_json::Value;
 
@@ -54,9 +54,7 @@ pub struct ClientBuilder {
     secret_key: Option<SecretString>,
     auth: AuthStyle,
     per_second: Option<f64>,
-    http: HttpConfig,
-    retry: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
 }
 
 impl ClientBuilder {
@@ -117,30 +115,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the time allowed for one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Sets the time allowed to connect (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets the retry policy of the calls that are safe to repeat (a 429 is
-    /// retried after its `Retry-After`).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// Uses your own `reqwest::Client`; its timeouts and TLS are then yours.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
+    mitra_core::connection_setters!();
 
     /// The client; [`Error::Config`] when the base URL or a key is missing.
     pub fn build(self) -> Result<Client> {
@@ -161,13 +136,10 @@ impl ClientBuilder {
                 (HeaderName::from_static("secret-key"), &secret),
             ])?),
         };
-        let http = match self.http_client {
-            Some(client) => client,
-            None => mitra_core::build_http_client(&self.http)?,
-        };
+        let http = self.connection.http_client()?;
         let mut runtime = Runtime::builder("fastrac")
             .auth(auth)
-            .retry(self.retry.unwrap_or_default())
+            .retry(self.connection.retry().clone())
             .decoder(FastracDecoder);
         if let Some(per_second) = self.per_second {
             runtime = runtime.rate_limit(per_second);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Error, HttpConfig, Result, RetryPolicy, Runtime, SecretString};
+use mitra_core::{Connection, Error, Result, Runtime, SecretString};
 
 use crate::decoder::PafiDecoder;
 use crate::generated::{self, operations};
@@ -39,9 +39,7 @@ pub struct ClientBuilder {
     client_id: Option<SecretString>,
     client_secret: Option<SecretString>,
     scope: Option<String>,
-    http: HttpConfig,
-    retry: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
     refresh_margin: Option<Duration>,
 }
 
@@ -82,33 +80,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the time allowed for one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Sets the time allowed to connect (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets the retry policy.
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
+    mitra_core::connection_setters!();
 
     /// Sets how long before expiry the token is replaced (default 60 s).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = Some(margin);
-        self
-    }
-
-    /// Uses your own `reqwest::Client`; its timeouts and TLS are then yours.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
         self
     }
 
@@ -123,11 +99,8 @@ impl ClientBuilder {
             .client_secret
             .ok_or_else(|| Error::config("the PAFI client secret is required"))?;
         let scope = self.scope.unwrap_or_else(|| DEFAULT_SCOPE.to_owned());
-        let http = match self.http_client {
-            Some(client) => client,
-            None => mitra_core::build_http_client(&self.http)?,
-        };
-        let retry = self.retry.unwrap_or_default();
+        let http = self.connection.http_client()?;
+        let retry = self.connection.retry().clone();
         let tokens = TokenSource::new(
             format!("{base}/oauth/token"),
             ClientCredentialsJson::new(id, secret, scope),

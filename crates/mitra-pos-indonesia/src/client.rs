@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{ExposeSecret, HttpConfig, Result, RetryPolicy, Runtime, SecretString};
+use mitra_core::{Connection, ExposeSecret, Result, Runtime, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::fault::PosDecoder;
@@ -58,9 +58,7 @@ pub struct ClientBuilder {
     consumer_key: Option<SecretString>,
     consumer_secret: Option<SecretString>,
     partner: Partner,
-    http: HttpConfig,
-    retry: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
     refresh_margin: Option<Duration>,
 }
 
@@ -110,35 +108,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the time allowed for one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Sets the time allowed to connect (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets the retry policy (default [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
+    mitra_core::connection_setters!();
 
     /// Sets how long before expiry the token is replaced (default 60 s).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = Some(margin);
-        self
-    }
-
-    /// Uses your own `reqwest::Client` (proxy, custom roots, ...). Its
-    /// timeouts and TLS settings are then yours; the builder's timeouts are
-    /// not applied.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
         self
     }
 
@@ -151,11 +125,8 @@ impl ClientBuilder {
         let secret = self
             .consumer_secret
             .ok_or_else(|| missing("consumer secret"))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => mitra_core::build_http_client(&self.http)?,
-        };
-        let retry = self.retry.unwrap_or_default();
+        let http = self.connection.http_client()?;
+        let retry = self.connection.retry().clone();
         let tokens = TokenSource::new(
             format!("{base}/token"),
             ClientCredentialsBasic::new(key, secret),

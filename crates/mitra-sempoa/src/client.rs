@@ -1,12 +1,11 @@
 //! The client: configuration, auth, and one method per operation.
 
 use std::num::NonZeroU64;
-use std::time::Duration;
 
 use futures_util::Stream;
 use mitra_core::auth::Auth;
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Error, HttpConfig, Result, RetryPolicy, Runtime, SecretString};
+use mitra_core::{Connection, Error, Result, Runtime, SecretString};
 
 use crate::decoder::SempoaDecoder;
 use crate::generated::{self, operations};
@@ -42,9 +41,7 @@ pub struct ClientBuilder {
     base_url: Option<String>,
     token: Option<SecretString>,
     format: JournalFormat,
-    http: HttpConfig,
-    retry: Option<RetryPolicy>,
-    http_client: Option<reqwest::Client>,
+    connection: Connection,
 }
 
 impl ClientBuilder {
@@ -77,30 +74,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets the time allowed for one attempt (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.timeout(timeout);
-        self
-    }
-
-    /// Sets the time allowed to connect (default 10 s).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.http = self.http.connect_timeout(timeout);
-        self
-    }
-
-    /// Sets the retry policy of the read-only calls (journals are never
-    /// retried once they may have been sent).
-    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = Some(retry);
-        self
-    }
-
-    /// Uses your own `reqwest::Client`; its timeouts and TLS are then yours.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http_client = Some(client);
-        self
-    }
+    mitra_core::connection_setters!();
 
     /// The client; [`Error::Config`] when the token is missing or the base
     /// URL is not a URL.
@@ -109,13 +83,10 @@ impl ClientBuilder {
         let token = self
             .token
             .ok_or_else(|| Error::config("the Sempoa API token is required"))?;
-        let http = match self.http_client {
-            Some(client) => client,
-            None => mitra_core::build_http_client(&self.http)?,
-        };
+        let http = self.connection.http_client()?;
         let runtime = Runtime::builder("sempoa")
             .auth(Auth::bearer(&token)?)
-            .retry(self.retry.unwrap_or_default())
+            .retry(self.connection.retry().clone())
             .decoder(SempoaDecoder)
             .build();
         Ok(Client {
