@@ -10,6 +10,7 @@ use mitra_core::{Connection, Error, Result, Runtime, SecretString, SecretText};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::decoder::ElkassaDecoder;
+use crate::envelope::Data;
 use crate::generated::{self, operations};
 use crate::user::{User, UserType};
 use crate::{types, validation};
@@ -260,6 +261,7 @@ impl Client {
             .await?;
         envelope
             .data
+            .value()
             .map(|d| d.registration_id)
             .ok_or_else(|| missing_data("registration"))
     }
@@ -272,7 +274,7 @@ impl Client {
                 self.api.get_registration_data(&self.key, &self.token)
             })
             .await?;
-        Ok(envelope.data.unwrap_or_default())
+        Ok(envelope.data.value().unwrap_or_default())
     }
 
     /// The packet a user subscribes to (`checkUser`); `None` when ELKASSA
@@ -288,7 +290,7 @@ impl Client {
             .runtime()
             .send(&operations::CHECK_USER, || self.api.check_user(&body))
             .await?;
-        Ok(envelope.data)
+        Ok(envelope.data.value())
     }
 
     /// Subscribes a user to a package (`activation`).
@@ -337,7 +339,10 @@ impl Client {
             .runtime()
             .send(&operations::ACTIVATION, || self.api.activation(&body))
             .await?;
-        envelope.data.ok_or_else(|| missing_data("activation"))
+        envelope
+            .data
+            .value()
+            .ok_or_else(|| missing_data("activation"))
     }
 
     /// One page of users, 10 a page, pages from 1 (`getAllUsers`); empty past

@@ -25,10 +25,28 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ActivationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<Activated>,
+        pub data: ::std::option::Option<ActivationEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         pub status: bool,
+    }
+    ///`ActivationEnvelopeData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub enum ActivationEnvelopeData {
+        Nothing(Nothing),
+        Activated(Activated),
+    }
+    impl ::std::convert::From<Nothing> for ActivationEnvelopeData {
+        fn from(value: Nothing) -> Self {
+            Self::Nothing(value)
+        }
+    }
+    impl ::std::convert::From<Activated> for ActivationEnvelopeData {
+        fn from(value: Activated) -> Self {
+            Self::Activated(value)
+        }
     }
     ///`ActivationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -172,10 +190,28 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct CheckUserEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<Packet>,
+        pub data: ::std::option::Option<CheckUserEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         pub status: bool,
+    }
+    ///`CheckUserEnvelopeData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub enum CheckUserEnvelopeData {
+        Nothing(Nothing),
+        Packet(Packet),
+    }
+    impl ::std::convert::From<Nothing> for CheckUserEnvelopeData {
+        fn from(value: Nothing) -> Self {
+            Self::Nothing(value)
+        }
+    }
+    impl ::std::convert::From<Packet> for CheckUserEnvelopeData {
+        fn from(value: Packet) -> Self {
+            Self::Packet(value)
+        }
     }
     ///`CheckUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -196,6 +232,27 @@ pub mod types {
     impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Messages {
         fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
             Self::Array(value)
+        }
+    }
+    ///`null`: no data.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct Nothing(pub ());
+    impl ::std::ops::Deref for Nothing {
+        type Target = ();
+        fn deref(&self) -> &() {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<Nothing> for () {
+        fn from(value: Nothing) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<()> for Nothing {
+        fn from(value: ()) -> Self {
+            Self(value)
         }
     }
     ///`Packet`
@@ -228,20 +285,56 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationDataEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<RegistrationData>,
+        pub data: ::std::option::Option<RegistrationDataEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         pub status: bool,
+    }
+    ///`RegistrationDataEnvelopeData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub enum RegistrationDataEnvelopeData {
+        Nothing(Nothing),
+        RegistrationData(RegistrationData),
+    }
+    impl ::std::convert::From<Nothing> for RegistrationDataEnvelopeData {
+        fn from(value: Nothing) -> Self {
+            Self::Nothing(value)
+        }
+    }
+    impl ::std::convert::From<RegistrationData> for RegistrationDataEnvelopeData {
+        fn from(value: RegistrationData) -> Self {
+            Self::RegistrationData(value)
+        }
     }
     ///`RegistrationEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<Registered>,
+        pub data: ::std::option::Option<RegistrationEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
         pub status: bool,
+    }
+    ///`RegistrationEnvelopeData`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub enum RegistrationEnvelopeData {
+        Nothing(Nothing),
+        Registered(Registered),
+    }
+    impl ::std::convert::From<Nothing> for RegistrationEnvelopeData {
+        fn from(value: Nothing) -> Self {
+            Self::Nothing(value)
+        }
+    }
+    impl ::std::convert::From<Registered> for RegistrationEnvelopeData {
+        fn from(value: Registered) -> Self {
+            Self::Registered(value)
+        }
     }
     ///`RegistrationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

@@ -31,6 +31,7 @@
 
 mod client;
 mod decoder;
+mod envelope;
 mod user;
 mod validation;
 

@@ -47,8 +47,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum CityResponseResponsesResponse {
+        NoMatch(NoMatch),
         City(City),
         Array(::std::vec::Vec<City>),
+    }
+    impl ::std::convert::From<NoMatch> for CityResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<City> for CityResponseResponsesResponse {
         fn from(value: City) -> Self {
@@ -83,6 +89,27 @@ pub mod types {
         pub fault: ::std::option::Option<GatewayFault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+    }
+    ///`null`: nothing matches (the gateway sends null, not an empty list).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct NoMatch(pub ());
+    impl ::std::ops::Deref for NoMatch {
+        type Target = ();
+        fn deref(&self) -> &() {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<NoMatch> for () {
+        fn from(value: NoMatch) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::From<()> for NoMatch {
+        fn from(value: ()) -> Self {
+            Self(value)
+        }
     }
     ///`OAuthError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -132,8 +159,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum PostOfficeResponseResponsesResponse {
+        NoMatch(NoMatch),
         PostOffice(PostOffice),
         Array(::std::vec::Vec<PostOffice>),
+    }
+    impl ::std::convert::From<NoMatch> for PostOfficeResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<PostOffice> for PostOfficeResponseResponsesResponse {
         fn from(value: PostOffice) -> Self {
@@ -187,8 +220,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum PostalCodeResponseResponsesResponse {
+        NoMatch(NoMatch),
         PostalCode(PostalCode),
         Array(::std::vec::Vec<PostalCode>),
+    }
+    impl ::std::convert::From<NoMatch> for PostalCodeResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<PostalCode> for PostalCodeResponseResponsesResponse {
         fn from(value: PostalCode) -> Self {
@@ -245,8 +284,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum ProvinceResponseResponsesResponse {
+        NoMatch(NoMatch),
         Province(Province),
         Array(::std::vec::Vec<Province>),
+    }
+    impl ::std::convert::From<NoMatch> for ProvinceResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<Province> for ProvinceResponseResponsesResponse {
         fn from(value: Province) -> Self {
@@ -298,8 +343,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum SubDistrictResponseResponsesResponse {
+        NoMatch(NoMatch),
         SubDistrict(SubDistrict),
         Array(::std::vec::Vec<SubDistrict>),
+    }
+    impl ::std::convert::From<NoMatch> for SubDistrictResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<SubDistrict> for SubDistrictResponseResponsesResponse {
         fn from(value: SubDistrict) -> Self {
@@ -365,8 +416,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum SubSubDistrictResponseResponsesResponse {
+        NoMatch(NoMatch),
         SubSubDistrict(SubSubDistrict),
         Array(::std::vec::Vec<SubSubDistrict>),
+    }
+    impl ::std::convert::From<NoMatch> for SubSubDistrictResponseResponsesResponse {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<SubSubDistrict> for SubSubDistrictResponseResponsesResponse {
         fn from(value: SubSubDistrict) -> Self {
@@ -498,8 +555,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TrackAndTraceResponseResponseData {
+        NoMatch(NoMatch),
         TrackEventV2(TrackEventV2),
         Array(::std::vec::Vec<TrackEventV2>),
+    }
+    impl ::std::convert::From<NoMatch> for TrackAndTraceResponseResponseData {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<TrackEventV2> for TrackAndTraceResponseResponseData {
         fn from(value: TrackEventV2) -> Self {
@@ -523,8 +586,14 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TrackAndTraceResponseRsTntRTnt {
+        NoMatch(NoMatch),
         TrackEvent(TrackEvent),
         Array(::std::vec::Vec<TrackEvent>),
+    }
+    impl ::std::convert::From<NoMatch> for TrackAndTraceResponseRsTntRTnt {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
     }
     impl ::std::convert::From<TrackEvent> for TrackAndTraceResponseRsTntRTnt {
         fn from(value: TrackEvent) -> Self {

@@ -16,6 +16,7 @@ macro_rules! one_or_many {
             type Item = types::$item;
             fn into_vec(self) -> Vec<types::$item> {
                 match self {
+                    types::$enum::NoMatch(_) => Vec::new(),
                     types::$enum::$item(one) => vec![one],
                     types::$enum::Array(many) => many,
                 }

@@ -27,10 +27,13 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
 /// Problems of `value` against `schema` (an OpenAPI 3.0 schema object).
 fn validate(spec: &Value, schema: &Value, value: &Value, at: &str, problems: &mut Vec<String>) {
     let schema = resolve(spec, schema);
-    if value.is_null() {
-        if schema["nullable"] != true && !schema.as_object().is_some_and(|o| o.is_empty()) {
-            problems.push(format!("{at}: null where the spec does not allow it"));
-        }
+    if value.is_null()
+        && (schema["nullable"] == true || schema.as_object().is_some_and(|o| o.is_empty()))
+    {
+        return;
+    }
+    if value.is_null() && schema.get("oneOf").is_none() {
+        problems.push(format!("{at}: null where the spec does not allow it"));
         return;
     }
     if let Some(all) = schema["allOf"].as_array() {
