@@ -1,7 +1,7 @@
 //! ELKASSA's envelope errors: `status: false`, whatever the HTTP status, with
 //! `messages` as a string or a list.
 
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
 use mitra_core::{Error, ErrorDecoder};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -93,6 +93,9 @@ impl ErrorDecoder for ElkassaDecoder {
     }
 
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
+        if peek_value(body, "status") != Some(b"false") {
+            return None;
+        }
         let env: Envelope = serde_json::from_slice(body).ok()?;
         (env.status == Some(false)).then(|| {
             refused(

@@ -1,6 +1,6 @@
 //! Fastrac's envelope errors: `success: false` whatever the HTTP status.
 
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
 use mitra_core::{Error, ErrorDecoder};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -53,6 +53,9 @@ impl ErrorDecoder for FastracDecoder {
     }
 
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
+        if peek_value(body, "success") != Some(b"false") {
+            return None;
+        }
         let env: Envelope = serde_json::from_slice(body).ok()?;
         (env.success == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
     }

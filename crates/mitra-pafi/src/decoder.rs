@@ -1,7 +1,7 @@
 //! PAFI's errors: `{message, status_code}` bodies (with `errors` on a 422),
 //! and `"error": true` inside an HTTP 200.
 
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
 use mitra_core::{Error, ErrorDecoder};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -73,6 +73,9 @@ impl ErrorDecoder for PafiDecoder {
     }
 
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
+        if peek_value(body, "error") != Some(b"true") {
+            return None;
+        }
         let parsed: Body = serde_json::from_slice(body).ok()?;
         if parsed.error != Some(true) {
             return None;

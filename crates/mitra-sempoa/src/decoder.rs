@@ -1,7 +1,7 @@
 //! Sempoa's errors: an envelope `{status, message}` whose message decides
 //! more than the HTTP status does.
 
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
 use mitra_core::{Error, ErrorDecoder};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -61,14 +61,21 @@ impl ErrorDecoder for SempoaDecoder {
     }
 
     fn error_in_success(&self, _status: StatusCode, body: &[u8]) -> Option<Error> {
-        // The body's `status` repeats the HTTP status; trust it when it says error.
+        // The body's `status` repeats the HTTP status; trust it when it says
+        // error. A look at it first spares the parse of every success body.
+        if peek_value(body, "status").is_none_or(|v| v.starts_with(b"2")) {
+            return None;
+        }
         let envelope: Envelope = serde_json::from_slice(body).ok()?;
         let status = StatusCode::from_u16(u16::try_from(envelope.status?).ok()?).ok()?;
         (status.is_client_error() || status.is_server_error())
             .then(|| classify(status, &HeaderMap::new(), envelope.message))
     }
 
+    // No need to look at every success body: success envelopes require
+    // `status: 200` (spec: SuccessStatus), so an error body sent with HTTP
+    // 200 fails to decode and comes to `error_in_success` that way.
     fn inspects_success(&self) -> bool {
-        true
+        false
     }
 }

@@ -35,7 +35,7 @@ pub mod types {
     pub struct AkunEnvelope {
         pub data: Akun,
         pub message: ::std::string::String,
-        pub status: i64,
+        pub status: SuccessStatus,
     }
     ///`AkunListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -44,7 +44,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
         pub message: ::std::string::String,
-        pub status: i64,
+        pub status: SuccessStatus,
     }
     ///`EmptyEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -55,7 +55,7 @@ pub mod types {
         pub data:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         pub message: ::std::string::String,
-        pub status: i64,
+        pub status: SuccessStatus,
     }
     ///`ErrorEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -108,7 +108,7 @@ pub mod types {
     pub struct JurnalCreatedEnvelope {
         pub data: JurnalCreated,
         pub message: ::std::string::String,
-        pub status: i64,
+        pub status: SuccessStatus,
     }
     ///`JurnalListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -117,7 +117,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
         pub message: ::std::string::String,
-        pub status: i64,
+        pub status: SuccessStatus,
     }
     ///Either documented format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -541,6 +541,41 @@ pub mod types {
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transaction_id: ::std::option::Option<::std::string::String>,
+    }
+    ///200 in every success body (it repeats the HTTP status).
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct SuccessStatus(i64);
+    impl ::std::ops::Deref for SuccessStatus {
+        type Target = i64;
+        fn deref(&self) -> &i64 {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<SuccessStatus> for i64 {
+        fn from(value: SuccessStatus) -> Self {
+            value.0
+        }
+    }
+    impl ::std::convert::TryFrom<i64> for SuccessStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(value: i64) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if ![200_i64].contains(&value) {
+                Err("invalid value".into())
+            } else {
+                Ok(Self(value))
+            }
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for SuccessStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            Self::try_from(<i64>::deserialize(deserializer)?)
+                .map_err(|e| <D::Error as ::serde::de::Error>::custom(e.to_string()))
+        }
     }
     ///A journal line as responses show it (account *name*, integer amounts).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
