@@ -224,6 +224,34 @@ pub fn mask_digit_runs(text: &str) -> String {
     out
 }
 
+/// The raw JSON value that follows the first `"key":` in `body`, if any
+/// (at most 16 bytes of it). A cheap look before a full parse: a caller that
+/// finds nothing suspicious skips the parse, one that does parses the body to
+/// be sure (the key may belong to a nested object).
+///
+/// ```
+/// let body = br#"{"success": false, "message": "Data not found"}"#;
+/// assert_eq!(mitra_core::decode::peek_value(body, "success"), Some(&b"false"[..]));
+/// assert_eq!(mitra_core::decode::peek_value(body, "data"), None);
+/// ```
+pub fn peek_value<'a>(body: &'a [u8], key: &str) -> Option<&'a [u8]> {
+    let needle = format!("\"{key}\"");
+    let start = body
+        .windows(needle.len())
+        .position(|w| w == needle.as_bytes())?
+        + needle.len();
+    let rest = body[start..]
+        .trim_ascii_start()
+        .strip_prefix(b":")?
+        .trim_ascii_start();
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
+        .unwrap_or(rest.len())
+        .min(16);
+    Some(&rest[..end])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,32 +333,4 @@ mod tests {
             }
         ));
     }
-}
-
-/// The raw JSON value that follows the first `"key":` in `body`, if any
-/// (at most 16 bytes of it). A cheap look before a full parse: a caller that
-/// finds nothing suspicious skips the parse, one that does parses the body to
-/// be sure (the key may belong to a nested object).
-///
-/// ```
-/// let body = br#"{"success": false, "message": "Data not found"}"#;
-/// assert_eq!(mitra_core::decode::peek_value(body, "success"), Some(&b"false"[..]));
-/// assert_eq!(mitra_core::decode::peek_value(body, "data"), None);
-/// ```
-pub fn peek_value<'a>(body: &'a [u8], key: &str) -> Option<&'a [u8]> {
-    let needle = format!("\"{key}\"");
-    let start = body
-        .windows(needle.len())
-        .position(|w| w == needle.as_bytes())?
-        + needle.len();
-    let rest = body[start..]
-        .trim_ascii_start()
-        .strip_prefix(b":")?
-        .trim_ascii_start();
-    let end = rest
-        .iter()
-        .position(|b| matches!(b, b',' | b'}' | b']') || b.is_ascii_whitespace())
-        .unwrap_or(rest.len())
-        .min(16);
-    Some(&rest[..end])
 }
