@@ -183,10 +183,17 @@ pub fn bounded(message: &str) -> String {
 pub fn excerpt(body: &[u8]) -> String {
     let cut = body.len().min(MAX_EXCERPT_BYTES);
     let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
-    if text.ends_with('\u{FFFD}') && cut < body.len() {
+    // Invalid bytes become U+FFFD (3 bytes each): bound the text, not the input.
+    let mut end = text.len().min(MAX_EXCERPT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let truncated = end < text.len() || cut < body.len();
+    text.truncate(end);
+    if text.ends_with('\u{FFFD}') && truncated {
         text.pop();
     }
-    if body.len() > cut {
+    if truncated {
         text.push('…');
     }
     mask_digit_runs(&text)

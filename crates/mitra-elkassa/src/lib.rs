@@ -35,6 +35,8 @@ mod envelope;
 mod user;
 mod validation;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 pub mod generated;
 

@@ -35,6 +35,8 @@ mod client;
 mod decoder;
 mod validation;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 pub mod generated;
 

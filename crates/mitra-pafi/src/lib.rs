@@ -34,6 +34,8 @@ mod decoder;
 mod personal;
 mod skp;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 pub mod generated;
 

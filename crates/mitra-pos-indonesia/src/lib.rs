@@ -40,6 +40,8 @@ mod fault;
 mod items;
 mod validation;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 pub mod generated;
 

@@ -35,6 +35,8 @@ mod decoder;
 mod journal;
 mod model;
 
+#[doc(hidden)]
+pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 pub mod generated;
 
