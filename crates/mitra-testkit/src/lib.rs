@@ -4,6 +4,7 @@
 //!   records every request and answers with what the test's handler returns.
 //! - [`capture_tracing`]: every tracing event of the current thread, at TRACE
 //!   level, into a buffer, so that tests can assert what logs never contain.
+//! - [`fuzz`]: seeds and mutations for fuzzing the decoders.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -260,4 +261,76 @@ pub fn capture_tracing() -> (tracing::subscriber::DefaultGuard, Captured) {
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
         .finish();
     (tracing::subscriber::set_default(subscriber), captured)
+}
+
+/// Seeds and mutations for fuzzing decoders with proptest.
+pub mod fuzz {
+    use serde_json::Value;
+
+    /// How many cases a property runs: `PROPTEST_CASES`, else 256.
+    pub fn cases() -> u32 {
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(256)
+    }
+
+    /// Every example body of the spec at `spec_path` (JSON ones serialised,
+    /// XML ones as written, raw ones from `x-mitra-raw-example`), and every
+    /// file in `fixture_dirs` but READMEs.
+    pub fn seeds(spec_path: &str, fixture_dirs: &[String]) -> Vec<Vec<u8>> {
+        fn bytes(v: &Value) -> Vec<u8> {
+            match v {
+                Value::String(s) => s.clone().into_bytes(),
+                other => other.to_string().into_bytes(),
+            }
+        }
+        fn walk(node: &Value, out: &mut Vec<Vec<u8>>) {
+            match node {
+                Value::Object(map) => {
+                    for (key, value) in map {
+                        match key.as_str() {
+                            "example" | "value" | "x-mitra-raw-example" => out.push(bytes(value)),
+                            _ => walk(value, out),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|i| walk(i, out)),
+                _ => {}
+            }
+        }
+        let text =
+            std::fs::read_to_string(spec_path).unwrap_or_else(|e| panic!("{spec_path}: {e}"));
+        let spec: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+        let mut out = Vec::new();
+        walk(&spec["paths"], &mut out);
+        walk(&spec["components"], &mut out);
+        for dir in fixture_dirs {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_file() && path.extension().is_some_and(|e| e != "md") {
+                    out.push(std::fs::read(&path).expect("a readable fixture"));
+                }
+            }
+        }
+        assert!(out.len() >= 5, "seeds found: {}", out.len());
+        out
+    }
+
+    /// `seed` with bytes overwritten at `edits` (positions taken modulo the
+    /// length) and, if `truncate_at` is given, cut there (modulo the length).
+    pub fn mutate(seed: &[u8], edits: &[(usize, u8)], truncate_at: Option<usize>) -> Vec<u8> {
+        let mut body = seed.to_vec();
+        if body.is_empty() {
+            return body;
+        }
+        for &(at, byte) in edits {
+            let i = at % body.len();
+            body[i] = byte;
+        }
+        if let Some(at) = truncate_at {
+            body.truncate(at % (body.len() + 1));
+        }
+        body
+    }
 }
