@@ -157,6 +157,14 @@ fn cli() -> Command {
                     .value_parser(clap::value_parser!(u16))
                     .default_value("0")
                     .help("Port (0: any free port)"),
+            )
+            .arg(
+                Arg::new("fastrac-requests-per-second")
+                    .long("fastrac-requests-per-second")
+                    .value_name("N")
+                    .value_parser(clap::value_parser!(u32))
+                    .default_value("20")
+                    .help("Requests a second Fastrac's emulator takes before it answers 429"),
             ),
     )
 }
@@ -228,13 +236,14 @@ async fn call(
     }
 }
 
-async fn serve(port: u16) -> Result<(), CliError> {
-    let sandbox = Sandbox::start_on(
-        std::net::SocketAddr::from(([127, 0, 0, 1], port)),
-        SandboxConfig::default(),
-    )
-    .await
-    .map_err(|e| CliError::other("sandbox", e.to_string()))?;
+async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliError> {
+    let config = SandboxConfig {
+        fastrac_requests_per_second,
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start_on(std::net::SocketAddr::from(([127, 0, 0, 1], port)), config)
+        .await
+        .map_err(|e| CliError::other("sandbox", e.to_string()))?;
     println!(
         "mitra sandbox on http://{} (Ctrl-C to stop)",
         sandbox.addr()
@@ -285,9 +294,11 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         let (name, sub) = root.subcommand().expect("a subcommand is required");
         if name == "sandbox" {
-            return serve(*sub.get_one::<u16>("port").expect("has a default"))
-                .await
-                .map(|()| None);
+            let port = *sub.get_one::<u16>("port").expect("has a default");
+            let rate = *sub
+                .get_one::<u32>("fastrac-requests-per-second")
+                .expect("has a default");
+            return serve(port, rate).await.map(|()| None);
         }
         let vendor = VENDORS
             .iter()

@@ -295,8 +295,8 @@ async fn tariff_express(body: Bytes) -> Response {
     }
     let kg = (weight_of(&items) / 1000.0).ceil().max(1.0) as i64;
     ok(json!([
-        {"courier_code": "paxel", "code_service": "PAXEL BIG", "price": 12000 * kg, "etd": "1-2 days"},
-        {"courier_code": "sameday", "code_service": "sameday", "price": 18000 * kg, "etd": "0-1 days"}
+        {"courier_code": "paxel", "code_service": "PAXEL BIG", "price": kg.saturating_mul(12000), "etd": "1-2 days"},
+        {"courier_code": "sameday", "code_service": "sameday", "price": kg.saturating_mul(18000), "etd": "0-1 days"}
     ]))
 }
 
@@ -368,8 +368,15 @@ async fn multi_items(body: Bytes) -> Response {
                 * i["quantity"].as_f64().unwrap_or(1.0)
         })
         .sum();
+    let total = weight_of(&items);
+    if !total.is_finite() || !volumetric.is_finite() {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "Bad request. Weights or dimensions out of range",
+        );
+    }
     ok(
-        json!({"desc": desc.join(" | "), "total_weight": weight_of(&items), "volumetric_weight": volumetric.round()}),
+        json!({"desc": desc.join(" | "), "total_weight": total, "volumetric_weight": volumetric.round()}),
     )
 }
 

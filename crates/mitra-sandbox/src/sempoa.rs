@@ -191,9 +191,10 @@ async fn create_jurnal(State(s): Shared, headers: HeaderMap, body: Bytes) -> Res
     let Some(lines) = lines(&body).filter(|l| l.len() >= 2) else {
         return error(StatusCode::BAD_REQUEST, "Transaksi minimal dua baris");
     };
-    let (debit, kredit) = lines
-        .iter()
-        .fold((0i64, 0i64), |(d, k), l| (d + l.1, k + l.2));
+    // Amounts come from anywhere: sum without overflowing.
+    let (debit, kredit) = lines.iter().fold((0i64, 0i64), |(d, k), l| {
+        (d.saturating_add(l.1), k.saturating_add(l.2))
+    });
     if debit != kredit || lines.iter().any(|l| l.1 < 0 || l.2 < 0) {
         return error(StatusCode::BAD_REQUEST, "Jurnal tidak seimbang");
     }
