@@ -1,0 +1,12 @@
+//! Every decoder of mitra-fastrac on arbitrary bytes: the first two bytes pick
+//! the HTTP status, the rest is the body.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let [a, b, body @ ..] = data {
+        let status = 100 + u16::from_le_bytes([*a, *b]) % 500;
+        mitra_fastrac::fuzzing::decode(status, body);
+    }
+});
