@@ -334,3 +334,43 @@ pub mod fuzz {
         body
     }
 }
+
+/// The two fuzz properties of a vendor crate's decoders, as a test file:
+/// arbitrary bytes, and mutations of the vendor's example bodies, fed to
+/// `$krate::fuzzing::decode`. `$spec` names `specs/<spec>.yaml`. The calling
+/// crate needs `proptest` as a dev-dependency.
+#[macro_export]
+macro_rules! decoder_fuzz_properties {
+    ($krate:ident, $spec:literal) => {
+        use proptest::prelude::*;
+
+        fn seeds() -> &'static [Vec<u8>] {
+            static SEEDS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
+            SEEDS.get_or_init(|| {
+                let dir = env!("CARGO_MANIFEST_DIR");
+                let fixtures = ["tests/fixtures", "tests/fixtures/posindonesia", "tests/fixtures/wso2"]
+                    .map(|d| format!("{dir}/{d}"));
+                $crate::fuzz::seeds(&format!("{dir}/../../specs/{}.yaml", $spec), &fixtures)
+            })
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases($crate::fuzz::cases()))]
+
+            #[test]
+            fn arbitrary_bytes_never_panic(status in 100u16..600, body in proptest::collection::vec(any::<u8>(), 0..1024)) {
+                $krate::fuzzing::decode(status, &body);
+            }
+
+            #[test]
+            fn mutated_examples_never_panic(
+                status in proptest::sample::select(vec![200u16, 201, 400, 401, 403, 404, 422, 429, 500, 502, 503]),
+                seed in any::<prop::sample::Index>(),
+                edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+                truncate_at in proptest::option::of(any::<usize>()),
+            ) {
+                $krate::fuzzing::decode(status, &$crate::fuzz::mutate(seed.get::<Vec<u8>>(seeds()), &edits, truncate_at));
+            }
+        }
+    };
+}
