@@ -66,6 +66,7 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
     let mut file: syn::File = syn::parse2(quote! { #client #extras })
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);
+    drop_api_version_header(&mut file);
     let code = rustfmt(&line_doc_comments(&prettyplease::unparse(&file)))?;
 
     let header = format!(
@@ -245,6 +246,27 @@ fn derive_json_schema_behind_feature(file: &mut syn::File) {
             attrs.push(schema_attr.clone());
         }
     }
+}
+
+/// progenitor makes every request carry `api-version: <info.version>`; no
+/// vendor wants it, so the statements that add it are removed here rather
+/// than the header being removed from every request at run time.
+fn drop_api_version_header(file: &mut syn::File) {
+    struct Strip;
+    impl syn::visit_mut::VisitMut for Strip {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            block.stmts.retain(|stmt| {
+                !stmt
+                    .to_token_stream()
+                    .to_string()
+                    .contains("\"api-version\"")
+            });
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    syn::visit_mut::VisitMut::visit_file_mut(&mut Strip, file);
+    // Operations without header parameters now build an empty header map.
+    file.attrs.push(syn::parse_quote!(#![allow(unused_mut)]));
 }
 
 /// prettyplease prints a multi-line doc string as a `/** ... */` block whose

@@ -227,12 +227,11 @@ impl Runtime {
         &self.inner.retry
     }
 
-    /// Pre-send hook of the generated client: removes progenitor's
-    /// `api-version` header (vendors have no use for it), sets the auth
-    /// headers, marks sensitive headers, applies the vendor's rewrite.
+    /// Pre-send hook of the generated client: sets the auth headers, marks
+    /// sensitive headers, applies the vendor's rewrite. (progenitor's
+    /// `api-version` header is removed from the generated code by xtask.)
     pub fn prepare(&self, request: &mut Request, _operation_id: &str) {
         let headers = request.headers_mut();
-        headers.remove("api-version");
         match &self.inner.auth {
             Auth::None => {}
             Auth::Headers(fixed) => fixed.apply(headers),

@@ -2,6 +2,7 @@
 // DO NOT EDIT: change the spec and regenerate. Hand-written code lives beside
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 
+#![allow(unused_mut)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -559,10 +560,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RegistrationDataEnvelope>, Error<()>> {
         let url = format!("{}/integration/registration", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -600,10 +597,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RegistrationEnvelope>, Error<()>> {
         let url = format!("{}/integration/registration", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -640,10 +633,6 @@ impl Client {
     ) -> Result<ResponseValue<types::CheckUserEnvelope>, Error<()>> {
         let url = format!("{}/integration/user_check", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -680,10 +669,6 @@ impl Client {
     ) -> Result<ResponseValue<types::ActivationEnvelope>, Error<()>> {
         let url = format!("{}/integration/activation", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -724,10 +709,6 @@ impl Client {
     ) -> Result<ResponseValue<types::UsersEnvelope>, Error<()>> {
         let url = format!("{}/integration/users", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -773,10 +754,6 @@ impl Client {
             encode_path(&page.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -822,10 +799,6 @@ impl Client {
             encode_path(&registration_id.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client

@@ -2,6 +2,7 @@
 // DO NOT EDIT: change the spec and regenerate. Hand-written code lives beside
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 
+#![allow(unused_mut)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -909,10 +910,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/province", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -946,10 +943,6 @@ impl Client {
     ) -> Result<ResponseValue<types::CityEnvelope>, Error<()>> {
         let url = format!("{}/region/city", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -987,10 +980,6 @@ impl Client {
     ) -> Result<ResponseValue<types::DistrictEnvelope>, Error<()>> {
         let url = format!("{}/region/district", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1025,10 +1014,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/sub-district", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1066,10 +1051,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/postal-code", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1109,10 +1090,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/search", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1148,10 +1125,6 @@ impl Client {
     ) -> Result<ResponseValue<types::CourierServiceResponse>, Error<()>> {
         let url = format!("{}/courier/service", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1187,10 +1160,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/tariff/express", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1229,10 +1198,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TariffInstantEnvelope>, Error<()>> {
         let url = format!("{}/tariff/instant", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1269,10 +1234,6 @@ impl Client {
     ) -> Result<ResponseValue<types::MultiItemsEnvelope>, Error<()>> {
         let url = format!("{}/item/multi-items", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1309,10 +1270,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/express", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1349,10 +1306,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/instant", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1389,10 +1342,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/cancel", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1431,10 +1380,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TrackOrderEnvelope>, Error<()>> {
         let url = format!("{}/order/track", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1471,10 +1416,6 @@ impl Client {
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/user/balance/history", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client

@@ -2,6 +2,7 @@
 // DO NOT EDIT: change the spec and regenerate. Hand-written code lives beside
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 
+#![allow(unused_mut)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -359,10 +360,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
         let url = format!("{}/oauth/token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -407,10 +404,6 @@ impl Client {
             encode_path(&nik.to_string()),
         );
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client

@@ -2,6 +2,7 @@
 // DO NOT EDIT: change the spec and regenerate. Hand-written code lives beside
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 
+#![allow(unused_mut)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -798,10 +799,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
         let url = format!("{}/token", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -854,10 +851,6 @@ impl Client {
     ) -> Result<ResponseValue<types::PostalCodeResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getPostalCode", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -910,10 +903,6 @@ impl Client {
     ) -> Result<ResponseValue<types::ProvinceResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getProvince", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -962,10 +951,6 @@ impl Client {
     ) -> Result<ResponseValue<types::CityResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getCity", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -1014,10 +999,6 @@ impl Client {
     ) -> Result<ResponseValue<types::SubDistrictResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getSubDistrict", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -1071,10 +1052,6 @@ impl Client {
     ) -> Result<ResponseValue<types::SubSubDistrictResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getSubSubDistrict", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -1125,10 +1102,6 @@ impl Client {
     ) -> Result<ResponseValue<types::PostOfficeResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getPostOffice", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }
@@ -1184,10 +1157,6 @@ impl Client {
     ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getTrackAndTrace", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         if let Some(value) = x_pos_password {
             header_map.append("X-POS-PASSWORD", value.to_string().try_into()?);
         }

@@ -380,6 +380,12 @@ async fn multi_items(body: Bytes) -> Response {
     )
 }
 
+/// Records a new order and answers with its AWB.
+fn placed(f: &Fastrac, courier: &str) -> Response {
+    let awb = new_awb(f, courier);
+    ok(json!({"awb": awb, "courier_code": courier, "status": "PENDING_PICKUP"}))
+}
+
 fn new_awb(f: &Fastrac, courier: &str) -> String {
     let awb = format!(
         "CO.FASTRAC-{}-{}-SBX{:03}",
@@ -416,8 +422,7 @@ async fn order_express(State(f): Shared, body: Bytes) -> Response {
             "Bad request. Missing required parameters or parameters are not correct",
         );
     }
-    let awb = new_awb(&f, &text(&req, "courier_code"));
-    ok(json!({"awb": awb, "courier_code": text(&req, "courier_code"), "status": "PENDING_PICKUP"}))
+    placed(&f, &text(&req, "courier_code"))
 }
 
 async fn order_instant(State(f): Shared, body: Bytes) -> Response {
@@ -437,8 +442,7 @@ async fn order_instant(State(f): Shared, body: Bytes) -> Response {
             "tariff_id tidak valid atau sudah kedaluwarsa",
         );
     }
-    let awb = new_awb(&f, &text(&req, "courier_code"));
-    ok(json!({"awb": awb, "courier_code": text(&req, "courier_code"), "status": "PENDING_PICKUP"}))
+    placed(&f, &text(&req, "courier_code"))
 }
 
 async fn cancel(State(f): Shared, body: Bytes) -> Response {

@@ -2,6 +2,7 @@
 // DO NOT EDIT: change the spec and regenerate. Hand-written code lives beside
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 
+#![allow(unused_mut)]
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -723,10 +724,6 @@ impl Client {
     ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<()>> {
         let url = format!("{}/check", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -764,10 +761,6 @@ impl Client {
     ) -> Result<ResponseValue<types::AkunListEnvelope>, Error<()>> {
         let url = format!("{}/akun", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -805,10 +798,6 @@ impl Client {
     ) -> Result<ResponseValue<types::AkunEnvelope>, Error<()>> {
         let url = format!("{}/akun/{}", self.baseurl, encode_path(&kode.to_string()),);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -846,10 +835,6 @@ impl Client {
     ) -> Result<ResponseValue<types::JurnalListEnvelope>, Error<()>> {
         let url = format!("{}/jurnal", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -891,10 +876,6 @@ impl Client {
     ) -> Result<ResponseValue<types::JurnalCreatedEnvelope>, Error<()>> {
         let url = format!("{}/jurnal", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = self
             .client
