@@ -75,7 +75,7 @@ calls=(
   "sempoa|sempoa list-akun --page 1 --limit 10"
   "sempoa|sempoa get-akun --kode 10000"
   "sempoa|sempoa list-jurnal"
-  "sempoa|sempoa create-jurnal --tanggal 2023-12-30 --referensi R-1 --deskripsi Pembelian --transaksi [{\"akun\":\"1000\",\"debit\":10},{\"akun\":\"1002\",\"kredit\":10}]"
+  "sempoa|sempoa create-jurnal --tanggal 2023-12-30 --referensi R-1 --deskripsi Pembelian --transaksi [{\"akun\":\"1000\",\"debit\":10,\"kredit\":0},{\"akun\":\"1002\",\"debit\":0,\"kredit\":10}]"
 )
 failed=0
 for entry in "${calls[@]}"; do

@@ -5,6 +5,8 @@
 //!   generated file differs from what the specs produce (CI runs it).
 
 mod generate;
+mod inputs;
+mod public;
 mod schemas;
 mod vendors;
 

@@ -30,18 +30,6 @@ fn per_call(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { mitra.get_akun("10000").await.unwrap() })
     });
-    // The generated client alone (hooks, no retry loop): splits the overhead
-    // between progenitor's code and mitra's runtime.
-    group.bench_function("generated_only", |b| {
-        b.to_async(&rt).iter(|| async {
-            mitra
-                .generated()
-                .get_akun("10000")
-                .await
-                .unwrap()
-                .into_inner()
-        })
-    });
     group.finish();
 }
 

@@ -1,4 +1,4 @@
-//! `loop_calls <bare|mitra|generated> <n>`: n sequential calls against a local
+//! `loop_calls <bare|mitra> <n>`: n sequential calls against a local
 //! server, for instruction counts (`perf stat -e instructions:u`).
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -15,8 +15,7 @@ fn main() {
         for _ in 0..n {
             match args[1].as_str() {
                 "bare" => drop(mitra_bench::bare_get_akun(&bare, &server.url).await),
-                "mitra" => drop(mitra.get_akun("10000").await.unwrap()),
-                _ => drop(mitra.generated().get_akun("10000").await.unwrap()),
+                _ => drop(mitra.get_akun("10000").await.unwrap()),
             }
         }
     });

@@ -13,18 +13,17 @@
 //! is printed as JSON on stdout; an error is one line on stderr. Exit status:
 //! 0 success, 2 invalid input (nothing sent), 1 any other failure.
 
-mod input;
 mod vendors;
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use mitra_core::Operation;
 use mitra_sandbox::{Sandbox, SandboxConfig, Vendor};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use input::{Input, flag_name};
-use vendors::Op;
+use vendors::{VENDORS, VendorCli};
 
 /// An error as the CLI reports it: a kind, a message, an exit status.
 #[derive(Debug)]
@@ -77,39 +76,28 @@ pub struct Ctx {
     pub sandbox: Option<Sandbox>,
 }
 
-struct VendorCli {
-    name: &'static str,
-    about: &'static str,
-    ops: &'static [Op],
+/// `provinceCode` → `province-code`, `city_id` → `city-id`.
+pub fn flag_name(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 4);
+    for (i, c) in field.chars().enumerate() {
+        if c == '_' {
+            out.push('-');
+        } else if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('-');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
-const VENDORS: &[VendorCli] = &[
-    VendorCli {
-        name: "pos",
-        about: "Pos Indonesia: postal codes, regions, post offices, tracking (MITRA_POS_*)",
-        ops: vendors::pos::OPS,
-    },
-    VendorCli {
-        name: "elkassa",
-        about: "ELKASSA: registration, activation, users (MITRA_ELKASSA_*)",
-        ops: vendors::elkassa::OPS,
-    },
-    VendorCli {
-        name: "fastrac",
-        about: "Fastrac: regions, tariffs, orders, tracking (MITRA_FASTRAC_*)",
-        ops: vendors::fastrac::OPS,
-    },
-    VendorCli {
-        name: "pafi",
-        about: "PAFI: SKP sufficiency by NIK (MITRA_PAFI_*)",
-        ops: vendors::pafi::OPS,
-    },
-    VendorCli {
-        name: "sempoa",
-        about: "Sempoa: chart of accounts, general journals (MITRA_SEMPOA_*)",
-        ops: vendors::sempoa::OPS,
-    },
-];
+/// `getSubDistrict` → `get-sub-district`.
+fn command_name(operation_id: &str) -> String {
+    flag_name(operation_id)
+}
 
 fn cli() -> Command {
     let mut root = Command::new("mitra")
@@ -125,17 +113,19 @@ fn cli() -> Command {
             .about(vendor.about)
             .subcommand_required(true)
             .arg_required_else_help(true);
-        for op in vendor.ops {
-            let mut sub = Command::new(op.name)
-                .about(op.about)
+        for op in vendor.operations {
+            let mut sub = Command::new(command_name(op.id))
+                .about(op.summary)
                 .arg(Arg::new("json-body").long("json-body").value_name("FILE|-").help("Read input fields from a JSON object (a file, or - for stdin); flags override it"))
                 .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
             for field in op.fields {
-                let help = if field.required && field.default.is_none() {
-                    format!("{} (required)", field.help)
-                } else {
-                    field.help.to_owned()
-                };
+                let mut help = field.help.to_owned();
+                if field.required && field.default.is_none() {
+                    help.push_str(" (required)");
+                }
+                if !matches!(field.kind, "string" | "integer" | "number" | "boolean") {
+                    help.push_str(" [JSON]");
+                }
                 sub = sub.arg(
                     Arg::new(field.name)
                         .long(flag_name(field.name))
@@ -184,36 +174,46 @@ fn read_body(source: &str) -> Result<Value, CliError> {
         .map_err(|e| CliError::invalid(format!("--json-body is not JSON: {e}")))
 }
 
+/// The input object: `--json-body`, then each flag over it (read as its
+/// field's JSON type: text stays text, anything else is parsed as JSON),
+/// then the spec's defaults for what is still missing.
+fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
+    let mut input = match matches.get_one::<String>("json-body") {
+        Some(source) => match read_body(source)? {
+            Value::Object(map) => map,
+            _ => return Err(CliError::invalid("--json-body must hold a JSON object")),
+        },
+        None => Map::new(),
+    };
+    for field in op.fields {
+        if let Some(text) = matches.get_one::<String>(field.name) {
+            let value = if field.kind == "string" {
+                Value::String(text.clone())
+            } else {
+                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            };
+            input.insert(field.name.to_owned(), value);
+        }
+        if !input.contains_key(field.name)
+            && let Some(default) = field.default.and_then(|d| serde_json::from_str(d).ok())
+        {
+            input.insert(field.name.to_owned(), default);
+        }
+    }
+    Ok(Value::Object(input))
+}
+
 async fn call(
     vendor: &VendorCli,
-    op: &Op,
+    op: &Operation,
     matches: &ArgMatches,
     root: &ArgMatches,
 ) -> Result<Value, CliError> {
-    let schema = |run: fn(&str) -> Value| run(op.name);
     if matches.get_flag("schema") {
-        return Ok(match vendor.name {
-            "pos" => schema(vendors::pos::schema),
-            "elkassa" => schema(vendors::elkassa::schema),
-            "fastrac" => schema(vendors::fastrac::schema),
-            "pafi" => schema(vendors::pafi::schema),
-            _ => schema(vendors::sempoa::schema),
-        });
+        return (vendor.schema)(op.id)
+            .ok_or_else(|| CliError::other("schema", "no schema for this operation"));
     }
-    let body = matches
-        .get_one::<String>("json-body")
-        .map(|s| read_body(s))
-        .transpose()?;
-    let flags: Vec<(&'static str, String)> = op
-        .fields
-        .iter()
-        .filter_map(|f| {
-            matches
-                .get_one::<String>(f.name)
-                .map(|v| (f.name, v.clone()))
-        })
-        .collect();
-    let input = Input::build(op.fields, body, &flags)?;
+    let input = input(op, matches)?;
     let sandbox = if root.get_flag("sandbox") {
         Some(
             Sandbox::start(SandboxConfig::default())
@@ -227,13 +227,8 @@ async fn call(
         base_url: root.get_one::<String>("base-url").cloned(),
         sandbox,
     };
-    match vendor.name {
-        "pos" => vendors::pos::run(&ctx, op.name, &input).await,
-        "elkassa" => vendors::elkassa::run(&ctx, op.name, &input).await,
-        "fastrac" => vendors::fastrac::run(&ctx, op.name, &input).await,
-        "pafi" => vendors::pafi::run(&ctx, op.name, &input).await,
-        _ => vendors::sempoa::run(&ctx, op.name, &input).await,
-    }
+    let client = (vendor.client)(&ctx)?;
+    Ok(client.call_json(op.id, input).await?)
 }
 
 async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliError> {
@@ -306,9 +301,9 @@ fn main() -> ExitCode {
             .expect("clap checked the vendor");
         let (op_name, op_matches) = sub.subcommand().expect("an operation is required");
         let op = vendor
-            .ops
+            .operations
             .iter()
-            .find(|o| o.name == op_name)
+            .find(|o| command_name(o.id) == op_name)
             .expect("clap checked the operation");
         call(vendor, op, op_matches, &root).await.map(Some)
     });

@@ -32,6 +32,9 @@ pub enum Auth {
     /// Fixed headers sent with every request, marked sensitive so that they
     /// never show in `Debug` output.
     Headers(StaticHeaders),
+    /// Fixed parameters added to every request: to the form body when it is
+    /// a form, else to the query string (ELKASSA's `key` and `token`).
+    Params(StaticParams),
     /// `Authorization: Bearer` with a token from an OAuth2 token source.
     OAuth2(Arc<TokenSource>),
 }
@@ -97,6 +100,61 @@ impl fmt::Debug for StaticHeaders {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map()
             .entries(self.0.iter().map(|(n, _)| (n.as_str(), "[REDACTED]")))
+            .finish()
+    }
+}
+
+/// Fixed, secret request parameters. `Debug` shows their names only.
+#[derive(Clone)]
+pub struct StaticParams(Arc<[(&'static str, SecretString)]>);
+
+impl StaticParams {
+    /// Parameters from name/secret pairs.
+    pub fn new(pairs: impl IntoIterator<Item = (&'static str, SecretString)>) -> Self {
+        Self(pairs.into_iter().collect())
+    }
+
+    /// Adds every parameter to `request`: appended to a form body, else to
+    /// the query string.
+    pub fn apply(&self, request: &mut reqwest::Request) {
+        let is_form = request
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|v| {
+                v.as_bytes()
+                    .starts_with(b"application/x-www-form-urlencoded")
+            });
+        let form = request
+            .body()
+            .and_then(|b| b.as_bytes())
+            .filter(|_| is_form)
+            .map(<[u8]>::to_vec);
+        match form {
+            Some(mut body) => {
+                let mut extra = url::form_urlencoded::Serializer::new(String::new());
+                for (name, value) in self.0.iter() {
+                    extra.append_pair(name, value.expose_secret());
+                }
+                if !body.is_empty() {
+                    body.push(b'&');
+                }
+                body.extend_from_slice(extra.finish().as_bytes());
+                *request.body_mut() = Some(body.into());
+            }
+            None => {
+                let mut query = request.url_mut().query_pairs_mut();
+                for (name, value) in self.0.iter() {
+                    query.append_pair(name, value.expose_secret());
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for StaticParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.iter().map(|(n, _)| (*n, "[REDACTED]")))
             .finish()
     }
 }

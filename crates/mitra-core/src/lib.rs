@@ -18,11 +18,14 @@
 //! TLS verification is always on (rustls with the `ring` provider and the
 //! platform's trust store); nothing in this crate can turn it off.
 
+mod attempt;
 pub mod auth;
+mod call;
 mod code;
 pub mod config;
 mod date;
 pub mod decode;
+pub mod dynamic;
 mod error;
 mod http;
 pub mod paging;
@@ -32,12 +35,22 @@ mod runtime;
 mod schema;
 mod wire;
 
+pub use attempt::Attempt;
+pub use call::{
+    ClientCore, FromWire, ToWire, Validate, check_min_length, check_minimum, check_path_param,
+};
 pub use code::Code;
 pub use date::DateDmy;
 pub use error::Error;
+
+impl From<std::convert::Infallible> for Error {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
 pub use http::{Connection, HttpConfig, build_http_client};
 pub use retry::RetryPolicy;
-pub use runtime::{ErrorDecoder, GenericDecoder, Operation, Runtime, RuntimeBuilder};
+pub use runtime::{ErrorDecoder, Field, GenericDecoder, Operation, Runtime, RuntimeBuilder};
 pub use secrecy::{ExposeSecret, SecretString};
 pub use wire::{Flag, LenientInt, SecretText, WibDateTime};
 

@@ -3,7 +3,6 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
 
 use progenitor_client::{Error as GenError, ResponseValue};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
@@ -11,14 +10,16 @@ use reqwest::{Request, Response, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::auth::{AccessToken, Auth};
+use crate::attempt::Attempt;
+use crate::auth::{AccessToken, Auth, StaticHeaders};
 use crate::decode::{error_from_response, excerpt, read_error_body};
 use crate::{Error, RetryPolicy};
 
 /// The most of an error body that is read to decode it.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// One operation of a vendor's spec; generated as `generated::operations::*`.
+/// One operation of a vendor's spec; generated as `operations::*` in each
+/// vendor crate, and attached to its method by construction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
     /// The spec's `operationId`.
@@ -32,6 +33,33 @@ pub struct Operation {
     /// spec, or a GET). Calls that are not are retried only when they
     /// certainly never reached the vendor.
     pub retry_safe: bool,
+    /// The spec's summary.
+    pub summary: &'static str,
+    /// The inputs the caller gives: parameters, then the top-level fields of
+    /// the request body.
+    pub fields: &'static [Field],
+    /// A valid input, as one JSON object keyed by field name (the spec's
+    /// `x-mitra-example`, else its parameter and request body examples).
+    pub example: Option<&'static str>,
+}
+
+/// One input of an [`Operation`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    /// The name in the spec.
+    pub name: &'static str,
+    /// `path`, `query`, `header` or `body`.
+    pub location: &'static str,
+    /// Whether the operation needs it.
+    pub required: bool,
+    /// Its JSON type: `string`, `integer`, `number`, `boolean`, `array`,
+    /// `object`, or `any`.
+    pub kind: &'static str,
+    /// The spec's description.
+    pub help: &'static str,
+    /// The spec's `default`, as JSON text: what a tool sends when the
+    /// caller gives nothing.
+    pub default: Option<&'static str>,
 }
 
 /// Turns a vendor's error responses into [`Error`]s.
@@ -93,6 +121,7 @@ struct Inner {
     retry: RetryPolicy,
     decoder: Box<dyn ErrorDecoder>,
     sensitive_headers: Vec<HeaderName>,
+    extra_headers: Option<StaticHeaders>,
     request_hook: Option<Box<RequestHook>>,
     rate_limiter: Option<RateLimiter>,
 }
@@ -158,6 +187,13 @@ impl RuntimeBuilder {
         self
     }
 
+    /// Sends these fixed headers with every request (after auth), marked
+    /// sensitive: settings such as a partner's user and password headers.
+    pub fn headers(mut self, headers: StaticHeaders) -> Self {
+        self.inner.extra_headers = Some(headers);
+        self
+    }
+
     /// Rewrites every request just before it is sent (after auth).
     pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
         self.inner.request_hook = Some(Box::new(hook));
@@ -184,18 +220,6 @@ impl RuntimeBuilder {
     }
 }
 
-/// What one attempt passes to the generated client's hooks.
-struct Attempt {
-    token: Option<Arc<AccessToken>>,
-    status: AtomicU16,
-    /// A vendor error found inside a success body by `execute`.
-    error_in_success: std::sync::Mutex<Option<Error>>,
-}
-
-tokio::task_local! {
-    static ATTEMPT: Arc<Attempt>;
-}
-
 impl Runtime {
     /// A runtime for `vendor` (a short name used in logs).
     pub fn builder(vendor: &'static str) -> RuntimeBuilder {
@@ -206,6 +230,7 @@ impl Runtime {
                 retry: RetryPolicy::default(),
                 decoder: Box::new(GenericDecoder),
                 sensitive_headers: Vec::new(),
+                extra_headers: None,
                 request_hook: None,
                 rate_limiter: None,
             },
@@ -227,19 +252,25 @@ impl Runtime {
         &self.inner.retry
     }
 
-    /// Pre-send hook of the generated client: sets the auth headers, marks
-    /// sensitive headers, applies the vendor's rewrite. (progenitor's
-    /// `api-version` header is removed from the generated code by xtask.)
-    pub fn prepare(&self, request: &mut Request, _operation_id: &str) {
-        let headers = request.headers_mut();
+    /// Sets what every request carries: the credentials of [`Auth`] (the
+    /// OAuth2 `token` of this attempt, if any), the fixed headers, sensitive
+    /// marks, then the vendor's rewrite.
+    pub(crate) fn prepare(&self, request: &mut Request, token: Option<&AccessToken>) {
         match &self.inner.auth {
             Auth::None => {}
-            Auth::Headers(fixed) => fixed.apply(headers),
+            Auth::Headers(fixed) => fixed.apply(request.headers_mut()),
+            Auth::Params(params) => params.apply(request),
             Auth::OAuth2(_) => {
-                if let Ok(Some(token)) = ATTEMPT.try_with(|a| a.token.clone()) {
-                    headers.insert(AUTHORIZATION, token.authorization().clone());
+                if let Some(token) = token {
+                    request
+                        .headers_mut()
+                        .insert(AUTHORIZATION, token.authorization().clone());
                 }
             }
+        }
+        let headers = request.headers_mut();
+        if let Some(extra) = &self.inner.extra_headers {
+            extra.apply(headers);
         }
         for name in &self.inner.sensitive_headers {
             if let Some(value) = headers.get_mut(name) {
@@ -251,36 +282,15 @@ impl Runtime {
         }
     }
 
-    /// Send hook of the generated client: sends, and notes the status for
-    /// error reports.
-    pub async fn execute(
-        &self,
-        client: &reqwest::Client,
-        request: Request,
-    ) -> reqwest::Result<Response> {
-        let response = client.execute(request).await?;
-        let status = response.status();
-        let _ = ATTEMPT.try_with(|a| a.status.store(status.as_u16(), Ordering::Relaxed));
-        if !status.is_success() || !self.inner.decoder.inspects_success() {
-            return Ok(response);
-        }
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        if let Some(error) = self.inner.decoder.error_in_success(status, &body) {
-            let _ = ATTEMPT.try_with(|a| {
-                *a.error_in_success.lock().unwrap_or_else(|p| p.into_inner()) = Some(error)
-            });
-        }
-        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(Response::from(rebuilt))
+    /// The vendor's error decoder.
+    pub(crate) fn decoder(&self) -> &dyn ErrorDecoder {
+        self.inner.decoder.as_ref()
     }
 
-    /// Runs one operation: `attempt` makes one call of the generated client,
-    /// and is called again for each retry.
+    /// Runs one operation: `attempt` makes one call of the generated client
+    /// with the [`Attempt`] it is given (the generated client's hooks read
+    /// its token and record its status), hands the attempt back with the
+    /// result, and is called again for each retry.
     ///
     /// Before each attempt an OAuth2 token is obtained (cached, or fetched
     /// once for all concurrent callers). A rejected token (401) is dropped and
@@ -291,8 +301,8 @@ impl Runtime {
     /// template, status, latency and attempt number, and no secret.
     pub async fn send<T, E, F, Fut>(&self, op: &Operation, attempt: F) -> Result<T, Error>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
     {
         let span = tracing::debug_span!(
             "mitra.call",
@@ -306,8 +316,8 @@ impl Runtime {
 
     async fn send_inner<T, E, F, Fut>(&self, op: &Operation, mut attempt: F) -> Result<T, Error>
     where
-        F: FnMut() -> Fut,
-        Fut: Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
     {
         let mut sent = 0u32;
         let mut refreshed_after_401 = false;
@@ -320,19 +330,10 @@ impl Runtime {
             if let Some(limiter) = &self.inner.rate_limiter {
                 limiter.acquire().await;
             }
-            let context = Arc::new(Attempt {
-                token,
-                status: AtomicU16::new(0),
-                error_in_success: std::sync::Mutex::new(None),
-            });
             let started = Instant::now();
-            let result = ATTEMPT.scope(context.clone(), attempt()).await;
+            let (result, mut context) = attempt(Attempt::new(self.clone(), token)).await;
             let latency_ms = started.elapsed().as_millis() as u64;
-            let found_in_success = context
-                .error_in_success
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .take();
+            let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
                 (_, Some(error)) => error,
                 (Ok(value), None) => {
@@ -344,10 +345,7 @@ impl Runtime {
                     );
                     return Ok(value.into_inner());
                 }
-                (Err(e), None) => {
-                    let status = context.status.load(Ordering::Relaxed);
-                    self.classify(e, (status != 0).then_some(status)).await
-                }
+                (Err(e), None) => self.classify(e, context.status()).await,
             };
             tracing::debug!(
                 attempt = sent,
@@ -357,7 +355,7 @@ impl Runtime {
                 "failed"
             );
             if let (Error::Unauthorized { .. }, Some(token), Auth::OAuth2(source)) =
-                (&error, &context.token, &self.inner.auth)
+                (&error, context.token(), &self.inner.auth)
                 && !refreshed_after_401
             {
                 // The vendor did not process a request it refused to

@@ -1,19 +1,15 @@
 //! The client: configuration, credentials as parameters, one method per
 //! operation.
 
-use std::num::NonZeroU64;
-
 use chrono::NaiveDateTime;
 use futures_util::Stream;
+use mitra_core::auth::{Auth, StaticParams};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Connection, Error, Result, Runtime, SecretString, SecretText};
+use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::decoder::ElkassaDecoder;
-use crate::envelope::Data;
-use crate::generated::{self, operations};
 use crate::user::{User, UserType};
-use crate::{types, validation};
 
 /// ELKASSA's API.
 pub const PRODUCTION_URL: &str = "https://api.elkassa.com";
@@ -33,11 +29,18 @@ pub enum BodyEncoding {
 }
 
 /// An ELKASSA client. Cheap to clone.
+///
+/// Every operation of `specs/elkassa.yaml` is a method, generated from the
+/// spec: [`registration`](Self::registration),
+/// [`get_registration_data`](Self::get_registration_data),
+/// [`check_user`](Self::check_user), [`activation`](Self::activation),
+/// [`get_all_users`](Self::get_all_users),
+/// [`get_all_users_without_paging`](Self::get_all_users_without_paging),
+/// [`get_detail_user`](Self::get_detail_user). The `key` and `token` are
+/// added to every request (query on GET, body field on POST).
 #[derive(Clone, Debug)]
 pub struct Client {
-    api: generated::Client,
-    key: SecretText,
-    token: SecretText,
+    pub(crate) core: ClientCore,
 }
 
 /// Configures a [`Client`].
@@ -111,15 +114,17 @@ impl ClientBuilder {
             .ok_or_else(|| Error::config("the ELKASSA token is required"))?;
         let http = self.connection.http_client()?;
         let mut runtime = Runtime::builder("elkassa")
+            .auth(Auth::Params(StaticParams::new([
+                ("key", key),
+                ("token", token),
+            ])))
             .retry(self.connection.retry().clone())
             .decoder(ElkassaDecoder);
         if self.encoding == BodyEncoding::Json {
             runtime = runtime.request_hook(form_to_json);
         }
         Ok(Client {
-            api: generated::Client::new_with_client(&base, http, runtime.build()),
-            key: key.into(),
-            token: token.into(),
+            core: ClientCore::new(base, http, runtime.build()),
         })
     }
 }
@@ -202,176 +207,6 @@ impl Client {
         ClientBuilder::from_env()?.build()
     }
 
-    /// The generated client underneath (tracing hooks apply; no validation,
-    /// retries or error decoding).
-    pub fn generated(&self) -> &generated::Client {
-        &self.api
-    }
-
-    fn runtime(&self) -> &Runtime {
-        &self.api.inner
-    }
-
-    /// Registers a user for a 30-day trial (`registration`); returns the
-    /// registration id.
-    ///
-    /// Changes state at ELKASSA: **never retried** once the request may have
-    /// reached it. After a timeout, look the user up with
-    /// [`check_user`](Self::check_user) before registering again.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_elkassa::Client) -> mitra_elkassa::Result<()> {
-    /// use mitra_elkassa::{NewUser, UserType};
-    /// let id = client
-    ///     .registration(&NewUser {
-    ///         toko_name: "Toko AHE".into(),
-    ///         user_type: UserType::Retail,
-    ///         no_telp: "081234567890".into(),
-    ///         email: "pemilik@example.com".into(),
-    ///         password: "rahasia123".to_owned().into(),
-    ///         address: "Bandung".into(),
-    ///     })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn registration(&self, user: &NewUser) -> Result<String> {
-        use mitra_core::ExposeSecret;
-        validation::required("toko_name", &user.toko_name)?;
-        validation::phone(&user.no_telp)?;
-        validation::email(&user.email)?;
-        validation::password(user.password.expose_secret())?;
-        validation::required("address", &user.address)?;
-        let body = types::RegistrationRequest {
-            toko_name: user.toko_name.clone(),
-            user_type: user.user_type,
-            no_telp: user
-                .no_telp
-                .clone()
-                .try_into()
-                .map_err(|_| Error::validation("no_telp", "must be digits only"))?,
-            email: user.email.clone(),
-            password: SecretText::from(user.password.clone()),
-            address: user.address.clone(),
-            key: self.key.clone(),
-            token: self.token.clone(),
-        };
-        let envelope = self
-            .runtime()
-            .send(&operations::REGISTRATION, || self.api.registration(&body))
-            .await?;
-        envelope
-            .data
-            .value()
-            .map(|d| d.registration_id)
-            .ok_or_else(|| missing_data("registration"))
-    }
-
-    /// The packets and user types to register with (`getRegistrationData`).
-    pub async fn get_registration_data(&self) -> Result<types::RegistrationData> {
-        let envelope = self
-            .runtime()
-            .send(&operations::GET_REGISTRATION_DATA, || {
-                self.api.get_registration_data(&self.key, &self.token)
-            })
-            .await?;
-        Ok(envelope.data.value().unwrap_or_default())
-    }
-
-    /// The packet a user subscribes to (`checkUser`); `None` when ELKASSA
-    /// gives no data.
-    pub async fn check_user(&self, email: &str) -> Result<Option<types::Packet>> {
-        validation::email(email)?;
-        let body = types::CheckUserRequest {
-            email: email.to_owned(),
-            key: self.key.clone(),
-            token: self.token.clone(),
-        };
-        let envelope = self
-            .runtime()
-            .send(&operations::CHECK_USER, || self.api.check_user(&body))
-            .await?;
-        Ok(envelope.data.value())
-    }
-
-    /// Subscribes a user to a package (`activation`).
-    ///
-    /// Changes state at ELKASSA: **never retried** once the request may have
-    /// reached it. After a timeout, [`check_user`](Self::check_user) tells
-    /// whether the package is active before you try again.
-    pub async fn activation(&self, activation: &Activation) -> Result<types::Activated> {
-        let a = activation;
-        validation::email(&a.email)?;
-        for (field, value) in [
-            ("registration_id", &a.registration_id),
-            ("cabang_id", &a.cabang_id),
-            ("invoice_code", &a.invoice_code),
-            ("payment_gateway", &a.payment_gateway),
-            ("payment_method", &a.payment_method),
-        ] {
-            validation::required(field, value)?;
-        }
-        validation::amount("invoice_amount", &a.invoice_amount)?;
-        let invalid = |field: &'static str| {
-            move |_| Error::validation(field, "must be a non-negative number")
-        };
-        let body = types::ActivationRequest {
-            email: a.email.clone(),
-            packet_id: a
-                .packet_id
-                .to_string()
-                .try_into()
-                .map_err(invalid("packet_id"))?,
-            registration_id: a.registration_id.clone(),
-            cabang_id: a.cabang_id.clone(),
-            invoice_code: a.invoice_code.clone(),
-            invoice_amount: a
-                .invoice_amount
-                .clone()
-                .try_into()
-                .map_err(invalid("invoice_amount"))?,
-            payment_gateway: a.payment_gateway.clone(),
-            payment_method: a.payment_method.clone(),
-            payment_date: a.payment_date.format("%Y-%m-%d %H:%M:%S").to_string(),
-            key: self.key.clone(),
-            token: self.token.clone(),
-        };
-        let envelope = self
-            .runtime()
-            .send(&operations::ACTIVATION, || self.api.activation(&body))
-            .await?;
-        envelope
-            .data
-            .value()
-            .ok_or_else(|| missing_data("activation"))
-    }
-
-    /// One page of users, 10 a page, pages from 1 (`getAllUsers`); empty past
-    /// the last page.
-    pub async fn get_all_users(&self, page: u32) -> Result<Vec<User>> {
-        let page = NonZeroU64::new(page.into())
-            .ok_or_else(|| Error::validation("page", "pages count from 1"))?;
-        let envelope = self
-            .runtime()
-            .send(&operations::GET_ALL_USERS, || {
-                self.api.get_all_users(page, &self.key, &self.token)
-            })
-            .await?;
-        Ok(envelope.data.unwrap_or_default())
-    }
-
-    /// Every user in one response, without paging
-    /// (`getAllUsersWithoutPaging`).
-    pub async fn get_all_users_without_paging(&self) -> Result<Vec<User>> {
-        let envelope = self
-            .runtime()
-            .send(&operations::GET_ALL_USERS_WITHOUT_PAGING, || {
-                self.api
-                    .get_all_users_without_paging(&self.key, &self.token)
-            })
-            .await?;
-        Ok(envelope.data.unwrap_or_default())
-    }
-
     /// Every user, page after page until a page comes back short or empty.
     ///
     /// ```no_run
@@ -381,28 +216,6 @@ impl Client {
     /// # Ok(()) }
     /// ```
     pub fn all_users(&self) -> impl Stream<Item = Result<User>> + '_ {
-        mitra_core::paging::all_pages(USERS_PER_PAGE, move |page| self.get_all_users(page))
-    }
-
-    /// A user by registration id (`getDetailUser`). ELKASSA answers with a
-    /// list; it is returned as such.
-    pub async fn get_detail_user(&self, registration_id: &str) -> Result<Vec<User>> {
-        validation::path_id("registration_id", registration_id)?;
-        let envelope = self
-            .runtime()
-            .send(&operations::GET_DETAIL_USER, || {
-                self.api
-                    .get_detail_user(registration_id, &self.key, &self.token)
-            })
-            .await?;
-        Ok(envelope.data.unwrap_or_default())
-    }
-}
-
-fn missing_data(operation: &str) -> Error {
-    Error::Decode {
-        status: Some(200),
-        message: format!("{operation} succeeded but returned no data"),
-        excerpt: String::new(),
+        mitra_core::paging::all_pages(USERS_PER_PAGE, move |page| self.get_all_users(page.into()))
     }
 }

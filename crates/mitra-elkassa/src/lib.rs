@@ -26,23 +26,26 @@
 //! [`BodyEncoding::Json`]. `registration` and `activation` change state and
 //! are never retried once they may have reached ELKASSA.
 //!
-//! Layout: [`generated`] is produced by progenitor from `specs/elkassa.yaml`;
+//! Layout: `generated.rs` is produced by progenitor from `specs/elkassa.yaml`;
 //! `client`, `decoder`, `user` and `validation` are the hand-written layer.
 
 mod client;
 mod decoder;
 mod envelope;
+mod shape;
 mod user;
 mod validation;
 
 #[doc(hidden)]
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
-pub mod generated;
+mod generated;
 
 pub use client::{
     Activation, BodyEncoding, Client, ClientBuilder, NewUser, PRODUCTION_URL, USERS_PER_PAGE,
 };
-pub use generated::types;
+#[cfg(feature = "schema")]
+pub use generated::operation_schema;
+pub use generated::{operations, types};
 pub use mitra_core::{Error, Result};
 pub use user::{User, UserType};

@@ -75,23 +75,6 @@ pub(crate) fn amount(field: &'static str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// An id that goes into a URL path: letters, digits, `-` and `_`.
-pub(crate) fn path_id(field: &'static str, value: &str) -> Result<(), Error> {
-    if !value.is_empty()
-        && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
-        Ok(())
-    } else {
-        Err(Error::validation(
-            field,
-            "must be letters, digits, '-' or '_', e.g. ELK44552",
-        ))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

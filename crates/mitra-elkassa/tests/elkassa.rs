@@ -158,7 +158,14 @@ async fn data_null_or_absent_is_empty() {
         let server = MockServer::always(MockResponse::json(200, body.to_string())).await;
         let c = client(&server);
         assert!(c.get_all_users(3).await.unwrap().is_empty());
-        assert!(c.check_user("a@b.co").await.unwrap().is_none());
+        assert!(
+            c.check_user(&types::CheckUserRequest {
+                email: "a@b.co".into()
+            })
+            .await
+            .unwrap()
+            .is_none()
+        );
         let err = c.registration(&new_user()).await.unwrap_err();
         assert!(
             matches!(err, Error::Decode { .. }),
@@ -296,7 +303,10 @@ async fn bad_input_is_rejected_with_nothing_sent() {
         })
     ));
     assert!(matches!(
-        c.check_user("nope").await,
+        c.check_user(&types::CheckUserRequest {
+            email: "nope".into()
+        })
+        .await,
         Err(Error::Validation { field: "email", .. })
     ));
     // The user type is an enum: there is no third value to send.
@@ -318,7 +328,11 @@ async fn calls_that_change_state_are_never_retried() {
     assert_eq!(server.requests().len(), 1, "registration: one attempt");
     c.activation(&activation()).await.unwrap_err();
     assert_eq!(server.requests().len(), 2, "activation: one attempt");
-    c.check_user("a@b.co").await.unwrap_err();
+    c.check_user(&types::CheckUserRequest {
+        email: "a@b.co".into(),
+    })
+    .await
+    .unwrap_err();
     assert_eq!(server.requests().len(), 5, "user_check only reads: retried");
 }
 
@@ -381,7 +395,11 @@ async fn wire_requests() {
         wire(
             BodyEncoding::Form,
             async |c| {
-                c.check_user("pemilik@example.com").await.unwrap();
+                c.check_user(&types::CheckUserRequest {
+                    email: "pemilik@example.com".into(),
+                })
+                .await
+                .unwrap();
             },
             ok(json!({"packet_id": "9"}))
         )

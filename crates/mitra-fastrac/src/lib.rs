@@ -6,7 +6,12 @@
 //! // MITRA_FASTRAC_BASE_URL, MITRA_FASTRAC_ACCESS_KEY, MITRA_FASTRAC_SECRET_KEY
 //! let client = mitra_fastrac::Client::from_env()?;
 //! let cities = client.get_city(31).await?;
-//! let tracking = client.track_order("paxel", "CO.FASTRAC-20241205-1-R10BPJ").await?;
+//! let tracking = client
+//!     .track_order(&mitra_fastrac::types::TrackOrderRequest {
+//!         courier_code: "paxel".into(),
+//!         awb: "CO.FASTRAC-20241205-1-R10BPJ".into(),
+//!     })
+//!     .await?;
 //! # Ok(()) }
 //! ```
 //!
@@ -28,18 +33,21 @@
 //!   [`serde_json::Value`]s rather than invented fields. Webhook payloads and
 //!   the status list are not public and not covered.
 //!
-//! Layout: [`generated`] is produced by progenitor from `specs/fastrac.yaml`;
+//! Layout: `generated.rs` is produced by progenitor from `specs/fastrac.yaml`;
 //! `client`, `decoder` and `validation` are the hand-written layer.
 
 mod client;
 mod decoder;
+mod shape;
 mod validation;
 
 #[doc(hidden)]
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
-pub mod generated;
+mod generated;
 
 pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};
-pub use generated::types;
+#[cfg(feature = "schema")]
+pub use generated::operation_schema;
+pub use generated::{operations, types};
 pub use mitra_core::{Error, Flag, Result};

@@ -5,12 +5,9 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Connection, Error, Result, Runtime, SecretString};
+use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 
 use crate::decoder::PafiDecoder;
-use crate::generated::{self, operations};
-use crate::personal::Nik;
-use crate::types;
 
 /// PAFI's API.
 pub const PRODUCTION_URL: &str = "https://api.webpafi.com/api/v1";
@@ -18,9 +15,22 @@ pub const PRODUCTION_URL: &str = "https://api.webpafi.com/api/v1";
 pub const DEFAULT_SCOPE: &str = "read-kecukupan-skp";
 
 /// A PAFI client. Cheap to clone; clones share the token.
+///
+/// Every operation of `specs/pafi.yaml` is a method, generated from the
+/// spec: [`get_kecukupan_skp_by_nik`](Self::get_kecukupan_skp_by_nik).
+///
+/// ```no_run
+/// # async fn demo(client: mitra_pafi::Client) -> mitra_pafi::Result<()> {
+/// use mitra_pafi::Nik;
+/// // A NIK is 16 digits; anything else is refused before it is sent.
+/// let skp = client.get_kecukupan_skp_by_nik(&Nik::new("3206021201960046")?).await?;
+/// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+/// println!("total SKP {:?}, STR valid: {}", skp.total_skp, skp.str_valid_on(today));
+/// # Ok(()) }
+/// ```
 #[derive(Clone, Debug)]
 pub struct Client {
-    api: generated::Client,
+    pub(crate) core: ClientCore,
 }
 
 /// Configures a [`Client`].
@@ -114,7 +124,7 @@ impl ClientBuilder {
             .decoder(PafiDecoder)
             .build();
         Ok(Client {
-            api: generated::Client::new_with_client(&base, http, runtime),
+            core: ClientCore::new(base, http, runtime),
         })
     }
 }
@@ -130,36 +140,5 @@ impl Client {
     /// `MITRA_PAFI_BASE_URL` (optional).
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env()?.build()
-    }
-
-    /// The generated client underneath (auth and tracing hooks apply; no
-    /// validation, retries or error decoding).
-    pub fn generated(&self) -> &generated::Client {
-        &self.api
-    }
-
-    /// The SKP sufficiency of the member with this NIK
-    /// (`getKecukupanSkpByNik`).
-    ///
-    /// The NIK must be exactly 16 digits ([`Error::Validation`] otherwise,
-    /// nothing sent). An unknown NIK is [`Error::NotFound`]. The NIK, the
-    /// member's name and birth date never appear in logs, errors or `Debug`
-    /// output.
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pafi::Client) -> mitra_pafi::Result<()> {
-    /// let skp = client.get_kecukupan_skp_by_nik("3206021201960046").await?;
-    /// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    /// println!("total SKP {:?}, STR valid: {}", skp.total_skp, skp.str_valid_on(today));
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_kecukupan_skp_by_nik(&self, nik: &str) -> Result<types::KecukupanSkp> {
-        let nik = Nik::new(nik)?;
-        self.api
-            .inner
-            .send(&operations::GET_KECUKUPAN_SKP_BY_NIK, || {
-                self.api.get_kecukupan_skp_by_nik(&nik)
-            })
-            .await
     }
 }

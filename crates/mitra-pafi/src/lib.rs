@@ -5,7 +5,7 @@
 //! # async fn demo() -> mitra_pafi::Result<()> {
 //! // MITRA_PAFI_CLIENT_ID, MITRA_PAFI_CLIENT_SECRET (MITRA_PAFI_SCOPE, MITRA_PAFI_BASE_URL)
 //! let client = mitra_pafi::Client::from_env()?;
-//! let skp = client.get_kecukupan_skp_by_nik("3206021201960046").await?;
+//! let skp = client.get_kecukupan_skp_by_nik(&mitra_pafi::Nik::new("3206021201960046")?).await?;
 //! println!("{:?} SKP, recommendation: {:?}", skp.total_skp, skp.status_rekom);
 //! # Ok(()) }
 //! ```
@@ -25,7 +25,7 @@
 //! - Dates `dd-mm-yyyy` are dates; [`types::KecukupanSkp::str_valid_on`]
 //!   says whether the STR is valid on a day.
 //!
-//! Layout: [`generated`] is produced by progenitor from `specs/pafi.yaml`,
+//! Layout: `generated.rs` is produced by progenitor from `specs/pafi.yaml`,
 //! checked against PAFI's own JSON Schemas in `specs/pafi/`; `client`,
 //! `decoder`, `personal` and `skp` are the hand-written layer.
 
@@ -37,9 +37,11 @@ mod skp;
 #[doc(hidden)]
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
-pub mod generated;
+mod generated;
 
 pub use client::{Client, ClientBuilder, DEFAULT_SCOPE, PRODUCTION_URL};
-pub use generated::types;
+#[cfg(feature = "schema")]
+pub use generated::operation_schema;
+pub use generated::{operations, types};
 pub use mitra_core::{Error, Result};
 pub use personal::{BirthDate, Gender, Nik, Personal};

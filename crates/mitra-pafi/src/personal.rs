@@ -222,3 +222,11 @@ mod schema {
     string_schema!(super::BirthDate, "BirthDate", {"type": "string", "pattern": "^\\d{2}-\\d{2}-\\d{4}$", "description": "dd-mm-yyyy. Personal data."});
     string_schema!(super::Gender, "Gender", {"type": "string", "description": "pria, wanita, or another value as sent."});
 }
+
+/// A NIK that came from elsewhere than [`Nik::new`] (a deserialized input)
+/// is checked again before it is sent (`x-mitra-validate` in the spec).
+impl mitra_core::Validate for Nik {
+    fn validate(&self) -> Result<(), Error> {
+        Nik::new(&self.0).map(drop)
+    }
+}

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use mitra_core::Error;
-use mitra_pafi::{Client, Gender};
+use mitra_pafi::{Client, Gender, Nik};
 use mitra_testkit::MockResponse;
 use serde_json::Value;
 
@@ -60,7 +60,10 @@ fn every_embedded_example_decodes() {
 #[tokio::test]
 async fn lookup_with_a_scoped_token_decodes_meaningful_types() {
     let server = pafi(|_, _| MockResponse::json(200, found_body())).await;
-    let skp = client(&server).get_kecukupan_skp_by_nik(NIK).await.unwrap();
+    let skp = client(&server)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap();
     assert_eq!(skp.nik.as_ref().unwrap().as_str(), NIK);
     assert_eq!(
         skp.nama_anggota.as_ref().unwrap().as_str(),
@@ -100,7 +103,10 @@ async fn the_scope_is_configurable() {
         .scope("read-write-kecukupan-skp")
         .build()
         .unwrap();
-    client.get_kecukupan_skp_by_nik(NIK).await.unwrap();
+    client
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap();
     assert!(
         server.requests()[0]
             .body
@@ -120,7 +126,10 @@ async fn a_401_refreshes_once_then_surfaces() {
         }
     })
     .await;
-    client(&server).get_kecukupan_skp_by_nik(NIK).await.unwrap();
+    client(&server)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap();
     assert_eq!(server.count(TOKEN_PATH), 2);
     assert_eq!(
         server.requests().last().unwrap().header("authorization"),
@@ -129,7 +138,7 @@ async fn a_401_refreshes_once_then_surfaces() {
 
     let server = pafi(move |_, _| unauthenticated()).await;
     let err = client(&server)
-        .get_kecukupan_skp_by_nik(NIK)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
         .await
         .unwrap_err();
     assert!(
@@ -212,7 +221,7 @@ async fn the_error_table() {
     for (i, (reply, calls, expected)) in cases.into_iter().enumerate() {
         let server = pafi(move |_, _| reply.clone()).await;
         let err = client(&server)
-            .get_kecukupan_skp_by_nik(NIK)
+            .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
             .await
             .unwrap_err();
         assert!(expected(&err), "case {i}: {err:?}");
@@ -236,7 +245,11 @@ async fn a_nik_that_is_not_16_digits_is_rejected_before_sending() {
         " 3206021201960046",
         "3206/21201960046",
     ] {
-        match c.get_kecukupan_skp_by_nik(bad).await {
+        let result = match Nik::new(bad) {
+            Ok(nik) => c.get_kecukupan_skp_by_nik(&nik).await,
+            Err(e) => Err(e),
+        };
+        match result {
             Err(Error::Validation {
                 field: "nik",
                 message,

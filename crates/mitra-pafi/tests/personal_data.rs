@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use mitra_pafi::Nik;
 use mitra_testkit::{MockResponse, capture_tracing};
 
 #[tokio::test]
@@ -39,12 +40,15 @@ async fn personal_data_never_reaches_logs_errors_or_debug() {
     })
     .await;
     let client = client(&server);
-    let skp = client.get_kecukupan_skp_by_nik(CANARY_NIK).await.unwrap();
+    let skp = client
+        .get_kecukupan_skp_by_nik(&Nik::new(CANARY_NIK).unwrap())
+        .await
+        .unwrap();
     seen.push(format!("{skp:?}"));
     seen.push(format!("{:#?}", skp));
     for _ in 0..3 {
         let err = client
-            .get_kecukupan_skp_by_nik(CANARY_NIK)
+            .get_kecukupan_skp_by_nik(&Nik::new(CANARY_NIK).unwrap())
             .await
             .unwrap_err();
         seen.push(format!("{err} {err:?}"));

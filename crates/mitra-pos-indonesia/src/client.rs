@@ -1,18 +1,15 @@
-//! The client: configuration, auth, and one method per operation.
+//! The client: configuration and auth. Its methods, one per operation, are
+//! generated from the spec (`generated.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
+use mitra_core::auth::{Auth, ClientCredentialsBasic, StaticHeaders, TokenSource};
 use mitra_core::config::{base_url, env_optional, env_secret};
-use mitra_core::{Connection, ExposeSecret, Result, Runtime, SecretString};
+use mitra_core::{ClientCore, Connection, Result, Runtime, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::fault::PosDecoder;
-use crate::generated::{self, operations};
-use crate::items::{flatten, track_events};
-use crate::types;
-use crate::validation;
 
 /// The production gateway. Pos Indonesia must whitelist the caller's static IP.
 pub const PRODUCTION_URL: &str = "https://api.posindonesia.co.id:8245";
@@ -23,10 +20,17 @@ pub const SANDBOX_URL: &str = "https://sandbox.posindonesia.co.id:8245";
 /// the connection pool.
 ///
 /// Build one with [`Client::builder`] or [`Client::from_env`].
+///
+/// Every operation of `specs/pos-indonesia.yaml` is a method, generated from
+/// the spec: [`get_postal_code`](Self::get_postal_code),
+/// [`get_province`](Self::get_province), [`get_city`](Self::get_city),
+/// [`get_sub_district`](Self::get_sub_district),
+/// [`get_sub_sub_district`](Self::get_sub_sub_district),
+/// [`get_post_office`](Self::get_post_office),
+/// [`get_track_and_trace`](Self::get_track_and_trace).
 #[derive(Clone, Debug)]
 pub struct Client {
-    api: generated::Client,
-    partner: Arc<Partner>,
+    pub(crate) core: ClientCore,
 }
 
 /// The optional `X-POS-USER` / `X-POS-PASSWORD` pair.
@@ -134,15 +138,25 @@ impl ClientBuilder {
         )
         .retry_policy(retry.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)));
-        let runtime = Runtime::builder("pos-indonesia")
+        let mut runtime = Runtime::builder("pos-indonesia")
             .auth(Auth::OAuth2(Arc::new(tokens)))
             .retry(retry)
             .decoder(PosDecoder)
-            .sensitive_header(HeaderName::from_static("x-pos-password"))
-            .build();
+            .sensitive_header(HeaderName::from_static("x-pos-password"));
+        let partner: Vec<(HeaderName, SecretString)> = [
+            ("x-pos-user", self.partner.user.map(SecretString::from)),
+            ("x-pos-password", self.partner.password),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| Some((HeaderName::from_static(name), value?)))
+        .collect();
+        if !partner.is_empty() {
+            runtime = runtime.headers(StaticHeaders::new(
+                partner.iter().map(|(name, value)| (name.clone(), value)),
+            )?);
+        }
         Ok(Client {
-            api: generated::Client::new_with_client(&base, http, runtime),
-            partner: Arc::new(self.partner),
+            core: ClientCore::new(base, http, runtime.build()),
         })
     }
 }
@@ -159,223 +173,5 @@ impl Client {
     /// [`PRODUCTION_URL`]).
     pub fn from_env() -> Result<Self> {
         ClientBuilder::from_env()?.build()
-    }
-
-    /// The generated client underneath, for anything this layer does not
-    /// cover. Its calls still go through the auth and tracing hooks, but not
-    /// through validation, retries or error decoding.
-    pub fn generated(&self) -> &generated::Client {
-        &self.api
-    }
-
-    fn runtime(&self) -> &Runtime {
-        &self.api.inner
-    }
-
-    fn user(&self) -> Option<&str> {
-        self.partner.user.as_deref()
-    }
-
-    fn password(&self) -> Option<&str> {
-        self.partner.password.as_ref().map(|p| p.expose_secret())
-    }
-
-    /// Postal codes matching a city and an address fragment
-    /// (`getPostalCode`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::PostalCodeRequest;
-    /// let found = client
-    ///     .get_postal_code(&PostalCodeRequest { city: "bandung".into(), address: "cinunuk".into() })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_postal_code(
-        &self,
-        request: &types::PostalCodeRequest,
-    ) -> Result<Vec<types::PostalCode>> {
-        validation::required_text("city", &request.city)?;
-        validation::optional_text("address", &request.address)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_POSTAL_CODE, || {
-                self.api
-                    .get_postal_code(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// Provinces: all of them with a default request, or those matching a
-    /// code or a name fragment (`getProvince`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::ProvinceRequest;
-    /// let all = client.get_province(&ProvinceRequest::default()).await?;
-    /// let java = client
-    ///     .get_province(&ProvinceRequest { province_name: Some("jawa".into()), ..Default::default() })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_province(
-        &self,
-        request: &types::ProvinceRequest,
-    ) -> Result<Vec<types::Province>> {
-        if let Some(code) = &request.province_code {
-            validation::optional_code("provinceCode", code)?;
-        }
-        if let Some(name) = &request.province_name {
-            validation::optional_text("provinceName", name)?;
-        }
-        let response = self
-            .runtime()
-            .send(&operations::GET_PROVINCE, || {
-                self.api.get_province(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// Cities of a province, optionally filtered by a name fragment
-    /// (`getCity`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::CityRequest;
-    /// let cities = client
-    ///     .get_city(&CityRequest { province_code: "21".into(), city_name: String::new() })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_city(&self, request: &types::CityRequest) -> Result<Vec<types::City>> {
-        validation::code("provinceCode", &request.province_code)?;
-        validation::optional_text("cityName", &request.city_name)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_CITY, || {
-                self.api.get_city(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// Sub-districts (kecamatan) of a city (`getSubDistrict`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::SubDistrictRequest;
-    /// let kecamatan = client
-    ///     .get_sub_district(&SubDistrictRequest {
-    ///         province_code: "32".into(),
-    ///         city_code: "3273".into(),
-    ///         sub_district_name: String::new(),
-    ///     })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sub_district(
-        &self,
-        request: &types::SubDistrictRequest,
-    ) -> Result<Vec<types::SubDistrict>> {
-        validation::code("provinceCode", &request.province_code)?;
-        validation::optional_code("cityCode", &request.city_code)?;
-        validation::optional_text("subDistrictName", &request.sub_district_name)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_SUB_DISTRICT, || {
-                self.api
-                    .get_sub_district(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// Villages (kelurahan/desa) of a sub-district (`getSubSubDistrict`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::SubSubDistrictRequest;
-    /// let villages = client
-    ///     .get_sub_sub_district(&SubSubDistrictRequest {
-    ///         province_code: "21".into(),
-    ///         city_code: "246".into(),
-    ///         sub_district_code: "40516".into(),
-    ///         sub_district_type: String::new(),
-    ///         sub_district_name: "Kec.Pulogadung".into(),
-    ///     })
-    ///     .await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_sub_sub_district(
-        &self,
-        request: &types::SubSubDistrictRequest,
-    ) -> Result<Vec<types::SubSubDistrict>> {
-        validation::code("provinceCode", &request.province_code)?;
-        validation::code("cityCode", &request.city_code)?;
-        validation::code("subDistrictCode", &request.sub_district_code)?;
-        validation::optional_text("subDistrictType", &request.sub_district_type)?;
-        validation::optional_text("subDistrictName", &request.sub_district_name)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_SUB_SUB_DISTRICT, || {
-                self.api
-                    .get_sub_sub_district(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// Post offices of a city (`getPostOffice`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::types::PostOfficeRequest;
-    /// let offices = client.get_post_office(&PostOfficeRequest { city: "bandung".into() }).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_post_office(
-        &self,
-        request: &types::PostOfficeRequest,
-    ) -> Result<Vec<types::PostOffice>> {
-        validation::required_text("city", &request.city)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_POST_OFFICE, || {
-                self.api
-                    .get_post_office(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(flatten(response.responses.and_then(|r| r.response)))
-    }
-
-    /// The tracking events of a parcel, oldest first; empty when the receipt
-    /// number is unknown (`getTrackAndTrace`).
-    ///
-    /// ```no_run
-    /// # async fn demo(client: mitra_pos_indonesia::Client) -> mitra_pos_indonesia::Result<()> {
-    /// use mitra_pos_indonesia::{TrackEventExt, types::TrackAndTraceRequest};
-    /// let events = client
-    ///     .get_track_and_trace(&TrackAndTraceRequest { resi: "P1807010123456".into() })
-    ///     .await?;
-    /// for e in &events {
-    ///     println!("{:?} {}", e.event_time(), e.event_name);
-    /// }
-    /// # Ok(()) }
-    /// ```
-    pub async fn get_track_and_trace(
-        &self,
-        request: &types::TrackAndTraceRequest,
-    ) -> Result<Vec<types::TrackEvent>> {
-        validation::resi(&request.resi)?;
-        let response = self
-            .runtime()
-            .send(&operations::GET_TRACK_AND_TRACE, || {
-                self.api
-                    .get_track_and_trace(self.password(), self.user(), request)
-            })
-            .await?;
-        Ok(track_events(response))
     }
 }

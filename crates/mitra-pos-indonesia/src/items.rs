@@ -41,6 +41,33 @@ pub(crate) fn flatten<T: OneOrMany>(response: Option<T>) -> Vec<T::Item> {
     response.map(OneOrMany::into_vec).unwrap_or_default()
 }
 
+macro_rules! lookup_returns_list {
+    ($($response:ident => $item:ident),* $(,)?) => {$(
+        /// `responses.response` as a `Vec`, empty when either is null.
+        impl mitra_core::FromWire<types::$response> for Vec<types::$item> {
+            fn from_wire(wire: types::$response) -> Result<Self, mitra_core::Error> {
+                Ok(flatten(wire.responses.and_then(|r| r.response)))
+            }
+        }
+    )*};
+}
+
+lookup_returns_list! {
+    PostalCodeResponse => PostalCode,
+    ProvinceResponse => Province,
+    CityResponse => City,
+    SubDistrictResponse => SubDistrict,
+    SubSubDistrictResponse => SubSubDistrict,
+    PostOfficeResponse => PostOffice,
+}
+
+/// The events of a tracking response in either of its two formats.
+impl mitra_core::FromWire<types::TrackAndTraceResponse> for Vec<TrackEvent> {
+    fn from_wire(wire: types::TrackAndTraceResponse) -> Result<Self, mitra_core::Error> {
+        Ok(track_events(wire))
+    }
+}
+
 /// The events of a tracking response in either of its two formats.
 pub(crate) fn track_events(response: types::TrackAndTraceResponse) -> Vec<TrackEvent> {
     let mut events = flatten(response.rs_tnt.and_then(|t| t.r_tnt));

@@ -31,9 +31,10 @@
 //! - checks input before sending, retries the read-only lookups on 429 and
 //!   502/503/504 with backoff, and never logs credentials.
 //!
-//! Layout: [`generated`] is produced by progenitor from
-//! `specs/pos-indonesia.yaml` (never edited by hand); `client`, `fault`,
-//! `items` and `validation` are the hand-written layer.
+//! Layout: `generated.rs` is produced from `specs/pos-indonesia.yaml` (never
+//! edited by hand): the [`types`], the [`operations`] and every method of
+//! [`Client`]; `client`, `fault`, `items` and `validation` are the
+//! hand-written layer.
 
 mod client;
 mod fault;
@@ -43,10 +44,12 @@ mod validation;
 #[doc(hidden)]
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
-pub mod generated;
+mod generated;
 
 pub use client::{Client, ClientBuilder, PRODUCTION_URL, SANDBOX_URL};
 pub use fault::{GatewayFault, parse_gateway_fault};
-pub use generated::types;
+#[cfg(feature = "schema")]
+pub use generated::operation_schema;
+pub use generated::{operations, types};
 pub use items::TrackEventExt;
 pub use mitra_core::{Error, Result};

@@ -1,6 +1,8 @@
 //! Input checks, run before anything is sent.
 
-use mitra_core::Error;
+use mitra_core::{Error, Validate};
+
+use crate::types;
 
 /// The longest free-text search term accepted.
 const MAX_TEXT: usize = 100;
@@ -57,6 +59,64 @@ pub(crate) fn resi(value: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+// The rules of each request (`x-mitra-validate` in the spec).
+
+impl Validate for types::PostalCodeRequest {
+    fn validate(&self) -> Result<(), Error> {
+        required_text("city", &self.city)?;
+        optional_text("address", &self.address)
+    }
+}
+
+impl Validate for types::ProvinceRequest {
+    fn validate(&self) -> Result<(), Error> {
+        if let Some(code) = &self.province_code {
+            optional_code("provinceCode", code)?;
+        }
+        if let Some(name) = &self.province_name {
+            optional_text("provinceName", name)?;
+        }
+        Ok(())
+    }
+}
+
+impl Validate for types::CityRequest {
+    fn validate(&self) -> Result<(), Error> {
+        code("provinceCode", &self.province_code)?;
+        optional_text("cityName", &self.city_name)
+    }
+}
+
+impl Validate for types::SubDistrictRequest {
+    fn validate(&self) -> Result<(), Error> {
+        code("provinceCode", &self.province_code)?;
+        optional_code("cityCode", &self.city_code)?;
+        optional_text("subDistrictName", &self.sub_district_name)
+    }
+}
+
+impl Validate for types::SubSubDistrictRequest {
+    fn validate(&self) -> Result<(), Error> {
+        code("provinceCode", &self.province_code)?;
+        code("cityCode", &self.city_code)?;
+        code("subDistrictCode", &self.sub_district_code)?;
+        optional_text("subDistrictType", &self.sub_district_type)?;
+        optional_text("subDistrictName", &self.sub_district_name)
+    }
+}
+
+impl Validate for types::PostOfficeRequest {
+    fn validate(&self) -> Result<(), Error> {
+        required_text("city", &self.city)
+    }
+}
+
+impl Validate for types::TrackAndTraceRequest {
+    fn validate(&self) -> Result<(), Error> {
+        resi(&self.resi)
+    }
 }
 
 #[cfg(test)]

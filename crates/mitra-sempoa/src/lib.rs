@@ -27,8 +27,10 @@
 //!   partner document's parallel arrays by default), and both response shapes
 //!   decode.
 //!
-//! Layout: [`generated`] is produced by progenitor from `specs/sempoa.yaml`;
-//! `client`, `journal`, `model` and `decoder` are the hand-written layer.
+//! Layout: `generated.rs` is produced from `specs/sempoa.yaml` (the
+//! [`types`], the [`operations`], and every method of [`Client`]);
+//! `client`, `journal`, `model`, `shape` and `decoder` are the hand-written
+//! layer.
 
 mod client;
 mod decoder;
@@ -38,10 +40,13 @@ mod model;
 #[doc(hidden)]
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
-pub mod generated;
+mod generated;
+mod shape;
 
 pub use client::{Client, ClientBuilder, PAGE_SIZE, PRODUCTION_URL};
-pub use generated::types;
+#[cfg(feature = "schema")]
+pub use generated::operation_schema;
+pub use generated::{operations, types};
 pub use journal::{Journal, JournalFormat, JournalLine};
 pub use mitra_core::{Error, Result};
 pub use model::{Account, JournalEntry, PostedJournal, PostedLine};

@@ -204,7 +204,10 @@ async fn a_post_that_may_have_arrived_is_never_retried() {
     }
     // A read is retried on the same errors.
     let server = MockServer::always(MockResponse::json(502, "{}")).await;
-    client(&server).list_jurnal(1, 10).await.unwrap_err();
+    client(&server)
+        .list_jurnal(Some(10), Some(1))
+        .await
+        .unwrap_err();
     assert_eq!(server.requests().len(), 3);
 }
 

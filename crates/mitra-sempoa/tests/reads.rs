@@ -92,7 +92,7 @@ async fn unknown_account_is_not_found_and_bad_codes_are_not_sent() {
         );
     }
     assert!(matches!(
-        c.list_akun(0, 10).await,
+        c.list_akun(Some(10), Some(0)).await,
         Err(Error::Validation { field: "page", .. })
     ));
     assert_eq!(server.requests().len(), 1);
@@ -105,7 +105,10 @@ async fn an_error_status_inside_a_200_is_an_error() {
         r#"{"status":401,"message":"API Sempoa not authorized"}"#,
     ))
     .await;
-    let err = client(&server).list_akun(1, 10).await.unwrap_err();
+    let err = client(&server)
+        .list_akun(Some(10), Some(1))
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,

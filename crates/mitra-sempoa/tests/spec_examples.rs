@@ -135,7 +135,7 @@ async fn every_fixture_is_handled() {
         assert!(matches!(err, Error::Unauthorized { .. }), "{name}: {err:?}");
     }
     let accounts = through_client(200, fixture("akun_list_success.json"), async |c| {
-        c.list_akun(1, 10).await
+        c.list_akun(Some(10), Some(1)).await
     })
     .await
     .unwrap();
@@ -153,7 +153,7 @@ async fn every_fixture_is_handled() {
     .unwrap();
     assert_eq!(account.name, "Aktiva");
     let journals = through_client(200, fixture("jurnal_list_success.json"), async |c| {
-        c.list_jurnal(1, 10).await
+        c.list_jurnal(Some(10), Some(1)).await
     })
     .await
     .unwrap();

@@ -76,3 +76,54 @@ pub fn express_tariff() -> types::TariffExpressRequest {
         cod_amount: Some(0),
     }
 }
+
+/// A text input that the spec constrains, as the caller builds it: a value
+/// the type refuses is a validation error, as a user's code would map it.
+fn typed<T: TryFrom<String>>(field: &'static str, value: &str) -> mitra_fastrac::Result<T> {
+    T::try_from(value.trim().to_owned())
+        .map_err(|_| mitra_fastrac::Error::validation(field, "refused by the spec's type"))
+}
+
+/// `cancelOrder` from its three fields.
+pub async fn cancel_order(
+    c: &Client,
+    courier: &str,
+    awb: &str,
+    reason: &str,
+) -> mitra_fastrac::Result<Value> {
+    let body = types::CancelOrderRequest {
+        courier_code: courier.to_owned(),
+        awb: awb.to_owned(),
+        cancel_reason: typed("cancel_reason", reason)?,
+    };
+    c.cancel_order(&body).await
+}
+
+/// `trackOrder` from its two fields.
+pub async fn track_order(
+    c: &Client,
+    courier: &str,
+    awb: &str,
+) -> mitra_fastrac::Result<types::Tracking> {
+    let body = types::TrackOrderRequest {
+        courier_code: courier.to_owned(),
+        awb: awb.to_owned(),
+    };
+    c.track_order(&body).await
+}
+
+/// `searchRegion` from its keyword.
+pub async fn search_region(c: &Client, keyword: &str) -> mitra_fastrac::Result<Vec<Value>> {
+    let body = types::SearchRegionRequest {
+        keyword: typed("keyword", keyword)?,
+    };
+    c.search_region(&body).await
+}
+
+/// `getPostalCode` from its text.
+pub async fn get_postal_code(c: &Client, code: &str) -> mitra_fastrac::Result<Vec<Value>> {
+    let code: types::GetPostalCodePostalCode = code
+        .parse()
+        .map_err(|_| mitra_fastrac::Error::validation("postal_code", "must be 5 digits"))?;
+    c.get_postal_code(&code).await
+}

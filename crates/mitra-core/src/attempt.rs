@@ -1,0 +1,95 @@
+//! One attempt of one call: the state that the generated client's hooks
+//! read and write, passed to them explicitly.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use reqwest::{Request, Response};
+
+use crate::auth::AccessToken;
+use crate::{Error, Runtime};
+
+/// One attempt of one call, owned by the generated client for the time of
+/// that attempt (its hook "inner" value), then handed back to
+/// [`Runtime::send`].
+///
+/// It carries the OAuth2 token chosen for this attempt and records what
+/// the hooks saw (the status, a vendor error inside a success body). A
+/// generated client can only be built from an `Attempt`, and an `Attempt`
+/// only by the runtime, so no request leaves without auth and tracing.
+pub struct Attempt {
+    runtime: Runtime,
+    token: Option<Arc<AccessToken>>,
+    status: AtomicU16,
+    error_in_success: OnceLock<Error>,
+}
+
+impl fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attempt")
+            .field("vendor", &self.runtime.vendor())
+            .field("has_token", &self.token.is_some())
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Attempt {
+    pub(crate) fn new(runtime: Runtime, token: Option<Arc<AccessToken>>) -> Self {
+        Self {
+            runtime,
+            token,
+            status: AtomicU16::new(0),
+            error_in_success: OnceLock::new(),
+        }
+    }
+
+    /// The token this attempt sends, if the vendor uses OAuth2.
+    pub(crate) fn token(&self) -> Option<&AccessToken> {
+        self.token.as_deref()
+    }
+
+    /// The HTTP status seen, if a response came.
+    pub(crate) fn status(&self) -> Option<u16> {
+        Some(self.status.load(Ordering::Relaxed)).filter(|s| *s != 0)
+    }
+
+    pub(crate) fn take_error_in_success(&mut self) -> Option<Error> {
+        self.error_in_success.take()
+    }
+
+    /// Pre-send hook of the generated client: auth, fixed headers,
+    /// sensitive marks, the vendor's rewrite.
+    pub fn prepare(&self, request: &mut Request) {
+        self.runtime.prepare(request, self.token.as_deref());
+    }
+
+    /// Send hook of the generated client: sends, records the status, and
+    /// for vendors that need it looks for an error inside a success body.
+    pub async fn execute(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
+        let response = client.execute(request).await?;
+        let status = response.status();
+        self.status.store(status.as_u16(), Ordering::Relaxed);
+        let decoder = self.runtime.decoder();
+        if !status.is_success() || !decoder.inspects_success() {
+            return Ok(response);
+        }
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        if let Some(error) = decoder.error_in_success(status, &body) {
+            let _ = self.error_in_success.set(error);
+        }
+        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+}

@@ -1,0 +1,84 @@
+//! Calling an operation by its id with its inputs as one JSON object: what
+//! the `mitra` CLI and generic tools use. Each vendor crate implements
+//! [`DynamicClient`] for its client, generated from its spec (feature
+//! `dynamic`).
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::{Error, Operation};
+
+/// A future of a dynamic call.
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, Error>> + Send + 'a>>;
+
+/// A vendor client whose operations can be called by id with JSON inputs.
+pub trait DynamicClient: Send + Sync {
+    /// Every operation of the vendor's spec.
+    fn operations(&self) -> &'static [Operation];
+
+    /// Calls `operation_id` with `input`, an object keyed by the names of
+    /// the operation's [`fields`](Operation::fields); the result as JSON.
+    /// The typed method runs underneath: same validation, auth, retries.
+    fn call_json<'a>(&'a self, operation_id: &'a str, input: Value) -> CallFuture<'a>;
+}
+
+/// The input object; `null` is an empty one.
+pub fn object(input: Value) -> Result<Map<String, Value>, Error> {
+    match input {
+        Value::Object(map) => Ok(map),
+        Value::Null => Ok(Map::new()),
+        _ => Err(Error::validation("input", "must be a JSON object")),
+    }
+}
+
+/// Takes the parameter `name` out of `input`. A string that holds JSON of
+/// the right type (`"31"` for a number) is accepted, and so is a number or
+/// boolean where text is expected.
+pub fn take<T: DeserializeOwned>(
+    input: &mut Map<String, Value>,
+    name: &'static str,
+) -> Result<T, Error> {
+    let value = input.remove(name).unwrap_or(Value::Null);
+    lenient(value)
+        .map_err(|_| Error::validation(name, "is missing or not of the type the spec gives"))
+}
+
+fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
+    match serde_json::from_value::<T>(value.clone()) {
+        Ok(v) => Ok(v),
+        Err(e) => match &value {
+            Value::String(s) => serde_json::from_str(s).map_err(|_| e),
+            Value::Number(_) | Value::Bool(_) => {
+                serde_json::from_value(Value::String(value.to_string())).map_err(|_| e)
+            }
+            _ => Err(e),
+        },
+    }
+}
+
+/// The request body: what is left of `input` once the parameters are taken.
+pub fn body<T: DeserializeOwned>(input: Map<String, Value>) -> Result<T, Error> {
+    serde_json::from_value(Value::Object(input))
+        .map_err(|e| Error::validation("body", crate::runtime::scrub_serde(&e)))
+}
+
+/// A result as JSON.
+pub fn output<T: Serialize>(value: T) -> Result<Value, Error> {
+    serde_json::to_value(value).map_err(|e| Error::Decode {
+        status: None,
+        message: format!("the result cannot be written as JSON: {e}"),
+        excerpt: String::new(),
+    })
+}
+
+/// `Err` for an operation id the vendor does not have.
+pub fn unknown(operation_id: &str) -> Error {
+    Error::validation(
+        "operation",
+        format!("no operation {operation_id:?} in this vendor's spec"),
+    )
+}

@@ -1,0 +1,98 @@
+//! The rules the spec names for Sempoa's operations: what each returns
+//! (`x-mitra-returns`), the journal a caller writes (`x-mitra-input`), and
+//! the checks a journal passes before it is sent (`x-mitra-validate`).
+
+use mitra_core::{Error, FromWire, ToWire, Validate};
+
+use crate::journal::{Journal, JournalLine};
+use crate::model::{Account, JournalEntry, PostedJournal};
+use crate::{Client, types};
+
+impl FromWire<types::AkunListEnvelope> for Vec<Account> {
+    fn from_wire(envelope: types::AkunListEnvelope) -> Result<Self, Error> {
+        Ok(envelope
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .map(Account::from)
+            .collect())
+    }
+}
+
+impl FromWire<types::AkunEnvelope> for Account {
+    fn from_wire(envelope: types::AkunEnvelope) -> Result<Self, Error> {
+        Ok(envelope.data.into())
+    }
+}
+
+impl FromWire<types::JurnalListEnvelope> for Vec<JournalEntry> {
+    fn from_wire(envelope: types::JurnalListEnvelope) -> Result<Self, Error> {
+        Ok(envelope
+            .data
+            .unwrap_or_default()
+            .into_iter()
+            .map(JournalEntry::from)
+            .collect())
+    }
+}
+
+impl FromWire<types::JurnalCreatedEnvelope> for PostedJournal {
+    fn from_wire(envelope: types::JurnalCreatedEnvelope) -> Result<Self, Error> {
+        Ok(envelope.data.into())
+    }
+}
+
+/// A journal goes out in the format the client is configured for.
+impl ToWire<Client, types::JurnalRequest> for Journal {
+    fn to_wire(&self, client: &Client) -> Result<types::JurnalRequest, Error> {
+        self.to_request(client.journal_format())
+    }
+}
+
+/// A body given in either wire format passes the same checks as a
+/// [`Journal`]: balanced, a real date, two lines at least, ...
+impl Validate for types::JurnalRequest {
+    fn validate(&self) -> Result<(), Error> {
+        journal_of(self)?.validate().map(drop)
+    }
+}
+
+fn journal_of(body: &types::JurnalRequest) -> Result<Journal, Error> {
+    let amount = |field: &'static str, text: &str| -> Result<u64, Error> {
+        text.parse()
+            .map_err(|_| Error::validation(field, "must be whole Rupiah"))
+    };
+    let non_negative = |field: &'static str, value: i64| -> Result<u64, Error> {
+        u64::try_from(value).map_err(|_| Error::validation(field, "must not be negative"))
+    };
+    Ok(match body {
+        types::JurnalRequest::Arrays(a) => {
+            if a.debit.len() != a.akun.len() || a.kredit.len() != a.akun.len() {
+                return Err(Error::validation(
+                    "akun",
+                    "akun, debit and kredit must have as many entries",
+                ));
+            }
+            let mut journal = Journal::new(a.tanggal, a.referensi.as_str(), a.deskripsi.as_str());
+            for ((akun, debit), kredit) in a.akun.iter().zip(&a.debit).zip(&a.kredit) {
+                journal = journal.line(JournalLine {
+                    account_code: akun.clone(),
+                    debit: amount("debit", debit)?,
+                    credit: amount("kredit", kredit)?,
+                });
+            }
+            journal
+        }
+        types::JurnalRequest::Lines(l) => {
+            let mut journal = Journal::new(l.tanggal, l.referensi.as_str(), l.deskripsi.as_str());
+            for t in &l.transaksi {
+                journal = journal.line(JournalLine {
+                    account_code: t.akun.clone(),
+                    debit: non_negative("debit", t.debit)?,
+                    credit: non_negative("kredit", t.kredit)?,
+                });
+            }
+            journal
+        }
+    })
+}

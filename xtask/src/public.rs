@@ -1,0 +1,356 @@
+//! The public methods of a vendor's `Client`, one per operation of its spec.
+//!
+//! Each method takes the operation's inputs as progenitor types them (less
+//! those the client's configuration supplies), checks what the spec says of
+//! its parameters, runs the vendor's rules that the spec names
+//! (`x-mitra-validate`, `x-mitra-input`, `x-mitra-returns`), and sends the
+//! call through the runtime with its operation metadata, so that every
+//! operation is authenticated, retried per its safety, decoded and traced.
+
+use anyhow::{Context, Result, bail};
+use heck::{ToShoutySnakeCase, ToSnakeCase};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::generate::OperationMeta;
+
+/// The `impl crate::Client` block with every operation's method.
+pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
+    let raw_methods: Vec<&syn::ImplItemFn> = raw
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+            _ => None,
+        })
+        .flat_map(|i| i.items.iter())
+        .filter_map(|item| match item {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut arms = Vec::new();
+    let mut schema_arms = Vec::new();
+    for op in ops.iter().filter(|op| !op.token_endpoint) {
+        let name = op.id.to_snake_case();
+        let raw_fn = raw_methods
+            .iter()
+            .find(|f| f.sig.ident == name)
+            .with_context(|| format!("progenitor made no method for {}", op.id))?;
+        let (tokens, arm, schema_arm) = method(op, &raw_fn.sig)?;
+        out.push(tokens);
+        arms.push(arm);
+        schema_arms.push(schema_arm);
+    }
+    Ok(quote! {
+        impl crate::Client {
+            #(#out)*
+        }
+
+        /// Every operation by its id, with its inputs as one JSON object
+        /// (what the `mitra` CLI calls).
+        #[cfg(feature = "dynamic")]
+        impl mitra_core::dynamic::DynamicClient for crate::Client {
+            fn operations(&self) -> &'static [mitra_core::Operation] {
+                operations::ALL
+            }
+
+            fn call_json<'a>(
+                &'a self,
+                operation_id: &'a str,
+                input: ::serde_json::Value,
+            ) -> mitra_core::dynamic::CallFuture<'a> {
+                Box::pin(async move {
+                    let mut input = mitra_core::dynamic::object(input)?;
+                    let _ = &mut input;
+                    match operation_id {
+                        #(#arms)*
+                        other => Err(mitra_core::dynamic::unknown(other)),
+                    }
+                })
+            }
+        }
+
+        /// The JSON Schemas of an operation's input and result, by its id.
+        #[cfg(feature = "schema")]
+        pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
+            let fields = |op: &mitra_core::Operation| {
+                let properties: ::serde_json::Map<String, ::serde_json::Value> = op
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.name.to_owned(),
+                            ::serde_json::json!({"type": f.kind, "description": f.help}),
+                        )
+                    })
+                    .collect();
+                ::serde_json::json!({"type": "object", "properties": properties})
+            };
+            let _ = &fields;
+            Some(match operation_id {
+                #(#schema_arms)*
+                _ => return None,
+            })
+        }
+    })
+}
+
+/// `T` of `Result<ResponseValue<T>, Error<()>>`.
+fn success_type(sig: &syn::Signature) -> Result<syn::Type> {
+    let syn::ReturnType::Type(_, ty) = &sig.output else {
+        bail!("{} returns nothing", sig.ident);
+    };
+    let first_generic = |ty: &syn::Type| -> Option<syn::Type> {
+        let syn::Type::Path(p) = ty else { return None };
+        let last = p.path.segments.last()?;
+        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+            return None;
+        };
+        args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+    };
+    first_generic(ty)
+        .and_then(|response_value| first_generic(&response_value))
+        .with_context(|| format!("{}: unexpected return type", sig.ident))
+}
+
+fn method(
+    op: &OperationMeta,
+    raw: &syn::Signature,
+) -> Result<(TokenStream, TokenStream, TokenStream)> {
+    let name = &raw.ident;
+    let constant = format_ident!("{}", op.id.to_shouty_snake_case());
+    let generics = &raw.generics;
+    let args: Vec<&syn::PatType> = raw
+        .inputs
+        .iter()
+        .filter_map(|a| match a {
+            syn::FnArg::Typed(t) => Some(t),
+            syn::FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let arg_names: Vec<syn::Ident> = args
+        .iter()
+        .map(|a| match &*a.pat {
+            syn::Pat::Ident(i) => Ok(i.ident.clone()),
+            _ => bail!("{}: unexpected argument pattern", op.id),
+        })
+        .collect::<Result<_>>()?;
+    let wire = success_type(raw)?;
+
+    let mut checks = Vec::new();
+    for param in &op.params {
+        let ident = format_ident!("{}", param.name.to_snake_case());
+        let Some((arg, _)) = args.iter().zip(&arg_names).find(|(_, n)| **n == ident) else {
+            continue;
+        };
+        let arg_ty = &arg.ty;
+        let ty = quote!(#arg_ty).to_string().replace(' ', "");
+        let is_str = ty.ends_with("&'astr");
+        let spec_name = &param.name;
+        if param.validate {
+            checks.push(quote!(mitra_core::Validate::validate(#ident)?;));
+        }
+        if param.location == "path" && is_str {
+            checks.push(quote!(mitra_core::check_path_param(#spec_name, #ident)?;));
+        }
+        if let (Some(min), true) = (param.minimum, ty == "i64") {
+            checks.push(quote!(mitra_core::check_minimum(#spec_name, #ident, #min)?;));
+        }
+        if let (Some(min), true) = (param.min_length, is_str) {
+            checks.push(quote!(mitra_core::check_min_length(#spec_name, #ident, #min)?;));
+        }
+    }
+    if op.validate {
+        if !arg_names.iter().any(|n| n == "body") {
+            bail!("{}: x-mitra-validate needs a request body", op.id);
+        }
+        checks.push(quote!(mitra_core::Validate::validate(body)?;));
+    }
+
+    let (ret, convert) = match &op.returns {
+        Some(rust) => {
+            let ty: syn::Type = syn::parse_str(rust)
+                .with_context(|| format!("{}: x-mitra-returns is not a Rust type", op.id))?;
+            (
+                quote!(#ty),
+                quote!(<#ty as mitra_core::FromWire<#wire>>::from_wire(wire)),
+            )
+        }
+        None => (quote!(#wire), quote!(Ok(wire))),
+    };
+
+    let mut doc = vec![format!("{}.", op.summary.trim_end_matches('.'))];
+    if !op.description.trim().is_empty() {
+        doc.push(String::new());
+        doc.extend(op.description.trim().lines().map(str::to_owned));
+    }
+    doc.push(String::new());
+    doc.push(format!(
+        "`{} {}` (`{}`). {}",
+        op.method,
+        op.path,
+        op.id,
+        if op.retry_safe {
+            "Safe to repeat: retried on 429, 502-504, timeouts and transport errors."
+        } else {
+            "Changes state: never retried once the request may have reached the vendor."
+        }
+    ));
+    let doc = doc.iter().map(|line| format!(" {line}"));
+
+    // A count that the spec says starts at 1 (typed NonZeroU64 by
+    // progenitor) is taken as a plain u64: 0 is a validation error with the
+    // parameter's name rather than a type the caller must build.
+    let mut params = Vec::new();
+    for (arg, ident) in args.iter().zip(&arg_names) {
+        let ty = &arg.ty;
+        let text = quote!(#ty).to_string().replace(' ', "");
+        let spec_name = op
+            .params
+            .iter()
+            .find(|p| *ident == p.name.to_snake_case())
+            .map_or_else(|| ident.to_string(), |p| p.name.clone());
+        let invalid = quote!(mitra_core::Error::validation(#spec_name, "must be at least 1"));
+        if text == "::std::num::NonZeroU64" {
+            params.push(quote!(#ident: u64));
+            checks.insert(
+                0,
+                quote!(let #ident = ::std::num::NonZeroU64::new(#ident).ok_or_else(|| #invalid)?;),
+            );
+        } else if text == "Option<::std::num::NonZeroU64>" {
+            params.push(quote!(#ident: Option<u64>));
+            checks.insert(
+                0,
+                quote!(let #ident = #ident
+                    .map(|n| ::std::num::NonZeroU64::new(n).ok_or_else(|| #invalid))
+                    .transpose()?;),
+            );
+        } else {
+            params.push(quote!(#arg));
+        }
+    }
+
+    let send = quote! {
+        #(#checks)*
+        let wire = self
+            .core
+            .send(&operations::#constant, move |attempt| async move {
+                let api = Client::new_with_client(
+                    self.core.base_url(),
+                    self.core.http().clone(),
+                    attempt,
+                );
+                let result = api.#name(#(#arg_names),*).await;
+                (result, api.inner)
+            })
+            .await?;
+        #convert
+    };
+    // The dynamic call: each parameter taken from the JSON object by its
+    // spec name, the rest of the object as the body.
+    let mut takes = Vec::new();
+    let mut passes = Vec::new();
+    let mut body_ty: Option<TokenStream> = None;
+    for (param, ident) in params.iter().zip(&arg_names) {
+        let syn::FnArg::Typed(param) = syn::parse2::<syn::FnArg>(param.clone())? else {
+            bail!("{}: unexpected parameter", op.id);
+        };
+        let ty = &*param.ty;
+        let text = quote!(#ty).to_string().replace(' ', "");
+        let spec_name = op
+            .params
+            .iter()
+            .find(|p| *ident == p.name.to_snake_case())
+            .map_or_else(|| ident.to_string(), |p| p.name.clone());
+        let (owned, pass): (TokenStream, TokenStream) = if text == "&'astr" {
+            (quote!(String), quote!(&#ident))
+        } else if text == "Option<&'astr>" {
+            (quote!(Option<String>), quote!(#ident.as_deref()))
+        } else if let syn::Type::Reference(r) = ty {
+            let elem = &r.elem;
+            (quote!(#elem), quote!(&#ident))
+        } else {
+            (quote!(#ty), quote!(#ident))
+        };
+        if ident == "body" {
+            body_ty = Some(owned.clone());
+            passes.push(pass);
+            continue;
+        }
+        takes
+            .push(quote!(let #ident: #owned = mitra_core::dynamic::take(&mut input, #spec_name)?;));
+        passes.push(pass);
+    }
+    if let Some(body_ty) = &body_ty {
+        takes.push(quote!(let body: #body_ty = mitra_core::dynamic::body(input)?;));
+    }
+    let callee = if op.input.is_some() {
+        format_ident!("{}_wire", name)
+    } else {
+        name.clone()
+    };
+    let id = &op.id;
+    let arm = quote! {
+        #id => {
+            #(#takes)*
+            mitra_core::dynamic::output(self.#callee(#(#passes),*).await?)
+        }
+    };
+    let request_schema = match &body_ty {
+        Some(body_ty) => quote!(::schemars::schema_for!(#body_ty)),
+        None => quote!(fields(&operations::#constant)),
+    };
+    let schema_arm = quote! {
+        #id => ::serde_json::json!({
+            "request": #request_schema,
+            "response": ::schemars::schema_for!(#ret),
+        }),
+    };
+
+    let method = match &op.input {
+        None => quote! {
+            #(#[doc = #doc])*
+            pub async fn #name #generics(&'a self, #(#params),*) -> mitra_core::Result<#ret> {
+                #send
+            }
+        },
+        Some(rust) => {
+            let input: syn::Type = syn::parse_str(rust)
+                .with_context(|| format!("{}: x-mitra-input is not a Rust type", op.id))?;
+            let body = args
+                .iter()
+                .zip(&arg_names)
+                .find(|(_, n)| *n == "body")
+                .map(|(a, _)| &a.ty)
+                .with_context(|| format!("{}: x-mitra-input needs a request body", op.id))?;
+            let syn::Type::Reference(body_ref) = &**body else {
+                bail!("{}: the body is not taken by reference", op.id);
+            };
+            let body_ty = &body_ref.elem;
+            let wire_name = format_ident!("{}_wire", name);
+            let wire_doc = format!(
+                " [`{name}`](Self::{name}) with the request body exactly as the spec \
+                 describes it; the same rules apply."
+            );
+            quote! {
+                #(#[doc = #doc])*
+                pub async fn #name(&self, input: &#input) -> mitra_core::Result<#ret> {
+                    let body: #body_ty =
+                        <#input as mitra_core::ToWire<crate::Client, #body_ty>>::to_wire(input, self)?;
+                    self.#wire_name(&body).await
+                }
+
+                #[doc = #wire_doc]
+                pub async fn #wire_name #generics(&'a self, #(#params),*) -> mitra_core::Result<#ret> {
+                    #send
+                }
+            }
+        }
+    };
+    Ok((method, arm, schema_arm))
+}
