@@ -309,10 +309,10 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(Some(value)) => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string())
-            );
+            use std::io::Write;
+            let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+            // A reader that stops early (`mitra ... | head`) is not a failure.
+            let _ = writeln!(std::io::stdout().lock(), "{text}");
             ExitCode::SUCCESS
         }
         Ok(None) => ExitCode::SUCCESS,
