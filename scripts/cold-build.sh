@@ -39,7 +39,7 @@ cp "$root/Cargo.lock" "$work/bare/Cargo.lock" 2>/dev/null || true
 seconds() { local start end; start=$(date +%s%N); "$@" >/dev/null 2>&1; end=$(date +%s%N); echo "$(( (end - start) / 1000000 ))" | sed -E 's/([0-9]*)([0-9]{3})$/\1.\2/'; }
 
 crates=("$@")
-[ ${#crates[@]} -gt 0 ] || crates=(mitra-pos-indonesia mitra-elkassa mitra-fastrac mitra-pafi mitra-sempoa)
+[ ${#crates[@]} -gt 0 ] || mapfile -t crates < <(cargo xtask vendors | cut -f1 | sed 's/^/mitra-/')
 
 echo "machine: $(nproc) cores, $(rustc --version)"
 printf '%-24s %8s\n' crate "seconds"

@@ -8,19 +8,13 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 command -v cargo-fuzz >/dev/null || cargo install --quiet --locked cargo-fuzz@0.13.2
 export RUSTC_BOOTSTRAP=1
-declare -A fixtures=(
-  [pos_indonesia]="crates/mitra-pos-indonesia/tests/fixtures/posindonesia crates/mitra-pos-indonesia/tests/fixtures/wso2"
-  [elkassa]=""
-  [fastrac]="crates/mitra-fastrac/tests/fixtures"
-  [pafi]=""
-  [sempoa]="crates/mitra-sempoa/tests/fixtures"
-)
-for target in pos_indonesia elkassa fastrac pafi sempoa; do
+# The vendor registry: fuzz target (column 5) and fixture folders (column 6).
+while IFS=$'\t' read -r _ _ _ _ target fixtures; do
   echo "== cargo fuzz: $target ($seconds s)"
   corpus="fuzz/corpus/$target"
   mkdir -p "$corpus"
   # shellcheck disable=SC2086
-  cargo fuzz run --fuzz-dir fuzz "$target" "$corpus" ${fixtures[$target]} -- \
-    -max_total_time="$seconds" -rss_limit_mb=2048 2>&1 | grep -E "^(Done|#[0-9]+ +DONE)|SUMMARY|ERROR|panicked" || true
+  cargo fuzz run --fuzz-dir fuzz "$target" "$corpus" $fixtures -- \
+    -max_total_time="$seconds" -rss_limit_mb=2048 </dev/null 2>&1 | grep -E "^(Done|#[0-9]+ +DONE)|SUMMARY|ERROR|panicked" || true
   [ ! -d "fuzz/artifacts/$target" ] || [ -z "$(ls -A "fuzz/artifacts/$target")" ] || { echo "$target: crash artifacts in fuzz/artifacts/$target"; exit 1; }
-done
+done < <(cargo xtask vendors)

@@ -22,7 +22,7 @@ status=0
 for spec in specs/*.yaml; do
   "$tools/venv/bin/openapi-spec-validator" "$spec" || status=1
 done
-for api in pos-indonesia elkassa fastrac pafi sempoa; do
+for api in $(cargo xtask vendors | cut -f1); do
   # Any warning fails, as errors do.
   out=$(NO_UPDATE_NOTIFIER=1 REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
     "$tools/npm/node_modules/.bin/redocly" lint "$api" --format=stylish 2>&1) || status=1

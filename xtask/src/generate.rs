@@ -136,8 +136,18 @@ fn compare_or_write(
          // time from a `mitra_core::Attempt`. Users call the methods generated at the end\n\
          // of this file on the crate's public `Client`.\n\n"
     );
-    let expected = format!("{header}{code}");
+    write_or_check(root, out_rel, spec_rel, format!("{header}{code}"), check)
+}
 
+/// Writes `expected` to `out_rel`, or in check mode compares them and gives
+/// a diff (`source` names what the file is made from).
+pub fn write_or_check(
+    root: &Path,
+    out_rel: &str,
+    source: &str,
+    expected: String,
+    check: bool,
+) -> Result<Outcome> {
     let out_path = root.join(out_rel);
     let current = std::fs::read_to_string(&out_path).unwrap_or_default();
     if current == expected {
@@ -149,10 +159,13 @@ fn compare_or_write(
             .context_radius(3)
             .header(
                 &format!("{out_rel} (checked in)"),
-                &format!("{out_rel} (from {spec_rel})"),
+                &format!("{out_rel} (from {source})"),
             )
             .to_string();
         return Ok(Outcome::Stale(diff));
+    }
+    if let Some(dir) = out_path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     std::fs::write(&out_path, expected).with_context(|| format!("writing {out_rel}"))?;
     Ok(Outcome::Written)
@@ -559,7 +572,7 @@ fn line_doc_comments(code: &str) -> String {
     out
 }
 
-fn rustfmt(code: &str) -> Result<String> {
+pub fn rustfmt(code: &str) -> Result<String> {
     let mut child = Command::new("rustfmt")
         .args(["--edition", "2024", "--emit", "stdout"])
         .stdin(Stdio::piped())

@@ -3,10 +3,12 @@
 //! - `cargo xtask generate` regenerates every vendor's client from `specs/`.
 //! - `cargo xtask generate --check` fails, printing a diff, when a checked-in
 //!   generated file differs from what the specs produce (CI runs it).
+//! - `cargo xtask vendors` prints the vendor registry for scripts.
 
 mod generate;
 mod inputs;
 mod public;
+mod registry;
 mod schemas;
 mod vendors;
 
@@ -33,6 +35,10 @@ enum Command {
         #[arg(long)]
         vendor: Option<String>,
     },
+    /// Print the vendor registry, one line per vendor, tab-separated: spec
+    /// stem, CLI subcommand, environment prefix, sandbox prefix, fuzz target,
+    /// fixture folders. Scripts loop over it.
+    Vendors,
 }
 
 fn workspace_root() -> PathBuf {
@@ -67,12 +73,36 @@ fn main() -> ExitCode {
                     }
                 }
             }
+            if vendor.is_none() {
+                match registry::generate(&root, check) {
+                    Ok(files) => {
+                        for (path, outcome) in files {
+                            match outcome {
+                                generate::Outcome::Unchanged => {}
+                                generate::Outcome::Written => println!("{path}: written"),
+                                generate::Outcome::Stale(diff) => {
+                                    stale += 1;
+                                    eprintln!("{path}: stale\n{diff}");
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        eprintln!("vendor registry: {e:#}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            }
             if stale > 0 {
                 eprintln!(
                     "{stale} vendor(s) stale: run `cargo xtask generate` and commit the result"
                 );
                 return ExitCode::FAILURE;
             }
+            ExitCode::SUCCESS
+        }
+        Command::Vendors => {
+            registry::print_vendors();
             ExitCode::SUCCESS
         }
     }

@@ -1,9 +1,28 @@
-//! The one table that lists the vendors. Adding a vendor is one entry here.
+//! The vendor registry: the one table that lists the vendors. Everything
+//! else that names them is generated from it by `cargo xtask generate` (the
+//! facade, the CLI's registry, the fuzz targets, the spec lint config) or
+//! checked against it (the manifests that must depend on each crate), and
+//! the scripts read it with `cargo xtask vendors`.
 
-/// How one vendor's client is generated from its spec.
+/// One vendor.
 pub struct Vendor {
-    /// File stem of `specs/<name>.yaml`; the crate is `crates/mitra-<name>`.
+    /// File stem of `specs/<name>.yaml`; the crate is `crates/mitra-<name>`,
+    /// the facade's feature `<name>`.
     pub name: &'static str,
+    /// The vendor's name for people.
+    pub title: &'static str,
+    /// What its API does, in a few words (feature docs, CLI help).
+    pub about: &'static str,
+    /// The `mitra` CLI's subcommand.
+    pub cli: &'static str,
+    /// Prefix of the environment variables its `Client::from_env` reads.
+    pub env_prefix: &'static str,
+    /// Where the offline sandbox serves its emulator.
+    pub sandbox_prefix: &'static str,
+    /// Folders of real example bodies, seeds for the fuzz targets.
+    pub fixtures: &'static [&'static str],
+    /// Redocly rules switched off for this spec, each with its reason.
+    pub lint_off: &'static [(&'static str, &'static str)],
     /// Component schemas replaced by hand-written types (schema name, Rust path).
     /// Used for quirks that typify cannot express, such as codes that arrive as a
     /// JSON string or a JSON number.
@@ -14,20 +33,85 @@ pub struct Vendor {
     pub vendor_schemas: &'static [(&'static str, &'static str)],
 }
 
-/// Every vendor whose client is generated, in the order they are generated.
+impl Vendor {
+    /// The crate's name.
+    pub fn krate(&self) -> String {
+        format!("mitra-{}", self.name)
+    }
+
+    /// The crate's name as a Rust path (`mitra_pos_indonesia`).
+    pub fn krate_ident(&self) -> String {
+        self.krate().replace('-', "_")
+    }
+
+    /// The facade's module and the fuzz target (`pos_indonesia`).
+    pub fn ident(&self) -> String {
+        self.name.replace('-', "_")
+    }
+}
+
+/// Every vendor, in the order they are listed and generated.
 pub const VENDORS: &[Vendor] = &[
     Vendor {
         name: "pos-indonesia",
+        title: "Pos Indonesia",
+        about: "postal codes, regions, post offices, tracking",
+        cli: "pos",
+        env_prefix: "MITRA_POS",
+        sandbox_prefix: "/pos",
+        fixtures: &[
+            "crates/mitra-pos-indonesia/tests/fixtures/posindonesia",
+            "crates/mitra-pos-indonesia/tests/fixtures/wso2",
+        ],
+        lint_off: &[],
         replacements: &[("Code", "mitra_core::Code")],
         vendor_schemas: &[],
     },
     Vendor {
-        name: "sempoa",
-        replacements: &[("DateDmy", "mitra_core::DateDmy")],
+        name: "elkassa",
+        title: "ELKASSA",
+        about: "point-of-sale registration, activation, users",
+        cli: "elkassa",
+        env_prefix: "MITRA_ELKASSA",
+        sandbox_prefix: "/elkassa",
+        fixtures: &[],
+        lint_off: &[(
+            "operation-4xx-response",
+            "ELKASSA reports every error inside an HTTP 200 (`status: false`) and its \
+             partner document names no 4xx response; inventing one would put words in \
+             the vendor's mouth.",
+        )],
+        replacements: &[
+            ("Secret", "mitra_core::SecretText"),
+            ("Password", "mitra_core::SecretText"),
+            ("NumericString", "mitra_core::LenientInt"),
+            ("WibDateTime", "mitra_core::WibDateTime"),
+            ("UserType", "crate::user::UserType"),
+            ("User", "crate::user::User"),
+        ],
+        vendor_schemas: &[],
+    },
+    Vendor {
+        name: "fastrac",
+        title: "Fastrac",
+        about: "courier regions, tariffs, orders, tracking",
+        cli: "fastrac",
+        env_prefix: "MITRA_FASTRAC",
+        sandbox_prefix: "/fastrac",
+        fixtures: &["crates/mitra-fastrac/tests/fixtures"],
+        lint_off: &[],
+        replacements: &[("Flag", "mitra_core::Flag")],
         vendor_schemas: &[],
     },
     Vendor {
         name: "pafi",
+        title: "PAFI",
+        about: "pharmacists' SKP sufficiency by NIK",
+        cli: "pafi",
+        env_prefix: "MITRA_PAFI",
+        sandbox_prefix: "/pafi/api/v1",
+        fixtures: &[],
+        lint_off: &[],
         replacements: &[
             ("DateDmy", "mitra_core::DateDmy"),
             ("Nik", "crate::personal::Nik"),
@@ -44,20 +128,15 @@ pub const VENDORS: &[Vendor] = &[
         ],
     },
     Vendor {
-        name: "elkassa",
-        replacements: &[
-            ("Secret", "mitra_core::SecretText"),
-            ("Password", "mitra_core::SecretText"),
-            ("NumericString", "mitra_core::LenientInt"),
-            ("WibDateTime", "mitra_core::WibDateTime"),
-            ("UserType", "crate::user::UserType"),
-            ("User", "crate::user::User"),
-        ],
-        vendor_schemas: &[],
-    },
-    Vendor {
-        name: "fastrac",
-        replacements: &[("Flag", "mitra_core::Flag")],
+        name: "sempoa",
+        title: "Sempoa",
+        about: "chart of accounts, general journals",
+        cli: "sempoa",
+        env_prefix: "MITRA_SEMPOA",
+        sandbox_prefix: "/sempoa/api/integration",
+        fixtures: &["crates/mitra-sempoa/tests/fixtures"],
+        lint_off: &[],
+        replacements: &[("DateDmy", "mitra_core::DateDmy")],
         vendor_schemas: &[],
     },
 ];

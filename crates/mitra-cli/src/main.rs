@@ -13,6 +13,7 @@
 //! is printed as JSON on stdout; an error is one line on stderr. Exit status:
 //! 0 success, 2 invalid input (nothing sent), 1 any other failure.
 
+mod registry;
 mod vendors;
 
 use std::io::Read;
@@ -23,7 +24,9 @@ use mitra_core::Operation;
 use mitra_sandbox::{Sandbox, SandboxConfig, Vendor};
 use serde_json::{Map, Value};
 
-use vendors::{VENDORS, VendorCli};
+use mitra_core::config::Vars;
+use registry::VENDORS;
+use vendors::VendorCli;
 
 /// An error as the CLI reports it: a kind, a message, an exit status.
 #[derive(Debug)]
@@ -66,14 +69,6 @@ impl From<mitra_core::Error> for CliError {
             code,
         }
     }
-}
-
-/// What a command runs against.
-pub struct Ctx {
-    /// `--base-url`, over the environment or the sandbox.
-    pub base_url: Option<String>,
-    /// The in-process sandbox of `--sandbox`.
-    pub sandbox: Option<Sandbox>,
 }
 
 /// `provinceCode` → `province-code`, `city_id` → `city-id`.
@@ -138,6 +133,11 @@ fn cli() -> Command {
         root = root.subcommand(command);
     }
     root.subcommand(
+        Command::new("examples")
+            .hide(true)
+            .about("Print every operation's example input from the specs: vendor, operation, JSON (tab-separated)"),
+    )
+    .subcommand(
         Command::new("sandbox")
             .about("Serve the offline sandbox of all five vendors on 127.0.0.1 until Ctrl-C")
             .arg(
@@ -223,12 +223,61 @@ async fn call(
     } else {
         None
     };
-    let ctx = Ctx {
-        base_url: root.get_one::<String>("base-url").cloned(),
-        sandbox,
+    // The client reads its MITRA_<VENDOR>_* variables: the sandbox's, or the
+    // environment's; `--base-url` over either.
+    let base_url_var = format!("{}_BASE_URL", vendor.env_prefix);
+    let base_url = root.get_one::<String>("base-url").cloned();
+    let sandbox_vars: Option<Vec<(String, String)>> = match &sandbox {
+        Some(sandbox) => {
+            let which = Vendor::from_key(vendor.name).ok_or_else(|| {
+                CliError::other("sandbox", format!("no sandbox for {}", vendor.name))
+            })?;
+            let mut pairs: Vec<(String, String)> = mitra_sandbox::credentials::env(which)
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect();
+            pairs.push((base_url_var.clone(), sandbox.url(which)));
+            Some(pairs)
+        }
+        None => None,
     };
-    let client = (vendor.client)(&ctx)?;
-    Ok(client.call_json(op.id, input).await?)
+    let vars = Vars::from_fn(|name| {
+        if name == base_url_var
+            && let Some(url) = &base_url
+        {
+            return Some(url.clone());
+        }
+        match &sandbox_vars {
+            Some(pairs) => pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+            None => std::env::var(name).ok(),
+        }
+    });
+    let client = (vendor.client)(&vars)?;
+    let result = client.call_json(op.id, input).await;
+    drop(sandbox);
+    Ok(result?)
+}
+
+/// `mitra examples`: one line per operation, the spec's example input (or
+/// `{}` when the spec gives none), for scripts and tests that call every
+/// operation.
+fn print_examples() {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    for vendor in VENDORS {
+        for op in vendor.operations {
+            let _ = writeln!(
+                out,
+                "{}\t{}\t{}",
+                vendor.name,
+                command_name(op.id),
+                op.example.unwrap_or("{}")
+            );
+        }
+    }
 }
 
 async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliError> {
@@ -288,6 +337,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async {
         let (name, sub) = root.subcommand().expect("a subcommand is required");
+        if name == "examples" {
+            print_examples();
+            return Ok(None);
+        }
         if name == "sandbox" {
             let port = *sub.get_one::<u16>("port").expect("has a default");
             let rate = *sub

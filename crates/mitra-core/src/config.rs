@@ -21,6 +21,72 @@ pub fn env_secret(name: &str) -> Result<SecretString, Error> {
     env_required(name).map(SecretString::from)
 }
 
+/// Where a client builder reads its settings (`MITRA_<VENDOR>_*`): the
+/// process environment ([`Vars::env`]), or pairs a tool gives (the `mitra`
+/// CLI gives the sandbox's). Empty values count as unset.
+///
+/// ```
+/// use mitra_core::config::Vars;
+/// let vars = Vars::from_pairs([("MITRA_SEMPOA_TOKEN", "t")]);
+/// assert_eq!(vars.optional("MITRA_SEMPOA_TOKEN").as_deref(), Some("t"));
+/// assert!(vars.required("MITRA_SEMPOA_BASE_URL").is_err());
+/// ```
+pub struct Vars<'a> {
+    lookup: Box<Lookup<'a>>,
+}
+
+/// Answers a variable's value by its name.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
+impl std::fmt::Debug for Vars<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Vars")
+    }
+}
+
+impl<'a> Vars<'a> {
+    /// The process environment.
+    pub fn env() -> Self {
+        Self::from_fn(|name| std::env::var(name).ok())
+    }
+
+    /// Whatever `lookup` answers.
+    pub fn from_fn(lookup: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        Self {
+            lookup: Box::new(lookup),
+        }
+    }
+
+    /// These pairs, and nothing else.
+    pub fn from_pairs<K, V>(pairs: impl IntoIterator<Item = (K, V)>) -> Self
+    where
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let map: std::collections::HashMap<String, String> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        Self::from_fn(move |name| map.get(name).cloned())
+    }
+
+    /// The value of `name`, if set and not empty.
+    pub fn optional(&self, name: &str) -> Option<String> {
+        (self.lookup)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// The value of `name`, or a [`Error::Config`] naming it.
+    pub fn required(&self, name: &str) -> Result<String, Error> {
+        self.optional(name)
+            .ok_or_else(|| Error::config(format!("environment variable {name} is not set")))
+    }
+
+    /// Like [`required`](Self::required), for a secret.
+    pub fn secret(&self, name: &str) -> Result<SecretString, Error> {
+        self.required(name).map(SecretString::from)
+    }
+}
+
 /// Checks that `url` is an absolute `http` or `https` URL and returns it
 /// without a trailing slash. The error does not repeat the URL, which may
 /// carry credentials.

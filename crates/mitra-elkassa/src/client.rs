@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use futures_util::Stream;
 use mitra_core::auth::{Auth, StaticParams};
-use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::config::{Vars, base_url};
 use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
@@ -68,10 +68,16 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
+        Self::from_vars(&Vars::env())
+    }
+
+    /// The same, with the variables read from `vars` (as the `mitra` CLI
+    /// does for its sandbox).
+    pub fn from_vars(vars: &Vars) -> Result<Self> {
         Ok(ClientBuilder {
-            key: Some(env_secret("MITRA_ELKASSA_KEY")?),
-            token: Some(env_secret("MITRA_ELKASSA_TOKEN")?),
-            base_url: env_optional("MITRA_ELKASSA_BASE_URL"),
+            key: Some(vars.secret("MITRA_ELKASSA_KEY")?),
+            token: Some(vars.secret("MITRA_ELKASSA_TOKEN")?),
+            base_url: vars.optional("MITRA_ELKASSA_BASE_URL"),
             ..ClientBuilder::default()
         })
     }

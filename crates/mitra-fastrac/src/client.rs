@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, StaticHeaders};
-use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::config::{Vars, base_url};
 use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 use reqwest::header::HeaderName;
 
@@ -63,7 +63,14 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
-        let auth = match env_optional("MITRA_FASTRAC_AUTH")
+        Self::from_vars(&Vars::env())
+    }
+
+    /// The same, with the variables read from `vars` (as the `mitra` CLI
+    /// does for its sandbox).
+    pub fn from_vars(vars: &Vars) -> Result<Self> {
+        let auth = match vars
+            .optional("MITRA_FASTRAC_AUTH")
             .as_deref()
             .map(str::to_lowercase)
             .as_deref()
@@ -77,9 +84,9 @@ impl ClientBuilder {
             }
         };
         Ok(ClientBuilder {
-            base_url: env_optional("MITRA_FASTRAC_BASE_URL"),
-            access_key: Some(env_secret("MITRA_FASTRAC_ACCESS_KEY")?),
-            secret_key: Some(env_secret("MITRA_FASTRAC_SECRET_KEY")?),
+            base_url: vars.optional("MITRA_FASTRAC_BASE_URL"),
+            access_key: Some(vars.secret("MITRA_FASTRAC_ACCESS_KEY")?),
+            secret_key: Some(vars.secret("MITRA_FASTRAC_SECRET_KEY")?),
             auth,
             ..ClientBuilder::default()
         })

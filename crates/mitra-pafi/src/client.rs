@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
-use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::config::{Vars, base_url};
 use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 
 use crate::decoder::PafiDecoder;
@@ -57,11 +57,17 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
+        Self::from_vars(&Vars::env())
+    }
+
+    /// The same, with the variables read from `vars` (as the `mitra` CLI
+    /// does for its sandbox).
+    pub fn from_vars(vars: &Vars) -> Result<Self> {
         Ok(ClientBuilder {
-            client_id: Some(env_secret("MITRA_PAFI_CLIENT_ID")?),
-            client_secret: Some(env_secret("MITRA_PAFI_CLIENT_SECRET")?),
-            scope: env_optional("MITRA_PAFI_SCOPE"),
-            base_url: env_optional("MITRA_PAFI_BASE_URL"),
+            client_id: Some(vars.secret("MITRA_PAFI_CLIENT_ID")?),
+            client_secret: Some(vars.secret("MITRA_PAFI_CLIENT_SECRET")?),
+            scope: vars.optional("MITRA_PAFI_SCOPE"),
+            base_url: vars.optional("MITRA_PAFI_BASE_URL"),
             ..ClientBuilder::default()
         })
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsBasic, StaticHeaders, TokenSource};
-use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::config::{Vars, base_url};
 use mitra_core::{ClientCore, Connection, Result, Runtime, SecretString};
 use reqwest::header::HeaderName;
 
@@ -70,14 +70,20 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
+        Self::from_vars(&Vars::env())
+    }
+
+    /// The same, with the variables read from `vars` (as the `mitra` CLI
+    /// does for its sandbox).
+    pub fn from_vars(vars: &Vars) -> Result<Self> {
         Ok(ClientBuilder {
-            consumer_key: Some(env_secret("MITRA_POS_CONSUMER_KEY")?),
-            consumer_secret: Some(env_secret("MITRA_POS_CONSUMER_SECRET")?),
+            consumer_key: Some(vars.secret("MITRA_POS_CONSUMER_KEY")?),
+            consumer_secret: Some(vars.secret("MITRA_POS_CONSUMER_SECRET")?),
             partner: Partner {
-                user: env_optional("MITRA_POS_USER"),
-                password: env_optional("MITRA_POS_PASSWORD").map(SecretString::from),
+                user: vars.optional("MITRA_POS_USER"),
+                password: vars.optional("MITRA_POS_PASSWORD").map(SecretString::from),
             },
-            base_url: env_optional("MITRA_POS_BASE_URL"),
+            base_url: vars.optional("MITRA_POS_BASE_URL"),
             ..ClientBuilder::default()
         })
     }

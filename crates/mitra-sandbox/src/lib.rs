@@ -50,6 +50,31 @@ pub mod credentials {
     pub const PAFI_CLIENT_SECRET: &str = "sandbox-pafi-secret";
     /// Sempoa API token.
     pub const SEMPOA_TOKEN: &str = "sandbox-sempoa-token";
+
+    /// The sandbox's credentials for `vendor` as the environment variables
+    /// its client's `from_env` reads (the base URL is not among them).
+    pub fn env(vendor: super::Vendor) -> &'static [(&'static str, &'static str)] {
+        use super::Vendor;
+        match vendor {
+            Vendor::Pos => &[
+                ("MITRA_POS_CONSUMER_KEY", POS_CONSUMER_KEY),
+                ("MITRA_POS_CONSUMER_SECRET", POS_CONSUMER_SECRET),
+            ],
+            Vendor::Elkassa => &[
+                ("MITRA_ELKASSA_KEY", ELKASSA_KEY),
+                ("MITRA_ELKASSA_TOKEN", ELKASSA_TOKEN),
+            ],
+            Vendor::Fastrac => &[
+                ("MITRA_FASTRAC_ACCESS_KEY", FASTRAC_ACCESS_KEY),
+                ("MITRA_FASTRAC_SECRET_KEY", FASTRAC_SECRET_KEY),
+            ],
+            Vendor::Pafi => &[
+                ("MITRA_PAFI_CLIENT_ID", PAFI_CLIENT_ID),
+                ("MITRA_PAFI_CLIENT_SECRET", PAFI_CLIENT_SECRET),
+            ],
+            Vendor::Sempoa => &[("MITRA_SEMPOA_TOKEN", SEMPOA_TOKEN)],
+        }
+    }
 }
 
 /// Synthetic sample values that the emulators know.
@@ -89,6 +114,23 @@ impl Vendor {
         Vendor::Pafi,
         Vendor::Sempoa,
     ];
+
+    /// The vendor by its short name (`pos`, `elkassa`, `fastrac`, `pafi`,
+    /// `sempoa`: the `mitra` CLI's subcommands).
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.key() == key)
+    }
+
+    /// The vendor's short name.
+    pub fn key(self) -> &'static str {
+        match self {
+            Vendor::Pos => "pos",
+            Vendor::Elkassa => "elkassa",
+            Vendor::Fastrac => "fastrac",
+            Vendor::Pafi => "pafi",
+            Vendor::Sempoa => "sempoa",
+        }
+    }
 
     /// The vendor's path prefix on the sandbox; the vendor's base URL is the
     /// sandbox URL followed by it.

@@ -3,7 +3,7 @@
 
 use futures_util::Stream;
 use mitra_core::auth::Auth;
-use mitra_core::config::{base_url, env_optional, env_secret};
+use mitra_core::config::{Vars, base_url};
 use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
 
 use crate::decoder::SempoaDecoder;
@@ -51,9 +51,15 @@ impl ClientBuilder {
     /// A builder configured from the environment variables that
     /// [`Client::from_env`] reads, to adjust before [`build`](Self::build).
     pub fn from_env() -> Result<Self> {
+        Self::from_vars(&Vars::env())
+    }
+
+    /// The same, with the variables read from `vars` (as the `mitra` CLI
+    /// does for its sandbox).
+    pub fn from_vars(vars: &Vars) -> Result<Self> {
         Ok(ClientBuilder {
-            token: Some(env_secret("MITRA_SEMPOA_TOKEN")?),
-            base_url: env_optional("MITRA_SEMPOA_BASE_URL"),
+            token: Some(vars.secret("MITRA_SEMPOA_TOKEN")?),
+            base_url: vars.optional("MITRA_SEMPOA_BASE_URL"),
             ..ClientBuilder::default()
         })
     }
