@@ -888,7 +888,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"address\":\"Bandung Tenggara\",\"email\":\"pemilik@example.com\",\"no_telp\":\"081234567890\",\"password\":\"rahasia123\",\"toko_name\":\"Toko AHE\",\"user_type\":\"0\"}",
+            "{\"address\":\"Bandung Tenggara\",\"email\":\"pemilik.baru@example.com\",\"no_telp\":\"081234567890\",\"password\":\"rahasia123\",\"toko_name\":\"Toko AHE Cabang Baru\",\"user_type\":\"0\"}",
         ),
     };
     ///`POST /integration/user_check`: The package a user subscribes to
@@ -1018,7 +1018,7 @@ pub mod operations {
             help: "Page number, from 1.",
             default: None,
         }],
-        example: None,
+        example: Some("{\"page\":1}"),
     };
     ///`GET /integration/user/{registration_id}`: One user by registration id (a list of one)
     pub const GET_DETAIL_USER: mitra_core::Operation = mitra_core::Operation {

@@ -1529,7 +1529,7 @@ pub mod operations {
             help: "",
             default: None,
         }],
-        example: None,
+        example: Some("{\"district_id\":3175010}"),
     };
     ///`GET /region/postal-code`: Sub-districts of a postal code
     pub const GET_POSTAL_CODE: mitra_core::Operation = mitra_core::Operation {

@@ -38,7 +38,7 @@ const PACKETS: &[(u32, &str, &str)] = &[
 ];
 
 pub(crate) fn router() -> axum::Router {
-    let users = (1..=12)
+    let mut users: Vec<User> = (1..=12)
         .map(|n| User {
             id: format!("ELK500{n:02}"),
             email: format!("toko{n}@contoh.test"),
@@ -49,6 +49,26 @@ pub(crate) fn router() -> axum::Router {
             active: true,
         })
         .collect();
+    // The users of the spec's examples (the partner document's).
+    let (id, email) = crate::samples::from_specs::ELKASSA_USER;
+    for (id, email, toko) in [
+        (id, email, "Toko AHE"),
+        (
+            crate::samples::from_specs::ELKASSA_DETAIL_ID,
+            "toko.contoh@example.com",
+            "Toko Contoh",
+        ),
+    ] {
+        users.push(User {
+            id: id.into(),
+            email: email.into(),
+            toko: toko.into(),
+            address: "Bandung".into(),
+            user_type: 0,
+            packet: (10, "1 Bulan"),
+            active: true,
+        });
+    }
     let state = Arc::new(Elkassa {
         users: Mutex::new(users),
     });

@@ -48,18 +48,21 @@ const DISTRICTS: &[(i64, i64, &str)] = &[
 const SUB_DISTRICTS: &[(i64, i64, &str, &str)] = &[
     (3175010001, 3175010, "PENJARINGAN", "14440"),
     (3175010002, 3175010, "KAMAL MUARA", "14470"),
+    (3175010003, 3175010, "PLUIT", "14450"),
     (3101010001, 3101010, "PULAU TIDUNG", "14520"),
 ];
 
 pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
     let mut orders = HashMap::new();
-    orders.insert(
-        samples::FASTRAC_AWB.to_owned(),
-        Order {
-            courier_code: "paxel".into(),
-            cancelled: false,
-        },
-    );
+    for awb in [samples::FASTRAC_AWB, samples::from_specs::FASTRAC_AWB] {
+        orders.insert(
+            awb.to_owned(),
+            Order {
+                courier_code: "paxel".into(),
+                cancelled: false,
+            },
+        );
+    }
     let state = Arc::new(Fastrac {
         per_second: config.fastrac_requests_per_second.max(1),
         window: Mutex::new((Instant::now(), 0)),
@@ -431,6 +434,7 @@ async fn order_instant(State(f): Shared, body: Bytes) -> Response {
     };
     let tariff = text(&req, "tariff_id");
     let fresh = tariff == samples::FASTRAC_TARIFF_ID
+        || tariff == samples::from_specs::FASTRAC_TARIFF_ID
         || f.tariffs
             .lock()
             .unwrap()

@@ -88,6 +88,22 @@ pub mod samples {
     pub const FASTRAC_TARIFF_ID: &str = "sbx-tariff-sample";
     /// An order Fastrac's emulator knows from the start.
     pub const FASTRAC_AWB: &str = "CO.FASTRAC-20261120-1-SBX001";
+
+    /// Values the specs' own examples use (taken from the vendors'
+    /// documents), which the emulators also know, so that every example
+    /// call of a spec gets a real answer from the sandbox.
+    pub mod from_specs {
+        /// The AWB of Fastrac's tracking and cancellation examples.
+        pub const FASTRAC_AWB: &str = "CO.FASTRAC-20241205-1-R10BPJ";
+        /// The `tariff_id` of Fastrac's instant-order example.
+        pub const FASTRAC_TARIFF_ID: &str = "8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e";
+        /// The NIK of PAFI's example (synthetic member on the sandbox).
+        pub const PAFI_NIK: &str = "3204850000000000";
+        /// ELKASSA's example user: registration id and e-mail.
+        pub const ELKASSA_USER: (&str, &str) = ("ELK34128", "pemilik@example.com");
+        /// ELKASSA's example registration id of `getDetailUser`.
+        pub const ELKASSA_DETAIL_ID: &str = "ELK44552";
+    }
 }
 
 /// The five vendors.

@@ -100,7 +100,11 @@ async fn lookup(State(p): Shared, Path(nik): Path<String>, headers: HeaderMap) -
         );
     }
     // Synthetic members: no real person.
-    let member = match PAFI_NIKS.iter().position(|n| *n == nik) {
+    let known = PAFI_NIKS
+        .iter()
+        .position(|n| *n == nik)
+        .or((nik == crate::samples::from_specs::PAFI_NIK).then_some(0));
+    let member = match known {
         Some(0) => {
             json!({"nama_anggota": "Sandbox Satu S.Farm", "tgl_lahir": "01-01-1990", "gender": "pria", "no_str": "SBX-STR-0001", "tgl_mulai_str": "02-03-2024", "tgl_berakhir_str": "02-03-2029", "Pembelajaran": 24, "Profesionalisme": 10, "Pengabdian_Masyarakat_dan_Profesi": 18, "Publikasi_Ilmiah": 0, "Pengembangan_Ilmu": 0, "Total_SKP": 52, "nomor_surat": "SBX-1.3273.01011990.1.00000001", "Status_Rekom": "Sudah Terbit"})
         }

@@ -982,7 +982,7 @@ pub mod operations {
             help: "Account code, e.g. `10000`.",
             default: None,
         }],
-        example: None,
+        example: Some("{\"kode\":\"10000\"}"),
     };
     ///`GET /jurnal`: List general journals, a page at a time
     pub const LIST_JURNAL: mitra_core::Operation = mitra_core::Operation {
