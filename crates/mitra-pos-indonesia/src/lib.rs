@@ -45,6 +45,13 @@ mod validation;
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 mod generated;
+/// Typed mocks of every operation of the spec, for your own tests (feature
+/// `mock`): `MockServer::start_async().await`, then one method per
+/// operation with typed request matchers and typed responses. Generated
+/// from the spec with the client.
+#[cfg(feature = "mock")]
+#[allow(missing_docs, clippy::all)]
+pub mod mock;
 
 pub use client::{Client, ClientBuilder, PRODUCTION_URL, SANDBOX_URL};
 pub use fault::{GatewayFault, parse_gateway_fault};

@@ -41,6 +41,13 @@ mod model;
 pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 mod generated;
+/// Typed mocks of every operation of the spec, for your own tests (feature
+/// `mock`): `MockServer::start_async().await`, then one method per
+/// operation with typed request matchers and typed responses. Generated
+/// from the spec with the client.
+#[cfg(feature = "mock")]
+#[allow(missing_docs, clippy::all)]
+pub mod mock;
 mod shape;
 
 pub use client::{Client, ClientBuilder, PAGE_SIZE, PRODUCTION_URL};

@@ -1,0 +1,48 @@
+//! Typed mocks (feature `mock`): ELKASSA's form bodies are matched field by
+//! field (progenitor's JSON body matcher would never match a form).
+
+use mitra_elkassa::mock::{MockServer, MockServerExt};
+use mitra_elkassa::{Client, types};
+
+#[tokio::test]
+async fn a_form_body_is_matched_field_by_field() {
+    let server = MockServer::start_async().await;
+    let packet: types::CheckUserEnvelope = serde_json::from_value(serde_json::json!({
+        "status": true,
+        "data": {"packet_id": "10", "packet_code": "REG-1BULAN", "packet_desc": "1 Bulan"}
+    }))
+    .unwrap();
+    let mock = server.check_user(|when, then| {
+        when.body(&types::CheckUserRequest {
+            email: "pemilik@example.com".into(),
+        });
+        then.ok(&packet);
+    });
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .key("k")
+        .token("t")
+        .build()
+        .unwrap();
+
+    let found = client
+        .check_user(&types::CheckUserRequest {
+            email: "pemilik@example.com".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        found.and_then(|p| p.packet_code).as_deref(),
+        Some("REG-1BULAN")
+    );
+    // Another e-mail is another request.
+    assert!(
+        client
+            .check_user(&types::CheckUserRequest {
+                email: "lain@example.com".into(),
+            })
+            .await
+            .is_err()
+    );
+    mock.assert_calls_async(1).await;
+}
