@@ -39,13 +39,13 @@ pub struct OperationMeta {
     /// Its parameters, as the caller gives them (those supplied by the
     /// client's configuration are left out).
     pub params: Vec<ParamMeta>,
-    /// `x-mitra-validate`: the body implements `mitra_core::Validate`.
+    /// `x-mitra-validate`: the body implements `mitra_core::plumbing::Validate`.
     pub validate: bool,
     /// `x-mitra-returns`: the Rust type the public method returns, made with
-    /// `mitra_core::FromWire` from the decoded body.
+    /// `mitra_core::plumbing::FromWire` from the decoded body.
     pub returns: Option<String>,
     /// `x-mitra-input`: the Rust type the public method takes instead of the
-    /// body, made into the body with `mitra_core::ToWire`.
+    /// body, made into the body with `mitra_core::plumbing::ToWire`.
     pub input: Option<String>,
     /// `x-mitra-token-endpoint`: the OAuth2 token endpoint, called by the
     /// token source and never as an operation of the client.
@@ -66,7 +66,7 @@ pub struct ParamMeta {
     pub minimum: Option<i64>,
     /// The spec's `minLength`, for strings.
     pub min_length: Option<usize>,
-    /// `x-mitra-validate`: its type implements `mitra_core::Validate`.
+    /// `x-mitra-validate`: its type implements `mitra_core::plumbing::Validate`.
     pub validate: bool,
 }
 
@@ -127,7 +127,7 @@ pub fn code_and_mock(
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Positional)
-        .with_inner_type(quote!(mitra_core::Attempt))
+        .with_inner_type(quote!(mitra_core::plumbing::Attempt))
         .with_hooks(HooksMode::Expected)
         // Users compare responses in their own tests.
         .with_derive("PartialEq");
@@ -165,7 +165,7 @@ fn compare_or_write(
          // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.\n\
          //\n\
          // `Client` here is progenitor's raw client: private, built for one attempt at a\n\
-         // time from a `mitra_core::Attempt`. Users call the methods generated at the end\n\
+         // time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end\n\
          // of this file on the crate's public `Client`.\n\n"
     );
     write_or_check(root, out_rel, spec_rel, format!("{header}{code}"), check)
@@ -475,7 +475,7 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
         .filter(|op| !op.token_endpoint)
         .map(|op| format_ident!("{}", op.id.to_shouty_snake_case()));
     quote! {
-        impl ClientHooks<mitra_core::Attempt> for Client {
+        impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
@@ -669,7 +669,7 @@ mod tests {
             // The public method, with its metadata attached by construction.
             "impl crate::Client {",
             "pub async fn get_saldo_akun<'a>(\n        &'a self,\n        kode: &'a str,\n    ) -> mitra_core::Result<types::AkunEnvelope>",
-            "mitra_core::check_path_param(\"kode\", kode)?;",
+            "mitra_core::plumbing::check_path_param(\"kode\", kode)?;",
             ".send(&operations::GET_SALDO_AKUN, move |attempt|",
             // The operation table that the CLI and the examples read.
             "pub const GET_SALDO_AKUN: mitra_core::Operation",

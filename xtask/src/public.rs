@@ -153,23 +153,23 @@ fn method(
         let is_str = ty.ends_with("&'astr");
         let spec_name = &param.name;
         if param.validate {
-            checks.push(quote!(mitra_core::Validate::validate(#ident)?;));
+            checks.push(quote!(mitra_core::plumbing::Validate::validate(#ident)?;));
         }
         if param.location == "path" && is_str {
-            checks.push(quote!(mitra_core::check_path_param(#spec_name, #ident)?;));
+            checks.push(quote!(mitra_core::plumbing::check_path_param(#spec_name, #ident)?;));
         }
         if let (Some(min), true) = (param.minimum, ty == "i64") {
-            checks.push(quote!(mitra_core::check_minimum(#spec_name, #ident, #min)?;));
+            checks.push(quote!(mitra_core::plumbing::check_minimum(#spec_name, #ident, #min)?;));
         }
         if let (Some(min), true) = (param.min_length, is_str) {
-            checks.push(quote!(mitra_core::check_min_length(#spec_name, #ident, #min)?;));
+            checks.push(quote!(mitra_core::plumbing::check_min_length(#spec_name, #ident, #min)?;));
         }
     }
     if op.validate {
         if !arg_names.iter().any(|n| n == "body") {
             bail!("{}: x-mitra-validate needs a request body", op.id);
         }
-        checks.push(quote!(mitra_core::Validate::validate(body)?;));
+        checks.push(quote!(mitra_core::plumbing::Validate::validate(body)?;));
     }
 
     let (ret, convert) = match &op.returns {
@@ -178,7 +178,7 @@ fn method(
                 .with_context(|| format!("{}: x-mitra-returns is not a Rust type", op.id))?;
             (
                 quote!(#ty),
-                quote!(<#ty as mitra_core::FromWire<#wire>>::from_wire(wire)),
+                quote!(<#ty as mitra_core::plumbing::FromWire<#wire>>::from_wire(wire)),
             )
         }
         None => (quote!(#wire), quote!(Ok(wire))),
@@ -341,7 +341,7 @@ fn method(
                 #(#[doc = #doc])*
                 pub async fn #name(&self, input: &#input) -> mitra_core::Result<#ret> {
                     let body: #body_ty =
-                        <#input as mitra_core::ToWire<crate::Client, #body_ty>>::to_wire(input, self)?;
+                        <#input as mitra_core::plumbing::ToWire<crate::Client, #body_ty>>::to_wire(input, self)?;
                     self.#wire_name(&body).await
                 }
 

@@ -232,12 +232,7 @@ async fn call(
             let which = Vendor::from_key(vendor.name).ok_or_else(|| {
                 CliError::other("sandbox", format!("no sandbox for {}", vendor.name))
             })?;
-            let mut pairs: Vec<(String, String)> = mitra_sandbox::credentials::env(which)
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect();
-            pairs.push((base_url_var.clone(), sandbox.url(which)));
-            Some(pairs)
+            Some(sandbox.env(which))
         }
         None => None,
     };

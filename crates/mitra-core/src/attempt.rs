@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicU16, Ordering};
 
 use reqwest::{Request, Response};
 
+use crate::Error;
 use crate::auth::AccessToken;
-use crate::{Error, Runtime};
+use crate::runtime::Runtime;
 
 /// One attempt of one call, owned by the generated client for the time of
 /// that attempt (its hook "inner" value), then handed back to

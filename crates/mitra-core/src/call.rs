@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use progenitor_client::{Error as GenError, ResponseValue};
 
-use crate::{Attempt, Error, Operation, Runtime};
+use crate::attempt::Attempt;
+use crate::runtime::Runtime;
+use crate::{Error, Operation};
 
 /// The state every generated vendor client holds: base URL, HTTP client and
 /// [`Runtime`]. Cheap to clone.

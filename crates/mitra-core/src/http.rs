@@ -162,9 +162,11 @@ macro_rules! connection_setters {
             self
         }
 
-        /// Uses your own `reqwest::Client` (proxy, custom roots, ...). Its
-        /// timeouts and TLS settings are then yours; the builder's timeouts
-        /// are not applied.
+        /// Uses your own `reqwest::Client` (proxy, custom roots, ...) instead
+        /// of the one the builder makes. What you give up: the builder's
+        /// timeouts (10 s to connect, 30 s per attempt) and its refusal to
+        /// follow redirects are not applied: set them on your client
+        /// (`mitra_core::build_http_client` makes one with them).
         pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
             self.connection = self.connection.with_http_client(client);
             self

@@ -5,8 +5,9 @@
 //! This crate is what that layer stands on:
 //!
 //! - [`Error`]: one error type to match on, for every vendor;
-//! - [`Runtime`]: the loop around each call (auth, retries with backoff that
-//!   honour `Retry-After`, one token refresh on a 401, tracing without secrets);
+//! - the loop around each call (auth, retries with backoff that honour
+//!   `Retry-After`, one token refresh on a 401, tracing without secrets),
+//!   which every vendor crate's generated methods go through;
 //! - [`auth`]: credentials kept in [`SecretString`], and an OAuth2
 //!   client-credentials [`auth::TokenSource`] that fetches lazily, caches,
 //!   refreshes early and shares one fetch between concurrent callers;
@@ -25,20 +26,19 @@ mod code;
 pub mod config;
 mod date;
 pub mod decode;
+mod decoder;
 pub mod dynamic;
 mod error;
 mod http;
+mod operation;
 pub mod paging;
+mod rate;
 mod retry;
 mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
 mod wire;
 
-pub use attempt::Attempt;
-pub use call::{
-    ClientCore, FromWire, ToWire, Validate, check_min_length, check_minimum, check_path_param,
-};
 pub use code::Code;
 pub use date::DateDmy;
 pub use error::Error;
@@ -49,8 +49,22 @@ impl From<std::convert::Infallible> for Error {
     }
 }
 pub use http::{Connection, HttpConfig, build_http_client};
+pub use operation::{Field, Operation};
 pub use retry::RetryPolicy;
-pub use runtime::{ErrorDecoder, Field, GenericDecoder, Operation, Runtime, RuntimeBuilder};
+
+/// What vendor crates and their generated code stand on: the runtime, the
+/// per-attempt state the generated client's hooks use, and the traits
+/// through which a vendor crate plugs its rules into an operation. Not for
+/// applications: a vendor crate's `Client` is the API.
+#[doc(hidden)]
+pub mod plumbing {
+    pub use crate::attempt::Attempt;
+    pub use crate::call::{
+        ClientCore, FromWire, ToWire, Validate, check_min_length, check_minimum, check_path_param,
+    };
+    pub use crate::decoder::{ErrorDecoder, GenericDecoder};
+    pub use crate::runtime::{Runtime, RuntimeBuilder};
+}
 pub use secrecy::{ExposeSecret, SecretString};
 pub use wire::{Flag, LenientInt, SecretText, WibDateTime};
 

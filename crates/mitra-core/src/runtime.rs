@@ -5,103 +5,19 @@ use std::future::Future;
 use std::sync::Arc;
 
 use progenitor_client::{Error as GenError, ResponseValue};
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
+use reqwest::header::{AUTHORIZATION, HeaderName};
 use reqwest::{Request, Response, StatusCode};
 use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::attempt::Attempt;
 use crate::auth::{AccessToken, Auth, StaticHeaders};
-use crate::decode::{error_from_response, excerpt, read_error_body};
-use crate::{Error, RetryPolicy};
+use crate::decoder::{ErrorDecoder, GenericDecoder};
+use crate::rate::RateLimiter;
+use crate::{Error, Operation, RetryPolicy};
 
 /// The most of an error body that is read to decode it.
 const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// One operation of a vendor's spec; generated as `operations::*` in each
-/// vendor crate, and attached to its method by construction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Operation {
-    /// The spec's `operationId`.
-    pub id: &'static str,
-    /// The HTTP method.
-    pub method: &'static str,
-    /// The path template (`/user/{nik}`): logged instead of the real path,
-    /// which may carry personal data.
-    pub path: &'static str,
-    /// Whether sending it twice is harmless (`x-mitra-retry-safe` in the
-    /// spec, or a GET). Calls that are not are retried only when they
-    /// certainly never reached the vendor.
-    pub retry_safe: bool,
-    /// The spec's summary.
-    pub summary: &'static str,
-    /// The inputs the caller gives: parameters, then the top-level fields of
-    /// the request body.
-    pub fields: &'static [Field],
-    /// A valid input, as one JSON object keyed by field name (the spec's
-    /// `x-mitra-example`, else its parameter and request body examples).
-    pub example: Option<&'static str>,
-}
-
-/// One input of an [`Operation`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Field {
-    /// The name in the spec.
-    pub name: &'static str,
-    /// `path`, `query`, `header` or `body`.
-    pub location: &'static str,
-    /// Whether the operation needs it.
-    pub required: bool,
-    /// Its JSON type: `string`, `integer`, `number`, `boolean`, `array`,
-    /// `object`, or `any`.
-    pub kind: &'static str,
-    /// The spec's description.
-    pub help: &'static str,
-    /// The spec's `default`, as JSON text: what a tool sends when the
-    /// caller gives nothing.
-    pub default: Option<&'static str>,
-}
-
-/// Turns a vendor's error responses into [`Error`]s.
-///
-/// The default methods read any body (JSON, HTML, XML, text) and pick the
-/// variant from the status; a vendor overrides them to recognise its own
-/// error codes first.
-pub trait ErrorDecoder: Send + Sync + 'static {
-    /// The error for a response whose status is not a success.
-    fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        error_from_response(status, headers, read_error_body(headers, body))
-    }
-
-    /// For a response with a success status: the vendor error its body
-    /// carries, if it is one (a fault or `"status": false` inside a 200).
-    ///
-    /// Called for bodies that do not match the spec, and for every success
-    /// body when [`inspects_success`](Self::inspects_success) is true.
-    fn error_in_success(&self, _status: StatusCode, _body: &[u8]) -> Option<Error> {
-        None
-    }
-
-    /// Whether every success body is shown to
-    /// [`error_in_success`](Self::error_in_success) before it is decoded.
-    /// Needed when an error body would also decode as a (lenient) success
-    /// type; costs one look at the buffered body.
-    fn inspects_success(&self) -> bool {
-        false
-    }
-
-    /// A bounded excerpt of a body that failed to decode. Vendors whose
-    /// bodies carry personal data override it to mask them.
-    fn excerpt(&self, body: &[u8]) -> String {
-        excerpt(body)
-    }
-}
-
-/// The [`ErrorDecoder`] with only the default behaviour.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct GenericDecoder;
-
-impl ErrorDecoder for GenericDecoder {}
 
 /// A request rewrite applied to every request of a vendor before it is sent.
 type RequestHook = dyn Fn(&mut Request) + Send + Sync;
@@ -124,26 +40,6 @@ struct Inner {
     extra_headers: Option<StaticHeaders>,
     request_hook: Option<Box<RequestHook>>,
     rate_limiter: Option<RateLimiter>,
-}
-
-/// Spaces requests evenly: at most one every `interval`, across every clone
-/// of the client and every concurrent call.
-struct RateLimiter {
-    interval: std::time::Duration,
-    next_slot: std::sync::Mutex<Instant>,
-}
-
-impl RateLimiter {
-    /// Waits for this caller's slot.
-    async fn acquire(&self) {
-        let slot = {
-            let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
-            let slot = (*next).max(Instant::now());
-            *next = slot + self.interval;
-            slot
-        };
-        tokio::time::sleep_until(slot).await;
-    }
 }
 
 impl fmt::Debug for Runtime {

@@ -5,7 +5,8 @@ use chrono::NaiveDateTime;
 use futures_util::Stream;
 use mitra_core::auth::{Auth, StaticParams};
 use mitra_core::config::{Vars, base_url};
-use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
+use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::{Connection, Error, Result, SecretString};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::decoder::ElkassaDecoder;

@@ -1,8 +1,9 @@
 //! ELKASSA's envelope errors: `status: false`, whatever the HTTP status, with
 //! `messages` as a string or a list.
 
+use mitra_core::Error;
 use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
-use mitra_core::{Error, ErrorDecoder};
+use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;

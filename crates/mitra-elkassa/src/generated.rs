@@ -3,7 +3,7 @@
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 //
 // `Client` here is progenitor's raw client: private, built for one attempt at a
-// time from a `mitra_core::Attempt`. Users call the methods generated at the end
+// time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end
 // of this file on the crate's public `Client`.
 
 #![allow(unused_mut, dead_code)]
@@ -481,7 +481,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: mitra_core::Attempt,
+    pub(crate) inner: mitra_core::plumbing::Attempt,
 }
 impl Client {
     /// Create a new client.
@@ -489,7 +489,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: mitra_core::Attempt) -> Self {
+    pub fn new(baseurl: &str, inner: mitra_core::plumbing::Attempt) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -510,7 +510,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: mitra_core::Attempt,
+        inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -519,7 +519,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<mitra_core::Attempt> for Client {
+impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
     fn api_version() -> &'static str {
         "1.0.1"
     }
@@ -529,7 +529,7 @@ impl ClientInfo<mitra_core::Attempt> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &mitra_core::Attempt {
+    fn inner(&self) -> &mitra_core::plumbing::Attempt {
         &self.inner
     }
 }
@@ -537,7 +537,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<mitra_core::Attempt>,
+        Client: ClientHooks<mitra_core::plumbing::Attempt>,
     {
     }
 };
@@ -799,7 +799,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-impl ClientHooks<mitra_core::Attempt> for Client {
+impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -1071,7 +1071,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <types::RegistrationData as mitra_core::FromWire<
+        <types::RegistrationData as mitra_core::plumbing::FromWire<
             types::RegistrationDataEnvelope,
         >>::from_wire(wire)
     }
@@ -1081,7 +1081,7 @@ impl crate::Client {
     ///
     /// `POST /integration/registration` (`registration`). Changes state: never retried once the request may have reached the vendor.
     pub async fn registration(&self, input: &crate::NewUser) -> mitra_core::Result<String> {
-        let body: types::RegistrationRequest = <crate::NewUser as mitra_core::ToWire<
+        let body: types::RegistrationRequest = <crate::NewUser as mitra_core::plumbing::ToWire<
             crate::Client,
             types::RegistrationRequest,
         >>::to_wire(input, self)?;
@@ -1092,7 +1092,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::RegistrationRequest,
     ) -> mitra_core::Result<String> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::REGISTRATION, move |attempt| async move {
@@ -1105,7 +1105,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <String as mitra_core::FromWire<types::RegistrationEnvelope>>::from_wire(wire)
+        <String as mitra_core::plumbing::FromWire<types::RegistrationEnvelope>>::from_wire(wire)
     }
     /// The package a user subscribes to.
     ///
@@ -1116,7 +1116,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::CheckUserRequest,
     ) -> mitra_core::Result<Option<types::Packet>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::CHECK_USER, move |attempt| async move {
@@ -1129,7 +1129,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Option<types::Packet> as mitra_core::FromWire<types::CheckUserEnvelope>>::from_wire(wire)
+        <Option<
+            types::Packet,
+        > as mitra_core::plumbing::FromWire<types::CheckUserEnvelope>>::from_wire(wire)
     }
     /// Subscribe a user to a package.
     ///
@@ -1140,7 +1142,7 @@ impl crate::Client {
         &self,
         input: &crate::Activation,
     ) -> mitra_core::Result<types::Activated> {
-        let body: types::ActivationRequest = <crate::Activation as mitra_core::ToWire<
+        let body: types::ActivationRequest = <crate::Activation as mitra_core::plumbing::ToWire<
             crate::Client,
             types::ActivationRequest,
         >>::to_wire(input, self)?;
@@ -1151,7 +1153,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::ActivationRequest,
     ) -> mitra_core::Result<types::Activated> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::ACTIVATION, move |attempt| async move {
@@ -1164,7 +1166,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <types::Activated as mitra_core::FromWire<types::ActivationEnvelope>>::from_wire(wire)
+        <types::Activated as mitra_core::plumbing::FromWire<types::ActivationEnvelope>>::from_wire(
+            wire,
+        )
     }
     /// Every user, in one response.
     ///
@@ -1189,7 +1193,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <Vec<crate::User> as mitra_core::FromWire<types::UsersEnvelope>>::from_wire(wire)
+        <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)
     }
     /// One page of users (10 a page).
     ///
@@ -1209,7 +1213,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<crate::User> as mitra_core::FromWire<types::UsersEnvelope>>::from_wire(wire)
+        <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)
     }
     /// One user by registration id (a list of one).
     ///
@@ -1218,7 +1222,7 @@ impl crate::Client {
         &'a self,
         registration_id: &'a str,
     ) -> mitra_core::Result<Vec<crate::User>> {
-        mitra_core::check_path_param("registration_id", registration_id)?;
+        mitra_core::plumbing::check_path_param("registration_id", registration_id)?;
         let wire = self
             .core
             .send(&operations::GET_DETAIL_USER, move |attempt| async move {
@@ -1231,7 +1235,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<crate::User> as mitra_core::FromWire<types::UsersEnvelope>>::from_wire(wire)
+        <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)
     }
 }
 /// Every operation by its id, with its inputs as one JSON object

@@ -54,5 +54,5 @@ pub use client::{
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Result};
+pub use mitra_core::{Error, Result, RetryPolicy};
 pub use user::{User, UserType};

@@ -2,7 +2,8 @@
 //! (`x-mitra-returns`), the inputs a caller writes (`x-mitra-input`), and
 //! the checks before sending (`x-mitra-validate`).
 
-use mitra_core::{Error, ExposeSecret, FromWire, SecretText, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, ToWire, Validate};
+use mitra_core::{Error, ExposeSecret, SecretText};
 
 use crate::client::{Activation, NewUser};
 use crate::envelope::Data;

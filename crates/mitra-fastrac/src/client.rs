@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, StaticHeaders};
 use mitra_core::config::{Vars, base_url};
-use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
+use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::{Connection, Error, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::decoder::FastracDecoder;

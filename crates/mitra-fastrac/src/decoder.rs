@@ -1,7 +1,8 @@
 //! Fastrac's envelope errors: `success: false` whatever the HTTP status.
 
+use mitra_core::Error;
 use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
-use mitra_core::{Error, ErrorDecoder};
+use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;

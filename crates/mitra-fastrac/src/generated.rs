@@ -3,7 +3,7 @@
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 //
 // `Client` here is progenitor's raw client: private, built for one attempt at a
-// time from a `mitra_core::Attempt`. Users call the methods generated at the end
+// time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end
 // of this file on the crate's public `Client`.
 
 #![allow(unused_mut, dead_code)]
@@ -842,7 +842,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: mitra_core::Attempt,
+    pub(crate) inner: mitra_core::plumbing::Attempt,
 }
 impl Client {
     /// Create a new client.
@@ -850,7 +850,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: mitra_core::Attempt) -> Self {
+    pub fn new(baseurl: &str, inner: mitra_core::plumbing::Attempt) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -871,7 +871,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: mitra_core::Attempt,
+        inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -880,7 +880,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<mitra_core::Attempt> for Client {
+impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
     fn api_version() -> &'static str {
         "2.0"
     }
@@ -890,7 +890,7 @@ impl ClientInfo<mitra_core::Attempt> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &mitra_core::Attempt {
+    fn inner(&self) -> &mitra_core::plumbing::Attempt {
         &self.inner
     }
 }
@@ -898,7 +898,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<mitra_core::Attempt>,
+        Client: ClientHooks<mitra_core::plumbing::Attempt>,
     {
     }
 };
@@ -1449,7 +1449,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-impl ClientHooks<mitra_core::Attempt> for Client {
+impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -2058,7 +2058,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<serde_json::Value> as mitra_core::FromWire<types::RawListEnvelope>>::from_wire(wire)
+        <Vec<
+            serde_json::Value,
+        > as mitra_core::plumbing::FromWire<types::RawListEnvelope>>::from_wire(wire)
     }
     /// Cities of a province.
     ///
@@ -2078,7 +2080,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::City> as mitra_core::FromWire<types::CityEnvelope>>::from_wire(wire)
+        <Vec<types::City> as mitra_core::plumbing::FromWire<types::CityEnvelope>>::from_wire(wire)
     }
     /// Districts (kecamatan) of a city.
     ///
@@ -2101,7 +2103,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::District> as mitra_core::FromWire<types::DistrictEnvelope>>::from_wire(wire)
+        <Vec<types::District> as mitra_core::plumbing::FromWire<types::DistrictEnvelope>>::from_wire(
+            wire,
+        )
     }
     /// Sub-districts (kelurahan) of a district.
     ///
@@ -2124,7 +2128,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<serde_json::Value> as mitra_core::FromWire<types::RawListEnvelope>>::from_wire(wire)
+        <Vec<
+            serde_json::Value,
+        > as mitra_core::plumbing::FromWire<types::RawListEnvelope>>::from_wire(wire)
     }
     /// Sub-districts of a postal code.
     ///
@@ -2145,7 +2151,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<serde_json::Value> as mitra_core::FromWire<types::RawListEnvelope>>::from_wire(wire)
+        <Vec<
+            serde_json::Value,
+        > as mitra_core::plumbing::FromWire<types::RawListEnvelope>>::from_wire(wire)
     }
     /// Search regions by keyword.
     ///
@@ -2156,7 +2164,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::SearchRegionRequest,
     ) -> mitra_core::Result<Vec<serde_json::Value>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::SEARCH_REGION, move |attempt| async move {
@@ -2169,7 +2177,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<serde_json::Value> as mitra_core::FromWire<types::RawListEnvelope>>::from_wire(wire)
+        <Vec<
+            serde_json::Value,
+        > as mitra_core::plumbing::FromWire<types::RawListEnvelope>>::from_wire(wire)
     }
     /// Courier services, instant and express.
     ///
@@ -2192,9 +2202,9 @@ impl crate::Client {
                 },
             )
             .await?;
-        <types::CourierServices as mitra_core::FromWire<types::CourierServiceResponse>>::from_wire(
-            wire,
-        )
+        <types::CourierServices as mitra_core::plumbing::FromWire<
+            types::CourierServiceResponse,
+        >>::from_wire(wire)
     }
     /// Express delivery tariffs.
     ///
@@ -2205,7 +2215,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TariffExpressRequest,
     ) -> mitra_core::Result<serde_json::Value> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2221,7 +2231,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }
     /// Instant delivery tariffs.
     ///
@@ -2233,7 +2243,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TariffInstantRequest,
     ) -> mitra_core::Result<Vec<types::TariffOption>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2249,9 +2259,11 @@ impl crate::Client {
                 },
             )
             .await?;
-        <Vec<types::TariffOption> as mitra_core::FromWire<types::TariffInstantEnvelope>>::from_wire(
-            wire,
-        )
+        <Vec<
+            types::TariffOption,
+        > as mitra_core::plumbing::FromWire<
+            types::TariffInstantEnvelope,
+        >>::from_wire(wire)
     }
     /// Weight and volume of several items.
     ///
@@ -2262,7 +2274,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::MultiItemsRequest,
     ) -> mitra_core::Result<types::MultiItems> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2278,7 +2290,9 @@ impl crate::Client {
                 },
             )
             .await?;
-        <types::MultiItems as mitra_core::FromWire<types::MultiItemsEnvelope>>::from_wire(wire)
+        <types::MultiItems as mitra_core::plumbing::FromWire<types::MultiItemsEnvelope>>::from_wire(
+            wire,
+        )
     }
     /// Place an express order.
     ///
@@ -2289,7 +2303,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::OrderExpressRequest,
     ) -> mitra_core::Result<serde_json::Value> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2305,7 +2319,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }
     /// Place an instant order with a `tariff_id`.
     ///
@@ -2316,7 +2330,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::OrderInstantRequest,
     ) -> mitra_core::Result<serde_json::Value> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2332,7 +2346,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }
     /// Cancel an order.
     ///
@@ -2343,7 +2357,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::CancelOrderRequest,
     ) -> mitra_core::Result<serde_json::Value> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::CANCEL_ORDER, move |attempt| async move {
@@ -2356,7 +2370,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <serde_json::Value as mitra_core::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }
     /// Track an order (a GET with a JSON body).
     ///
@@ -2368,7 +2382,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TrackOrderRequest,
     ) -> mitra_core::Result<types::Tracking> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::TRACK_ORDER, move |attempt| async move {
@@ -2381,7 +2395,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <types::Tracking as mitra_core::FromWire<types::TrackOrderEnvelope>>::from_wire(wire)
+        <types::Tracking as mitra_core::plumbing::FromWire<types::TrackOrderEnvelope>>::from_wire(
+            wire,
+        )
     }
     /// Balance movements.
     ///
@@ -2392,7 +2408,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::BalanceHistoryRequest,
     ) -> mitra_core::Result<serde_json::Value> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -2408,7 +2424,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }
 }
 /// Every operation by its id, with its inputs as one JSON object

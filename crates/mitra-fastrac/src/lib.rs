@@ -57,4 +57,4 @@ pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Flag, Result};
+pub use mitra_core::{Error, Flag, Result, RetryPolicy};

@@ -4,7 +4,8 @@
 //! The vendor's message of every successful call is logged, as the partner
 //! document asks (request, status and latency are logged by the runtime).
 
-use mitra_core::{Error, FromWire, Validate};
+use mitra_core::Error;
+use mitra_core::plumbing::{FromWire, Validate};
 use serde_json::Value;
 
 use crate::{types, validation};

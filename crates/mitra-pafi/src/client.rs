@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
 use mitra_core::config::{Vars, base_url};
-use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
+use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::{Connection, Error, Result, SecretString};
 
 use crate::decoder::PafiDecoder;
 

@@ -1,8 +1,9 @@
 //! PAFI's errors: `{message, status_code}` bodies (with `errors` on a 422),
 //! and `"error": true` inside an HTTP 200.
 
+use mitra_core::Error;
 use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
-use mitra_core::{Error, ErrorDecoder};
+use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 //
 // `Client` here is progenitor's raw client: private, built for one attempt at a
-// time from a `mitra_core::Attempt`. Users call the methods generated at the end
+// time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end
 // of this file on the crate's public `Client`.
 
 #![allow(unused_mut, dead_code)]
@@ -291,7 +291,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: mitra_core::Attempt,
+    pub(crate) inner: mitra_core::plumbing::Attempt,
 }
 impl Client {
     /// Create a new client.
@@ -299,7 +299,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: mitra_core::Attempt) -> Self {
+    pub fn new(baseurl: &str, inner: mitra_core::plumbing::Attempt) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -320,7 +320,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: mitra_core::Attempt,
+        inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -329,7 +329,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<mitra_core::Attempt> for Client {
+impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
     fn api_version() -> &'static str {
         "2024-02-20"
     }
@@ -339,7 +339,7 @@ impl ClientInfo<mitra_core::Attempt> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &mitra_core::Attempt {
+    fn inner(&self) -> &mitra_core::plumbing::Attempt {
         &self.inner
     }
 }
@@ -347,7 +347,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<mitra_core::Attempt>,
+        Client: ClientHooks<mitra_core::plumbing::Attempt>,
     {
     }
 };
@@ -436,7 +436,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-impl ClientHooks<mitra_core::Attempt> for Client {
+impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -534,7 +534,7 @@ impl crate::Client {
         &'a self,
         nik: &'a crate::personal::Nik,
     ) -> mitra_core::Result<types::KecukupanSkp> {
-        mitra_core::Validate::validate(nik)?;
+        mitra_core::plumbing::Validate::validate(nik)?;
         let wire = self
             .core
             .send(

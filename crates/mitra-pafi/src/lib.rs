@@ -50,5 +50,5 @@ pub use client::{Client, ClientBuilder, DEFAULT_SCOPE, PRODUCTION_URL};
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Result};
+pub use mitra_core::{Error, Result, RetryPolicy};
 pub use personal::{BirthDate, Gender, Nik, Personal};

@@ -225,7 +225,7 @@ mod schema {
 
 /// A NIK that came from elsewhere than [`Nik::new`] (a deserialized input)
 /// is checked again before it is sent (`x-mitra-validate` in the spec).
-impl mitra_core::Validate for Nik {
+impl mitra_core::plumbing::Validate for Nik {
     fn validate(&self) -> Result<(), Error> {
         Nik::new(&self.0).map(drop)
     }

@@ -6,15 +6,18 @@ use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsBasic, StaticHeaders, TokenSource};
 use mitra_core::config::{Vars, base_url};
-use mitra_core::{ClientCore, Connection, Result, Runtime, SecretString};
+use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::{Connection, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::fault::PosDecoder;
 
 /// The production gateway. Pos Indonesia must whitelist the caller's static IP.
 pub const PRODUCTION_URL: &str = "https://api.posindonesia.co.id:8245";
-/// The sandbox gateway (separate consumer keys).
-pub const SANDBOX_URL: &str = "https://sandbox.posindonesia.co.id:8245";
+/// Pos Indonesia's own sandbox gateway (remote, separate consumer keys). For
+/// an offline emulator on your machine, see the `mitra-sandbox` crate
+/// (`ClientBuilder::from_vars(&sandbox.vars(Vendor::Pos))`).
+pub const VENDOR_SANDBOX_URL: &str = "https://sandbox.posindonesia.co.id:8245";
 
 /// A Pos Indonesia client. Cheap to clone; clones share the token cache and
 /// the connection pool.
@@ -44,10 +47,10 @@ struct Partner {
 ///
 /// ```
 /// use std::time::Duration;
-/// use mitra_pos_indonesia::{Client, SANDBOX_URL};
+/// use mitra_pos_indonesia::{Client, VENDOR_SANDBOX_URL};
 ///
 /// let client = Client::builder()
-///     .base_url(SANDBOX_URL)
+///     .base_url(VENDOR_SANDBOX_URL)
 ///     .consumer_key("my-consumer-key")
 ///     .consumer_secret("my-consumer-secret")
 ///     .timeout(Duration::from_secs(20))
@@ -88,7 +91,7 @@ impl ClientBuilder {
         })
     }
 
-    /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`SANDBOX_URL`]).
+    /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`VENDOR_SANDBOX_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self

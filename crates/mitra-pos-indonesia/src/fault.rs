@@ -3,8 +3,9 @@
 //! (when the request says exactly `Accept: application/json`), and the flat
 //! JSON of API Manager 4.x with the code as a string.
 
+use mitra_core::Error;
 use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
-use mitra_core::{Error, ErrorDecoder};
+use mitra_core::plumbing::ErrorDecoder;
 use quick_xml::events::Event;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;

@@ -3,7 +3,7 @@
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 //
 // `Client` here is progenitor's raw client: private, built for one attempt at a
-// time from a `mitra_core::Attempt`. Users call the methods generated at the end
+// time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end
 // of this file on the crate's public `Client`.
 
 #![allow(unused_mut, dead_code)]
@@ -716,7 +716,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: mitra_core::Attempt,
+    pub(crate) inner: mitra_core::plumbing::Attempt,
 }
 impl Client {
     /// Create a new client.
@@ -724,7 +724,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: mitra_core::Attempt) -> Self {
+    pub fn new(baseurl: &str, inner: mitra_core::plumbing::Attempt) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -745,7 +745,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: mitra_core::Attempt,
+        inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -754,7 +754,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<mitra_core::Attempt> for Client {
+impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
     fn api_version() -> &'static str {
         "1.0.1"
     }
@@ -764,7 +764,7 @@ impl ClientInfo<mitra_core::Attempt> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &mitra_core::Attempt {
+    fn inner(&self) -> &mitra_core::plumbing::Attempt {
         &self.inner
     }
 }
@@ -772,7 +772,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<mitra_core::Attempt>,
+        Client: ClientHooks<mitra_core::plumbing::Attempt>,
     {
     }
 };
@@ -1084,7 +1084,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-impl ClientHooks<mitra_core::Attempt> for Client {
+impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -1348,7 +1348,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::PostalCodeRequest,
     ) -> mitra_core::Result<Vec<types::PostalCode>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
@@ -1361,7 +1361,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::PostalCode> as mitra_core::FromWire<types::PostalCodeResponse>>::from_wire(wire)
+        <Vec<
+            types::PostalCode,
+        > as mitra_core::plumbing::FromWire<types::PostalCodeResponse>>::from_wire(wire)
     }
     /// List or search provinces.
     ///
@@ -1373,7 +1375,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::ProvinceRequest,
     ) -> mitra_core::Result<Vec<types::Province>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::GET_PROVINCE, move |attempt| async move {
@@ -1386,7 +1388,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::Province> as mitra_core::FromWire<types::ProvinceResponse>>::from_wire(wire)
+        <Vec<types::Province> as mitra_core::plumbing::FromWire<types::ProvinceResponse>>::from_wire(
+            wire,
+        )
     }
     /// List or search the cities of a province.
     ///
@@ -1395,7 +1399,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::CityRequest,
     ) -> mitra_core::Result<Vec<types::City>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::GET_CITY, move |attempt| async move {
@@ -1408,7 +1412,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::City> as mitra_core::FromWire<types::CityResponse>>::from_wire(wire)
+        <Vec<types::City> as mitra_core::plumbing::FromWire<types::CityResponse>>::from_wire(wire)
     }
     /// List or search the sub-districts (kecamatan) of a city.
     ///
@@ -1417,7 +1421,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::SubDistrictRequest,
     ) -> mitra_core::Result<Vec<types::SubDistrict>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
@@ -1430,9 +1434,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::SubDistrict> as mitra_core::FromWire<types::SubDistrictResponse>>::from_wire(
-            wire,
-        )
+        <Vec<
+            types::SubDistrict,
+        > as mitra_core::plumbing::FromWire<types::SubDistrictResponse>>::from_wire(wire)
     }
     /// List or search the villages (kelurahan/desa) of a sub-district.
     ///
@@ -1445,7 +1449,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::SubSubDistrictRequest,
     ) -> mitra_core::Result<Vec<types::SubSubDistrict>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -1461,9 +1465,9 @@ impl crate::Client {
                 },
             )
             .await?;
-        <Vec<
-            types::SubSubDistrict,
-        > as mitra_core::FromWire<types::SubSubDistrictResponse>>::from_wire(wire)
+        <Vec<types::SubSubDistrict> as mitra_core::plumbing::FromWire<
+            types::SubSubDistrictResponse,
+        >>::from_wire(wire)
     }
     /// List the post offices of a city.
     ///
@@ -1474,7 +1478,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::PostOfficeRequest,
     ) -> mitra_core::Result<Vec<types::PostOffice>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::GET_POST_OFFICE, move |attempt| async move {
@@ -1487,7 +1491,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<types::PostOffice> as mitra_core::FromWire<types::PostOfficeResponse>>::from_wire(wire)
+        <Vec<
+            types::PostOffice,
+        > as mitra_core::plumbing::FromWire<types::PostOfficeResponse>>::from_wire(wire)
     }
     /// Track a parcel by its receipt number (resi).
     ///
@@ -1502,7 +1508,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TrackAndTraceRequest,
     ) -> mitra_core::Result<Vec<types::TrackEvent>> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(
@@ -1518,9 +1524,11 @@ impl crate::Client {
                 },
             )
             .await?;
-        <Vec<types::TrackEvent> as mitra_core::FromWire<types::TrackAndTraceResponse>>::from_wire(
-            wire,
-        )
+        <Vec<
+            types::TrackEvent,
+        > as mitra_core::plumbing::FromWire<
+            types::TrackAndTraceResponse,
+        >>::from_wire(wire)
     }
 }
 /// Every operation by its id, with its inputs as one JSON object

@@ -44,7 +44,7 @@ pub(crate) fn flatten<T: OneOrMany>(response: Option<T>) -> Vec<T::Item> {
 macro_rules! lookup_returns_list {
     ($($response:ident => $item:ident),* $(,)?) => {$(
         /// `responses.response` as a `Vec`, empty when either is null.
-        impl mitra_core::FromWire<types::$response> for Vec<types::$item> {
+        impl mitra_core::plumbing::FromWire<types::$response> for Vec<types::$item> {
             fn from_wire(wire: types::$response) -> Result<Self, mitra_core::Error> {
                 Ok(flatten(wire.responses.and_then(|r| r.response)))
             }
@@ -62,7 +62,7 @@ lookup_returns_list! {
 }
 
 /// The events of a tracking response in either of its two formats.
-impl mitra_core::FromWire<types::TrackAndTraceResponse> for Vec<TrackEvent> {
+impl mitra_core::plumbing::FromWire<types::TrackAndTraceResponse> for Vec<TrackEvent> {
     fn from_wire(wire: types::TrackAndTraceResponse) -> Result<Self, mitra_core::Error> {
         Ok(track_events(wire))
     }

@@ -53,10 +53,11 @@ mod generated;
 #[allow(missing_docs, clippy::all)]
 pub mod mock;
 
-pub use client::{Client, ClientBuilder, PRODUCTION_URL, SANDBOX_URL};
+pub use client::{Client, ClientBuilder, PRODUCTION_URL, VENDOR_SANDBOX_URL};
+#[doc(hidden)]
 pub use fault::{GatewayFault, parse_gateway_fault};
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
 pub use items::TrackEventExt;
-pub use mitra_core::{Error, Result};
+pub use mitra_core::{Error, Result, RetryPolicy};

@@ -1,6 +1,7 @@
 //! Input checks, run before anything is sent.
 
-use mitra_core::{Error, Validate};
+use mitra_core::Error;
+use mitra_core::plumbing::Validate;
 
 use crate::types;
 

@@ -137,6 +137,17 @@ impl Vendor {
         Self::ALL.into_iter().find(|v| v.key() == key)
     }
 
+    /// The prefix of the environment variables its client reads.
+    pub fn env_prefix(self) -> &'static str {
+        match self {
+            Vendor::Pos => "MITRA_POS",
+            Vendor::Elkassa => "MITRA_ELKASSA",
+            Vendor::Fastrac => "MITRA_FASTRAC",
+            Vendor::Pafi => "MITRA_PAFI",
+            Vendor::Sempoa => "MITRA_SEMPOA",
+        }
+    }
+
     /// The vendor's short name.
     pub fn key(self) -> &'static str {
         match self {
@@ -222,6 +233,33 @@ impl Sandbox {
     /// The base URL of `vendor` on this sandbox.
     pub fn url(&self, vendor: Vendor) -> String {
         format!("http://{}{}", self.addr, vendor.prefix())
+    }
+
+    /// The variables a vendor client's `from_env` reads, with this sandbox's
+    /// credentials and URL: a client for the sandbox in one line.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use mitra_core::config::Vars;
+    /// use mitra_sandbox::{Sandbox, SandboxConfig, Vendor};
+    ///
+    /// let sandbox = Sandbox::start(SandboxConfig::default()).await?;
+    /// let vars = Vars::from_pairs(sandbox.env(Vendor::Sempoa));
+    /// let client = mitra_sempoa::ClientBuilder::from_vars(&vars)?.build()?;
+    /// assert_eq!(client.get_akun("10000").await?.code, "10000");
+    /// # Ok(()) }
+    /// ```
+    pub fn env(&self, vendor: Vendor) -> Vec<(String, String)> {
+        let mut vars: Vec<(String, String)> = credentials::env(vendor)
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        vars.push((
+            format!("{}_BASE_URL", vendor.env_prefix()),
+            self.url(vendor),
+        ));
+        vars
     }
 
     /// Runs until the server stops (for `mitra sandbox`).

@@ -4,7 +4,8 @@
 use futures_util::Stream;
 use mitra_core::auth::Auth;
 use mitra_core::config::{Vars, base_url};
-use mitra_core::{ClientCore, Connection, Error, Result, Runtime, SecretString};
+use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::{Connection, Error, Result, SecretString};
 
 use crate::decoder::SempoaDecoder;
 use crate::journal::JournalFormat;

@@ -1,8 +1,9 @@
 //! Sempoa's errors: an envelope `{status, message}` whose message decides
 //! more than the HTTP status does.
 
+use mitra_core::Error;
 use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
-use mitra_core::{Error, ErrorDecoder};
+use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;

@@ -1,7 +1,7 @@
 //! Entry point for fuzzing and property tests: every decoder of this crate
 //! on arbitrary bytes. Not part of the API.
 
-use mitra_core::ErrorDecoder;
+use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 

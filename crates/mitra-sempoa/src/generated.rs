@@ -3,7 +3,7 @@
 // this file (see lib.rs); `cargo xtask generate --check` fails CI when it is stale.
 //
 // `Client` here is progenitor's raw client: private, built for one attempt at a
-// time from a `mitra_core::Attempt`. Users call the methods generated at the end
+// time from a `mitra_core::plumbing::Attempt`. Users call the methods generated at the end
 // of this file on the crate's public `Client`.
 
 #![allow(unused_mut, dead_code)]
@@ -656,7 +656,7 @@ pub mod types {
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: mitra_core::Attempt,
+    pub(crate) inner: mitra_core::plumbing::Attempt,
 }
 impl Client {
     /// Create a new client.
@@ -664,7 +664,7 @@ impl Client {
     /// `baseurl` is the base URL provided to the internal
     /// `reqwest::Client`, and should include a scheme and hostname,
     /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: mitra_core::Attempt) -> Self {
+    pub fn new(baseurl: &str, inner: mitra_core::plumbing::Attempt) -> Self {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
@@ -685,7 +685,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: mitra_core::Attempt,
+        inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -694,7 +694,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<mitra_core::Attempt> for Client {
+impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
     fn api_version() -> &'static str {
         "2023-07-31"
     }
@@ -704,7 +704,7 @@ impl ClientInfo<mitra_core::Attempt> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &mitra_core::Attempt {
+    fn inner(&self) -> &mitra_core::plumbing::Attempt {
         &self.inner
     }
 }
@@ -712,7 +712,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<mitra_core::Attempt>,
+        Client: ClientHooks<mitra_core::plumbing::Attempt>,
     {
     }
 };
@@ -909,7 +909,7 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-impl ClientHooks<mitra_core::Attempt> for Client {
+impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
@@ -1136,13 +1136,15 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<crate::Account> as mitra_core::FromWire<types::AkunListEnvelope>>::from_wire(wire)
+        <Vec<crate::Account> as mitra_core::plumbing::FromWire<types::AkunListEnvelope>>::from_wire(
+            wire,
+        )
     }
     /// One account by its code.
     ///
     /// `GET /akun/{kode}` (`getAkun`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
     pub async fn get_akun<'a>(&'a self, kode: &'a str) -> mitra_core::Result<crate::Account> {
-        mitra_core::check_path_param("kode", kode)?;
+        mitra_core::plumbing::check_path_param("kode", kode)?;
         let wire = self
             .core
             .send(&operations::GET_AKUN, move |attempt| async move {
@@ -1155,7 +1157,7 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <crate::Account as mitra_core::FromWire<types::AkunEnvelope>>::from_wire(wire)
+        <crate::Account as mitra_core::plumbing::FromWire<types::AkunEnvelope>>::from_wire(wire)
     }
     /// List general journals, a page at a time.
     ///
@@ -1189,9 +1191,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <Vec<crate::JournalEntry> as mitra_core::FromWire<types::JurnalListEnvelope>>::from_wire(
-            wire,
-        )
+        <Vec<
+            crate::JournalEntry,
+        > as mitra_core::plumbing::FromWire<types::JurnalListEnvelope>>::from_wire(wire)
     }
     /// Post a general journal.
     ///
@@ -1205,7 +1207,7 @@ impl crate::Client {
         &self,
         input: &crate::Journal,
     ) -> mitra_core::Result<crate::PostedJournal> {
-        let body: types::JurnalRequest = <crate::Journal as mitra_core::ToWire<
+        let body: types::JurnalRequest = <crate::Journal as mitra_core::plumbing::ToWire<
             crate::Client,
             types::JurnalRequest,
         >>::to_wire(input, self)?;
@@ -1216,7 +1218,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::JurnalRequest,
     ) -> mitra_core::Result<crate::PostedJournal> {
-        mitra_core::Validate::validate(body)?;
+        mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
             .send(&operations::CREATE_JURNAL, move |attempt| async move {
@@ -1229,9 +1231,9 @@ impl crate::Client {
                 (result, api.inner)
             })
             .await?;
-        <crate::PostedJournal as mitra_core::FromWire<types::JurnalCreatedEnvelope>>::from_wire(
-            wire,
-        )
+        <crate::PostedJournal as mitra_core::plumbing::FromWire<
+            types::JurnalCreatedEnvelope,
+        >>::from_wire(wire)
     }
 }
 /// Every operation by its id, with its inputs as one JSON object

@@ -55,5 +55,5 @@ pub use client::{Client, ClientBuilder, PAGE_SIZE, PRODUCTION_URL};
 pub use generated::operation_schema;
 pub use generated::{operations, types};
 pub use journal::{Journal, JournalFormat, JournalLine};
-pub use mitra_core::{Error, Result};
+pub use mitra_core::{Error, Result, RetryPolicy};
 pub use model::{Account, JournalEntry, PostedJournal, PostedLine};

@@ -2,7 +2,8 @@
 //! (`x-mitra-returns`), the journal a caller writes (`x-mitra-input`), and
 //! the checks a journal passes before it is sent (`x-mitra-validate`).
 
-use mitra_core::{Error, FromWire, ToWire, Validate};
+use mitra_core::Error;
+use mitra_core::plumbing::{FromWire, ToWire, Validate};
 
 use crate::journal::{Journal, JournalLine};
 use crate::model::{Account, JournalEntry, PostedJournal};

@@ -1,0 +1,158 @@
+//! The loop every generated method goes through, tested on its own: the
+//! closure here does what a generated method does (build the request, let
+//! the attempt prepare and send it, decode), against a server on 127.0.0.1.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
+use mitra_core::plumbing::{Attempt, Runtime};
+use mitra_core::{Error, Operation, RetryPolicy, SecretString};
+use mitra_testkit::{MockResponse, MockServer};
+use progenitor_client::{Error as GenError, ResponseValue};
+use serde_json::Value;
+
+const READ: Operation = Operation {
+    id: "getThing",
+    method: "GET",
+    path: "/thing",
+    retry_safe: true,
+    summary: "",
+    fields: &[],
+    example: None,
+};
+
+const WRITE: Operation = Operation {
+    id: "postThing",
+    method: "POST",
+    retry_safe: false,
+    ..READ
+};
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+}
+
+/// One call as generated code makes it.
+async fn call(
+    runtime: &Runtime,
+    http: &reqwest::Client,
+    url: &str,
+    op: &Operation,
+) -> Result<Value, Error> {
+    runtime
+        .send(op, |attempt: Attempt| async move {
+            let mut request = http
+                .request(op.method.parse().unwrap(), url)
+                .build()
+                .unwrap();
+            attempt.prepare(&mut request);
+            let result: Result<ResponseValue<Value>, GenError<()>> =
+                match attempt.execute(http, request).await {
+                    Ok(response) if response.status().is_success() => {
+                        ResponseValue::from_response(response).await
+                    }
+                    Ok(response) => Err(GenError::UnexpectedResponse(response)),
+                    Err(e) => Err(GenError::CommunicationError(e)),
+                };
+            (result, attempt)
+        })
+        .await
+}
+
+#[tokio::test]
+async fn a_safe_operation_is_retried_after_a_503_and_succeeds() {
+    let server = MockServer::start(|_, i| match i {
+        0 => MockResponse::json(503, "{}").header("retry-after", "0"),
+        _ => MockResponse::json(200, r#"{"ok":true}"#),
+    })
+    .await;
+    let runtime = Runtime::builder("test").retry(fast_retries()).build();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let value = call(&runtime, &http, &format!("{}/thing", server.url()), &READ)
+        .await
+        .unwrap();
+    assert_eq!(value["ok"], true);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn an_operation_that_changes_state_is_not_resent_once_it_reached_the_server() {
+    let server = MockServer::always(MockResponse::json(503, "{}")).await;
+    let runtime = Runtime::builder("test").retry(fast_retries()).build();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let err = call(&runtime, &http, &format!("{}/thing", server.url()), &WRITE)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn retries_are_bounded() {
+    let server = MockServer::always(MockResponse::json(503, "{}")).await;
+    let runtime = Runtime::builder("test").retry(fast_retries()).build();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    call(&runtime, &http, &format!("{}/thing", server.url()), &READ)
+        .await
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn a_401_replaces_the_token_and_resends_once() {
+    let server = MockServer::start(|request, _| {
+        if request.path == "/token" {
+            return MockResponse::json(200, r#"{"access_token":"tok","expires_in":3600}"#);
+        }
+        MockResponse::json(401, r#"{"message":"expired"}"#)
+    })
+    .await;
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let tokens = TokenSource::new(
+        format!("{}/token", server.url()),
+        ClientCredentialsBasic::new(SecretString::from("id"), SecretString::from("secret")),
+        http.clone(),
+    );
+    let runtime = Runtime::builder("test")
+        .auth(Auth::OAuth2(Arc::new(tokens)))
+        .retry(fast_retries())
+        .build();
+    let err = call(&runtime, &http, &format!("{}/thing", server.url()), &READ)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    // One call, one refresh, one resend: never a loop.
+    assert_eq!(server.count("/thing"), 2);
+    assert_eq!(server.count("/token"), 2);
+    assert!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/thing")
+            .all(|r| r.header("authorization") == Some("Bearer tok"))
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_transport_error_without_the_url() {
+    let runtime = Runtime::builder("test").retry(RetryPolicy::none()).build();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    // Nothing listens on port 9 of 127.0.0.1; the query holds a "key".
+    let err = call(
+        &runtime,
+        &http,
+        "http://127.0.0.1:9/thing?key=canary-key",
+        &WRITE,
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(err, Error::Transport { connect: true, .. }),
+        "{err:?}"
+    );
+    assert!(!format!("{err} {err:?}").contains("canary-key"));
+}
