@@ -34,6 +34,7 @@ pub fn files() -> Vec<(String, String)> {
             "crates/mitra-cli/src/registry.rs".to_owned(),
             cli_registry(),
         ),
+        ("crates/mitra-cli/Cargo.toml".to_owned(), cli_manifest()),
         ("fuzz/Cargo.toml".to_owned(), fuzz_manifest()),
         ("redocly.yaml".to_owned(), redocly()),
     ];
@@ -68,7 +69,6 @@ fn check_manifests(root: &Path) -> Result<()> {
     let mut missing = Vec::new();
     let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
     let workspace = read("Cargo.toml");
-    let cli = read("crates/mitra-cli/Cargo.toml");
     for v in VENDORS {
         let krate = v.krate();
         if !root.join(format!("specs/{}.yaml", v.name)).exists() {
@@ -79,10 +79,6 @@ fn check_manifests(root: &Path) -> Result<()> {
             missing.push(format!(
                 "Cargo.toml [workspace.dependencies]: {dep}, version = ... }}"
             ));
-        }
-        let dep = format!("{krate} = {{ workspace = true, features = [\"schema\", \"dynamic\"] }}");
-        if !cli.contains(&dep) {
-            missing.push(format!("crates/mitra-cli/Cargo.toml [dependencies]: {dep}"));
         }
     }
     if !missing.is_empty() {
@@ -198,6 +194,47 @@ fn cli_registry() -> String {
         );
     }
     s.push_str("];\n");
+    s
+}
+
+fn cli_manifest() -> String {
+    let mut s = hash_header();
+    s.push_str(
+        "[package]\n\
+         name = \"mitra-cli\"\n\
+         description = \"The `mitra` command: call any operation of the vendors from a terminal, or against an offline sandbox.\"\n\
+         version.workspace = true\n\
+         edition.workspace = true\n\
+         rust-version.workspace = true\n\
+         license.workspace = true\n\
+         repository.workspace = true\n\
+         keywords = [\"indonesia\", \"cli\", \"api\", \"sandbox\"]\n\
+         categories = [\"command-line-utilities\"]\n\n\
+         [[bin]]\n\
+         name = \"mitra\"\n\
+         path = \"src/main.rs\"\n\n\
+         [dependencies]\n\
+         clap = { workspace = true, features = [\"string\"] }\n\
+         mitra-core.workspace = true\n\
+         mitra-sandbox.workspace = true\n",
+    );
+    for v in VENDORS {
+        let _ = writeln!(
+            s,
+            "{} = {{ workspace = true, features = [\"schema\", \"dynamic\"] }}",
+            v.krate()
+        );
+    }
+    s.push_str(
+        "serde_json.workspace = true\n\
+         tokio = { workspace = true, features = [\"rt-multi-thread\", \"macros\", \"net\", \"signal\"] }\n\
+         tracing-subscriber.workspace = true\n\n\
+         [dev-dependencies]\n\
+         mitra-testkit.workspace = true\n\
+         tokio = { workspace = true, features = [\"rt-multi-thread\"] }\n\n\
+         [lints]\n\
+         workspace = true\n",
+    );
     s
 }
 
