@@ -5,7 +5,7 @@
 //! mitra sandbox [--port N]
 //! ```
 //!
-//! Vendors: `pos`, `elkassa`, `fastrac`, `pafi`, `sempoa`. Operations are the
+//! Vendors: those of the vendor registry (`mitra --help`). Operations are the
 //! specs' operationIds in kebab-case, their fields kebab-case flags.
 //! Credentials come from the environment variables each crate's
 //! `Client::from_env()` reads; `--sandbox` starts an offline emulator of the
@@ -96,7 +96,7 @@ fn command_name(operation_id: &str) -> String {
 
 fn cli() -> Command {
     let mut root = Command::new("mitra")
-        .about("Call the APIs of Indonesian vendors: Pos Indonesia, ELKASSA, Fastrac, PAFI, Sempoa")
+        .about("Call the APIs of Indonesian vendors (one subcommand per vendor)")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)

@@ -91,7 +91,17 @@ fn every_operation_runs_against_the_sandbox() {
             )
         })
         .collect();
-    let ops: usize = ["pos", "elkassa", "fastrac", "pafi", "sempoa"]
+    let help = String::from_utf8(mitra(&["--help"]).stdout).unwrap();
+    let vendors: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| !matches!(*name, "sandbox" | "help"))
+        .collect();
+    assert_eq!(vendors.len(), 5, "{help}");
+    let ops: usize = vendors
         .iter()
         .map(|v| {
             let help = String::from_utf8(mitra(&[v, "--help"]).stdout).unwrap();
