@@ -102,6 +102,8 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
         .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help("Override the vendor's base URL"))
+        .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
+        .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help("The most bytes of a response body read (default 16 MiB)"))
         .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::SetTrue).global(true).help("Print the request and response trace on stderr (secrets and personal data redacted)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
@@ -236,11 +238,21 @@ async fn call(
         }
         None => None,
     };
+    let allow_http = root.get_flag("danger-allow-http");
+    let max_body = root.get_one::<u64>("max-body-bytes").copied();
     let vars = Vars::from_fn(|name| {
         if name == base_url_var
             && let Some(url) = &base_url
         {
             return Some(url.clone());
+        }
+        if name == "MITRA_DANGER_ALLOW_HTTP" && allow_http {
+            return Some("1".to_owned());
+        }
+        if name == "MITRA_MAX_BODY_BYTES"
+            && let Some(limit) = max_body
+        {
+            return Some(limit.to_string());
         }
         match &sandbox_vars {
             Some(pairs) => pairs

@@ -67,8 +67,10 @@ impl Attempt {
         self.runtime.prepare(request, self.token.as_deref());
     }
 
-    /// Send hook of the generated client: sends, records the status, and
-    /// for vendors that need it looks for an error inside a success body.
+    /// Send hook of the generated client: sends, records the status, bounds
+    /// the success body to the client's limit, and for vendors that need it
+    /// looks for an error inside a success body. (Error bodies are read,
+    /// bounded, when they are decoded.)
     pub async fn execute(
         &self,
         client: &reqwest::Client,
@@ -77,13 +79,30 @@ impl Attempt {
         let response = client.execute(request).await?;
         let status = response.status();
         self.status.store(status.as_u16(), Ordering::Relaxed);
-        let decoder = self.runtime.decoder();
-        if !status.is_success() || !decoder.inspects_success() {
+        if !status.is_success() {
             return Ok(response);
+        }
+        let limit = self.runtime.max_body();
+        let decoder = self.runtime.decoder();
+        if !decoder.inspects_success() {
+            if response.content_length().is_some_and(|n| n > limit) {
+                return Ok(self.fail(Error::BodyTooLarge { limit }, status));
+            }
+            // Streamed to the decoder; reading past the limit fails there.
+            let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+            let limited =
+                http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
+            return Ok(Response::from(http::Response::from_parts(
+                parts,
+                reqwest::Body::wrap(limited),
+            )));
         }
         let version = response.version();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = match crate::runtime::read_limited(response, limit).await {
+            Ok(body) => body,
+            Err(error) => return Ok(self.fail(error, status)),
+        };
         if let Some(error) = decoder.error_in_success(status, &body) {
             let _ = self.error_in_success.set(error);
         }
@@ -92,5 +111,14 @@ impl Attempt {
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         Ok(Response::from(rebuilt))
+    }
+
+    /// Records `error` for the runtime and hands the generated code an empty
+    /// response (which it then fails to decode; the recorded error wins).
+    fn fail(&self, error: Error, status: reqwest::StatusCode) -> Response {
+        let _ = self.error_in_success.set(error);
+        let mut empty = http::Response::new(reqwest::Body::from(Vec::new()));
+        *empty.status_mut() = status;
+        Response::from(empty)
     }
 }

@@ -244,7 +244,15 @@ pub struct AccessToken {
 }
 
 impl AccessToken {
-    /// `Bearer <token>`, marked sensitive.
+    /// The token itself, for scrubbing it from vendor text.
+    pub(crate) fn token_text(&self) -> &str {
+        self.header
+            .to_str()
+            .unwrap_or_default()
+            .trim_start_matches("Bearer ")
+    }
+
+    /// The `Authorization` header value (`Bearer <token>`), marked sensitive.
     pub fn authorization(&self) -> &HeaderValue {
         &self.header
     }
@@ -285,7 +293,26 @@ pub struct TokenSource {
     cached: RwLock<Option<Arc<AccessToken>>>,
     fetch_lock: tokio::sync::Mutex<()>,
     generation: AtomicU64,
+    /// Fetches finished (success or failure), and the last one's outcome:
+    /// callers that waited for a fetch take its outcome.
+    finished: AtomicU64,
+    last: std::sync::Mutex<Option<LastFetch>>,
+    failure_backoff: Duration,
+    secrets: crate::redact::Secrets,
 }
+
+/// The outcome of the last token fetch.
+struct LastFetch {
+    at: Instant,
+    outcome: Result<Arc<AccessToken>, Error>,
+}
+
+/// Lifetimes beyond this are capped: a token is fetched again at least once
+/// a year, whatever the server says.
+const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The most of a token response read.
+const MAX_TOKEN_BODY: u64 = 64 * 1024;
 
 impl fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -322,7 +349,26 @@ impl TokenSource {
             cached: RwLock::new(None),
             fetch_lock: tokio::sync::Mutex::new(()),
             generation: AtomicU64::new(0),
+            finished: AtomicU64::new(0),
+            last: std::sync::Mutex::new(None),
+            failure_backoff: Duration::from_secs(1),
+            secrets: crate::redact::Secrets::default(),
         }
+    }
+
+    /// Sets how long a failed fetch answers for the endpoint (default 1 s):
+    /// calls in that time get the same error at once instead of hammering
+    /// an endpoint that just failed.
+    pub fn failure_backoff(mut self, backoff: Duration) -> Self {
+        self.failure_backoff = backoff;
+        self
+    }
+
+    /// The credentials to scrub from the endpoint's error text (a server
+    /// that echoes the client id back).
+    pub fn secrets(mut self, secrets: crate::redact::Secrets) -> Self {
+        self.secrets = secrets;
+        self
     }
 
     /// Sets how long before expiry a token is replaced. For short-lived
@@ -350,22 +396,55 @@ impl TokenSource {
 
     /// A valid token: the cached one, or a new one fetched now (by this caller
     /// or by a concurrent one it waits for).
+    ///
+    /// One fetch, with its retries, serves every caller waiting on it,
+    /// whether it succeeds or fails: a hung endpoint costs them all one
+    /// timeout, not one each. A failure is given at once to calls made
+    /// within [`failure_backoff`](Self::failure_backoff) of it.
     pub async fn token(&self) -> Result<Arc<AccessToken>, Error> {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
+        if let Some(error) = self.recent_failure() {
+            return Err(error);
+        }
+        let seen = self.finished.load(Ordering::Acquire);
         let _only_fetcher = self.fetch_lock.lock().await;
-        // Whoever held the lock before us may have fetched already.
+        // A fetch finished while we waited for the lock: its outcome is ours
+        // (even a token whose lifetime is 0, which no later call reuses).
+        if self.finished.load(Ordering::Acquire) != seen
+            && let Some(last) = self.last.lock().unwrap_or_else(|p| p.into_inner()).as_ref()
+        {
+            return last.outcome.clone();
+        }
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
-        let token = Arc::new(
-            self.fetch_with_retries()
-                .instrument(tracing::debug_span!("mitra.token"))
-                .await?,
-        );
-        *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-        Ok(token)
+        let outcome = self
+            .fetch_with_retries()
+            .instrument(tracing::debug_span!("mitra.token"))
+            .await
+            .map(Arc::new);
+        if let Ok(token) = &outcome {
+            *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
+        }
+        *self.last.lock().unwrap_or_else(|p| p.into_inner()) = Some(LastFetch {
+            at: Instant::now(),
+            outcome: outcome.clone(),
+        });
+        self.finished.fetch_add(1, Ordering::Release);
+        outcome
+    }
+
+    fn recent_failure(&self) -> Option<Error> {
+        let last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        match last.as_ref()? {
+            LastFetch {
+                at,
+                outcome: Err(error),
+            } if at.elapsed() < self.failure_backoff => Some(error.clone()),
+            _ => None,
+        }
     }
 
     /// Drops `rejected` from the cache unless a newer token replaced it.
@@ -383,7 +462,10 @@ impl TokenSource {
         let mut attempt = 1;
         loop {
             let started = Instant::now();
-            let result = self.fetch().await;
+            let result = self
+                .fetch()
+                .await
+                .map_err(|e| self.secrets.scrub_error(e, None));
             let latency_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(token) => {
@@ -411,10 +493,7 @@ impl TokenSource {
             .map_err(crate::runtime::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(crate::runtime::from_reqwest)?;
+        let body = crate::runtime::read_limited(response, MAX_TOKEN_BODY).await?;
         if !status.is_success() {
             let read = read_error_body(&headers, &body);
             // RFC 6749 §5.2: a bad client or grant is a credentials problem,
@@ -438,13 +517,21 @@ impl TokenSource {
             message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
             excerpt: "[token response withheld]".into(),
         })?;
-        let lifetime = parsed
+        // No or unreadable `expires_in`: the default lifetime. Zero or
+        // negative: already expired (used by the calls waiting for this
+        // fetch, never cached for later ones). Huge: capped.
+        let lifetime = match parsed
             .expires_in
             .as_ref()
             .and_then(|c| c.trim().parse::<f64>().ok())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64)
-            .unwrap_or(self.default_lifetime);
+            .filter(|s| !s.is_nan())
+        {
+            None => self.default_lifetime,
+            Some(seconds) if seconds <= 0.0 => Duration::ZERO,
+            Some(seconds) => Duration::try_from_secs_f64(seconds)
+                .unwrap_or(MAX_LIFETIME)
+                .min(MAX_LIFETIME),
+        };
         let margin = self.refresh_margin.min(lifetime / 2);
         let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
             .map_err(|_| Error::Decode {
@@ -455,7 +542,9 @@ impl TokenSource {
         header.set_sensitive(true);
         Ok(AccessToken {
             header,
-            refresh_at: Instant::now() + lifetime - margin,
+            refresh_at: Instant::now()
+                .checked_add(lifetime - margin)
+                .unwrap_or_else(Instant::now),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         })
     }

@@ -87,21 +87,49 @@ impl<'a> Vars<'a> {
     }
 }
 
-/// Checks that `url` is an absolute `http` or `https` URL and returns it
-/// without a trailing slash. The error does not repeat the URL, which may
-/// carry credentials.
+/// Checks that `url` is an absolute `https` URL, or `http` to this machine
+/// (127.0.0.0/8, `::1`, `localhost`), without credentials, query or
+/// fragment, and returns it without a trailing slash. The error does not
+/// repeat the URL, which may carry credentials.
 ///
 /// ```
-/// assert_eq!(mitra_core::config::base_url("https://api.example.id/v1/").unwrap(), "https://api.example.id/v1");
-/// assert!(mitra_core::config::base_url("api.example.id").is_err());
+/// use mitra_core::config::base_url;
+/// assert_eq!(base_url("https://api.example.id/v1/").unwrap(), "https://api.example.id/v1");
+/// assert!(base_url("http://127.0.0.1:8080/pos").is_ok());
+/// assert!(base_url("http://api.example.id").is_err()); // credentials in clear
+/// assert!(base_url("https://user:pass@api.example.id").is_err());
+/// assert!(base_url("api.example.id").is_err());
 /// ```
 pub fn base_url(url: &str) -> Result<String, Error> {
+    checked_base_url(url, false)
+}
+
+/// [`base_url`], with `http://` to any host allowed when `allow_http`.
+pub fn checked_base_url(url: &str, allow_http: bool) -> Result<String, Error> {
     let parsed = url::Url::parse(url.trim())
         .map_err(|e| Error::config(format!("the base URL is not a valid URL ({e})")))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+    let Some(host) = parsed.host() else {
+        return Err(Error::config("the base URL must have a host"));
+    };
+    if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(Error::config(
-            "the base URL must be an http or https URL with a host",
+            "the base URL must not carry a user or password: configure credentials with the builder",
         ));
+    }
+    let loopback = match host {
+        url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    };
+    match parsed.scheme() {
+        "https" => {}
+        "http" if loopback || allow_http => {}
+        "http" => {
+            return Err(Error::config(
+                "the base URL must be https (http only to this machine, or with danger_allow_http)",
+            ));
+        }
+        _ => return Err(Error::config("the base URL must be an https URL")),
     }
     if parsed.query().is_some() || parsed.fragment().is_some() {
         return Err(Error::config(

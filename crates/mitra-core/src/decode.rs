@@ -169,34 +169,45 @@ fn strip_tags(text: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Bounds a vendor message to [`MAX_MESSAGE_CHARS`] and masks long digit runs.
+/// Bounds a vendor message to [`MAX_MESSAGE_CHARS`] and masks long digit
+/// runs. Masking comes first, so that a number cut at the bound is masked
+/// as a whole.
+///
+/// ```
+/// let nik = "3206021201960046";
+/// let message = format!("{}{nik}", "x".repeat(290));
+/// assert!(!mitra_core::decode::bounded(&message).contains("32060212"));
+/// ```
 pub fn bounded(message: &str) -> String {
-    let mut out: String = message.chars().take(MAX_MESSAGE_CHARS).collect();
-    if message.chars().count() > MAX_MESSAGE_CHARS {
+    let masked = mask_digit_runs(message);
+    let mut out: String = masked.chars().take(MAX_MESSAGE_CHARS).collect();
+    if masked.chars().count() > MAX_MESSAGE_CHARS {
         out.push('…');
     }
-    mask_digit_runs(&out)
+    out
 }
 
 /// The start of a body for a decode error: at most [`MAX_EXCERPT_BYTES`],
 /// cut on a character boundary, with long digit runs masked.
 pub fn excerpt(body: &[u8]) -> String {
-    let cut = body.len().min(MAX_EXCERPT_BYTES);
-    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    // Mask a little past the cut first, so that a number the cut splits is
+    // masked as a whole (its visible last digits lie beyond the cut).
+    let window = body.len().min(MAX_EXCERPT_BYTES + 64);
+    let masked = mask_digit_runs(&String::from_utf8_lossy(&body[..window]));
     // Invalid bytes become U+FFFD (3 bytes each): bound the text, not the input.
-    let mut end = text.len().min(MAX_EXCERPT_BYTES);
-    while !text.is_char_boundary(end) {
+    let mut end = masked.len().min(MAX_EXCERPT_BYTES);
+    while !masked.is_char_boundary(end) {
         end -= 1;
     }
-    let truncated = end < text.len() || cut < body.len();
-    text.truncate(end);
+    let truncated = end < masked.len() || window < body.len();
+    let mut text = masked[..end].to_owned();
     if text.ends_with('\u{FFFD}') && truncated {
         text.pop();
     }
     if truncated {
         text.push('…');
     }
-    mask_digit_runs(&text)
+    text
 }
 
 /// Masks every run of 10 or more digits but its last 4: identity numbers

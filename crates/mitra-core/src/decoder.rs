@@ -35,6 +35,14 @@ pub trait ErrorDecoder: Send + Sync + 'static {
         false
     }
 
+    /// Whether `error` (an [`Error::Unauthorized`]) proves that the request
+    /// never reached the vendor's backend, e.g. an API gateway that refused
+    /// the access token. Then even a call that changes state is sent again
+    /// with a new token; otherwise only calls safe to repeat are.
+    fn rejected_before_backend(&self, _error: &Error) -> bool {
+        false
+    }
+
     /// A bounded excerpt of a body that failed to decode. Vendors whose
     /// bodies carry personal data override it to mask them.
     fn excerpt(&self, body: &[u8]) -> String {

@@ -145,6 +145,14 @@ pub enum Error {
         message: String,
     },
 
+    /// A response body was larger than the client's limit; it was not read
+    /// further (the limit is set per client, 16 MiB by default).
+    #[error("the response body is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     /// The connection failed or broke.
     #[error("transport error: {message}")]
     Transport {
@@ -228,6 +236,7 @@ impl Error {
             Self::Decode { .. } => "decode",
             Self::Timeout { .. } => "timeout",
             Self::Transport { .. } => "transport",
+            Self::BodyTooLarge { .. } => "body_too_large",
         }
     }
 

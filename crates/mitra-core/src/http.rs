@@ -61,11 +61,25 @@ impl HttpConfig {
     }
 }
 
+/// The longest timeout accepted (a day): longer is a mistake, not a setting.
+const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
 /// Builds the `reqwest::Client` of a vendor client: rustls with the `ring`
 /// provider, certificates checked against the platform's trust store,
 /// HTTP/1.1, the timeouts of `config`, no redirects (a redirect would resend
 /// credentials to wherever the vendor points).
 pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> {
+    for (name, value) in [
+        ("timeout", config.timeout),
+        ("connect timeout", config.connect_timeout),
+    ] {
+        if value.is_zero() || value > MAX_TIMEOUT {
+            return Err(Error::config(format!(
+                "the {name} must be more than 0 and at most {} s, not {value:?}",
+                MAX_TIMEOUT.as_secs()
+            )));
+        }
+    }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
         .map_err(|e| Error::config(format!("TLS trust store: {e}")))?;
@@ -88,11 +102,25 @@ pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> 
 /// How a vendor client connects: its timeouts and retry policy, or your own
 /// `reqwest::Client`. Every vendor's client builder holds one and exposes it
 /// through the setters of [`connection_setters!`](crate::connection_setters).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Connection {
     http: HttpConfig,
     retry: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    max_body: u64,
+    allow_http: bool,
+}
+
+impl Default for Connection {
+    fn default() -> Self {
+        Self {
+            http: HttpConfig::default(),
+            retry: RetryPolicy::default(),
+            http_client: None,
+            max_body: crate::runtime::DEFAULT_MAX_BODY,
+            allow_http: false,
+        }
+    }
 }
 
 impl Connection {
@@ -123,6 +151,52 @@ impl Connection {
     /// The retry policy.
     pub fn retry(&self) -> &RetryPolicy {
         &self.retry
+    }
+
+    /// The default connection, with what the variables say:
+    /// `MITRA_DANGER_ALLOW_HTTP=1` allows `http://` to any host (see
+    /// [`allow_http`](Self::allow_http)); `MITRA_MAX_BODY_BYTES` sets the body
+    /// limit.
+    pub fn from_vars(vars: &crate::config::Vars) -> Result<Self, Error> {
+        let mut connection = Self::default();
+        if let Some(allow) = vars.optional("MITRA_DANGER_ALLOW_HTTP") {
+            connection.allow_http = matches!(allow.trim(), "1" | "true" | "yes");
+        }
+        if let Some(limit) = vars.optional("MITRA_MAX_BODY_BYTES") {
+            connection.max_body = limit
+                .trim()
+                .parse()
+                .map_err(|_| Error::config("MITRA_MAX_BODY_BYTES must be a number of bytes"))?;
+        }
+        Ok(connection)
+    }
+
+    /// Sets the most bytes of a success body read.
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.max_body = limit;
+        self
+    }
+
+    /// Allows `http://` base URLs for hosts other than this machine.
+    pub fn allow_http(mut self, allow: bool) -> Self {
+        self.allow_http = allow;
+        self
+    }
+
+    /// `url` checked as a base URL ([`config::base_url`](crate::config::base_url)),
+    /// `http://` allowed for loopback hosts, or any host if
+    /// [`allow_http`](Self::allow_http) was set.
+    pub fn base_url(&self, url: &str) -> Result<String, Error> {
+        crate::config::checked_base_url(url, self.allow_http)
+    }
+
+    /// A runtime builder for `vendor` with this connection's retry policy
+    /// and body limit.
+    #[doc(hidden)]
+    pub fn runtime(&self, vendor: &'static str) -> crate::plumbing::RuntimeBuilder {
+        crate::plumbing::Runtime::builder(vendor)
+            .retry(self.retry.clone())
+            .max_body_bytes(self.max_body)
     }
 
     /// Your `reqwest::Client` if you gave one, else one built by
@@ -159,6 +233,22 @@ macro_rules! connection_setters {
         /// never reached the vendor, whatever the policy.
         pub fn retry_policy(mut self, retry: $crate::RetryPolicy) -> Self {
             self.connection = self.connection.retry_policy(retry);
+            self
+        }
+
+        /// Sets the most bytes of a response body that is read (default 16
+        /// MiB); a larger body fails the call with
+        /// [`Error::BodyTooLarge`](mitra_core::Error::BodyTooLarge).
+        pub fn max_body_bytes(mut self, limit: u64) -> Self {
+            self.connection = self.connection.max_body_bytes(limit);
+            self
+        }
+
+        /// **Unsafe**: allows an `http://` base URL for a host other than this
+        /// machine, so that credentials and data travel in clear. `http://`
+        /// to 127.0.0.1, `::1` or `localhost` is always allowed.
+        pub fn danger_allow_http(mut self, allow: bool) -> Self {
+            self.connection = self.connection.allow_http(allow);
             self
         }
 

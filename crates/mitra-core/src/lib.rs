@@ -33,6 +33,7 @@ mod http;
 mod operation;
 pub mod paging;
 mod rate;
+pub mod redact;
 mod retry;
 mod runtime;
 #[cfg(feature = "schema")]

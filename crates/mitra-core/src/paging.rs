@@ -35,47 +35,69 @@ where
     F: FnMut(u32) -> Fut,
     Fut: Future<Output = Result<Vec<T>, Error>>,
 {
+    all_pages_up_to(page_size, MAX_PAGES, fetch)
+}
+
+/// [`all_pages`] with another page cap than [`MAX_PAGES`]: past `max_pages`
+/// pages the stream ends with an error naming the cap.
+pub fn all_pages_up_to<T, F, Fut>(
+    page_size: usize,
+    max_pages: u32,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>>
+where
+    T: PartialEq + Clone,
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<Vec<T>, Error>>,
+{
     struct State<T, F> {
         fetch: F,
         page: u32,
         done: bool,
-        previous: Option<Vec<T>>,
+        /// The first item of each page so far, to see a page come back.
+        firsts: Vec<T>,
     }
     let state = State {
         fetch,
         page: 1,
         done: false,
-        previous: None,
+        firsts: Vec::new(),
     };
     futures_util::stream::try_unfold(state, move |mut state| async move {
         if state.done {
             return Ok(None);
         }
-        if state.page > MAX_PAGES {
+        if state.page > max_pages {
             return Err(Error::Vendor {
                 status: None,
                 code: None,
-                message: format!("more than {MAX_PAGES} pages; stopped"),
+                message: format!("more than {max_pages} pages; stopped"),
                 retry_after: None,
             });
         }
         let items = (state.fetch)(state.page).await?;
-        if !items.is_empty() && state.previous.as_ref() == Some(&items) {
+        // A page whose first item began an earlier page: the vendor ignores
+        // the page number, or cycles; either way the walk would not end.
+        if let Some(first) = items.first()
+            && let Some(earlier) = state.firsts.iter().position(|f| f == first)
+        {
             return Err(Error::Vendor {
                 status: None,
                 code: None,
                 message: format!(
                     "page {} repeats page {}: the page number is ignored",
                     state.page,
-                    state.page - 1
+                    earlier + 1
                 ),
                 retry_after: None,
             });
         }
         state.done = items.len() < page_size.max(1);
         state.page += 1;
-        let batch = futures_util::stream::iter(items.clone().into_iter().map(Ok));
-        state.previous = Some(items);
+        if let Some(first) = items.first() {
+            state.firsts.push(first.clone());
+        }
+        let batch = futures_util::stream::iter(items.into_iter().map(Ok));
         Ok(Some((batch, state)))
     })
     .try_flatten()
@@ -111,6 +133,35 @@ mod tests {
             .await
             .unwrap_err();
         assert!(err.to_string().contains("ignored"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_server_cycling_between_two_pages_is_stopped_at_once() {
+        let calls = std::cell::Cell::new(0);
+        let err = all_pages(2, |page| {
+            calls.set(calls.get() + 1);
+            async move {
+                Ok(if page % 2 == 1 {
+                    vec![1, 2]
+                } else {
+                    vec![3, 4]
+                })
+            }
+        })
+        .try_collect::<Vec<_>>()
+        .await
+        .unwrap_err();
+        assert!(err.to_string().contains("repeats page 1"), "{err}");
+        assert_eq!(calls.get(), 3);
+    }
+
+    #[tokio::test]
+    async fn the_page_cap_is_configurable_and_named() {
+        let err = all_pages_up_to(1, 5, |page| async move { Ok(vec![page]) })
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("more than 5 pages"), "{err}");
     }
 
     #[tokio::test]

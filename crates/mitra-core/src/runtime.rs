@@ -14,10 +14,15 @@ use crate::attempt::Attempt;
 use crate::auth::{AccessToken, Auth, StaticHeaders};
 use crate::decoder::{ErrorDecoder, GenericDecoder};
 use crate::rate::RateLimiter;
+use crate::redact::Secrets;
 use crate::{Error, Operation, RetryPolicy};
 
 /// The most of an error body that is read to decode it.
 const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The most bytes of a success body a client reads unless configured
+/// otherwise.
+pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
 
 /// A request rewrite applied to every request of a vendor before it is sent.
 type RequestHook = dyn Fn(&mut Request) + Send + Sync;
@@ -40,6 +45,8 @@ struct Inner {
     extra_headers: Option<StaticHeaders>,
     request_hook: Option<Box<RequestHook>>,
     rate_limiter: Option<RateLimiter>,
+    secrets: Secrets,
+    max_body: u64,
 }
 
 impl fmt::Debug for Runtime {
@@ -90,6 +97,21 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The credentials to scrub from any vendor text that becomes part of an
+    /// error or a log line.
+    pub fn secrets(mut self, secrets: Secrets) -> Self {
+        self.inner.secrets = secrets;
+        self
+    }
+
+    /// The most bytes of a success body read (default
+    /// [`DEFAULT_MAX_BODY`], 16 MiB); past it the call fails with
+    /// [`Error::BodyTooLarge`].
+    pub fn max_body_bytes(mut self, limit: u64) -> Self {
+        self.inner.max_body = limit;
+        self
+    }
+
     /// Rewrites every request just before it is sent (after auth).
     pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
         self.inner.request_hook = Some(Box::new(hook));
@@ -99,10 +121,15 @@ impl RuntimeBuilder {
     /// Sends at most `per_second` requests a second (retries included),
     /// evenly spaced, so that a client stays under a vendor's rate limit
     /// instead of tripping it. Callers beyond the rate wait their turn.
+    /// A rate that is not a positive finite number, or so low that its
+    /// interval does not fit a `Duration`, sets no limit (vendor builders
+    /// refuse such rates with [`Error::Config`] before they get here).
     pub fn rate_limit(mut self, per_second: f64) -> Self {
-        self.inner.rate_limiter =
-            (per_second.is_finite() && per_second > 0.0).then(|| RateLimiter {
-                interval: std::time::Duration::from_secs_f64(1.0 / per_second),
+        self.inner.rate_limiter = (per_second.is_finite() && per_second > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(1.0 / per_second).ok())
+            .flatten()
+            .map(|interval| RateLimiter {
+                interval,
                 next_slot: std::sync::Mutex::new(Instant::now()),
             });
         self
@@ -128,6 +155,8 @@ impl Runtime {
                 sensitive_headers: Vec::new(),
                 extra_headers: None,
                 request_hook: None,
+                secrets: Secrets::default(),
+                max_body: DEFAULT_MAX_BODY,
                 rate_limiter: None,
             },
         }
@@ -183,6 +212,11 @@ impl Runtime {
         self.inner.decoder.as_ref()
     }
 
+    /// The most bytes of a success body read.
+    pub(crate) fn max_body(&self) -> u64 {
+        self.inner.max_body
+    }
+
     /// Runs one operation: `attempt` makes one call of the generated client
     /// with the [`Attempt`] it is given (the generated client's hooks read
     /// its token and record its status), hands the attempt back with the
@@ -220,7 +254,12 @@ impl Runtime {
         loop {
             sent += 1;
             let token = match &self.inner.auth {
-                Auth::OAuth2(source) => Some(source.token().await?),
+                Auth::OAuth2(source) => Some(
+                    source
+                        .token()
+                        .await
+                        .map_err(|e| self.inner.secrets.scrub_error(e, None))?,
+                ),
                 _ => None,
             };
             if let Some(limiter) = &self.inner.rate_limiter {
@@ -243,6 +282,11 @@ impl Runtime {
                 }
                 (Err(e), None) => self.classify(e, context.status()).await,
             };
+            // Vendor text may echo a credential or the token back.
+            let error = self
+                .inner
+                .secrets
+                .scrub_error(error, context.token().map(AccessToken::token_text));
             tracing::debug!(
                 attempt = sent,
                 status = error.status(),
@@ -254,11 +298,15 @@ impl Runtime {
                 (&error, context.token(), &self.inner.auth)
                 && !refreshed_after_401
             {
-                // The vendor did not process a request it refused to
-                // authenticate, so resending is safe even for a POST.
+                // The token is dropped either way. The call is sent once more
+                // with a new one only if repeating it is harmless, or if the
+                // gateway proves the request never reached the backend.
                 refreshed_after_401 = true;
                 source.invalidate(token);
-                continue;
+                if op.retry_safe || self.inner.decoder.rejected_before_backend(&error) {
+                    continue;
+                }
+                return Err(error);
             }
             let policy_attempt = sent - u32::from(refreshed_after_401);
             match self
@@ -277,6 +325,9 @@ impl Runtime {
 
     async fn classify<E>(&self, error: GenError<E>, status_seen: Option<u16>) -> Error {
         match error {
+            GenError::ResponseBodyError(e) if exceeded_limit(&e) => Error::BodyTooLarge {
+                limit: self.inner.max_body,
+            },
             GenError::CommunicationError(e)
             | GenError::ResponseBodyError(e)
             | GenError::InvalidUpgrade(e) => from_reqwest(e),
@@ -324,6 +375,35 @@ impl Runtime {
             }
         }
     }
+}
+
+/// Whether `error` is a body that grew past the limit set in
+/// [`Attempt::execute`].
+fn exceeded_limit(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}
+
+/// The whole body of `response`, or [`Error::BodyTooLarge`] past `limit`
+/// bytes (checked against `Content-Length` first, then while reading).
+pub(crate) async fn read_limited(mut response: Response, limit: u64) -> Result<Vec<u8>, Error> {
+    if response.content_length().is_some_and(|n| n > limit) {
+        return Err(Error::BodyTooLarge { limit });
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(from_reqwest)? {
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(Error::BodyTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 async fn read_bounded(mut response: Response) -> reqwest::Result<Vec<u8>> {

@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for SecretText {
 /// ```
 /// let t: mitra_core::WibDateTime = serde_json::from_str("\"2016-03-18 22:08:02\"").unwrap();
 /// assert_eq!(t.to_string(), "2016-03-18 22:08:02");
-/// assert_eq!(t.to_fixed_offset().to_rfc3339(), "2016-03-18T22:08:02+07:00");
+/// assert_eq!(t.to_fixed_offset().unwrap().to_rfc3339(), "2016-03-18T22:08:02+07:00");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct WibDateTime(pub NaiveDateTime);
@@ -160,12 +160,12 @@ impl WibDateTime {
         self.0
     }
 
-    /// The same instant with its +07:00 offset.
-    pub fn to_fixed_offset(&self) -> DateTime<FixedOffset> {
-        let wib = FixedOffset::east_opt(7 * 3600).expect("+07:00 is a valid offset");
-        wib.from_local_datetime(&self.0)
+    /// The same instant with its +07:00 offset; `None` at the very edge of
+    /// the representable range (a vendor's `0000-...` or far-future date).
+    pub fn to_fixed_offset(&self) -> Option<DateTime<FixedOffset>> {
+        FixedOffset::east_opt(7 * 3600)?
+            .from_local_datetime(&self.0)
             .single()
-            .expect("a fixed offset has no gaps")
     }
 }
 

@@ -4,8 +4,9 @@
 use chrono::NaiveDateTime;
 use futures_util::Stream;
 use mitra_core::auth::{Auth, StaticParams};
-use mitra_core::config::{Vars, base_url};
-use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::config::Vars;
+use mitra_core::plumbing::ClientCore;
+use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Error, Result, SecretString};
 use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
@@ -79,6 +80,7 @@ impl ClientBuilder {
             key: Some(vars.secret("MITRA_ELKASSA_KEY")?),
             token: Some(vars.secret("MITRA_ELKASSA_TOKEN")?),
             base_url: vars.optional("MITRA_ELKASSA_BASE_URL"),
+            connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
     }
@@ -112,7 +114,9 @@ impl ClientBuilder {
     /// The client; [`Error::Config`] when the key or token is missing or the
     /// base URL is not a URL.
     pub fn build(self) -> Result<Client> {
-        let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
+        let base = self
+            .connection
+            .base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
         let key = self
             .key
             .ok_or_else(|| Error::config("the ELKASSA key is required"))?;
@@ -120,12 +124,15 @@ impl ClientBuilder {
             .token
             .ok_or_else(|| Error::config("the ELKASSA token is required"))?;
         let http = self.connection.http_client()?;
-        let mut runtime = Runtime::builder("elkassa")
+        let secrets = Secrets::new([&key, &token]);
+        let mut runtime = self
+            .connection
+            .runtime("elkassa")
             .auth(Auth::Params(StaticParams::new([
                 ("key", key),
                 ("token", token),
             ])))
-            .retry(self.connection.retry().clone())
+            .secrets(secrets)
             .decoder(ElkassaDecoder);
         if self.encoding == BodyEncoding::Json {
             runtime = runtime.request_hook(form_to_json);

@@ -99,7 +99,11 @@ async fn the_duplicate_key_keeps_both_values_and_strings_become_types() {
     assert_eq!(u.user_type, Some(UserType::Retail), "\"0\" is retail");
     assert_eq!(u.contract_id, Some(12), "\"12\" is a number");
     assert_eq!(
-        u.registered_date.unwrap().to_fixed_offset().to_rfc3339(),
+        u.registered_date
+            .unwrap()
+            .to_fixed_offset()
+            .unwrap()
+            .to_rfc3339(),
         "2016-03-18T22:08:02+07:00",
         "WIB"
     );

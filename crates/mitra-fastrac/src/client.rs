@@ -5,8 +5,9 @@
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, StaticHeaders};
-use mitra_core::config::{Vars, base_url};
-use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::config::Vars;
+use mitra_core::plumbing::ClientCore;
+use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Error, Result, SecretString};
 use reqwest::header::HeaderName;
 
@@ -89,6 +90,7 @@ impl ClientBuilder {
             access_key: Some(vars.secret("MITRA_FASTRAC_ACCESS_KEY")?),
             secret_key: Some(vars.secret("MITRA_FASTRAC_SECRET_KEY")?),
             auth,
+            connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
     }
@@ -132,7 +134,7 @@ impl ClientBuilder {
         let base = self.base_url.ok_or_else(|| {
             Error::config("the Fastrac base URL is required (MITRA_FASTRAC_BASE_URL): Fastrac gives it with the API keys")
         })?;
-        let base = base_url(&base)?;
+        let base = self.connection.base_url(&base)?;
         let access = self
             .access_key
             .ok_or_else(|| Error::config("the Fastrac access key is required"))?;
@@ -147,11 +149,18 @@ impl ClientBuilder {
             ])?),
         };
         let http = self.connection.http_client()?;
-        let mut runtime = Runtime::builder("fastrac")
+        let mut runtime = self
+            .connection
+            .runtime("fastrac")
             .auth(auth)
-            .retry(self.connection.retry().clone())
+            .secrets(Secrets::new([&access, &secret]))
             .decoder(FastracDecoder);
         if let Some(per_second) = self.per_second {
+            if !(per_second.is_finite() && (0.001..=10_000.0).contains(&per_second)) {
+                return Err(Error::config(
+                    "requests_per_second must be between 0.001 and 10000",
+                ));
+            }
             runtime = runtime.rate_limit(per_second);
         }
         Ok(Client {

@@ -10,12 +10,17 @@ use serde_json::Value;
 
 use crate::{types, validation};
 
+/// The message is bounded and its long digit runs (phone numbers, AWBs
+/// with personal data) masked, like every vendor text that reaches a log.
 fn log_ok(message: Option<&str>) {
-    tracing::debug!(
-        vendor = "fastrac",
-        vendor_message = message.unwrap_or(""),
-        "fastrac response"
-    );
+    if tracing::enabled!(tracing::Level::DEBUG) {
+        let message = mitra_core::decode::bounded(message.unwrap_or(""));
+        tracing::debug!(
+            vendor = "fastrac",
+            vendor_message = message.as_str(),
+            "fastrac response"
+        );
+    }
 }
 
 impl FromWire<types::RawListEnvelope> for Vec<Value> {

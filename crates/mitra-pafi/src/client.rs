@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
-use mitra_core::config::{Vars, base_url};
-use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::config::Vars;
+use mitra_core::plumbing::ClientCore;
+use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Error, Result, SecretString};
 
 use crate::decoder::PafiDecoder;
@@ -69,6 +70,7 @@ impl ClientBuilder {
             client_secret: Some(vars.secret("MITRA_PAFI_CLIENT_SECRET")?),
             scope: vars.optional("MITRA_PAFI_SCOPE"),
             base_url: vars.optional("MITRA_PAFI_BASE_URL"),
+            connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
     }
@@ -108,7 +110,9 @@ impl ClientBuilder {
     /// The client; [`Error::Config`] when credentials are missing or the base
     /// URL is not a URL.
     pub fn build(self) -> Result<Client> {
-        let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
+        let base = self
+            .connection
+            .base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
         let id = self
             .client_id
             .ok_or_else(|| Error::config("the PAFI client id is required"))?;
@@ -116,6 +120,7 @@ impl ClientBuilder {
             .client_secret
             .ok_or_else(|| Error::config("the PAFI client secret is required"))?;
         let scope = self.scope.unwrap_or_else(|| DEFAULT_SCOPE.to_owned());
+        let secrets = Secrets::new([&id, &secret]);
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
         let tokens = TokenSource::new(
@@ -123,11 +128,14 @@ impl ClientBuilder {
             ClientCredentialsJson::new(id, secret, scope),
             http.clone(),
         )
-        .retry_policy(retry.clone())
+        .retry_policy(retry)
+        .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)));
-        let runtime = Runtime::builder("pafi")
+        let runtime = self
+            .connection
+            .runtime("pafi")
             .auth(Auth::OAuth2(Arc::new(tokens)))
-            .retry(retry)
+            .secrets(secrets)
             .decoder(PafiDecoder)
             .build();
         Ok(Client {

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mitra_core::auth::{Auth, ClientCredentialsBasic, StaticHeaders, TokenSource};
-use mitra_core::config::{Vars, base_url};
-use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::config::Vars;
+use mitra_core::plumbing::ClientCore;
+use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Result, SecretString};
 use reqwest::header::HeaderName;
 
@@ -87,6 +88,7 @@ impl ClientBuilder {
                 password: vars.optional("MITRA_POS_PASSWORD").map(SecretString::from),
             },
             base_url: vars.optional("MITRA_POS_BASE_URL"),
+            connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
     }
@@ -132,12 +134,19 @@ impl ClientBuilder {
     /// The client; fails with [`Error::Config`](mitra_core::Error::Config)
     /// when credentials are missing or the base URL is not a URL.
     pub fn build(self) -> Result<Client> {
-        let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
+        let base = self
+            .connection
+            .base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
         let missing = |what: &str| mitra_core::Error::config(format!("the {what} is required"));
         let key = self.consumer_key.ok_or_else(|| missing("consumer key"))?;
         let secret = self
             .consumer_secret
             .ok_or_else(|| missing("consumer secret"))?;
+        let secrets = Secrets::new(
+            [Some(&key), Some(&secret), self.partner.password.as_ref()]
+                .into_iter()
+                .flatten(),
+        );
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
         let tokens = TokenSource::new(
@@ -145,11 +154,14 @@ impl ClientBuilder {
             ClientCredentialsBasic::new(key, secret),
             http.clone(),
         )
-        .retry_policy(retry.clone())
+        .retry_policy(retry)
+        .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)));
-        let mut runtime = Runtime::builder("pos-indonesia")
+        let mut runtime = self
+            .connection
+            .runtime("pos-indonesia")
             .auth(Auth::OAuth2(Arc::new(tokens)))
-            .retry(retry)
+            .secrets(secrets)
             .decoder(PosDecoder)
             .sensitive_header(HeaderName::from_static("x-pos-password"));
         let partner: Vec<(HeaderName, SecretString)> = [

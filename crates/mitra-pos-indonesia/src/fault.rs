@@ -23,9 +23,10 @@ pub struct GatewayFault {
 
 /// Codes that mean the access token is bad, missing or expired: the client
 /// fetches a new token and retries once.
-const TOKEN_CODES: &[&str] = &["900901", "900902", "900903", "900904", "900905", "900907"];
+const TOKEN_CODES: &[&str] = &["900901", "900902", "900903", "900904", "900905"];
 /// Codes that mean the token is fine but may not call this API.
-const FORBIDDEN_CODES: &[&str] = &["900906", "900908", "900909", "900910"];
+// 900907 ("API blocked") is here: a new token would not help.
+const FORBIDDEN_CODES: &[&str] = &["900906", "900907", "900908", "900909", "900910"];
 /// Throttling codes.
 const THROTTLED_CODES: &[&str] = &["900800", "900801", "900802", "900803", "900804"];
 
@@ -156,5 +157,14 @@ impl ErrorDecoder for PosDecoder {
     // the response types is optional), so faults are looked for first.
     fn inspects_success(&self) -> bool {
         true
+    }
+
+    // The gateway refused the token itself: the request never reached the
+    // backend, so it may be sent again with a new token.
+    fn rejected_before_backend(&self, error: &Error) -> bool {
+        matches!(error, Error::Unauthorized { .. })
+            && error
+                .vendor_code()
+                .is_some_and(|c| TOKEN_CODES.contains(&c))
     }
 }

@@ -3,8 +3,9 @@
 
 use futures_util::Stream;
 use mitra_core::auth::Auth;
-use mitra_core::config::{Vars, base_url};
-use mitra_core::plumbing::{ClientCore, Runtime};
+use mitra_core::config::Vars;
+use mitra_core::plumbing::ClientCore;
+use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Error, Result, SecretString};
 
 use crate::decoder::SempoaDecoder;
@@ -61,6 +62,7 @@ impl ClientBuilder {
         Ok(ClientBuilder {
             token: Some(vars.secret("MITRA_SEMPOA_TOKEN")?),
             base_url: vars.optional("MITRA_SEMPOA_BASE_URL"),
+            connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
     }
@@ -89,14 +91,18 @@ impl ClientBuilder {
     /// The client; [`Error::Config`] when the token is missing or the base
     /// URL is not a URL.
     pub fn build(self) -> Result<Client> {
-        let base = base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
+        let base = self
+            .connection
+            .base_url(self.base_url.as_deref().unwrap_or(PRODUCTION_URL))?;
         let token = self
             .token
             .ok_or_else(|| Error::config("the Sempoa API token is required"))?;
         let http = self.connection.http_client()?;
-        let runtime = Runtime::builder("sempoa")
+        let runtime = self
+            .connection
+            .runtime("sempoa")
             .auth(Auth::bearer(&token)?)
-            .retry(self.connection.retry().clone())
+            .secrets(Secrets::new([&token]))
             .decoder(SempoaDecoder)
             .build();
         Ok(Client {

@@ -68,6 +68,65 @@ impl Recorded {
     }
 }
 
+impl Recorded {
+    /// Everything the client sent, as a vendor that echoes requests back in
+    /// its error text would show it: query, body, header values, and the
+    /// `user:password` of a Basic `Authorization` decoded.
+    pub fn echo(&self) -> String {
+        let mut out = format!("{} {}", self.method, self.path);
+        if let Some(q) = &self.query {
+            out.push_str(&format!(" query {}", percent_decode(q)));
+        }
+        for (name, value) in &self.headers {
+            out.push_str(&format!(" {name}={value}"));
+            if let Some(basic) = value.strip_prefix("Basic ")
+                && let Some(decoded) = base64_decode(basic.trim())
+            {
+                out.push_str(&format!(" basic={decoded}"));
+            }
+        }
+        out.push_str(&format!(" body {}", percent_decode(&self.body)));
+        out
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.replace('+', " ").into_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&String::from_utf8_lossy(&bytes[i + 1..i + 3]), 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn base64_decode(text: &str) -> Option<String> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for c in text.bytes().filter(|c| *c != b'=') {
+        let v = ALPHABET.iter().position(|a| *a == c)? as u32;
+        bits = (bits << 6) | v;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
 fn pretty_body(body: &str) -> String {
     match serde_json::from_str::<serde_json::Value>(body) {
         Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_else(|_| body.to_owned()),
