@@ -68,6 +68,7 @@ pub struct ClientBuilder {
     partner: Partner,
     connection: Connection,
     refresh_margin: Option<Duration>,
+    failure_backoff: Option<Duration>,
 }
 
 impl ClientBuilder {
@@ -125,6 +126,14 @@ impl ClientBuilder {
 
     mitra_core::connection_setters!();
 
+    /// Sets how long a failed token fetch answers for the token endpoint
+    /// (default 1 s): calls in that time get the same error at once instead
+    /// of asking a failing endpoint again.
+    pub fn token_failure_backoff(mut self, backoff: Duration) -> Self {
+        self.failure_backoff = Some(backoff);
+        self
+    }
+
     /// Sets how long before expiry the token is replaced (default 60 s).
     pub fn token_refresh_margin(mut self, margin: Duration) -> Self {
         self.refresh_margin = Some(margin);
@@ -156,7 +165,8 @@ impl ClientBuilder {
         )
         .retry_policy(retry)
         .secrets(secrets.clone())
-        .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)));
+        .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
+        .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
         let mut runtime = self
             .connection
             .runtime("pos-indonesia")

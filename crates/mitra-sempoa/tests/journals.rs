@@ -213,22 +213,60 @@ async fn a_post_that_may_have_arrived_is_never_retried() {
 
 #[tokio::test]
 async fn a_post_whose_connection_was_refused_is_retried() {
-    // Nothing listens: the request certainly never arrived, so a retry is safe.
+    // Nothing listens at first: the post certainly never arrived, so the
+    // client may try again; by the retry, Sempoa is up and takes it.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
+    let up_later = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = Vec::new();
+        let mut buf = [0u8; 4096];
+        // Headers, then the body its Content-Length announces.
+        loop {
+            let n = socket.read(&mut buf).await.unwrap();
+            request.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&request).to_lowercase();
+            if let Some(end) = text.find("\r\n\r\n") {
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| l.strip_prefix("content-length:"))
+                    .map_or(0, |v| v.trim().parse().unwrap());
+                if request.len() >= end + 4 + length {
+                    break;
+                }
+            }
+        }
+        let body = fixture("jurnal_create_success.json");
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        socket.write_all(response.as_bytes()).await.unwrap();
+        String::from_utf8_lossy(&request).into_owned()
+    });
     let client = mitra_sempoa::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .token("t")
+        .retry_policy(
+            mitra_core::RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(std::time::Duration::from_millis(400))
+                .max_backoff(std::time::Duration::from_millis(800)),
+        )
         .build()
         .unwrap();
-    let err = client.create_jurnal(&pembelian_ruko()).await.unwrap_err();
-    assert!(
-        matches!(err, Error::Transport { connect: true, .. }),
-        "{err:?}"
-    );
+    let posted = client.create_jurnal(&pembelian_ruko()).await.unwrap();
+    assert!(posted.id.is_some());
+    let request = up_later.await.unwrap();
+    assert!(request.starts_with("POST /jurnal"), "{request}");
 }
 
 #[tokio::test]

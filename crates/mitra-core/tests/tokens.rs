@@ -1,0 +1,208 @@
+//! The OAuth2 token source under failure and odd lifetimes, and the limits
+//! on what the runtime reads: a dead token endpoint is asked once for a
+//! burst of callers, a hung one costs them one timeout, no lifetime panics,
+//! no body is read past its limit.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
+use mitra_core::plumbing::{Attempt, Runtime};
+use mitra_core::{Error, HttpConfig, Operation, RetryPolicy, SecretString, build_http_client};
+use mitra_testkit::{MockResponse, MockServer};
+use progenitor_client::{Error as GenError, ResponseValue};
+use serde_json::Value;
+
+const READ: Operation = Operation {
+    id: "getThing",
+    method: "GET",
+    path: "/thing",
+    retry_safe: true,
+    summary: "",
+    fields: &[],
+    example: None,
+};
+
+const WRITE: Operation = Operation {
+    id: "postThing",
+    method: "POST",
+    retry_safe: false,
+    ..READ
+};
+
+fn http(timeout: Duration) -> reqwest::Client {
+    build_http_client(&HttpConfig::default().timeout(timeout)).unwrap()
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .max_attempts(3)
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(2))
+}
+
+fn tokens(server: &MockServer, http: &reqwest::Client) -> TokenSource {
+    TokenSource::new(
+        format!("{}/token", server.url()),
+        ClientCredentialsBasic::new(SecretString::from("id"), SecretString::from("secret")),
+        http.clone(),
+    )
+    .retry_policy(fast_retries())
+}
+
+async fn call(
+    runtime: &Runtime,
+    http: &reqwest::Client,
+    url: &str,
+    op: &Operation,
+) -> Result<Value, Error> {
+    runtime
+        .send(op, |attempt: Attempt| async move {
+            let mut request = http
+                .request(op.method.parse().unwrap(), url)
+                .build()
+                .unwrap();
+            attempt.prepare(&mut request);
+            let result: Result<ResponseValue<Value>, GenError<()>> =
+                match attempt.execute(http, request).await {
+                    Ok(response) if response.status().is_success() => {
+                        ResponseValue::from_response(response).await
+                    }
+                    Ok(response) => Err(GenError::UnexpectedResponse(response)),
+                    Err(e) => Err(GenError::CommunicationError(e)),
+                };
+            (result, attempt)
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_token_endpoint_is_asked_once_for_a_burst_of_callers() {
+    let server = MockServer::always(MockResponse::json(
+        503,
+        r#"{"error":"temporarily_unavailable"}"#,
+    ))
+    .await;
+    let http = http(Duration::from_secs(5));
+    let source = Arc::new(tokens(&server, &http));
+    let mut tasks = Vec::new();
+    for _ in 0..50 {
+        let source = source.clone();
+        tasks.push(tokio::spawn(async move { source.token().await }));
+    }
+    for task in tasks {
+        assert!(task.await.unwrap().is_err());
+    }
+    // One fetch with its three attempts served all fifty callers.
+    assert_eq!(server.requests().len(), 3);
+    // A call right after the failure gets it at once, without a request.
+    assert!(source.token().await.is_err());
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_token_endpoint_costs_its_waiters_one_timeout_not_one_each() {
+    let server = MockServer::always(
+        MockResponse::json(200, r#"{"access_token":"t"}"#).delayed(Duration::from_secs(5)),
+    )
+    .await;
+    let http = http(Duration::from_millis(200));
+    let source = Arc::new(tokens(&server, &http).retry_policy(RetryPolicy::none()));
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let source = source.clone();
+        tasks.push(tokio::spawn(async move { source.token().await }));
+    }
+    for task in tasks {
+        assert!(matches!(task.await.unwrap(), Err(Error::Timeout { .. })));
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn odd_token_lifetimes_have_defined_behaviour() {
+    // (expires_in, tokens fetched by two calls one after the other)
+    for (expires_in, fetches) in [
+        ("1e20", 1),      // huge: capped, cached
+        ("\"1e300\"", 1), // huge, as a string
+        ("-5", 2),        // negative: expired at once
+        ("0", 2),         // zero: expired at once
+        ("\"abc\"", 1),   // unreadable: the default lifetime
+        ("null", 1),      // none: the default lifetime
+        ("3600", 1),
+    ] {
+        let body = format!(r#"{{"access_token":"t","expires_in":{expires_in}}}"#);
+        let server = MockServer::always(MockResponse::json(200, body)).await;
+        let http = http(Duration::from_secs(5));
+        let source = tokens(&server, &http);
+        source.token().await.unwrap();
+        source.token().await.unwrap();
+        assert_eq!(server.requests().len(), fetches, "expires_in {expires_in}");
+    }
+}
+
+#[tokio::test]
+async fn a_401_on_a_call_that_changes_state_drops_the_token_but_does_not_resend() {
+    let server = MockServer::start(|request, _| {
+        if request.path == "/token" {
+            return MockResponse::json(200, r#"{"access_token":"tok","expires_in":3600}"#);
+        }
+        MockResponse::json(401, r#"{"message":"expired"}"#)
+    })
+    .await;
+    let http = http(Duration::from_secs(5));
+    let runtime = Runtime::builder("test")
+        .auth(Auth::OAuth2(Arc::new(tokens(&server, &http))))
+        .retry(fast_retries())
+        .build();
+    let url = format!("{}/thing", server.url());
+    let err = call(&runtime, &http, &url, &WRITE).await.unwrap_err();
+    assert!(matches!(err, Error::Unauthorized { .. }), "{err:?}");
+    assert_eq!(server.count("/thing"), 1, "a POST is not sent twice");
+    // The rejected token is gone: the next call fetches a new one.
+    call(&runtime, &http, &url, &WRITE).await.unwrap_err();
+    assert_eq!(server.count("/token"), 2);
+}
+
+#[tokio::test]
+async fn no_body_is_read_past_its_limit() {
+    let big = format!(r#"{{"data":"{}"}}"#, "x".repeat(4096));
+    let server = MockServer::always(MockResponse::json(200, big)).await;
+    let http = http(Duration::from_secs(5));
+    let url = format!("{}/thing", server.url());
+    let small = Runtime::builder("test").max_body_bytes(1024).build();
+    let err = call(&small, &http, &url, &READ).await.unwrap_err();
+    assert_eq!(err, Error::BodyTooLarge { limit: 1024 });
+    assert!(err.to_string().contains("1024 bytes"));
+    // The default limit takes it.
+    let default = Runtime::builder("test").build();
+    assert!(call(&default, &http, &url, &READ).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_huge_token_response_is_refused() {
+    let big = format!(r#"{{"access_token":"{}"}}"#, "x".repeat(200_000));
+    let server = MockServer::always(MockResponse::json(200, big)).await;
+    let http = http(Duration::from_secs(5));
+    let err = tokens(&server, &http).token().await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_response_too_slow_is_a_timeout_and_a_post_is_not_resent() {
+    let server =
+        MockServer::always(MockResponse::json(200, "{}").delayed(Duration::from_secs(3))).await;
+    let http = http(Duration::from_millis(200));
+    let runtime = Runtime::builder("test").retry(fast_retries()).build();
+    let err = call(&runtime, &http, &format!("{}/thing", server.url()), &WRITE)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "it may have reached the vendor");
+}
