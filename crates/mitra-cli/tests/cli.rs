@@ -335,3 +335,40 @@ fn verbose_traces_without_secrets() {
 fn mitra_sandbox_token() -> &'static str {
     mitra_sandbox::credentials::SEMPOA_TOKEN
 }
+
+#[test]
+fn a_body_over_the_limit_exits_1_naming_the_limit() {
+    let out = mitra(&["--sandbox", "--max-body-bytes", "64", "sempoa", "list-akun"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: body_too_large:") && stderr.contains("64 bytes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn http_to_another_machine_is_refused_unless_allowed() {
+    let env = [("MITRA_SEMPOA_TOKEN", "abcdefgh")];
+    let out = mitra_env(
+        &[
+            "--base-url",
+            "http://sempoa.example/api",
+            "sempoa",
+            "check-token",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
+    let out = mitra_env(
+        &[
+            "--base-url",
+            "https://user:pass@sempoa.example",
+            "sempoa",
+            "check-token",
+        ],
+        &env,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("user or password"));
+}

@@ -263,3 +263,20 @@ macro_rules! connection_setters {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absurd_timeouts_are_configuration_errors() {
+        for timeout in [Duration::ZERO, Duration::from_secs(2 * 24 * 3600)] {
+            let err = build_http_client(&HttpConfig::default().timeout(timeout)).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+            let err =
+                build_http_client(&HttpConfig::default().connect_timeout(timeout)).unwrap_err();
+            assert!(matches!(err, Error::Config { .. }), "{err:?}");
+        }
+        assert!(build_http_client(&HttpConfig::default()).is_ok());
+    }
+}

@@ -530,3 +530,16 @@ async fn wire_requests() {
     assert_eq!(rendered.len(), 15, "one request per operation");
     insta::assert_snapshot!("all_operations", rendered.join("\n----\n"));
 }
+
+#[tokio::test]
+async fn absurd_rates_are_configuration_errors() {
+    let server = MockServer::always(MockResponse::json(200, "{}")).await;
+    for rate in [0.0, -1.0, 1e-20, f64::NAN, f64::INFINITY, 1e9] {
+        let err = builder(&server)
+            .requests_per_second(rate)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::Config { .. }), "{rate}: {err:?}");
+    }
+    assert!(builder(&server).requests_per_second(0.5).build().is_ok());
+}

@@ -168,3 +168,26 @@ impl ErrorDecoder for PosDecoder {
                 .is_some_and(|c| TOKEN_CODES.contains(&c))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_blocked_api_is_forbidden_not_a_token_problem() {
+        let fault = |code: &str| GatewayFault {
+            code: code.into(),
+            message: "m".into(),
+        };
+        let blocked = fault_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &HeaderMap::new(),
+            fault("900907"),
+        );
+        assert!(matches!(blocked, Error::Forbidden { .. }), "{blocked:?}");
+        assert!(!PosDecoder.rejected_before_backend(&blocked));
+        let expired = fault_error(StatusCode::UNAUTHORIZED, &HeaderMap::new(), fault("900901"));
+        assert!(matches!(expired, Error::Unauthorized { .. }));
+        assert!(PosDecoder.rejected_before_backend(&expired));
+    }
+}
