@@ -23,6 +23,7 @@ op = """  /akun/{kode}/saldo:
     get:
       operationId: getSaldoAkun
       summary: The balance of one account
+      x-mitra-source: seed
       parameters:
         - name: kode
           in: path

@@ -50,10 +50,23 @@ pub struct OperationMeta {
     /// `x-mitra-token-endpoint`: the OAuth2 token endpoint, called by the
     /// token source and never as an operation of the client.
     pub token_endpoint: bool,
+    /// What the operation rests on (`x-mitra-source`).
+    pub source: Source,
     /// The inputs a caller gives.
     pub fields: Vec<crate::inputs::FieldMeta>,
     /// A valid input as a JSON object.
     pub example: Option<String>,
+}
+
+/// What an operation rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    /// The vendor's partner document.
+    Seed,
+    /// Public documentation or public client code.
+    Public,
+    /// Nothing: an assumption, said why in the spec.
+    Assumption,
 }
 
 /// One parameter of an operation.
@@ -247,6 +260,25 @@ fn collect_operations(spec: &OpenAPI, raw: &serde_json::Value) -> Result<Vec<Ope
                 }
             };
             let validate = flag("x-mitra-validate")?;
+            let source = text("x-mitra-source")?.with_context(|| {
+                format!(
+                    "{id}: no x-mitra-source (seed, `public: <where>`, or assumption with \
+                     x-mitra-assumption): say what this operation rests on"
+                )
+            })?;
+            let source = match source.as_str() {
+                "seed" => Source::Seed,
+                "assumption" if op.extensions.contains_key("x-mitra-assumption") => {
+                    Source::Assumption
+                }
+                "assumption" => {
+                    bail!("{id}: x-mitra-source is assumption but no x-mitra-assumption says why")
+                }
+                public if public.starts_with("public: ") => Source::Public,
+                other => bail!(
+                    "{id}: x-mitra-source must be seed, `public: <where>` or assumption, not {other:?}"
+                ),
+            };
             let token_endpoint = flag("x-mitra-token-endpoint")?;
             let mut params = Vec::new();
             for param in item.parameters.iter().chain(op.parameters.iter()) {
@@ -271,6 +303,7 @@ fn collect_operations(spec: &OpenAPI, raw: &serde_json::Value) -> Result<Vec<Ope
                 returns: text("x-mitra-returns")?,
                 input: text("x-mitra-input")?,
                 token_endpoint,
+                source,
             });
         }
     }
@@ -627,9 +660,57 @@ pub fn rustfmt(code: &str) -> Result<String> {
     Ok(String::from_utf8(output.stdout)?)
 }
 
+/// `cargo xtask sources`: each vendor's operations by source.
+pub fn sources(root: &Path) -> Result<()> {
+    let mut total = [0usize; 3];
+    for vendor in crate::vendors::VENDORS {
+        let text = std::fs::read_to_string(root.join(format!("specs/{}.yaml", vendor.name)))?;
+        let spec: OpenAPI = serde_yaml::from_str(&text)?;
+        let raw: serde_json::Value = serde_yaml::from_str(&text)?;
+        let mut count = [0usize; 3];
+        for op in collect_operations(&spec, &raw)? {
+            count[op.source as usize] += 1;
+        }
+        println!(
+            "{}: seed {}, public {}, assumption {}",
+            vendor.name, count[0], count[1], count[2]
+        );
+        for (t, c) in total.iter_mut().zip(count) {
+            *t += c;
+        }
+    }
+    println!(
+        "all: seed {}, public {}, assumption {}",
+        total[0], total[1], total[2]
+    );
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An operation that does not say what it rests on is refused.
+    #[test]
+    fn an_operation_without_its_source_is_refused() {
+        let root = crate::workspace_root();
+        let vendor = crate::vendors::VENDORS
+            .iter()
+            .find(|v| v.name == "sempoa")
+            .unwrap();
+        let text = std::fs::read_to_string(root.join("specs/sempoa.yaml")).unwrap();
+        let without = text.replacen("      x-mitra-source: 'seed'\n", "", 1);
+        assert_ne!(without, text);
+        let err = code(&root, vendor, "specs/sempoa.yaml", &without).unwrap_err();
+        assert!(format!("{err:#}").contains("no x-mitra-source"), "{err:#}");
+        let unexplained =
+            text.replacen("x-mitra-source: 'seed'", "x-mitra-source: 'assumption'", 1);
+        let err = code(&root, vendor, "specs/sempoa.yaml", &unexplained).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("no x-mitra-assumption"),
+            "{err:#}"
+        );
+    }
 
     /// What a maintainer does when a vendor documents a new operation: add
     /// it to the spec and regenerate. It becomes a method of the public
@@ -646,7 +727,7 @@ mod tests {
             .unwrap();
         let text = std::fs::read_to_string(root.join("specs/sempoa.yaml")).unwrap();
         let new_op = "  /akun/{kode}/saldo:\n    get:\n      operationId: getSaldoAkun\n      \
-             summary: The balance of one account\n      parameters:\n        - name: kode\n          \
+             summary: The balance of one account\n      x-mitra-source: seed\n      parameters:\n        - name: kode\n          \
              in: path\n          required: true\n          description: Account code.\n          \
              schema:\n            type: string\n          example: '10000'\n      responses:\n        \
              '200':\n          description: The account.\n          content:\n            \

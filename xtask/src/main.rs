@@ -40,6 +40,8 @@ enum Command {
     /// stem, CLI subcommand, environment prefix, sandbox prefix, fuzz target,
     /// fixture folders. Scripts loop over it.
     Vendors,
+    /// Count every vendor's operations by what they rest on (`x-mitra-source`).
+    Sources,
 }
 
 fn workspace_root() -> PathBuf {
@@ -106,5 +108,12 @@ fn main() -> ExitCode {
             registry::print_vendors();
             ExitCode::SUCCESS
         }
+        Command::Sources => match generate::sources(&root) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }

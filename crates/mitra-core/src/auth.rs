@@ -57,7 +57,8 @@ impl Auth {
     }
 }
 
-fn basic_value(user: &SecretString, password: &SecretString) -> String {
+/// `Basic base64(user:password)`, the value of an `Authorization` header.
+pub fn basic_value(user: &SecretString, password: &SecretString) -> String {
     let raw = format!("{}:{}", user.expose_secret(), password.expose_secret());
     format!(
         "Basic {}",

@@ -456,7 +456,7 @@ pub mod types {
 ///
 ///Hand-written by the mitra project from the partner document "DOKUMENTASI API,
 ///prepared for SOBAT UKM - TELKOM", Doc. No. 005-0020010001MZK-16, Rev. 1.0.1, March
-///2016. Nothing else is public (`shared/research/vendors.md`, section 2): the partner
+///2016. Nothing else is public (`specs/SOURCES.md`): the partner
 ///document is the contract.
 ///
 ///Conventions and assumptions of this document:

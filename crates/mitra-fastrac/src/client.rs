@@ -17,13 +17,21 @@ use crate::decoder::FastracDecoder;
 pub const TARIFF_ID_LIFETIME: Duration = Duration::from_secs(5 * 60);
 
 /// How requests authenticate.
+///
+/// The partner document says, three times, that every request carries the
+/// headers `access-key` and `secret-key`; the public V2 docs use HTTP Basic
+/// with the same two keys, and their own tracking example sends both. So
+/// by default both go out, which every generation of the API accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum AuthStyle {
-    /// V2: `Authorization: Basic base64(access_key:secret_key)` (the default).
+    /// The headers `access-key` and `secret-key` *and* `Authorization:
+    /// Basic base64(access_key:secret_key)` (the default).
     #[default]
+    Both,
+    /// V2 only: `Authorization: Basic base64(access_key:secret_key)`.
     Basic,
-    /// V1: headers `access-key` and `secret-key`.
+    /// The partner document's (V1) only: headers `access-key` and `secret-key`.
     Headers,
 }
 
@@ -77,11 +85,12 @@ impl ClientBuilder {
             .map(str::to_lowercase)
             .as_deref()
         {
-            None | Some("basic") => AuthStyle::Basic,
+            None | Some("both") => AuthStyle::Both,
+            Some("basic") => AuthStyle::Basic,
             Some("headers") => AuthStyle::Headers,
             Some(_) => {
                 return Err(Error::config(
-                    "MITRA_FASTRAC_AUTH must be `basic` or `headers`",
+                    "MITRA_FASTRAC_AUTH must be `both`, `basic` or `headers`",
                 ));
             }
         };
@@ -114,7 +123,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets how requests authenticate (default [`AuthStyle::Basic`]).
+    /// Sets how requests authenticate (default [`AuthStyle::Both`]).
     pub fn auth_style(mut self, style: AuthStyle) -> Self {
         self.auth = style;
         self
@@ -141,13 +150,16 @@ impl ClientBuilder {
         let secret = self
             .secret_key
             .ok_or_else(|| Error::config("the Fastrac secret key is required"))?;
-        let auth = match self.auth {
-            AuthStyle::Basic => Auth::basic(&access, &secret)?,
-            AuthStyle::Headers => Auth::Headers(StaticHeaders::new([
-                (HeaderName::from_static("access-key"), &access),
-                (HeaderName::from_static("secret-key"), &secret),
-            ])?),
-        };
+        let basic = SecretString::from(mitra_core::auth::basic_value(&access, &secret));
+        let mut headers = Vec::new();
+        if matches!(self.auth, AuthStyle::Both | AuthStyle::Headers) {
+            headers.push((HeaderName::from_static("access-key"), &access));
+            headers.push((HeaderName::from_static("secret-key"), &secret));
+        }
+        if matches!(self.auth, AuthStyle::Both | AuthStyle::Basic) {
+            headers.push((reqwest::header::AUTHORIZATION, &basic));
+        }
+        let auth = Auth::Headers(StaticHeaders::new(headers)?);
         let http = self.connection.http_client()?;
         let mut runtime = self
             .connection

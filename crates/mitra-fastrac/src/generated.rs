@@ -813,7 +813,7 @@ pub mod types {
 ///
 ///Hand-written by the mitra project from Fastrac's partner document ("Getting
 ///Started") and the public copies of its V2 documentation ("FASTRAC-DOC-API V2
-///(B2B API STAGING)", see `shared/research/vendors.md`, section 3).
+///(B2B API STAGING)"); sources and confidence in `specs/SOURCES.md`.
 ///
 ///What is known and what is not:
 ///- Known bodies are modelled field by field (city, district, courier services,

@@ -347,27 +347,32 @@ async fn tracking_is_a_get_with_a_json_body() {
     );
 }
 
+/// The partner document: "Every API request requires valid access-key and
+/// secret-key headers". The default sends them, and V2's Basic too.
 #[tokio::test]
-async fn both_auth_styles() {
+async fn every_auth_style_and_the_seed_headers_by_default() {
     let server = MockServer::always(ok(json!([]))).await;
     client(&server).get_province().await.unwrap();
-    builder(&server)
-        .auth_style(AuthStyle::Headers)
-        .build()
-        .unwrap()
-        .get_province()
-        .await
-        .unwrap();
+    for style in [AuthStyle::Basic, AuthStyle::Headers] {
+        builder(&server)
+            .auth_style(style)
+            .build()
+            .unwrap()
+            .get_province()
+            .await
+            .unwrap();
+    }
     let requests = server.requests();
     // base64("test-access-key:test-secret-key")
-    assert_eq!(
-        requests[0].header("authorization"),
-        Some("Basic dGVzdC1hY2Nlc3Mta2V5OnRlc3Qtc2VjcmV0LWtleQ==")
-    );
-    assert_eq!(requests[0].header("access-key"), None);
-    assert_eq!(requests[1].header("authorization"), None);
-    assert_eq!(requests[1].header("access-key"), Some(ACCESS));
-    assert_eq!(requests[1].header("secret-key"), Some(SECRET));
+    let basic = Some("Basic dGVzdC1hY2Nlc3Mta2V5OnRlc3Qtc2VjcmV0LWtleQ==");
+    assert_eq!(requests[0].header("access-key"), Some(ACCESS));
+    assert_eq!(requests[0].header("secret-key"), Some(SECRET));
+    assert_eq!(requests[0].header("authorization"), basic);
+    assert_eq!(requests[1].header("authorization"), basic);
+    assert_eq!(requests[1].header("access-key"), None);
+    assert_eq!(requests[2].header("authorization"), None);
+    assert_eq!(requests[2].header("access-key"), Some(ACCESS));
+    assert_eq!(requests[2].header("secret-key"), Some(SECRET));
 }
 
 #[tokio::test]
@@ -525,7 +530,7 @@ async fn wire_requests() {
     let rendered: Vec<String> = server
         .requests()
         .iter()
-        .map(|r| r.render(&["authorization"]))
+        .map(|r| r.render(&["authorization", "access-key", "secret-key"]))
         .collect();
     assert_eq!(rendered.len(), 15, "one request per operation");
     insta::assert_snapshot!("all_operations", rendered.join("\n----\n"));

@@ -19,7 +19,7 @@ async fn keys_never_leak_and_calls_are_logged() {
         _ => MockResponse::json(401, r#"{"success":false,"message":"Unauthorized"}"#),
     })
     .await;
-    for style in [AuthStyle::Basic, AuthStyle::Headers] {
+    for style in [AuthStyle::Both, AuthStyle::Basic, AuthStyle::Headers] {
         let client = Client::builder()
             .base_url(server.url())
             .access_key(ACCESS)
@@ -42,7 +42,15 @@ async fn keys_never_leak_and_calls_are_logged() {
         logs.contains("latency_ms") && logs.contains("status=200") && logs.contains("attempt=1"),
         "{logs}"
     );
-    assert!(server.requests()[2].header("secret-key") == Some(SECRET));
+    // Requests 0-1 by the default style (both), 2-3 Basic, 4-5 headers.
+    let sent = server.requests();
+    assert!(
+        sent[0].header("secret-key") == Some(SECRET) && sent[0].header("authorization").is_some()
+    );
+    assert!(sent[2].header("secret-key").is_none() && sent[2].header("authorization").is_some());
+    assert!(
+        sent[4].header("secret-key") == Some(SECRET) && sent[4].header("authorization").is_none()
+    );
     let basic = "Q0FOQVJZQUNDRVNTOWY4ZTpDQU5BUllTRUNSRVQ3ZDZj"; // base64("ACCESS:SECRET")
     for canary in [ACCESS, SECRET, basic] {
         assert!(!logs.contains(canary), "{canary} in logs");

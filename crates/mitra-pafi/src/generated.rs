@@ -271,7 +271,7 @@ pub mod types {
 ///pharmacist's continuing-education credits (SKP) by NIK.
 ///
 ///Hand-written by the mitra project from PAFI's API documentation (an Aglio page,
-///generated 20 Feb 2024; see `shared/research/vendors.md`, section 4). PAFI's own
+///generated 20 Feb 2024; see `specs/SOURCES.md`). PAFI's own
 ///draft-04 JSON Schemas are kept in `specs/pafi/` and `cargo xtask generate --check`
 ///proves the schemas below agree with them.
 ///

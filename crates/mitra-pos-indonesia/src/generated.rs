@@ -697,7 +697,7 @@ pub mod types {
 ///
 ///Hand-written by the mitra project from the partner document "Dokumen Integrasi
 ///Mitra via API PT Pos Indonesia (Persero)" and from what public client code shows
-///(see `shared/research/vendors.md`, sections 1 and 6). Where the partner document
+///(see `specs/SOURCES.md`). Where the partner document
 ///is silent the spec follows public clients and says so in the description.
 ///
 ///Conventions of this document:

@@ -635,7 +635,7 @@ pub mod types {
 ///Hand-written by the mitra project from the partner document (the June 2023
 ///"API Integration" page) and the current public documentation
 ///(`backend-sempoa/sempoa-docs`, docs/integrasi-api, 2023-07-31); see
-///`shared/research/vendors.md`, section 5.
+///`specs/SOURCES.md`.
 ///
 ///Conventions of this document:
 ///- Every response is an envelope `{status, message, data}` whose `status` repeats
