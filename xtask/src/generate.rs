@@ -132,7 +132,9 @@ pub fn code_and_mock(
         crate::schemas::check(root, &raw_spec, vendor.vendor_schemas)?;
     }
 
-    let operations = collect_operations(&spec, &raw_spec)?;
+    let yaml: serde_yaml::Value =
+        serde_yaml::from_str(text).with_context(|| format!("parsing {spec_rel}"))?;
+    let operations = collect_operations(&spec, &raw_spec, &yaml)?;
     strip_config_inputs(&mut spec);
     let mock_spec = spec.clone();
     keep_only_success_responses(&mut spec);
@@ -216,7 +218,11 @@ pub fn write_or_check(
     Ok(Outcome::Written)
 }
 
-fn collect_operations(spec: &OpenAPI, raw: &serde_json::Value) -> Result<Vec<OperationMeta>> {
+fn collect_operations(
+    spec: &OpenAPI,
+    raw: &serde_json::Value,
+    yaml: &serde_yaml::Value,
+) -> Result<Vec<OperationMeta>> {
     let mut out = Vec::new();
     for (path, item) in spec.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else {
@@ -288,7 +294,7 @@ fn collect_operations(spec: &OpenAPI, raw: &serde_json::Value) -> Result<Vec<Ope
                 }
                 params.push(param_meta(spec, param)?);
             }
-            let (fields, example) = crate::inputs::of(raw, path, method)?;
+            let (fields, example) = crate::inputs::of(raw, yaml, path, method)?;
             out.push(OperationMeta {
                 fields,
                 example,
@@ -667,8 +673,9 @@ pub fn sources(root: &Path) -> Result<()> {
         let text = std::fs::read_to_string(root.join(format!("specs/{}.yaml", vendor.name)))?;
         let spec: OpenAPI = serde_yaml::from_str(&text)?;
         let raw: serde_json::Value = serde_yaml::from_str(&text)?;
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text)?;
         let mut count = [0usize; 3];
-        for op in collect_operations(&spec, &raw)? {
+        for op in collect_operations(&spec, &raw, &yaml)? {
             count[op.source as usize] += 1;
         }
         println!(

@@ -116,7 +116,12 @@ fn body_schema<'a>(spec: &'a Value, op: &'a Value) -> Option<(&'a Value, &'a Val
 }
 
 /// The fields of `method path` and its example input.
-pub fn of(spec: &Value, path: &str, method: &str) -> Result<(Vec<FieldMeta>, Option<String>)> {
+pub fn of(
+    spec: &Value,
+    yaml: &serde_yaml::Value,
+    path: &str,
+    method: &str,
+) -> Result<(Vec<FieldMeta>, Option<String>)> {
     let item = &spec["paths"][path];
     let op = &item[method.to_ascii_lowercase()];
     let mut fields = Vec::new();
@@ -157,13 +162,18 @@ pub fn of(spec: &Value, path: &str, method: &str) -> Result<(Vec<FieldMeta>, Opt
     }
     if let Some((media, schema)) = body_schema(spec, op) {
         properties(spec, schema, &mut fields);
+        // The first of named examples as the spec lists them (the JSON
+        // view sorts keys; the YAML keeps their order).
+        let first_name = || -> Option<String> {
+            let op = &yaml["paths"][path][method.to_ascii_lowercase().as_str()];
+            let content = op["requestBody"]["content"].as_mapping()?;
+            let (_, media) = content.iter().next()?;
+            let (name, _) = media["examples"].as_mapping()?.iter().next()?;
+            name.as_str().map(str::to_owned)
+        };
         let body_example = media.get("example").cloned().or_else(|| {
-            media
-                .get("examples")?
-                .as_object()?
-                .values()
-                .next()
-                .map(|e| resolve(spec, e)["value"].clone())
+            let name = first_name()?;
+            Some(resolve(spec, &media["examples"][name.as_str()])["value"].clone())
         });
         match body_example {
             Some(Value::Object(body)) => {

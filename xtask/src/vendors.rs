@@ -113,7 +113,8 @@ pub const VENDORS: &[Vendor] = &[
         fixtures: &[],
         lint_off: &[],
         replacements: &[
-            ("DateDmy", "mitra_core::DateDmy"),
+            // A date that does not parse is kept as sent (PAFI's schema says string).
+            ("DateDmy", "mitra_core::Lenient<mitra_core::DateDmy>"),
             ("Nik", "crate::personal::Nik"),
             ("PersonName", "crate::personal::Personal"),
             ("PersonalText", "crate::personal::Personal"),

@@ -132,7 +132,11 @@ fn every_operation_runs_against_the_sandbox() {
             body.to_str().unwrap(),
         ]);
         let json = stdout_json(&out, &format!("{vendor} {op} {example}"));
-        assert!(!json.is_null(), "{vendor} {op}");
+        // A real answer: the sandbox knows every value of the specs' examples.
+        let empty = json.is_null()
+            || json.as_array().is_some_and(|a| a.is_empty())
+            || json.as_object().is_some_and(|o| o.is_empty());
+        assert!(!empty, "{vendor} {op} {example}: {json}");
     }
     for call in FLAG_CALLS {
         let mut args = vec!["--sandbox"];

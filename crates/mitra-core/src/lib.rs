@@ -30,6 +30,7 @@ mod decoder;
 pub mod dynamic;
 mod error;
 mod http;
+mod lenient;
 mod operation;
 pub mod paging;
 mod rate;
@@ -43,6 +44,7 @@ mod wire;
 pub use code::Code;
 pub use date::DateDmy;
 pub use error::Error;
+pub use lenient::Lenient;
 
 impl From<std::convert::Infallible> for Error {
     fn from(never: std::convert::Infallible) -> Self {

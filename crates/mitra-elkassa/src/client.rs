@@ -26,7 +26,8 @@ pub enum BodyEncoding {
     /// (the default).
     #[default]
     Form,
-    /// `application/json`, every field a string.
+    /// `application/json`: the "Numeric" fields as numbers (but `no_telp`,
+    /// whose leading 0 a number would drop), the others as strings.
     Json,
 }
 
@@ -143,7 +144,13 @@ impl ClientBuilder {
     }
 }
 
-/// Re-encodes a form body as a JSON object of strings.
+/// The fields the partner document types "Numeric", sent as JSON numbers.
+/// `no_telp` is "Numeric" too, but a phone number starts with 0, which a
+/// number would drop: it stays a string.
+const NUMERIC_FIELDS: &[&str] = &["user_type", "packet_id", "invoice_amount"];
+
+/// Re-encodes a form body as a JSON object: the "Numeric" fields as
+/// numbers, everything else as strings.
 fn form_to_json(request: &mut reqwest::Request) {
     let is_form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
         v.as_bytes()
@@ -159,7 +166,17 @@ fn form_to_json(request: &mut reqwest::Request) {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).unwrap_or_default();
     let object: serde_json::Map<String, serde_json::Value> = pairs
         .into_iter()
-        .map(|(k, v)| (k, serde_json::Value::String(v)))
+        .map(|(k, v)| {
+            let number = NUMERIC_FIELDS
+                .contains(&k.as_str())
+                .then(|| v.parse::<u64>().ok())
+                .flatten();
+            let value = match number {
+                Some(n) => serde_json::Value::from(n),
+                None => serde_json::Value::String(v),
+            };
+            (k, value)
+        })
         .collect();
     let json = serde_json::to_vec(&object).unwrap_or_default();
     *request.body_mut() = Some(json.into());

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mitra_core::{LenientInt, WibDateTime};
+use mitra_core::{Lenient, LenientInt, WibDateTime};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -79,8 +79,10 @@ pub struct User {
     pub registration_id: String,
     /// E-mail address.
     pub email: Option<String>,
-    /// When the user registered (WIB).
-    pub registered_date: Option<WibDateTime>,
+    /// When the user registered (WIB); the text as sent when it is not a
+    /// date (`0000-00-00 00:00:00`), so that one odd value does not sink the
+    /// list.
+    pub registered_date: Option<Lenient<WibDateTime>>,
     /// Retail or grosir.
     pub user_type: Option<UserType>,
     /// The first `user_type_desc`: the user type's name (`Retail`).
@@ -89,8 +91,9 @@ pub struct User {
     pub account_status: Option<String>,
     /// Contract id.
     pub contract_id: Option<i64>,
-    /// When the contract expires (WIB).
-    pub expired_date: Option<WibDateTime>,
+    /// When the contract expires (WIB); the text as sent when it is not a
+    /// date.
+    pub expired_date: Option<Lenient<WibDateTime>>,
     /// Contract description, e.g. `6 Bulan`.
     pub contract_notes: Option<String>,
     /// Shop name.

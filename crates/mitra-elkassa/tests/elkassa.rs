@@ -100,6 +100,9 @@ async fn the_duplicate_key_keeps_both_values_and_strings_become_types() {
     assert_eq!(u.contract_id, Some(12), "\"12\" is a number");
     assert_eq!(
         u.registered_date
+            .as_ref()
+            .unwrap()
+            .value()
             .unwrap()
             .to_fixed_offset()
             .unwrap()
@@ -107,9 +110,31 @@ async fn the_duplicate_key_keeps_both_values_and_strings_become_types() {
         "2016-03-18T22:08:02+07:00",
         "WIB"
     );
-    assert_eq!(u.expired_date.unwrap().to_string(), "2017-04-12 23:00:01");
+    assert_eq!(
+        u.expired_date.as_ref().unwrap().to_string(),
+        "2017-04-12 23:00:01"
+    );
     assert_eq!(u.cabangs[0].cabang_id.as_deref(), Some("ELK44552-1"));
     assert_eq!(server.requests()[0].path, "/integration/user/ELK44552");
+}
+
+/// One odd date does not sink a page of users: it is kept as sent.
+#[tokio::test]
+async fn an_odd_date_keeps_its_text_and_the_rest_decodes() {
+    let server = MockServer::always(ok(json!([
+        {"registration_id": "A", "registered_date": "0000-00-00 00:00:00", "expired_date": ""},
+        {"registration_id": "B", "registered_date": "2016-03-18 22:08:02"}
+    ])))
+    .await;
+    let users = client(&server).get_all_users(1).await.unwrap();
+    assert_eq!(users.len(), 2);
+    let odd = users[0].registered_date.as_ref().unwrap();
+    assert_eq!(
+        (odd.value(), odd.raw()),
+        (None, Some("0000-00-00 00:00:00"))
+    );
+    assert_eq!(users[0].expired_date.as_ref().unwrap().raw(), Some(""));
+    assert!(users[1].registered_date.as_ref().unwrap().value().is_some());
 }
 
 #[tokio::test]

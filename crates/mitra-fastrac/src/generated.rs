@@ -206,22 +206,29 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
     }
+    ///The courier services without the envelope, as the documentation shows them.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct CourierServiceLists {
+        pub express_delivery: ::std::vec::Vec<CourierService>,
+        pub instant_delivery: ::std::vec::Vec<CourierService>,
+    }
     ///`CourierServiceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum CourierServiceResponse {
-        ServiceEnvelope(CourierServiceEnvelope),
-        Services(CourierServices),
+        Envelope(CourierServiceEnvelope),
+        Lists(CourierServiceLists),
     }
     impl ::std::convert::From<CourierServiceEnvelope> for CourierServiceResponse {
         fn from(value: CourierServiceEnvelope) -> Self {
-            Self::ServiceEnvelope(value)
+            Self::Envelope(value)
         }
     }
-    impl ::std::convert::From<CourierServices> for CourierServiceResponse {
-        fn from(value: CourierServices) -> Self {
-            Self::Services(value)
+    impl ::std::convert::From<CourierServiceLists> for CourierServiceResponse {
+        fn from(value: CourierServiceLists) -> Self {
+            Self::Lists(value)
         }
     }
     ///`CourierServices`

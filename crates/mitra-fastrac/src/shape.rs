@@ -60,11 +60,14 @@ impl FromWire<types::DistrictEnvelope> for Vec<types::District> {
 impl FromWire<types::CourierServiceResponse> for types::CourierServices {
     fn from_wire(response: types::CourierServiceResponse) -> Result<Self, Error> {
         Ok(match response {
-            types::CourierServiceResponse::ServiceEnvelope(env) => {
+            types::CourierServiceResponse::Envelope(env) => {
                 log_ok(env.message.as_deref());
                 env.data
             }
-            types::CourierServiceResponse::Services(services) => services,
+            types::CourierServiceResponse::Lists(lists) => types::CourierServices {
+                express_delivery: lists.express_delivery,
+                instant_delivery: lists.instant_delivery,
+            },
         })
     }
 }

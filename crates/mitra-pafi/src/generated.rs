@@ -83,11 +83,11 @@ pub mod types {
         )]
         pub status_rekom: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tgl_berakhir_str: ::std::option::Option<mitra_core::DateDmy>,
+        pub tgl_berakhir_str: ::std::option::Option<mitra_core::Lenient<mitra_core::DateDmy>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tgl_lahir: ::std::option::Option<crate::personal::BirthDate>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tgl_mulai_str: ::std::option::Option<mitra_core::DateDmy>,
+        pub tgl_mulai_str: ::std::option::Option<mitra_core::Lenient<mitra_core::DateDmy>>,
         ///Total SKP credits.
         #[serde(
             rename = "Total_SKP",

@@ -116,20 +116,32 @@ impl<'de> Deserialize<'de> for Personal {
     }
 }
 
-/// A birth date, sent as `dd-mm-yyyy`. `Debug` prints `[personal data]`.
+/// A birth date, sent as `dd-mm-yyyy`. PAFI's own schema types it a plain
+/// string, so a value that is not such a date is kept as sent rather than
+/// failing the whole answer. `Debug` prints `[personal data]`.
 ///
 /// ```
 /// let born: mitra_pafi::BirthDate = serde_json::from_str("\"19-02-1998\"").unwrap();
-/// assert_eq!(born.date().to_string(), "1998-02-19");
+/// assert_eq!(born.date().unwrap().to_string(), "1998-02-19");
 /// assert_eq!(format!("{born:?}"), "[personal data]");
+/// let odd: mitra_pafi::BirthDate = serde_json::from_str("\"\"").unwrap();
+/// assert_eq!(odd.date(), None);
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct BirthDate(NaiveDate);
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct BirthDate {
+    date: Option<NaiveDate>,
+    raw: String,
+}
 
 impl BirthDate {
-    /// The date.
-    pub fn date(&self) -> NaiveDate {
-        self.0
+    /// The date, when PAFI sent one as `dd-mm-yyyy`.
+    pub fn date(&self) -> Option<NaiveDate> {
+        self.date
+    }
+
+    /// The text as PAFI sent it.
+    pub fn as_sent(&self) -> &str {
+        &self.raw
     }
 }
 
@@ -141,14 +153,16 @@ impl fmt::Debug for BirthDate {
 
 impl Serialize for BirthDate {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format(mitra_core::DateDmy::FORMAT))
+        s.serialize_str(&self.raw)
     }
 }
 
 impl<'de> Deserialize<'de> for BirthDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        // Deliberately no value in the message.
-        mitra_core::DateDmy::deserialize(d).map(|d| Self(d.date()))
+        // Deliberately no value in any message.
+        let raw = String::deserialize(d)?;
+        let date = mitra_core::DateDmy::parse(&raw).map(|d| d.date());
+        Ok(Self { date, raw })
     }
 }
 
@@ -219,7 +233,7 @@ mod schema {
 
     string_schema!(super::Nik, "Nik", {"type": "string", "pattern": "^[0-9]{16}$", "description": "NIK, 16 digits. Personal data."});
     string_schema!(super::Personal, "Personal", {"type": "string", "description": "Personal data."});
-    string_schema!(super::BirthDate, "BirthDate", {"type": "string", "pattern": "^\\d{2}-\\d{2}-\\d{4}$", "description": "dd-mm-yyyy. Personal data."});
+    string_schema!(super::BirthDate, "BirthDate", {"type": "string", "description": "dd-mm-yyyy as a rule; kept as sent otherwise. Personal data."});
     string_schema!(super::Gender, "Gender", {"type": "string", "description": "pria, wanita, or another value as sent."});
 }
 

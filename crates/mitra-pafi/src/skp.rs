@@ -6,9 +6,12 @@ use crate::types::KecukupanSkp;
 
 impl KecukupanSkp {
     /// The validity period of the member's registration certificate (STR):
-    /// `tgl_mulai_str` to `tgl_berakhir_str`, both included, if both are given.
+    /// `tgl_mulai_str` to `tgl_berakhir_str`, both included, if both are
+    /// given as dates (a value that is not one is kept, as sent, in the field).
     pub fn str_period(&self) -> Option<(NaiveDate, NaiveDate)> {
-        Some((self.tgl_mulai_str?.date(), self.tgl_berakhir_str?.date()))
+        let start = self.tgl_mulai_str.as_ref()?.value()?.date();
+        let end = self.tgl_berakhir_str.as_ref()?.value()?.date();
+        Some((start, end))
     }
 
     /// Whether the STR is valid on `date` (start and end days included).
@@ -22,6 +25,10 @@ impl KecukupanSkp {
     /// assert!(skp.str_valid_on(day(2024, 3, 3)));
     /// assert!(!skp.str_valid_on(day(2024, 3, 4)));
     /// assert!(!skp.str_valid_on(day(2023, 3, 1)));
+    /// // A blank date does not sink the answer; the period is then unknown.
+    /// let odd: mitra_pafi::types::KecukupanSkp =
+    ///     serde_json::from_str(r#"{"tgl_mulai_str": "", "tgl_berakhir_str": "03-03-2024"}"#).unwrap();
+    /// assert!(!odd.str_valid_on(day(2024, 1, 1)));
     /// ```
     pub fn str_valid_on(&self, date: NaiveDate) -> bool {
         self.str_period()

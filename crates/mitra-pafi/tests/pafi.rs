@@ -69,7 +69,10 @@ async fn lookup_with_a_scoped_token_decodes_meaningful_types() {
         skp.nama_anggota.as_ref().unwrap().as_str(),
         "Dummy Data S.Farm"
     );
-    assert_eq!(skp.tgl_lahir.unwrap().date().to_string(), "1998-02-19");
+    assert_eq!(
+        skp.tgl_lahir.as_ref().unwrap().date().unwrap().to_string(),
+        "1998-02-19"
+    );
     assert_eq!(skp.gender, Some(Gender::Male));
     assert_eq!(skp.total_skp, Some(52.0));
     assert_eq!(skp.pembelajaran, Some(24.0));

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use mitra_core::auth::{Auth, ClientCredentialsBasic, StaticHeaders, TokenSource};
+use mitra_core::auth::{
+    Auth, ClientCredentialsBasic, PasswordGrantBasic, StaticHeaders, TokenSource,
+};
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
@@ -69,6 +71,7 @@ pub struct ClientBuilder {
     connection: Connection,
     refresh_margin: Option<Duration>,
     failure_backoff: Option<Duration>,
+    grant: Option<(String, SecretString)>,
 }
 
 impl ClientBuilder {
@@ -124,6 +127,19 @@ impl ClientBuilder {
         self
     }
 
+    /// Gets tokens with the OAuth2 password grant (`grant_type=password`,
+    /// the partner document's first token example) for this user instead of
+    /// client credentials; the consumer key and secret still authenticate
+    /// the application.
+    pub fn password_grant(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.grant = Some((username.into(), SecretString::from(password.into())));
+        self
+    }
+
     mitra_core::connection_setters!();
 
     /// Sets how long a failed token fetch answers for the token endpoint
@@ -151,29 +167,19 @@ impl ClientBuilder {
         let secret = self
             .consumer_secret
             .ok_or_else(|| missing("consumer secret"))?;
+        let grant_password = self.grant.as_ref().map(|(_, password)| password);
         let secrets = Secrets::new(
-            [Some(&key), Some(&secret), self.partner.password.as_ref()]
-                .into_iter()
-                .flatten(),
+            [
+                Some(&key),
+                Some(&secret),
+                self.partner.password.as_ref(),
+                grant_password,
+            ]
+            .into_iter()
+            .flatten(),
         );
-        let http = self.connection.http_client()?;
-        let retry = self.connection.retry().clone();
-        let tokens = TokenSource::new(
-            format!("{base}/token"),
-            ClientCredentialsBasic::new(key, secret),
-            http.clone(),
-        )
-        .retry_policy(retry)
-        .secrets(secrets.clone())
-        .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
-        .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
-        let mut runtime = self
-            .connection
-            .runtime("pos-indonesia")
-            .auth(Auth::OAuth2(Arc::new(tokens)))
-            .secrets(secrets)
-            .decoder(PosDecoder)
-            .sensitive_header(HeaderName::from_static("x-pos-password"));
+        // The partner headers go with every API call, and with the token
+        // call too, as public clients send them.
         let partner: Vec<(HeaderName, SecretString)> = [
             ("x-pos-user", self.partner.user.map(SecretString::from)),
             ("x-pos-password", self.partner.password),
@@ -181,10 +187,44 @@ impl ClientBuilder {
         .into_iter()
         .filter_map(|(name, value)| Some((HeaderName::from_static(name), value?)))
         .collect();
-        if !partner.is_empty() {
-            runtime = runtime.headers(StaticHeaders::new(
+        let partner = if partner.is_empty() {
+            None
+        } else {
+            Some(StaticHeaders::new(
                 partner.iter().map(|(name, value)| (name.clone(), value)),
-            )?);
+            )?)
+        };
+        let http = self.connection.http_client()?;
+        let retry = self.connection.retry().clone();
+        let endpoint = format!("{base}/token");
+        let mut tokens = match self.grant {
+            None => TokenSource::new(
+                endpoint,
+                ClientCredentialsBasic::new(key, secret),
+                http.clone(),
+            ),
+            Some((username, password)) => TokenSource::new(
+                endpoint,
+                PasswordGrantBasic::new(key, secret, SecretString::from(username), password),
+                http.clone(),
+            ),
+        }
+        .retry_policy(retry)
+        .secrets(secrets.clone())
+        .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
+        .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
+        if let Some(partner) = &partner {
+            tokens = tokens.headers(partner.clone());
+        }
+        let mut runtime = self
+            .connection
+            .runtime("pos-indonesia")
+            .auth(Auth::OAuth2(Arc::new(tokens)))
+            .secrets(secrets)
+            .decoder(PosDecoder)
+            .sensitive_header(HeaderName::from_static("x-pos-password"));
+        if let Some(partner) = partner {
+            runtime = runtime.headers(partner);
         }
         Ok(Client {
             core: ClientCore::new(base, http, runtime.build()),

@@ -184,7 +184,7 @@ pub mod types {
         }
     }
     ///`PostalCode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct PostalCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -196,6 +196,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub pos_code: ::std::option::Option<mitra_core::Code>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PostalCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -258,11 +260,8 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct ProvinceRequest {
         ///Province code; empty for every province.
-        #[serde(
-            rename = "provinceCode",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub province_code: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "provinceCode", default)]
+        pub province_code: ::std::string::String,
         ///Part of a province name to search for.
         #[serde(
             rename = "provinceName",
@@ -368,7 +367,7 @@ pub mod types {
         }
     }
     ///`SubSubDistrict`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct SubSubDistrict {
         #[serde(
@@ -386,6 +385,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub sub_sub_district_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SubSubDistrictRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1163,7 +1164,7 @@ pub mod operations {
                 required: false,
                 kind: "string",
                 help: "Province code; empty for every province.",
-                default: None,
+                default: Some("\"\""),
             },
             mitra_core::Field {
                 name: "provinceName",
@@ -1174,7 +1175,7 @@ pub mod operations {
                 default: None,
             },
         ],
-        example: Some("{\"provinceName\":\"jawa\"}"),
+        example: Some("{\"provinceCode\":\"\"}"),
     };
     ///`POST /utilitas/1.0.1/getCity`: List or search the cities of a province
     pub const GET_CITY: mitra_core::Operation = mitra_core::Operation {

@@ -73,9 +73,7 @@ impl Validate for types::PostalCodeRequest {
 
 impl Validate for types::ProvinceRequest {
     fn validate(&self) -> Result<(), Error> {
-        if let Some(code) = &self.province_code {
-            optional_code("provinceCode", code)?;
-        }
+        optional_code("provinceCode", &self.province_code)?;
         if let Some(name) = &self.province_name {
             optional_text("provinceName", name)?;
         }

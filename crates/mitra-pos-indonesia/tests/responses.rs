@@ -417,7 +417,7 @@ async fn bad_input_is_rejected_before_anything_is_sent() {
             "provinceName",
             c.get_province(&ProvinceRequest {
                 province_name: Some("x".repeat(200)),
-                province_code: None,
+                province_code: String::new(),
             })
             .await
             .unwrap_err(),

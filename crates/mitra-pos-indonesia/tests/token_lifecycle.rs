@@ -257,3 +257,46 @@ async fn the_wso2_documentation_token_is_accepted() {
         Some("Bearer 4c27f899-6f9c-3217-b974-3ceb5a409ac3")
     );
 }
+
+/// The partner document's other token call: the password grant, with the
+/// application's key and secret as Basic; partner headers go with it.
+#[tokio::test]
+async fn the_password_grant_of_the_partner_document() {
+    let server = MockServer::start(|request, _| {
+        if request.path == "/token" {
+            MockResponse::json(200, r#"{"access_token":"pw-token","expires_in":3600}"#)
+        } else {
+            MockResponse::json(200, r#"{"responses":{"response":null}}"#)
+        }
+    })
+    .await;
+    let client = mitra_pos_indonesia::Client::builder()
+        .base_url(server.url())
+        .consumer_key("key")
+        .consumer_secret("secret")
+        .pos_user("partner")
+        .pos_password("partner-password")
+        .password_grant("Username", "Password")
+        .build()
+        .unwrap();
+    client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    let sent = server.requests();
+    let token = &sent[0];
+    assert_eq!(token.path, "/token");
+    assert_eq!(
+        token.body,
+        "grant_type=password&username=Username&password=Password"
+    );
+    // base64("key:secret")
+    assert_eq!(
+        token.header("authorization"),
+        Some("Basic a2V5OnNlY3JldA==")
+    );
+    assert_eq!(token.header("x-pos-user"), Some("partner"));
+    assert_eq!(sent[1].header("authorization"), Some("Bearer pw-token"));
+    // The seed's "all provinces" body.
+    assert_eq!(sent[1].body, r#"{"provinceCode":""}"#);
+}

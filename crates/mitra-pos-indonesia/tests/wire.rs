@@ -52,7 +52,7 @@ async fn wire_requests() {
         }
     ));
     wire!("get_province", |c| c.get_province(&ProvinceRequest {
-        province_code: Some(String::new()),
+        province_code: String::new(),
         province_name: None
     }));
     wire!("get_city", |c| c.get_city(&CityRequest {

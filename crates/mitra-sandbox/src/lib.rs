@@ -93,6 +93,9 @@ pub mod samples {
     /// documents), which the emulators also know, so that every example
     /// call of a spec gets a real answer from the sandbox.
     pub mod from_specs {
+        /// The receipt number of Pos Indonesia's tracking example (one event,
+        /// sent as one object rather than a list, as the gateway does).
+        pub const POS_RESI: &str = "P1807010123456";
         /// The AWB of Fastrac's tracking and cancellation examples.
         pub const FASTRAC_AWB: &str = "CO.FASTRAC-20241205-1-R10BPJ";
         /// The `tariff_id` of Fastrac's instant-order example.

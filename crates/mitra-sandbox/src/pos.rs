@@ -24,31 +24,36 @@ struct Pos {
 
 type Shared = State<Arc<Pos>>;
 
+// Region codes as the partner document's own requests use them: DKI Jakarta
+// is province "21", Jakarta Timur city "246", Pulogadung sub-district
+// "40516". (Other codes are synthetic, in the same spirit.)
 const PROVINCES: &[(&str, &str)] = &[
-    ("31", "DKI JAKARTA"),
+    ("21", "DKI JAKARTA"),
     ("32", "JAWA BARAT"),
     ("33", "JAWA TENGAH"),
     ("35", "JAWA TIMUR"),
 ];
 const CITIES: &[(&str, u32, &str)] = &[
-    ("31", 3171, "KOTA ADM. JAKARTA SELATAN"),
-    ("31", 3172, "KOTA ADM. JAKARTA TIMUR"),
-    ("31", 3173, "KOTA ADM. JAKARTA PUSAT"),
+    ("21", 245, "KOTA ADM. JAKARTA SELATAN"),
+    ("21", 246, "KOTA ADM. JAKARTA TIMUR"),
+    ("21", 247, "KOTA ADM. JAKARTA PUSAT"),
     ("32", 3204, "KAB. BANDUNG"),
     ("32", 3217, "KAB. BANDUNG BARAT"),
     ("32", 3273, "KOTA BANDUNG"),
     ("33", 3374, "KOTA SEMARANG"),
     ("35", 3578, "KOTA SURABAYA"),
 ];
-const SUB_DISTRICTS: &[(&str, u32, &str)] = &[
-    ("3172", 317201, "Kec. Pulogadung"),
-    ("3172", 317202, "Kec. Cakung"),
-    ("3273", 327318, "Kec. Antapani"),
-    ("3204", 320412, "Kec. Cileunyi"),
+/// (province, city, code, name)
+const SUB_DISTRICTS: &[(&str, &str, u32, &str)] = &[
+    ("21", "246", 40516, "Kec.Pulogadung"),
+    ("21", "246", 40517, "Kec.Cakung"),
+    ("32", "3273", 327318, "Kec. Antapani"),
+    ("32", "3204", 320412, "Kec. Cileunyi"),
 ];
+/// (sub-district, code, name, postal code)
 const VILLAGES: &[(&str, &str, &str, u32)] = &[
-    ("317201", "3172011001", "Kel. Pulogadung", 13260),
-    ("317201", "3172011002", "Kel. Jati", 13220),
+    ("40516", "4051601", "Kel. Pulogadung", 13260),
+    ("40516", "4051602", "Kel. Jati", 13220),
     ("327318", "3273181001", "Kel. Antapani Kidul", 40291),
     ("320412", "3204121001", "Kel. Cinunuk", 40623),
 ];
@@ -198,9 +203,8 @@ async fn utilitas(
         "getSubDistrict" => wrap(
             SUB_DISTRICTS
                 .iter()
-                .filter(|(city, _, name)| (f("cityCode").is_empty() || *city == f("cityCode")) && matches(name, &f("subDistrictName")))
-                .filter(|(city, _, _)| city.starts_with(&f("provinceCode")))
-                .map(|(_, code, name)| json!({"subDistrictCode": code.to_string(), "subDistrictName": name}))
+                .filter(|(province, city, _, name)| *province == f("provinceCode") && (f("cityCode").is_empty() || *city == f("cityCode")) && matches(name, &f("subDistrictName")))
+                .map(|(_, _, code, name)| json!({"subDistrictCode": code.to_string(), "subDistrictName": name}))
                 .collect(),
         ),
         "getSubSubDistrict" => wrap(
@@ -211,15 +215,15 @@ async fn utilitas(
                 .collect(),
         ),
         "getPostalCode" | "getPostOffice" => {
-            let city = f("city");
+            let wanted_city = f("city");
             let address = f("address");
             wrap(
                 VILLAGES
                     .iter()
                     .filter_map(|(sub, _, village, code)| {
-                        let (_, _, district) = SUB_DISTRICTS.iter().find(|(_, c, _)| c.to_string() == *sub)?;
-                        let (_, _, city_name) = CITIES.iter().find(|(_, c, _)| sub.starts_with(&c.to_string()))?;
-                        (matches(city_name, &city) && matches(village, &address))
+                        let (_, city, _, district) = SUB_DISTRICTS.iter().find(|(_, _, c, _)| c.to_string() == *sub)?;
+                        let (_, _, city_name) = CITIES.iter().find(|(_, c, _)| c.to_string() == *city)?;
+                        (matches(city_name, &wanted_city) && matches(village, &address))
                             .then(|| json!({"posCode": code.to_string(), "address": format!("{village}, {district}, {city_name} ({code})"), "city": city_name}))
                     })
                     .collect(),
@@ -230,6 +234,9 @@ async fn utilitas(
             {"barcode": samples::POS_RESI, "officeCode": 40400, "office": "CINUNUK", "eventName": "PROSES ANTAR", "eventDate": "2026-11-21 08:02:11", "description": "KURIR : SANDBOX"},
             {"barcode": samples::POS_RESI, "officeCode": "40400", "office": "CINUNUK", "eventName": "SELESAI ANTAR", "eventDate": "2026-11-21 14:02:11", "description": "DITERIMA OLEH : YBS"}
         ]}}),
+        "getTrackAndTrace" if f("resi") == samples::from_specs::POS_RESI => json!({"rs_tnt": {"r_tnt":
+            {"barcode": samples::from_specs::POS_RESI, "officeCode": "13000", "office": "JAKARTA TIMUR", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 10:00:00", "description": "PENGIRIM : TOKO CONTOH"}
+        }}),
         "getTrackAndTrace" => json!({"rs_tnt": null}),
         _ => {
             return axum::response::IntoResponse::into_response((

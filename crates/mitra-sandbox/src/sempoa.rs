@@ -50,7 +50,20 @@ pub(crate) fn router() -> axum::Router {
         .route("/akun/{kode}", get(get_akun))
         .route("/jurnal", get(list_jurnal).post(create_jurnal))
         .with_state(Arc::new(Sempoa {
-            journals: Mutex::new(Vec::new()),
+            // One journal in the books from the start, so that listing them
+            // shows something; its reference is not the partner example's.
+            journals: Mutex::new(vec![json!({
+                "id": "00000000-0000-4000-8000-000000000000",
+                "tanggal": "02-01-2023",
+                "referensi": "SBX/2023/I/0001",
+                "deskripsi": "Setoran modal awal",
+                "nominal": 100000,
+                "status": "Post",
+                "transaksi": [
+                    {"akun": "Kas", "debit": 100000, "kredit": 0},
+                    {"akun": "Equity", "debit": 0, "kredit": 100000}
+                ]
+            })]),
         }))
 }
 
@@ -216,7 +229,7 @@ async fn create_jurnal(State(s): Shared, headers: HeaderMap, body: Bytes) -> Res
         return error(StatusCode::BAD_REQUEST, "Nomor referensi sudah ada");
     }
     let journal = json!({
-        "id": format!("00000000-0000-4000-8000-{:012}", journals.len() + 1),
+        "id": format!("00000000-0000-4000-8000-{:012}", journals.len()),
         "tanggal": tanggal.format("%d-%m-%Y").to_string(),
         "referensi": referensi, "deskripsi": deskripsi, "nominal": debit, "status": "Post", "transaksi": transaksi
     });

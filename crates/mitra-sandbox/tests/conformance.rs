@@ -199,11 +199,11 @@ async fn every_response_conforms_to_its_spec() {
         ),
         (
             "getSubDistrict",
-            json!({"provinceCode": "31", "cityCode": "3172", "subDistrictName": ""}),
+            json!({"provinceCode": "21", "cityCode": "246", "subDistrictName": ""}),
         ),
         (
             "getSubSubDistrict",
-            json!({"provinceCode": "31", "cityCode": "3172", "subDistrictCode": "317201", "subDistrictType": "", "subDistrictName": ""}),
+            json!({"provinceCode": "21", "cityCode": "246", "subDistrictCode": "40516", "subDistrictType": "", "subDistrictName": "Kec.Pulogadung"}),
         ),
         (
             "getPostalCode",

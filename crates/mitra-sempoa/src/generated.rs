@@ -1077,7 +1077,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"deskripsi\":\"Pembelian ruko di Citra Raya\",\"referensi\":\"PB/2023/VI/0001\",\"tanggal\":\"2023-12-30\",\"transaksi\":[{\"akun\":\"1000\",\"debit\":15000,\"kredit\":0},{\"akun\":\"1001\",\"debit\":75000,\"kredit\":0},{\"akun\":\"1002\",\"debit\":0,\"kredit\":90000}]}",
+            "{\"akun\":[\"1000\",\"1001\",\"1002\"],\"debit\":[\"15000\",\"75000\",\"0\"],\"deskripsi\":\"Pembelian ruko di Citra Raya\",\"kredit\":[\"0\",\"0\",\"90000\"],\"referensi\":\"PB/2023/VI/0001\",\"tanggal\":\"2023-12-30\"}",
         ),
     };
     /// Every operation a caller can call, in spec order (the token
