@@ -697,6 +697,27 @@ pub fn sources(root: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// Provenance lives in the repository: nothing under `specs/` or
+    /// `crates/` points at a path that exists for nobody who clones it.
+    #[test]
+    fn no_reference_to_a_path_outside_the_repository() {
+        let root = crate::workspace_root();
+        let mut stack = vec![root.join("specs"), root.join("crates")];
+        let needle = ["shared/", "research/vendors.md"];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    for n in needle {
+                        assert!(!text.contains(n), "{} mentions {n}", path.display());
+                    }
+                }
+            }
+        }
+    }
+
     /// An operation that does not say what it rests on is refused.
     #[test]
     fn an_operation_without_its_source_is_refused() {

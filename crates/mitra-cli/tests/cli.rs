@@ -376,3 +376,24 @@ fn http_to_another_machine_is_refused_unless_allowed() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("user or password"));
 }
+
+/// The body exactly as Sempoa's partner document writes it (parallel
+/// arrays, amounts as strings) goes through `--json-body` as is.
+#[test]
+fn the_vendors_documented_body_is_taken_as_written() {
+    let body = std::env::temp_dir().join(format!("mitra-seed-jurnal-{}.json", std::process::id()));
+    std::fs::write(
+        &body,
+        r#"{"tanggal":"2023-12-30","referensi":"PB/2023/VI/0001","deskripsi":"Pembelian ruko di Citra Raya","akun":["1000","1001","1002"],"debit":["15000","75000","0"],"kredit":["0","0","90000"]}"#,
+    )
+    .unwrap();
+    let out = mitra(&[
+        "--sandbox",
+        "sempoa",
+        "create-jurnal",
+        "--json-body",
+        body.to_str().unwrap(),
+    ]);
+    let json = stdout_json(&out, "seed body");
+    assert_eq!(json["reference"], "PB/2023/VI/0001");
+}

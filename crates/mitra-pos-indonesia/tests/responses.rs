@@ -494,3 +494,26 @@ async fn the_gateway_sees_exact_json_accept_and_a_json_body() {
 
 #[allow(dead_code)]
 async fn unused(_: MockServer) {}
+
+/// getPostalCode's item shape is a guess: fields it does not name are kept
+/// in `extra`, never silently dropped into an empty item.
+#[tokio::test]
+async fn unknown_fields_of_a_guessed_shape_stay_visible() {
+    let server = gateway(|_, _| {
+        MockResponse::json(
+            200,
+            r#"{"responses":{"response":[{"kodepos":"40623","alamat":"Cinunuk"}]}}"#,
+        )
+    })
+    .await;
+    let found = client(&server)
+        .get_postal_code(&mitra_pos_indonesia::types::PostalCodeRequest {
+            city: "bandung".into(),
+            address: "cinunuk".into(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(found[0].pos_code, None);
+    assert_eq!(found[0].extra["kodepos"], "40623");
+    assert_eq!(found[0].extra["alamat"], "Cinunuk");
+}
