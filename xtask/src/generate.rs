@@ -162,7 +162,9 @@ pub fn code_and_mock(
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
     drop_api_version_header(&mut file);
-    let code = rustfmt(&line_doc_comments(&prettyplease::unparse(&file)))?;
+    crate::lean::strip_empty_header_maps(&mut file);
+    let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
+    let code = rustfmt(&code)?;
     let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;
     Ok((code, mock))
 }

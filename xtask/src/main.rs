@@ -7,6 +7,7 @@
 
 mod generate;
 mod inputs;
+mod lean;
 mod mock;
 mod public;
 mod registry;

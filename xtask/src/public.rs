@@ -240,11 +240,11 @@ fn method(
         let wire = self
             .core
             .send(&operations::#constant, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.#name(#(#arg_names),*).await;
                 (result, api.inner)
             })

@@ -85,10 +85,17 @@ impl Attempt {
         let limit = self.runtime.max_body();
         let decoder = self.runtime.decoder();
         if !decoder.inspects_success() {
-            if response.content_length().is_some_and(|n| n > limit) {
-                return Ok(self.fail(Error::BodyTooLarge { limit }, status));
+            match response.content_length() {
+                Some(n) if n > limit => {
+                    return Ok(self.fail(Error::BodyTooLarge { limit }, status));
+                }
+                // A declared length bounds the body (the connection reads no
+                // more), so the response goes on as it is: no copy, no wrap.
+                Some(_) => return Ok(response),
+                None => {}
             }
-            // Streamed to the decoder; reading past the limit fails there.
+            // No length (chunked): streamed to the decoder through a limit;
+            // reading past it fails there.
             let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
             let limited =
                 http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));

@@ -46,6 +46,11 @@ impl ClientCore {
         &self.base_url
     }
 
+    /// The base URL, shared (for the raw client of each attempt).
+    pub fn shared_base_url(&self) -> Arc<str> {
+        self.base_url.clone()
+    }
+
     /// The HTTP client.
     pub fn http(&self) -> &reqwest::Client {
         &self.http
@@ -57,12 +62,18 @@ impl ClientCore {
     }
 
     /// Runs one operation through [`Runtime::send`].
-    pub async fn send<T, E, F, Fut>(&self, op: &Operation, attempt: F) -> Result<T, Error>
+    pub fn send<'a, T, E, F, Fut>(
+        &'a self,
+        op: &'a Operation,
+        attempt: F,
+    ) -> impl Future<Output = Result<T, Error>> + 'a
     where
-        F: FnMut(Attempt) -> Fut,
-        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
+        F: FnMut(Attempt) -> Fut + 'a,
+        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)> + 'a,
+        T: 'a,
+        E: 'a,
     {
-        self.runtime.send(op, attempt).await
+        self.runtime.send(op, attempt)
     }
 }
 
@@ -96,17 +107,19 @@ pub trait ToWire<C: ?Sized, W> {
 /// empty value, `.` or `..`, or one with `/`, `\`, `?`, `#`, `%` or a
 /// control character. (The value is not repeated: it may be personal data.)
 pub fn check_path_param(name: &'static str, value: &str) -> Result<(), Error> {
-    let trimmed = value.trim();
+    // Bytes, one pass: every character refused is ASCII (control characters
+    // beyond ASCII are refused by the `chars` pass only when one is there).
+    let trimmed = value.as_bytes().trim_ascii();
     if trimmed.is_empty() {
         return Err(Error::validation(name, "is required"));
     }
-    if trimmed == "." || trimmed == ".." {
+    if trimmed == b"." || trimmed == b".." {
         return Err(Error::validation(name, "must not be . or .."));
     }
-    if value
-        .chars()
-        .any(|c| matches!(c, '/' | '\\' | '?' | '#' | '%') || c.is_control())
-    {
+    let bad_ascii = value
+        .bytes()
+        .any(|b| matches!(b, b'/' | b'\\' | b'?' | b'#' | b'%') || b.is_ascii_control());
+    if bad_ascii || (!value.is_ascii() && value.chars().any(char::is_control)) {
         return Err(Error::validation(
             name,
             "must not contain /, \\, ?, #, % or control characters",
@@ -139,6 +152,26 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// A success body decoded as generated code expects it, without the copy
+/// of the response headers that progenitor's `ResponseValue::from_response`
+/// makes (mitra reads none of them).
+pub async fn response_value<T: serde::de::DeserializeOwned, E>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, GenError<E>> {
+    let status = response.status();
+    let body = response
+        .bytes()
+        .await
+        .map_err(GenError::ResponseBodyError)?;
+    let inner =
+        serde_json::from_slice(&body).map_err(|e| GenError::InvalidResponsePayload(body, e))?;
+    Ok(ResponseValue::new(
+        inner,
+        status,
+        reqwest::header::HeaderMap::new(),
+    ))
 }
 
 #[cfg(test)]

@@ -479,7 +479,7 @@ pub mod types {
 ///Version: 1.0.1
 #[derive(Debug)]
 pub struct Client {
-    pub(crate) baseurl: String,
+    pub(crate) baseurl: ::std::sync::Arc<str>,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: mitra_core::plumbing::Attempt,
 }
@@ -513,7 +513,7 @@ impl Client {
         inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.into(),
             client,
             inner,
         }
@@ -524,7 +524,7 @@ impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
         "1.0.1"
     }
     fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
+        &self.baseurl
     }
     fn client(&self) -> &reqwest::Client {
         &self.client
@@ -552,7 +552,6 @@ impl Client {
         &'a self,
     ) -> Result<ResponseValue<types::RegistrationDataEnvelope>, Error<()>> {
         let url = format!("{}/integration/registration", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -561,7 +560,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_registration_data",
@@ -571,7 +569,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -587,7 +585,6 @@ impl Client {
         body: &'a types::RegistrationRequest,
     ) -> Result<ResponseValue<types::RegistrationEnvelope>, Error<()>> {
         let url = format!("{}/integration/registration", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -597,7 +594,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .form_urlencoded(&body)?
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "registration",
@@ -607,7 +603,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -623,7 +619,6 @@ impl Client {
         body: &'a types::CheckUserRequest,
     ) -> Result<ResponseValue<types::CheckUserEnvelope>, Error<()>> {
         let url = format!("{}/integration/user_check", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -633,7 +628,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .form_urlencoded(&body)?
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "check_user",
@@ -643,7 +637,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -659,7 +653,6 @@ impl Client {
         body: &'a types::ActivationRequest,
     ) -> Result<ResponseValue<types::ActivationEnvelope>, Error<()>> {
         let url = format!("{}/integration/activation", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -669,7 +662,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .form_urlencoded(&body)?
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "activation",
@@ -679,7 +671,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -694,7 +686,6 @@ impl Client {
         &'a self,
     ) -> Result<ResponseValue<types::UsersEnvelope>, Error<()>> {
         let url = format!("{}/integration/users", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -703,7 +694,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_users_without_paging",
@@ -713,7 +703,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -733,7 +723,6 @@ impl Client {
             self.baseurl,
             encode_path(&page.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -742,7 +731,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_users",
@@ -752,7 +740,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -770,7 +758,6 @@ impl Client {
             self.baseurl,
             encode_path(&registration_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -779,7 +766,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_detail_user",
@@ -789,7 +775,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1061,11 +1047,11 @@ impl crate::Client {
             .send(
                 &operations::GET_REGISTRATION_DATA,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_registration_data().await;
                     (result, api.inner)
                 },
@@ -1096,11 +1082,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::REGISTRATION, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.registration(body).await;
                 (result, api.inner)
             })
@@ -1120,11 +1106,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CHECK_USER, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.check_user(body).await;
                 (result, api.inner)
             })
@@ -1157,11 +1143,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::ACTIVATION, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.activation(body).await;
                 (result, api.inner)
             })
@@ -1183,11 +1169,11 @@ impl crate::Client {
             .send(
                 &operations::GET_ALL_USERS_WITHOUT_PAGING,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_all_users_without_paging().await;
                     (result, api.inner)
                 },
@@ -1204,11 +1190,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_ALL_USERS, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_all_users(page).await;
                 (result, api.inner)
             })
@@ -1226,11 +1212,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_DETAIL_USER, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_detail_user(registration_id).await;
                 (result, api.inner)
             })

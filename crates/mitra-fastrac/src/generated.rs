@@ -847,7 +847,7 @@ pub mod types {
 ///Version: 2.0
 #[derive(Debug)]
 pub struct Client {
-    pub(crate) baseurl: String,
+    pub(crate) baseurl: ::std::sync::Arc<str>,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: mitra_core::plumbing::Attempt,
 }
@@ -881,7 +881,7 @@ impl Client {
         inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.into(),
             client,
             inner,
         }
@@ -892,7 +892,7 @@ impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
         "2.0"
     }
     fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
+        &self.baseurl
     }
     fn client(&self) -> &reqwest::Client {
         &self.client
@@ -920,7 +920,6 @@ impl Client {
         &'a self,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/province", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -929,7 +928,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_province",
@@ -939,7 +937,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -953,7 +951,6 @@ impl Client {
         province_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::CityEnvelope>, Error<()>> {
         let url = format!("{}/region/city", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -966,7 +963,6 @@ impl Client {
                 "province_id",
                 &province_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_city",
@@ -976,7 +972,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -990,7 +986,6 @@ impl Client {
         city_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::DistrictEnvelope>, Error<()>> {
         let url = format!("{}/region/district", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1000,7 +995,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("city_id", &city_id))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_district",
@@ -1010,7 +1004,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1024,7 +1018,6 @@ impl Client {
         district_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/sub-district", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1037,7 +1030,6 @@ impl Client {
                 "district_id",
                 &district_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_district",
@@ -1047,7 +1039,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1061,7 +1053,6 @@ impl Client {
         postal_code: &'a types::GetPostalCodePostalCode,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/postal-code", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1074,7 +1065,6 @@ impl Client {
                 "postal_code",
                 &postal_code,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_postal_code",
@@ -1084,7 +1074,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1100,7 +1090,6 @@ impl Client {
         body: &'a types::SearchRegionRequest,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
         let url = format!("{}/region/search", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1110,7 +1099,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "search_region",
@@ -1120,7 +1108,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1135,7 +1123,6 @@ impl Client {
         &'a self,
     ) -> Result<ResponseValue<types::CourierServiceResponse>, Error<()>> {
         let url = format!("{}/courier/service", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1144,7 +1131,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_courier_service",
@@ -1154,7 +1140,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1170,7 +1156,6 @@ impl Client {
         body: &'a types::TariffExpressRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/tariff/express", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1180,7 +1165,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "check_tariff_express",
@@ -1190,7 +1174,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1208,7 +1192,6 @@ impl Client {
         body: &'a types::TariffInstantRequest,
     ) -> Result<ResponseValue<types::TariffInstantEnvelope>, Error<()>> {
         let url = format!("{}/tariff/instant", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1218,7 +1201,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "check_tariff_instant",
@@ -1228,7 +1210,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1244,7 +1226,6 @@ impl Client {
         body: &'a types::MultiItemsRequest,
     ) -> Result<ResponseValue<types::MultiItemsEnvelope>, Error<()>> {
         let url = format!("{}/item/multi-items", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1254,7 +1235,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "calculate_multi_items",
@@ -1264,7 +1244,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1280,7 +1260,6 @@ impl Client {
         body: &'a types::OrderExpressRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/express", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1290,7 +1269,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_order_express",
@@ -1300,7 +1278,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1316,7 +1294,6 @@ impl Client {
         body: &'a types::OrderInstantRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/instant", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1326,7 +1303,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_order_instant",
@@ -1336,7 +1312,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1352,7 +1328,6 @@ impl Client {
         body: &'a types::CancelOrderRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/order/cancel", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1362,7 +1337,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "cancel_order",
@@ -1372,7 +1346,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1390,7 +1364,6 @@ impl Client {
         body: &'a types::TrackOrderRequest,
     ) -> Result<ResponseValue<types::TrackOrderEnvelope>, Error<()>> {
         let url = format!("{}/order/track", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1400,7 +1373,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "track_order",
@@ -1410,7 +1382,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1426,7 +1398,6 @@ impl Client {
         body: &'a types::BalanceHistoryRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
         let url = format!("{}/user/balance/history", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1436,7 +1407,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_balance_history",
@@ -1446,7 +1416,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2056,11 +2026,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_PROVINCE, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_province().await;
                 (result, api.inner)
             })
@@ -2078,11 +2048,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_CITY, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_city(province_id).await;
                 (result, api.inner)
             })
@@ -2101,11 +2071,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_DISTRICT, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_district(city_id).await;
                 (result, api.inner)
             })
@@ -2126,11 +2096,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_sub_district(district_id).await;
                 (result, api.inner)
             })
@@ -2149,11 +2119,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_postal_code(postal_code).await;
                 (result, api.inner)
             })
@@ -2175,11 +2145,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::SEARCH_REGION, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.search_region(body).await;
                 (result, api.inner)
             })
@@ -2199,11 +2169,11 @@ impl crate::Client {
             .send(
                 &operations::GET_COURIER_SERVICE,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_courier_service().await;
                     (result, api.inner)
                 },
@@ -2228,11 +2198,11 @@ impl crate::Client {
             .send(
                 &operations::CHECK_TARIFF_EXPRESS,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.check_tariff_express(body).await;
                     (result, api.inner)
                 },
@@ -2256,11 +2226,11 @@ impl crate::Client {
             .send(
                 &operations::CHECK_TARIFF_INSTANT,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.check_tariff_instant(body).await;
                     (result, api.inner)
                 },
@@ -2287,11 +2257,11 @@ impl crate::Client {
             .send(
                 &operations::CALCULATE_MULTI_ITEMS,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.calculate_multi_items(body).await;
                     (result, api.inner)
                 },
@@ -2316,11 +2286,11 @@ impl crate::Client {
             .send(
                 &operations::CREATE_ORDER_EXPRESS,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.create_order_express(body).await;
                     (result, api.inner)
                 },
@@ -2343,11 +2313,11 @@ impl crate::Client {
             .send(
                 &operations::CREATE_ORDER_INSTANT,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.create_order_instant(body).await;
                     (result, api.inner)
                 },
@@ -2368,11 +2338,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CANCEL_ORDER, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.cancel_order(body).await;
                 (result, api.inner)
             })
@@ -2393,11 +2363,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::TRACK_ORDER, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.track_order(body).await;
                 (result, api.inner)
             })
@@ -2421,11 +2391,11 @@ impl crate::Client {
             .send(
                 &operations::GET_BALANCE_HISTORY,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_balance_history(body).await;
                     (result, api.inner)
                 },

@@ -289,7 +289,7 @@ pub mod types {
 ///Version: 2024-02-20
 #[derive(Debug)]
 pub struct Client {
-    pub(crate) baseurl: String,
+    pub(crate) baseurl: ::std::sync::Arc<str>,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: mitra_core::plumbing::Attempt,
 }
@@ -323,7 +323,7 @@ impl Client {
         inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.into(),
             client,
             inner,
         }
@@ -334,7 +334,7 @@ impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
         "2024-02-20"
     }
     fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
+        &self.baseurl
     }
     fn client(&self) -> &reqwest::Client {
         &self.client
@@ -363,7 +363,6 @@ impl Client {
         body: &'a types::TokenRequest,
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
         let url = format!("{}/oauth/token", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -373,7 +372,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "issue_token",
@@ -383,7 +381,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -407,7 +405,6 @@ impl Client {
             self.baseurl,
             encode_path(&nik.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -416,7 +413,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kecukupan_skp_by_nik",
@@ -426,7 +422,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -540,11 +536,11 @@ impl crate::Client {
             .send(
                 &operations::GET_KECUKUPAN_SKP_BY_NIK,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_kecukupan_skp_by_nik(nik).await;
                     (result, api.inner)
                 },

@@ -715,7 +715,7 @@ pub mod types {
 ///Version: 1.0.1
 #[derive(Debug)]
 pub struct Client {
-    pub(crate) baseurl: String,
+    pub(crate) baseurl: ::std::sync::Arc<str>,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: mitra_core::plumbing::Attempt,
 }
@@ -749,7 +749,7 @@ impl Client {
         inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.into(),
             client,
             inner,
         }
@@ -760,7 +760,7 @@ impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
         "1.0.1"
     }
     fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
+        &self.baseurl
     }
     fn client(&self) -> &reqwest::Client {
         &self.client
@@ -795,7 +795,6 @@ impl Client {
         body: &'a types::TokenRequest,
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
         let url = format!("{}/token", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -805,7 +804,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .form_urlencoded(&body)?
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "issue_token",
@@ -815,7 +813,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -833,7 +831,6 @@ impl Client {
         body: &'a types::PostalCodeRequest,
     ) -> Result<ResponseValue<types::PostalCodeResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getPostalCode", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -843,7 +840,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_postal_code",
@@ -853,7 +849,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -871,7 +867,6 @@ impl Client {
         body: &'a types::ProvinceRequest,
     ) -> Result<ResponseValue<types::ProvinceResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getProvince", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -881,7 +876,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_province",
@@ -891,7 +885,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -905,7 +899,6 @@ impl Client {
         body: &'a types::CityRequest,
     ) -> Result<ResponseValue<types::CityResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getCity", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -915,7 +908,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_city",
@@ -925,7 +917,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -939,7 +931,6 @@ impl Client {
         body: &'a types::SubDistrictRequest,
     ) -> Result<ResponseValue<types::SubDistrictResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getSubDistrict", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -949,7 +940,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_district",
@@ -959,7 +949,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -978,7 +968,6 @@ impl Client {
         body: &'a types::SubSubDistrictRequest,
     ) -> Result<ResponseValue<types::SubSubDistrictResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getSubSubDistrict", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -988,7 +977,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_sub_district",
@@ -998,7 +986,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1014,7 +1002,6 @@ impl Client {
         body: &'a types::PostOfficeRequest,
     ) -> Result<ResponseValue<types::PostOfficeResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getPostOffice", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1024,7 +1011,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_post_office",
@@ -1034,7 +1020,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1055,7 +1041,6 @@ impl Client {
         body: &'a types::TrackAndTraceRequest,
     ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
         let url = format!("{}/utilitas/1.0.1/getTrackAndTrace", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -1065,7 +1050,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_track_and_trace",
@@ -1075,7 +1059,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1353,11 +1337,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_postal_code(body).await;
                 (result, api.inner)
             })
@@ -1380,11 +1364,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_PROVINCE, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_province(body).await;
                 (result, api.inner)
             })
@@ -1404,11 +1388,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_CITY, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_city(body).await;
                 (result, api.inner)
             })
@@ -1426,11 +1410,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_sub_district(body).await;
                 (result, api.inner)
             })
@@ -1456,11 +1440,11 @@ impl crate::Client {
             .send(
                 &operations::GET_SUB_SUB_DISTRICT,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_sub_sub_district(body).await;
                     (result, api.inner)
                 },
@@ -1483,11 +1467,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POST_OFFICE, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_post_office(body).await;
                 (result, api.inner)
             })
@@ -1515,11 +1499,11 @@ impl crate::Client {
             .send(
                 &operations::GET_TRACK_AND_TRACE,
                 move |attempt| async move {
-                    let api = Client::new_with_client(
-                        self.core.base_url(),
-                        self.core.http().clone(),
-                        attempt,
-                    );
+                    let api = Client {
+                        baseurl: self.core.shared_base_url(),
+                        client: self.core.http().clone(),
+                        inner: attempt,
+                    };
                     let result = api.get_track_and_trace(body).await;
                     (result, api.inner)
                 },

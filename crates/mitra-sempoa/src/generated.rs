@@ -654,7 +654,7 @@ pub mod types {
 ///Version: 2023-07-31
 #[derive(Debug)]
 pub struct Client {
-    pub(crate) baseurl: String,
+    pub(crate) baseurl: ::std::sync::Arc<str>,
     pub(crate) client: reqwest::Client,
     pub(crate) inner: mitra_core::plumbing::Attempt,
 }
@@ -688,7 +688,7 @@ impl Client {
         inner: mitra_core::plumbing::Attempt,
     ) -> Self {
         Self {
-            baseurl: baseurl.to_string(),
+            baseurl: baseurl.into(),
             client,
             inner,
         }
@@ -699,7 +699,7 @@ impl ClientInfo<mitra_core::plumbing::Attempt> for Client {
         "2023-07-31"
     }
     fn baseurl(&self) -> &str {
-        self.baseurl.as_str()
+        &self.baseurl
     }
     fn client(&self) -> &reqwest::Client {
         &self.client
@@ -727,7 +727,6 @@ impl Client {
         &'a self,
     ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<()>> {
         let url = format!("{}/check", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -736,7 +735,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "check_token",
@@ -746,7 +744,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -764,7 +762,6 @@ impl Client {
         page: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::AkunListEnvelope>, Error<()>> {
         let url = format!("{}/akun", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -775,7 +772,6 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("page", &page))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_akun",
@@ -785,7 +781,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -801,7 +797,6 @@ impl Client {
         kode: &'a str,
     ) -> Result<ResponseValue<types::AkunEnvelope>, Error<()>> {
         let url = format!("{}/akun/{}", self.baseurl, encode_path(&kode.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -810,7 +805,6 @@ impl Client {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_akun",
@@ -820,7 +814,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -838,7 +832,6 @@ impl Client {
         page: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::JurnalListEnvelope>, Error<()>> {
         let url = format!("{}/jurnal", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -849,7 +842,6 @@ impl Client {
             )
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("page", &page))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_jurnal",
@@ -859,7 +851,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -879,7 +871,6 @@ impl Client {
         body: &'a types::JurnalRequest,
     ) -> Result<ResponseValue<types::JurnalCreatedEnvelope>, Error<()>> {
         let url = format!("{}/jurnal", self.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -889,7 +880,6 @@ impl Client {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_jurnal",
@@ -899,7 +889,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => ResponseValue::from_response(response).await,
+            200u16 => mitra_core::plumbing::response_value(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1093,11 +1083,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CHECK_TOKEN, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.check_token().await;
                 (result, api.inner)
             })
@@ -1127,11 +1117,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::LIST_AKUN, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.list_akun(limit, page).await;
                 (result, api.inner)
             })
@@ -1148,11 +1138,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_AKUN, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.get_akun(kode).await;
                 (result, api.inner)
             })
@@ -1182,11 +1172,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::LIST_JURNAL, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.list_jurnal(limit, page).await;
                 (result, api.inner)
             })
@@ -1222,11 +1212,11 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CREATE_JURNAL, move |attempt| async move {
-                let api = Client::new_with_client(
-                    self.core.base_url(),
-                    self.core.http().clone(),
-                    attempt,
-                );
+                let api = Client {
+                    baseurl: self.core.shared_base_url(),
+                    client: self.core.http().clone(),
+                    inner: attempt,
+                };
                 let result = api.create_jurnal(body).await;
                 (result, api.inner)
             })

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# mitra beside its peer: the client openapi-generator makes from the same spec
+# (PyPI openapi-generator-cli 7.26.0, Java 17; generator `rust`,
+# library=reqwest, supportAsync=true), and bare reqwest. Sempoa's
+# `GET /akun/{kode}` from specs/sempoa.yaml, all three on one reqwest client
+# from `mitra_core::build_http_client`, against a local server in the same
+# process. Nothing the generator writes is committed: it all lives under
+# target/peer.
+#
+#   scripts/peer.sh            the full table (instructions, sizes, cold builds)
+#   scripts/peer.sh --check    CI: instructions per call only; fails when mitra
+#                              costs more than the peer (beyond 0.5 %, the noise
+#                              of the measure)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+check=false
+[ "${1:-}" = "--check" ] && check=true
+tools="$root/target/tools"
+peer="$root/target/peer"
+
+if [ ! -x "$tools/venv/bin/openapi-generator-cli" ]; then
+  [ -x "$tools/venv/bin/python" ] || python3 -m venv "$tools/venv"
+  "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "openapi-generator-cli==7.26.0"
+fi
+rm -rf "$peer/sempoa"
+"$tools/venv/bin/openapi-generator-cli" generate -g rust -i specs/sempoa.yaml -o "$peer/sempoa" \
+  --additional-properties=library=reqwest,supportAsync=true,packageName=sempoa-peer,packageVersion=0.0.0 >/dev/null
+
+bench="$peer/bench"
+mkdir -p "$bench/src/bin"
+cat >"$bench/Cargo.toml" <<TOML
+[package]
+name = "peer-bench"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+sempoa-peer = { path = "../sempoa", default-features = false }
+mitra-sempoa = { path = "$root/crates/mitra-sempoa" }
+mitra-core = { path = "$root/crates/mitra-core" }
+mitra-bench = { path = "$root/crates/mitra-bench" }
+reqwest = { version = "0.13.5", default-features = false, features = ["json", "query", "form", "rustls-no-provider"] }
+serde_json = "1"
+tokio = { version = "1", features = ["rt", "macros", "net"] }
+
+[profile.release]
+debug = false
+
+[workspace]
+TOML
+cp "$root/Cargo.lock" "$bench/Cargo.lock"
+
+# n sequential calls by one of the three clients: `calls <bare|peer|mitra> <n>`.
+cat >"$bench/src/bin/calls.rs" <<'RS'
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args[2].parse().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let server = mitra_bench::Server::start().await;
+        let http = mitra_bench::bare_client();
+        let mitra = mitra_sempoa::Client::builder()
+            .base_url(&server.url)
+            .token(mitra_bench::TOKEN)
+            .http_client(http.clone())
+            .build()
+            .unwrap();
+        // Not Configuration::new(): it builds a reqwest client of its own,
+        // which panics without a TLS provider installed process-wide.
+        let peer = sempoa_peer::apis::configuration::Configuration {
+            base_path: server.url.clone(),
+            user_agent: None,
+            client: http.clone(),
+            basic_auth: None,
+            oauth_access_token: None,
+            bearer_access_token: Some(mitra_bench::TOKEN.to_owned()),
+            api_key: None,
+        };
+        for _ in 0..n {
+            match args[1].as_str() {
+                "bare" => drop(mitra_bench::bare_get_akun(&http, &server.url).await),
+                "peer" => drop(sempoa_peer::apis::akun_api::get_akun(&peer, "10000").await.unwrap()),
+                _ => drop(mitra.get_akun("10000").await.unwrap()),
+            }
+        }
+    });
+}
+RS
+# One call each, for the size of a program that uses one operation.
+for who in bare peer mitra; do
+  case $who in
+    bare) call='let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap(); let r: serde_json::Value = http.get(format!("{url}/akun/10000")).bearer_auth("t").send().await.unwrap().json().await.unwrap(); println!("{}", r["data"]["akun"]);' ;;
+    peer) call='let c = sempoa_peer::apis::configuration::Configuration { base_path: url, user_agent: None, client: mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap(), basic_auth: None, oauth_access_token: None, bearer_access_token: Some("t".into()), api_key: None }; println!("{:?}", sempoa_peer::apis::akun_api::get_akun(&c, "10000").await.unwrap().data.akun);' ;;
+    mitra) call='let c = mitra_sempoa::Client::builder().base_url(url).token("t").build().unwrap(); println!("{}", c.get_akun("10000").await.unwrap().name);' ;;
+  esac
+  cat >"$bench/src/bin/one_$who.rs" <<RS
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let url = std::env::args().nth(1).unwrap_or_default();
+    $call
+}
+RS
+done
+
+export CARGO_TARGET_DIR="$peer/target"
+cargo build -q --release --manifest-path "$bench/Cargo.toml" --bins
+bin="$CARGO_TARGET_DIR/release"
+
+instructions() { # who n -> instructions executed
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/calls" "$1" "$2" 2>&1 \
+    | sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
+}
+declare -A per_call
+for who in bare peer mitra; do
+  small=$(instructions "$who" 200)
+  large=$(instructions "$who" 1200)
+  per_call[$who]=$(( (large - small) / 1000 ))
+done
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f %%", (a - b) * 100 / b }'; }
+echo "instructions per call, client + server (callgrind, (I(1200) - I(200)) / 1000):"
+printf '  %-6s %8d\n' bare "${per_call[bare]}"
+printf '  %-6s %8d  (%s over bare)\n' peer "${per_call[peer]}" "$(pct "${per_call[peer]}" "${per_call[bare]}")"
+printf '  %-6s %8d  (%s over bare, %s over the peer)\n' mitra "${per_call[mitra]}" \
+  "$(pct "${per_call[mitra]}" "${per_call[bare]}")" "$(pct "${per_call[mitra]}" "${per_call[peer]}")"
+
+if $check; then
+  limit=$(( per_call[peer] + per_call[peer] / 200 ))
+  if [ "${per_call[mitra]}" -gt "$limit" ]; then
+    echo "mitra costs more per call than the peer (limit $limit)"
+    exit 1
+  fi
+  exit 0
+fi
+
+echo "one-call release binary, stripped:"
+for who in bare peer mitra; do
+  cp "$bin/one_$who" "$peer/one_$who.stripped"
+  strip "$peer/one_$who.stripped"
+  printf '  %-6s %10d bytes\n' "$who" "$(stat -c %s "$peer/one_$who.stripped")"
+done
