@@ -9,7 +9,7 @@
 #
 #   scripts/peer.sh            the full table (instructions, sizes, cold builds)
 #   scripts/peer.sh --check    CI: instructions per call only; fails when mitra
-#                              costs more than the peer (beyond 0.5 %, the noise
+#                              costs more than the peer (beyond 1 %, the noise
 #                              of the measure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -115,18 +115,19 @@ instructions() { # who n -> instructions executed
 declare -A per_call
 for who in bare peer mitra; do
   small=$(instructions "$who" 200)
-  large=$(instructions "$who" 1200)
-  per_call[$who]=$(( (large - small) / 1000 ))
+  large=$(instructions "$who" 2200)
+  per_call[$who]=$(( (large - small) / 2000 ))
 done
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f %%", (a - b) * 100 / b }'; }
-echo "instructions per call, client + server (callgrind, (I(1200) - I(200)) / 1000):"
+echo "instructions per call, client + server (callgrind, (I(2200) - I(200)) / 2000):"
 printf '  %-6s %8d\n' bare "${per_call[bare]}"
 printf '  %-6s %8d  (%s over bare)\n' peer "${per_call[peer]}" "$(pct "${per_call[peer]}" "${per_call[bare]}")"
 printf '  %-6s %8d  (%s over bare, %s over the peer)\n' mitra "${per_call[mitra]}" \
   "$(pct "${per_call[mitra]}" "${per_call[bare]}")" "$(pct "${per_call[mitra]}" "${per_call[peer]}")"
 
 if $check; then
-  limit=$(( per_call[peer] + per_call[peer] / 200 ))
+  # 1 %: the spread of this measure between runs on one machine (±0.5 %).
+  limit=$(( per_call[peer] + per_call[peer] / 100 ))
   if [ "${per_call[mitra]}" -gt "$limit" ]; then
     echo "mitra costs more per call than the peer (limit $limit)"
     exit 1

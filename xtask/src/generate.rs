@@ -163,6 +163,7 @@ pub fn code_and_mock(
     raw_client_is_not_clone(&mut file);
     drop_api_version_header(&mut file);
     crate::lean::strip_empty_header_maps(&mut file);
+    crate::lean::patterns_without_regex(&mut file)?;
     let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
     let code = rustfmt(&code)?;
     let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;

@@ -67,3 +67,76 @@ pub fn lighter_raw_client(code: &str) -> Result<String> {
     }
     Ok(code)
 }
+
+/// The patterns typify checks with a `regress` regex, checked instead by
+/// `mitra_core::plumbing::matches_pattern`, which knows the few the specs
+/// use: no regex engine in a vendor crate (it was most of a Sempoa
+/// binary's extra size and 4 s of its cold build). A pattern it does not
+/// know fails generation, so that a spec never silently loses a check.
+pub fn patterns_without_regex(file: &mut syn::File) -> Result<()> {
+    struct Patterns {
+        unsupported: Vec<String>,
+    }
+    impl VisitMut for Patterns {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let mut pattern: Option<syn::LitStr> = None;
+            block.stmts.retain(|stmt| {
+                if let syn::Stmt::Item(syn::Item::Static(item)) = stmt
+                    && item.ident == "PATTERN"
+                {
+                    struct FindLit(Option<syn::LitStr>);
+                    impl<'ast> syn::visit::Visit<'ast> for FindLit {
+                        fn visit_lit_str(&mut self, lit: &'ast syn::LitStr) {
+                            self.0.get_or_insert_with(|| lit.clone());
+                        }
+                    }
+                    let mut find = FindLit(None);
+                    syn::visit::Visit::visit_item_static(&mut find, item);
+                    pattern = find.0;
+                    return false;
+                }
+                true
+            });
+            if let Some(lit) = pattern {
+                if !SUPPORTED.contains(&lit.value().as_str()) {
+                    self.unsupported.push(lit.value());
+                }
+                struct Replace(syn::LitStr);
+                impl VisitMut for Replace {
+                    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+                        if expr.to_token_stream().to_string()
+                            == "PATTERN . find (value) . is_none ()"
+                        {
+                            let lit = &self.0;
+                            *expr = syn::parse_quote!(
+                                !mitra_core::plumbing::matches_pattern(#lit, value)
+                            );
+                            return;
+                        }
+                        syn::visit_mut::visit_expr_mut(self, expr);
+                    }
+                }
+                Replace(lit).visit_block_mut(block);
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    let mut patterns = Patterns {
+        unsupported: Vec::new(),
+    };
+    patterns.visit_file_mut(file);
+    if !patterns.unsupported.is_empty() {
+        bail!(
+            "patterns mitra_core::plumbing::matches_pattern does not know: {:?} (teach it, \
+             with a test)",
+            patterns.unsupported
+        );
+    }
+    if file.to_token_stream().to_string().contains("regress") {
+        bail!("a regress regex is left in the generated code");
+    }
+    Ok(())
+}
+
+/// The patterns `matches_pattern` knows (it has a test for each).
+const SUPPORTED: &[&str] = &[r"^\d+$", r"^-?\d+$", r"^\d+(\.\d+)?$", r"^\d{5}$"];

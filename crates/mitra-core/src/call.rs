@@ -174,9 +174,61 @@ pub async fn response_value<T: serde::de::DeserializeOwned, E>(
     ))
 }
 
+/// Whether `value` matches `pattern`, one of the few patterns the specs use
+/// (the generated code checks them with this instead of a regex engine):
+/// `^\d+$`, `^-?\d+$`, `^\d+(\.\d+)?$` and `^\d{N}$`. An unknown pattern
+/// never matches (xtask refuses to generate one).
+pub fn matches_pattern(pattern: &str, value: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match pattern {
+        r"^\d+$" => digits(value),
+        r"^-?\d+$" => digits(value.strip_prefix('-').unwrap_or(value)),
+        r"^\d+(\.\d+)?$" => match value.split_once('.') {
+            Some((whole, fraction)) => digits(whole) && digits(fraction),
+            None => digits(value),
+        },
+        _ => match pattern
+            .strip_prefix(r"^\d{")
+            .and_then(|rest| rest.strip_suffix("}$"))
+            .and_then(|n| n.parse::<usize>().ok())
+        {
+            Some(n) => value.len() == n && digits(value),
+            None => false,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_patterns_of_the_specs_without_a_regex_engine() {
+        let cases: &[(&str, &str, bool)] = &[
+            (r"^\d+$", "15000", true),
+            (r"^\d+$", "", false),
+            (r"^\d+$", "15 000", false),
+            (r"^\d+$", "-1", false),
+            (r"^\d+$", "١٢", false), // not ASCII digits
+            (r"^-?\d+$", "-12", true),
+            (r"^-?\d+$", "-", false),
+            (r"^\d+(\.\d+)?$", "150000", true),
+            (r"^\d+(\.\d+)?$", "150000.50", true),
+            (r"^\d+(\.\d+)?$", "1.", false),
+            (r"^\d+(\.\d+)?$", ".5", false),
+            (r"^\d{5}$", "14450", true),
+            (r"^\d{5}$", "1445", false),
+            (r"^\d{5}$", "144500", false),
+            (r"^[a-z]+$", "abc", false), // unknown: never
+        ];
+        for (pattern, value, expected) in cases {
+            assert_eq!(
+                matches_pattern(pattern, value),
+                *expected,
+                "{pattern} {value:?}"
+            );
+        }
+    }
 
     #[test]
     fn path_parameters_cannot_change_the_path() {

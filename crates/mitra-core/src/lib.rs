@@ -64,7 +64,7 @@ pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
         ClientCore, FromWire, ToWire, Validate, check_min_length, check_minimum, check_path_param,
-        response_value,
+        matches_pattern, response_value,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
     pub use crate::runtime::{Runtime, RuntimeBuilder};

@@ -90,9 +90,7 @@ pub mod types {
     impl ::std::str::FromStr for ActivationRequestInvoiceAmount {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d+(\\.\\d+)?$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d+(\\.\\d+)?$", value) {
                 return Err("doesn't match pattern \"^\\d+(\\.\\d+)?$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -143,9 +141,7 @@ pub mod types {
     impl ::std::str::FromStr for ActivationRequestPacketId {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d+$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d+$", value) {
                 return Err("doesn't match pattern \"^\\d+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -369,9 +365,7 @@ pub mod types {
     impl ::std::str::FromStr for RegistrationRequestNoTelp {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d+$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d+$", value) {
                 return Err("doesn't match pattern \"^\\d+$\"".into());
             }
             Ok(Self(value.to_string()))

@@ -289,9 +289,7 @@ pub mod types {
     impl ::std::str::FromStr for GetPostalCodePostalCode {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d{5}$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d{5}$", value) {
                 return Err("doesn't match pattern \"^\\d{5}$\"".into());
             }
             Ok(Self(value.to_string()))

@@ -177,9 +177,7 @@ pub mod types {
     impl ::std::str::FromStr for JurnalRequestArraysDebitItem {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d+$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d+$", value) {
                 return Err("doesn't match pattern \"^\\d+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -281,9 +279,7 @@ pub mod types {
     impl ::std::str::FromStr for JurnalRequestArraysKreditItem {
         type Err = self::error::ConversionError;
         fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
-                ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\d+$").unwrap());
-            if PATTERN.find(value).is_none() {
+            if !mitra_core::plumbing::matches_pattern("^\\d+$", value) {
                 return Err("doesn't match pattern \"^\\d+$\"".into());
             }
             Ok(Self(value.to_string()))
