@@ -44,6 +44,28 @@ crates=("$@")
 echo "machine: $(nproc) cores, $(rustc --version)"
 printf '%-24s %8s\n' crate "seconds"
 printf '%-24s %8s\n' "bare reqwest+serde+tokio" "$(cd "$work/bare" && seconds env CARGO_TARGET_DIR="$work/t-bare" cargo build)"
+# The openapi-generator client of specs/sempoa.yaml (scripts/peer.sh makes it),
+# on the same TLS stack as the bare crate.
+if [ -d "$root/target/peer/sempoa" ]; then
+  mkdir -p "$work/peer/src"
+  cat > "$work/peer/Cargo.toml" <<TOML
+[package]
+name = "peer-user"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+sempoa-peer = { path = "$root/target/peer/sempoa", default-features = false }
+rustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }
+reqwest = { version = "0.13.5", default-features = false, features = ["rustls-no-provider"] }
+
+[workspace]
+TOML
+  echo 'pub use sempoa_peer::apis::akun_api::get_akun;' > "$work/peer/src/lib.rs"
+  cp "$root/Cargo.lock" "$work/peer/Cargo.lock" 2>/dev/null || true
+  printf '%-24s %8s\n' "openapi-generator peer" "$(cd "$work/peer" && seconds env CARGO_TARGET_DIR="$work/t-peer" cargo build)"
+fi
 for crate in "${crates[@]}"; do
   printf '%-24s %8s\n' "$crate" "$(seconds env CARGO_TARGET_DIR="$work/t-$crate" cargo build -p "$crate")"
 done
