@@ -289,6 +289,8 @@ impl TokenRequest for ClientCredentialsJson {
 pub struct AccessToken {
     header: HeaderValue,
     refresh_at: Instant,
+    /// When the token expires (the server's lifetime, clamped).
+    expires_at: Instant,
     generation: u64,
 }
 
@@ -349,6 +351,7 @@ pub struct TokenSource {
     failure_backoff: Duration,
     secrets: crate::redact::Secrets,
     headers: Option<StaticHeaders>,
+    shared: Option<(crate::shared::Shared, String)>,
 }
 
 /// The outcome of the last token fetch.
@@ -404,6 +407,7 @@ impl TokenSource {
             failure_backoff: Duration::from_secs(1),
             secrets: crate::redact::Secrets::default(),
             headers: None,
+            shared: None,
         }
     }
 
@@ -479,7 +483,7 @@ impl TokenSource {
             return Ok(token);
         }
         let outcome = self
-            .fetch_with_retries()
+            .obtain()
             .instrument(tracing::debug_span!("mitra.token"))
             .await
             .map(Arc::new);
@@ -492,6 +496,106 @@ impl TokenSource {
         });
         self.finished.fetch_add(1, Ordering::Release);
         outcome
+    }
+
+    /// An access token for `header` that lives `lifetime` from now.
+    fn access_token(&self, header: HeaderValue, lifetime: Duration) -> AccessToken {
+        let margin = self.refresh_margin.min(lifetime / 2);
+        let now = Instant::now();
+        AccessToken {
+            header,
+            refresh_at: now.checked_add(lifetime - margin).unwrap_or(now),
+            expires_at: now.checked_add(lifetime).unwrap_or(now),
+            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+        }
+    }
+
+    /// Shares the token with every process that uses the same `shared`
+    /// state and `key` (see [`shared::key`](crate::shared::key)): one fetch
+    /// for the fleet, through a lock with a TTL; the others take the stored
+    /// token. When the shared state fails, this process fetches its own.
+    pub fn shared(mut self, shared: crate::shared::Shared, key: String) -> Self {
+        self.shared = Some((shared, key));
+        self
+    }
+
+    /// A token: the fleet's stored one, or a new one fetched by whoever
+    /// takes the fleet's lock first (this process, or another it waits for).
+    async fn obtain(&self) -> Result<AccessToken, Error> {
+        let Some((shared, key)) = &self.shared else {
+            return self.fetch_with_retries().await;
+        };
+        let usable = |found: Option<(String, Duration)>| {
+            found.filter(|(_, left)| *left > self.refresh_margin.min(*left / 2) && !left.is_zero())
+        };
+        match shared.ok(shared.state().get_token(key).await) {
+            None => return self.fetch_with_retries().await,
+            Some(found) => {
+                shared.recovered();
+                if let Some((token, left)) = usable(found) {
+                    return self.shared_token(&token, left);
+                }
+            }
+        }
+        let lock = format!("{key}:lock");
+        // Long enough for a fetch with its retries; a holder that dies frees
+        // it when the TTL runs out.
+        let lock_ttl = Duration::from_secs(30);
+        let deadline = Instant::now() + lock_ttl;
+        loop {
+            match shared.ok(shared.state().try_lock(&lock, lock_ttl).await) {
+                None => return self.fetch_with_retries().await,
+                Some(true) => {
+                    let fetched = self.fetch_with_retries().await;
+                    if let Ok(token) = &fetched {
+                        let ttl = token.expires_at.saturating_duration_since(Instant::now());
+                        if !ttl.is_zero() {
+                            let stored =
+                                shared.state().put_token(key, token.token_text(), ttl).await;
+                            shared.ok(stored);
+                        }
+                    }
+                    let released = shared.state().unlock(&lock).await;
+                    shared.ok(released);
+                    return fetched;
+                }
+                Some(false) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    if let Some(Some((token, left))) =
+                        shared.ok(shared.state().get_token(key).await).map(usable)
+                    {
+                        return self.shared_token(&token, left);
+                    }
+                    if Instant::now() >= deadline {
+                        return self.fetch_with_retries().await;
+                    }
+                }
+            }
+        }
+    }
+
+    fn shared_token(&self, token: &str, left: Duration) -> Result<AccessToken, Error> {
+        let mut header =
+            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Decode {
+                status: None,
+                message: "the shared access token has characters not allowed in a header".into(),
+                excerpt: String::new(),
+            })?;
+        header.set_sensitive(true);
+        Ok(self.access_token(header, left))
+    }
+
+    /// After [`invalidate`](Self::invalidate): drops `rejected` from the
+    /// fleet's store too (if it is still the stored one), so that the next
+    /// call anywhere fetches a new token once for everyone.
+    pub async fn invalidate_shared(&self, rejected: &AccessToken) {
+        if let Some((shared, key)) = &self.shared {
+            let deleted = shared
+                .state()
+                .delete_token_if(key, rejected.token_text())
+                .await;
+            shared.ok(deleted);
+        }
     }
 
     fn recent_failure(&self) -> Option<Error> {
@@ -597,7 +701,6 @@ impl TokenSource {
                 .unwrap_or(MAX_LIFETIME)
                 .min(MAX_LIFETIME),
         };
-        let margin = self.refresh_margin.min(lifetime / 2);
         let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
             .map_err(|_| Error::Decode {
                 status: Some(status.as_u16()),
@@ -605,12 +708,6 @@ impl TokenSource {
                 excerpt: "[token response withheld]".into(),
             })?;
         header.set_sensitive(true);
-        Ok(AccessToken {
-            header,
-            refresh_at: Instant::now()
-                .checked_add(lifetime - margin)
-                .unwrap_or_else(Instant::now),
-            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
-        })
+        Ok(self.access_token(header, lifetime))
     }
 }

@@ -61,6 +61,20 @@ impl HttpConfig {
     }
 }
 
+#[cfg(feature = "redis")]
+fn shared_from_url(url: &str) -> Result<crate::shared::Shared, Error> {
+    Ok(crate::shared::Shared::new(crate::redis::RedisState::new(
+        url,
+    )?))
+}
+
+#[cfg(not(feature = "redis"))]
+fn shared_from_url(_: &str) -> Result<crate::shared::Shared, Error> {
+    Err(Error::config(
+        "MITRA_REDIS_URL is set but this build has no Redis support: enable the vendor crate's `redis` feature",
+    ))
+}
+
 /// The longest timeout accepted (a day): longer is a mistake, not a setting.
 const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
@@ -109,6 +123,7 @@ pub struct Connection {
     http_client: Option<reqwest::Client>,
     max_body: u64,
     allow_http: bool,
+    shared: Option<crate::shared::Shared>,
 }
 
 impl Default for Connection {
@@ -119,6 +134,7 @@ impl Default for Connection {
             http_client: None,
             max_body: crate::runtime::DEFAULT_MAX_BODY,
             allow_http: false,
+            shared: None,
         }
     }
 }
@@ -162,6 +178,9 @@ impl Connection {
         if let Some(allow) = vars.optional("MITRA_DANGER_ALLOW_HTTP") {
             connection.allow_http = matches!(allow.trim(), "1" | "true" | "yes");
         }
+        if let Some(url) = vars.optional("MITRA_REDIS_URL") {
+            connection.shared = Some(shared_from_url(&url)?);
+        }
         if let Some(limit) = vars.optional("MITRA_MAX_BODY_BYTES") {
             connection.max_body = limit
                 .trim()
@@ -169,6 +188,17 @@ impl Connection {
                 .map_err(|_| Error::config("MITRA_MAX_BODY_BYTES must be a number of bytes"))?;
         }
         Ok(connection)
+    }
+
+    /// Shares tokens and rate budgets with the other processes of a fleet.
+    pub fn shared_state(mut self, shared: crate::shared::Shared) -> Self {
+        self.shared = Some(shared);
+        self
+    }
+
+    /// The fleet's shared state, if configured.
+    pub fn shared(&self) -> Option<&crate::shared::Shared> {
+        self.shared.as_ref()
     }
 
     /// Sets the most bytes of a success body read.
@@ -233,6 +263,16 @@ macro_rules! connection_setters {
         /// never reached the vendor, whatever the policy.
         pub fn retry_policy(mut self, retry: $crate::RetryPolicy) -> Self {
             self.connection = self.connection.retry_policy(retry);
+            self
+        }
+
+        /// Shares OAuth2 tokens and rate budgets with every process of a
+        /// fleet through `shared` (e.g. Redis:
+        /// `Shared::new(RedisState::new(url)?)`, feature `redis`, or
+        /// `MITRA_REDIS_URL` with `from_env`). When it fails, calls go on
+        /// with this process's own state.
+        pub fn shared_state(mut self, shared: $crate::shared::Shared) -> Self {
+            self.connection = self.connection.shared_state(shared);
             self
         }
 

@@ -35,10 +35,13 @@ mod operation;
 pub mod paging;
 mod rate;
 pub mod redact;
+#[cfg(feature = "redis")]
+pub mod redis;
 mod retry;
 mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
+pub mod shared;
 mod wire;
 
 pub use code::Code;

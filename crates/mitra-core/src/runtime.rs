@@ -131,7 +131,18 @@ impl RuntimeBuilder {
             .map(|interval| RateLimiter {
                 interval,
                 next_slot: std::sync::Mutex::new(Instant::now()),
+                shared: None,
             });
+        self
+    }
+
+    /// Shares the rate limit of [`rate_limit`](Self::rate_limit) with every
+    /// process that uses the same `shared` state and `key`: the fleet as a
+    /// whole stays under the rate. (Set the rate first.)
+    pub fn shared_rate_limit(mut self, shared: crate::shared::Shared, key: String) -> Self {
+        if let Some(limiter) = self.inner.rate_limiter.as_mut() {
+            limiter.shared = Some((shared, key));
+        }
         self
     }
 
@@ -311,6 +322,7 @@ impl Runtime {
                 // gateway proves the request never reached the backend.
                 refreshed_after_401 = true;
                 source.invalidate(token);
+                source.invalidate_shared(token).await;
                 if op.retry_safe || self.inner.decoder.rejected_before_backend(&error) {
                     continue;
                 }

@@ -8,7 +8,7 @@ use mitra_core::auth::{Auth, StaticHeaders};
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, Error, Result, SecretString};
+use mitra_core::{Connection, Error, ExposeSecret, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::decoder::FastracDecoder;
@@ -174,6 +174,13 @@ impl ClientBuilder {
                 ));
             }
             runtime = runtime.rate_limit(per_second);
+            // Fastrac's limit is per account: every process using the same
+            // keys shares one budget when a fleet state is configured.
+            if let Some(shared) = self.connection.shared() {
+                let key =
+                    mitra_core::shared::key("rate", &["fastrac", access.expose_secret(), &base]);
+                runtime = runtime.shared_rate_limit(shared.clone(), key);
+            }
         }
         Ok(Client {
             core: ClientCore::new(base, http, runtime.build()),

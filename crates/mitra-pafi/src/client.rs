@@ -7,7 +7,7 @@ use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, Error, Result, SecretString};
+use mitra_core::{Connection, Error, ExposeSecret, Result, SecretString};
 
 use crate::decoder::PafiDecoder;
 
@@ -132,7 +132,9 @@ impl ClientBuilder {
         let secrets = Secrets::new([&id, &secret]);
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
-        let tokens = TokenSource::new(
+        let fleet_key =
+            mitra_core::shared::key("token", &["pafi", id.expose_secret(), &scope, &base]);
+        let mut tokens = TokenSource::new(
             format!("{base}/oauth/token"),
             ClientCredentialsJson::new(id, secret, scope),
             http.clone(),
@@ -141,6 +143,9 @@ impl ClientBuilder {
         .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
         .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
+        if let Some(shared) = self.connection.shared() {
+            tokens = tokens.shared(shared.clone(), fleet_key);
+        }
         let runtime = self
             .connection
             .runtime("pafi")

@@ -10,7 +10,7 @@ use mitra_core::auth::{
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, Result, SecretString};
+use mitra_core::{Connection, ExposeSecret, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::fault::PosDecoder;
@@ -197,6 +197,9 @@ impl ClientBuilder {
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
         let endpoint = format!("{base}/token");
+        // The fleet's token is keyed by vendor, consumer key and gateway (hashed).
+        let fleet_key =
+            mitra_core::shared::key("token", &["pos-indonesia", key.expose_secret(), &base]);
         let mut tokens = match self.grant {
             None => TokenSource::new(
                 endpoint,
@@ -215,6 +218,9 @@ impl ClientBuilder {
         .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
         if let Some(partner) = &partner {
             tokens = tokens.headers(partner.clone());
+        }
+        if let Some(shared) = self.connection.shared() {
+            tokens = tokens.shared(shared.clone(), fleet_key);
         }
         let mut runtime = self
             .connection

@@ -433,3 +433,101 @@ macro_rules! decoder_fuzz_properties {
         }
     };
 }
+
+/// A real `redis-server` (Debian's package) on a free loopback port, for
+/// the fleet tests; stopped when dropped.
+pub struct RedisServer {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl RedisServer {
+    /// Starts one; `None` when `redis-server` is not installed (the tests
+    /// that need it then say so and skip), unless `MITRA_REQUIRE_REDIS` is
+    /// set, as CI sets it: then a missing server fails.
+    pub fn start() -> Option<Self> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
+        let spawned = std::process::Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        let child = match spawned {
+            Ok(child) => child,
+            Err(e) if std::env::var_os("MITRA_REQUIRE_REDIS").is_some() => {
+                panic!("MITRA_REQUIRE_REDIS is set but redis-server cannot run: {e}")
+            }
+            Err(_) => {
+                eprintln!("redis-server is not installed: this fleet test is skipped");
+                return None;
+            }
+        };
+        let server = Self { child, port };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Some(server);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("redis-server did not listen on 127.0.0.1:{port}");
+    }
+
+    /// `redis://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// Stops the server now (a fleet losing its Redis).
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Starts the ignored test `name` of the current test binary as a separate
+/// process with `env` (its output captured: see [`child_succeeded`]).
+pub fn run_child_test(name: &str, env: &[(&str, String)]) -> std::process::Child {
+    let exe = std::env::current_exe().expect("test binary");
+    let mut command = std::process::Command::new(exe);
+    command
+        .args(["--ignored", "--exact", name, "--test-threads=1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.spawn().expect("spawn a child process")
+}
+
+/// Waits for a child of [`run_child_test`]; true if it passed (its output
+/// is printed when it did not).
+pub fn child_succeeded(child: std::process::Child) -> bool {
+    let output = child.wait_with_output().expect("wait for a child process");
+    if !output.status.success() {
+        eprintln!(
+            "child process failed:\n{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    output.status.success()
+}
