@@ -319,6 +319,24 @@ fn collect_operations(
     Ok(out)
 }
 
+/// Every operation of a path item.
+fn operations_mut(
+    item: &mut openapiv3::PathItem,
+) -> impl Iterator<Item = &mut openapiv3::Operation> {
+    [
+        &mut item.get,
+        &mut item.put,
+        &mut item.post,
+        &mut item.delete,
+        &mut item.options,
+        &mut item.head,
+        &mut item.patch,
+        &mut item.trace,
+    ]
+    .into_iter()
+    .flatten()
+}
+
 fn resolve_parameter<'a>(
     spec: &'a OpenAPI,
     param: &'a ReferenceOr<openapiv3::Parameter>,
@@ -401,17 +419,7 @@ fn strip_config_inputs(spec: &mut OpenAPI) {
                 ReferenceOr::Item(p) => !is_from_config(&p.parameter_data_ref().extensions),
             };
             item.parameters.retain(keep);
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for op in ops.into_iter().flatten() {
+            for op in operations_mut(item) {
                 op.parameters.retain(keep);
             }
         }
@@ -448,17 +456,7 @@ fn strip_config_inputs(spec: &mut OpenAPI) {
 fn keep_only_success_responses(spec: &mut OpenAPI) {
     for (_, item) in spec.paths.paths.iter_mut() {
         if let ReferenceOr::Item(item) = item {
-            let ops = [
-                &mut item.get,
-                &mut item.put,
-                &mut item.post,
-                &mut item.delete,
-                &mut item.options,
-                &mut item.head,
-                &mut item.patch,
-                &mut item.trace,
-            ];
-            for op in ops.into_iter().flatten() {
+            for op in operations_mut(item) {
                 op.responses.default = None;
                 op.responses.responses.retain(|status, _| match status {
                     StatusCode::Code(code) => (200..300).contains(code),

@@ -15,7 +15,8 @@ pub struct FieldMeta {
     pub default: Option<String>,
 }
 
-fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
+/// `node`, or what its `$ref` points at in `spec`.
+pub fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
     match node.get("$ref").and_then(Value::as_str) {
         Some(r) => resolve(
             spec,

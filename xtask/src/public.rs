@@ -118,6 +118,14 @@ fn success_type(sig: &syn::Signature) -> Result<syn::Type> {
         .with_context(|| format!("{}: unexpected return type", sig.ident))
 }
 
+/// The spec's name of the parameter progenitor calls `ident`.
+fn spec_name(op: &OperationMeta, ident: &syn::Ident) -> String {
+    op.params
+        .iter()
+        .find(|p| *ident == p.name.to_snake_case())
+        .map_or_else(|| ident.to_string(), |p| p.name.clone())
+}
+
 fn method(
     op: &OperationMeta,
     raw: &syn::Signature,
@@ -210,11 +218,7 @@ fn method(
     for (arg, ident) in args.iter().zip(&arg_names) {
         let ty = &arg.ty;
         let text = quote!(#ty).to_string().replace(' ', "");
-        let spec_name = op
-            .params
-            .iter()
-            .find(|p| *ident == p.name.to_snake_case())
-            .map_or_else(|| ident.to_string(), |p| p.name.clone());
+        let spec_name = spec_name(op, ident);
         let invalid = quote!(mitra_core::Error::validation(#spec_name, "must be at least 1"));
         if text == "::std::num::NonZeroU64" {
             params.push(quote!(#ident: u64));
@@ -262,11 +266,7 @@ fn method(
         };
         let ty = &*param.ty;
         let text = quote!(#ty).to_string().replace(' ', "");
-        let spec_name = op
-            .params
-            .iter()
-            .find(|p| *ident == p.name.to_snake_case())
-            .map_or_else(|| ident.to_string(), |p| p.name.clone());
+        let spec_name = spec_name(op, ident);
         let (owned, pass): (TokenStream, TokenStream) = if text == "&'astr" {
             (quote!(String), quote!(&#ident))
         } else if text == "Option<&'astr>" {

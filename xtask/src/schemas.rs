@@ -11,6 +11,8 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+use crate::inputs::resolve;
+
 /// Checks every `(vendor schema file, component)` pair; the error lists every
 /// disagreement.
 pub fn check(root: &Path, spec: &Value, pairs: &[(&str, &str)]) -> Result<()> {
@@ -40,18 +42,6 @@ pub fn check(root: &Path, spec: &Value, pairs: &[(&str, &str)]) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
-    match node.get("$ref").and_then(Value::as_str) {
-        Some(r) => resolve(
-            spec,
-            r.trim_start_matches("#/")
-                .split('/')
-                .fold(spec, |n, p| &n[p]),
-        ),
-        None => node,
-    }
 }
 
 fn keys(v: &Value) -> BTreeSet<String> {

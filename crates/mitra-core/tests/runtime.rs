@@ -2,66 +2,15 @@
 //! closure here does what a generated method does (build the request, let
 //! the attempt prepare and send it, decode), against a server on 127.0.0.1.
 
+mod common;
+
 use std::sync::Arc;
-use std::time::Duration;
 
+use common::{READ, WRITE, call, fast_retries};
 use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
-use mitra_core::plumbing::{Attempt, Runtime};
-use mitra_core::{Error, Operation, RetryPolicy, SecretString};
+use mitra_core::plumbing::Runtime;
+use mitra_core::{Error, RetryPolicy, SecretString};
 use mitra_testkit::{MockResponse, MockServer};
-use progenitor_client::{Error as GenError, ResponseValue};
-use serde_json::Value;
-
-const READ: Operation = Operation {
-    id: "getThing",
-    method: "GET",
-    path: "/thing",
-    retry_safe: true,
-    summary: "",
-    fields: &[],
-    example: None,
-};
-
-const WRITE: Operation = Operation {
-    id: "postThing",
-    method: "POST",
-    retry_safe: false,
-    ..READ
-};
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(3)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(2))
-}
-
-/// One call as generated code makes it.
-async fn call(
-    runtime: &Runtime,
-    http: &reqwest::Client,
-    url: &str,
-    op: &Operation,
-) -> Result<Value, Error> {
-    runtime
-        .send(op, |attempt: Attempt| async move {
-            let mut request = http
-                .request(op.method.parse().unwrap(), url)
-                .build()
-                .unwrap();
-            attempt.prepare(&mut request);
-            let result: Result<ResponseValue<Value>, GenError<()>> =
-                match attempt.execute(http, request).await {
-                    Ok(response) if response.status().is_success() => {
-                        ResponseValue::from_response(response).await
-                    }
-                    Ok(response) => Err(GenError::UnexpectedResponse(response)),
-                    Err(e) => Err(GenError::CommunicationError(e)),
-                };
-            (result, attempt)
-        })
-        .await
-}
 
 #[tokio::test]
 async fn a_safe_operation_is_retried_after_a_503_and_succeeds() {

@@ -3,42 +3,19 @@
 //! burst of callers, a hung one costs them one timeout, no lifetime panics,
 //! no body is read past its limit.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{READ, WRITE, call, fast_retries};
 use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
-use mitra_core::plumbing::{Attempt, Runtime};
-use mitra_core::{Error, HttpConfig, Operation, RetryPolicy, SecretString, build_http_client};
+use mitra_core::plumbing::Runtime;
+use mitra_core::{Error, HttpConfig, RetryPolicy, SecretString, build_http_client};
 use mitra_testkit::{MockResponse, MockServer};
-use progenitor_client::{Error as GenError, ResponseValue};
-use serde_json::Value;
-
-const READ: Operation = Operation {
-    id: "getThing",
-    method: "GET",
-    path: "/thing",
-    retry_safe: true,
-    summary: "",
-    fields: &[],
-    example: None,
-};
-
-const WRITE: Operation = Operation {
-    id: "postThing",
-    method: "POST",
-    retry_safe: false,
-    ..READ
-};
 
 fn http(timeout: Duration) -> reqwest::Client {
     build_http_client(&HttpConfig::default().timeout(timeout)).unwrap()
-}
-
-fn fast_retries() -> RetryPolicy {
-    RetryPolicy::default()
-        .max_attempts(3)
-        .initial_backoff(Duration::from_millis(1))
-        .max_backoff(Duration::from_millis(2))
 }
 
 fn tokens(server: &MockServer, http: &reqwest::Client) -> TokenSource {
@@ -48,32 +25,6 @@ fn tokens(server: &MockServer, http: &reqwest::Client) -> TokenSource {
         http.clone(),
     )
     .retry_policy(fast_retries())
-}
-
-async fn call(
-    runtime: &Runtime,
-    http: &reqwest::Client,
-    url: &str,
-    op: &Operation,
-) -> Result<Value, Error> {
-    runtime
-        .send(op, |attempt: Attempt| async move {
-            let mut request = http
-                .request(op.method.parse().unwrap(), url)
-                .build()
-                .unwrap();
-            attempt.prepare(&mut request);
-            let result: Result<ResponseValue<Value>, GenError<()>> =
-                match attempt.execute(http, request).await {
-                    Ok(response) if response.status().is_success() => {
-                        ResponseValue::from_response(response).await
-                    }
-                    Ok(response) => Err(GenError::UnexpectedResponse(response)),
-                    Err(e) => Err(GenError::CommunicationError(e)),
-                };
-            (result, attempt)
-        })
-        .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
