@@ -44,6 +44,22 @@ pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
         schema_arms.push(schema_arm);
     }
     Ok(quote! {
+        impl Client {
+            /// The raw client for one attempt: the core's base URL and HTTP
+            /// client (shared, not copied), the attempt's state.
+            #[inline]
+            fn for_attempt(
+                core: &mitra_core::plumbing::ClientCore,
+                attempt: mitra_core::plumbing::Attempt,
+            ) -> Self {
+                Self {
+                    baseurl: core.shared_base_url(),
+                    client: core.http().clone(),
+                    inner: attempt,
+                }
+            }
+        }
+
         impl crate::Client {
             #(#out)*
         }
@@ -244,11 +260,7 @@ fn method(
         let wire = self
             .core
             .send(&operations::#constant, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.#name(#(#arg_names),*).await;
                 (result, api.inner)
             })

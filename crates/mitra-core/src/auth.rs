@@ -66,6 +66,14 @@ pub fn basic_value(user: &SecretString, password: &SecretString) -> String {
     )
 }
 
+/// `Bearer <token>` as a sensitive header value; `None` if the token has
+/// characters a header cannot hold.
+fn bearer_header(token: &str) -> Option<HeaderValue> {
+    let mut header = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    header.set_sensitive(true);
+    Some(header)
+}
+
 /// Fixed, sensitive request headers. `Debug` shows the header names only.
 #[derive(Clone)]
 pub struct StaticHeaders(Arc<[(HeaderName, HeaderValue)]>);
@@ -525,9 +533,9 @@ impl TokenSource {
         let Some((shared, key)) = &self.shared else {
             return self.fetch_with_retries().await;
         };
-        let usable = |found: Option<(String, Duration)>| {
-            found.filter(|(_, left)| *left > self.refresh_margin.min(*left / 2) && !left.is_zero())
-        };
+        // Any stored token with time left will do: like a fetched one, it is
+        // replaced locally a margin before it expires (at most half its time).
+        let usable = |found: Option<(String, Duration)>| found.filter(|(_, left)| !left.is_zero());
         match shared.ok(shared.state().get_token(key).await) {
             None => return self.fetch_with_retries().await,
             Some(found) => {
@@ -575,13 +583,11 @@ impl TokenSource {
     }
 
     fn shared_token(&self, token: &str, left: Duration) -> Result<AccessToken, Error> {
-        let mut header =
-            HeaderValue::from_str(&format!("Bearer {token}")).map_err(|_| Error::Decode {
-                status: None,
-                message: "the shared access token has characters not allowed in a header".into(),
-                excerpt: String::new(),
-            })?;
-        header.set_sensitive(true);
+        let header = bearer_header(token).ok_or_else(|| Error::Decode {
+            status: None,
+            message: "the shared access token has characters not allowed in a header".into(),
+            excerpt: String::new(),
+        })?;
         Ok(self.access_token(header, left))
     }
 
@@ -701,13 +707,11 @@ impl TokenSource {
                 .unwrap_or(MAX_LIFETIME)
                 .min(MAX_LIFETIME),
         };
-        let mut header = HeaderValue::from_str(&format!("Bearer {}", parsed.access_token))
-            .map_err(|_| Error::Decode {
-                status: Some(status.as_u16()),
-                message: "the access token has characters not allowed in a header".into(),
-                excerpt: "[token response withheld]".into(),
-            })?;
-        header.set_sensitive(true);
+        let header = bearer_header(&parsed.access_token).ok_or_else(|| Error::Decode {
+            status: Some(status.as_u16()),
+            message: "the access token has characters not allowed in a header".into(),
+            excerpt: "[token response withheld]".into(),
+        })?;
         Ok(self.access_token(header, lifetime))
     }
 }

@@ -1029,6 +1029,21 @@ pub mod operations {
         GET_DETAIL_USER,
     ];
 }
+impl Client {
+    /// The raw client for one attempt: the core's base URL and HTTP
+    /// client (shared, not copied), the attempt's state.
+    #[inline]
+    fn for_attempt(
+        core: &mitra_core::plumbing::ClientCore,
+        attempt: mitra_core::plumbing::Attempt,
+    ) -> Self {
+        Self {
+            baseurl: core.shared_base_url(),
+            client: core.http().clone(),
+            inner: attempt,
+        }
+    }
+}
 impl crate::Client {
     /// Data needed to register (packets and user types).
     ///
@@ -1041,11 +1056,7 @@ impl crate::Client {
             .send(
                 &operations::GET_REGISTRATION_DATA,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_registration_data().await;
                     (result, api.inner)
                 },
@@ -1076,11 +1087,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::REGISTRATION, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.registration(body).await;
                 (result, api.inner)
             })
@@ -1100,11 +1107,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CHECK_USER, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.check_user(body).await;
                 (result, api.inner)
             })
@@ -1137,11 +1140,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::ACTIVATION, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.activation(body).await;
                 (result, api.inner)
             })
@@ -1163,11 +1162,7 @@ impl crate::Client {
             .send(
                 &operations::GET_ALL_USERS_WITHOUT_PAGING,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_all_users_without_paging().await;
                     (result, api.inner)
                 },
@@ -1184,11 +1179,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_ALL_USERS, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_all_users(page).await;
                 (result, api.inner)
             })
@@ -1206,11 +1197,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_DETAIL_USER, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_detail_user(registration_id).await;
                 (result, api.inner)
             })

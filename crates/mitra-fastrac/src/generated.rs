@@ -2016,6 +2016,21 @@ pub mod operations {
         GET_BALANCE_HISTORY,
     ];
 }
+impl Client {
+    /// The raw client for one attempt: the core's base URL and HTTP
+    /// client (shared, not copied), the attempt's state.
+    #[inline]
+    fn for_attempt(
+        core: &mitra_core::plumbing::ClientCore,
+        attempt: mitra_core::plumbing::Attempt,
+    ) -> Self {
+        Self {
+            baseurl: core.shared_base_url(),
+            client: core.http().clone(),
+            inner: attempt,
+        }
+    }
+}
 impl crate::Client {
     /// Provinces.
     ///
@@ -2024,11 +2039,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_PROVINCE, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_province().await;
                 (result, api.inner)
             })
@@ -2046,11 +2057,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_CITY, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_city(province_id).await;
                 (result, api.inner)
             })
@@ -2069,11 +2076,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_DISTRICT, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_district(city_id).await;
                 (result, api.inner)
             })
@@ -2094,11 +2097,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_sub_district(district_id).await;
                 (result, api.inner)
             })
@@ -2117,11 +2116,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_postal_code(postal_code).await;
                 (result, api.inner)
             })
@@ -2143,11 +2138,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::SEARCH_REGION, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.search_region(body).await;
                 (result, api.inner)
             })
@@ -2167,11 +2158,7 @@ impl crate::Client {
             .send(
                 &operations::GET_COURIER_SERVICE,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_courier_service().await;
                     (result, api.inner)
                 },
@@ -2196,11 +2183,7 @@ impl crate::Client {
             .send(
                 &operations::CHECK_TARIFF_EXPRESS,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.check_tariff_express(body).await;
                     (result, api.inner)
                 },
@@ -2224,11 +2207,7 @@ impl crate::Client {
             .send(
                 &operations::CHECK_TARIFF_INSTANT,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.check_tariff_instant(body).await;
                     (result, api.inner)
                 },
@@ -2255,11 +2234,7 @@ impl crate::Client {
             .send(
                 &operations::CALCULATE_MULTI_ITEMS,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.calculate_multi_items(body).await;
                     (result, api.inner)
                 },
@@ -2284,11 +2259,7 @@ impl crate::Client {
             .send(
                 &operations::CREATE_ORDER_EXPRESS,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.create_order_express(body).await;
                     (result, api.inner)
                 },
@@ -2311,11 +2282,7 @@ impl crate::Client {
             .send(
                 &operations::CREATE_ORDER_INSTANT,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.create_order_instant(body).await;
                     (result, api.inner)
                 },
@@ -2336,11 +2303,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CANCEL_ORDER, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.cancel_order(body).await;
                 (result, api.inner)
             })
@@ -2361,11 +2324,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::TRACK_ORDER, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.track_order(body).await;
                 (result, api.inner)
             })
@@ -2389,11 +2348,7 @@ impl crate::Client {
             .send(
                 &operations::GET_BALANCE_HISTORY,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_balance_history(body).await;
                     (result, api.inner)
                 },

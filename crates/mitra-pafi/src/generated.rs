@@ -517,6 +517,21 @@ pub mod operations {
     /// endpoint is the token source's, not the caller's).
     pub const ALL: &[mitra_core::Operation] = &[GET_KECUKUPAN_SKP_BY_NIK];
 }
+impl Client {
+    /// The raw client for one attempt: the core's base URL and HTTP
+    /// client (shared, not copied), the attempt's state.
+    #[inline]
+    fn for_attempt(
+        core: &mitra_core::plumbing::ClientCore,
+        attempt: mitra_core::plumbing::Attempt,
+    ) -> Self {
+        Self {
+            baseurl: core.shared_base_url(),
+            client: core.http().clone(),
+            inner: attempt,
+        }
+    }
+}
 impl crate::Client {
     /// SKP sufficiency of a member, by NIK.
     ///
@@ -534,11 +549,7 @@ impl crate::Client {
             .send(
                 &operations::GET_KECUKUPAN_SKP_BY_NIK,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_kecukupan_skp_by_nik(nik).await;
                     (result, api.inner)
                 },

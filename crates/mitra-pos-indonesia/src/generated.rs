@@ -1322,6 +1322,21 @@ pub mod operations {
         GET_TRACK_AND_TRACE,
     ];
 }
+impl Client {
+    /// The raw client for one attempt: the core's base URL and HTTP
+    /// client (shared, not copied), the attempt's state.
+    #[inline]
+    fn for_attempt(
+        core: &mitra_core::plumbing::ClientCore,
+        attempt: mitra_core::plumbing::Attempt,
+    ) -> Self {
+        Self {
+            baseurl: core.shared_base_url(),
+            client: core.http().clone(),
+            inner: attempt,
+        }
+    }
+}
 impl crate::Client {
     /// Search postal codes by city and address.
     ///
@@ -1337,11 +1352,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_postal_code(body).await;
                 (result, api.inner)
             })
@@ -1364,11 +1375,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_PROVINCE, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_province(body).await;
                 (result, api.inner)
             })
@@ -1388,11 +1395,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_CITY, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_city(body).await;
                 (result, api.inner)
             })
@@ -1410,11 +1413,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_sub_district(body).await;
                 (result, api.inner)
             })
@@ -1440,11 +1439,7 @@ impl crate::Client {
             .send(
                 &operations::GET_SUB_SUB_DISTRICT,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_sub_sub_district(body).await;
                     (result, api.inner)
                 },
@@ -1467,11 +1462,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_POST_OFFICE, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_post_office(body).await;
                 (result, api.inner)
             })
@@ -1499,11 +1490,7 @@ impl crate::Client {
             .send(
                 &operations::GET_TRACK_AND_TRACE,
                 move |attempt| async move {
-                    let api = Client {
-                        baseurl: self.core.shared_base_url(),
-                        client: self.core.http().clone(),
-                        inner: attempt,
-                    };
+                    let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_track_and_trace(body).await;
                     (result, api.inner)
                 },

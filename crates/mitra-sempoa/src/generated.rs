@@ -1071,6 +1071,21 @@ pub mod operations {
     pub const ALL: &[mitra_core::Operation] =
         &[CHECK_TOKEN, LIST_AKUN, GET_AKUN, LIST_JURNAL, CREATE_JURNAL];
 }
+impl Client {
+    /// The raw client for one attempt: the core's base URL and HTTP
+    /// client (shared, not copied), the attempt's state.
+    #[inline]
+    fn for_attempt(
+        core: &mitra_core::plumbing::ClientCore,
+        attempt: mitra_core::plumbing::Attempt,
+    ) -> Self {
+        Self {
+            baseurl: core.shared_base_url(),
+            client: core.http().clone(),
+            inner: attempt,
+        }
+    }
+}
 impl crate::Client {
     /// Check that the API token is valid.
     ///
@@ -1079,11 +1094,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CHECK_TOKEN, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.check_token().await;
                 (result, api.inner)
             })
@@ -1113,11 +1124,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::LIST_AKUN, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.list_akun(limit, page).await;
                 (result, api.inner)
             })
@@ -1134,11 +1141,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::GET_AKUN, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.get_akun(kode).await;
                 (result, api.inner)
             })
@@ -1168,11 +1171,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::LIST_JURNAL, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.list_jurnal(limit, page).await;
                 (result, api.inner)
             })
@@ -1208,11 +1207,7 @@ impl crate::Client {
         let wire = self
             .core
             .send(&operations::CREATE_JURNAL, move |attempt| async move {
-                let api = Client {
-                    baseurl: self.core.shared_base_url(),
-                    client: self.core.http().clone(),
-                    inner: attempt,
-                };
+                let api = Client::for_attempt(&self.core, attempt);
                 let result = api.create_jurnal(body).await;
                 (result, api.inner)
             })
