@@ -157,3 +157,48 @@ async fn a_response_too_slow_is_a_timeout_and_a_post_is_not_resent() {
     assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
     assert_eq!(server.requests().len(), 1, "it may have reached the vendor");
 }
+
+/// A server that answers every request with `size` bytes of JSON sent
+/// chunked (no `Content-Length`): the limit must hold while reading.
+async fn chunked_server(size: usize) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf).await;
+                let body = format!(r#"{{"data":"{}"}}"#, "x".repeat(size));
+                let mut response = String::from(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+                );
+                for chunk in body.as_bytes().chunks(512) {
+                    response.push_str(&format!("{:x}\r\n", chunk.len()));
+                    response.push_str(std::str::from_utf8(chunk).unwrap());
+                    response.push_str("\r\n");
+                }
+                response.push_str("0\r\n\r\n");
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_chunked_body_is_not_read_past_its_limit() {
+    let http = http(Duration::from_secs(5));
+    let small = Runtime::builder("test").max_body_bytes(1024).build();
+    let big = chunked_server(4096).await;
+    let err = call(&small, &http, &format!("{big}/thing"), &READ)
+        .await
+        .unwrap_err();
+    assert_eq!(err, Error::BodyTooLarge { limit: 1024 });
+    // Under the limit, the same chunked answer decodes.
+    let fits = chunked_server(100).await;
+    let value = call(&small, &http, &format!("{fits}/thing"), &READ)
+        .await
+        .unwrap();
+    assert_eq!(value["data"].as_str().unwrap().len(), 100);
+}
