@@ -14,6 +14,8 @@ use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use base64::Engine;
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -360,7 +362,24 @@ pub struct TokenSource {
     secrets: crate::redact::Secrets,
     headers: Option<StaticHeaders>,
     shared: Option<(crate::shared::Shared, String)>,
+    slow: &'static SlowPaths,
 }
+
+/// The token source's slow paths (fetching, the fleet's store), reached
+/// through pointers that only [`TokenSource::new`] names. A program whose
+/// clients never make a token source (static keys only) then links none of
+/// their code: about 30 KB less in a one-call release binary.
+struct SlowPaths {
+    token: for<'a> fn(&'a TokenSource) -> BoxFuture<'a, TokenResult>,
+    invalidate_shared: for<'a> fn(&'a TokenSource, &'a AccessToken) -> BoxFuture<'a, ()>,
+}
+
+type TokenResult = Result<Arc<AccessToken>, Error>;
+
+static SLOW_PATHS: SlowPaths = SlowPaths {
+    token: |source| source.token_slow().boxed(),
+    invalidate_shared: |source, rejected| source.invalidate_shared_now(rejected).boxed(),
+};
 
 /// The outcome of the last token fetch.
 struct LastFetch {
@@ -416,6 +435,7 @@ impl TokenSource {
             secrets: crate::redact::Secrets::default(),
             headers: None,
             shared: None,
+            slow: &SLOW_PATHS,
         }
     }
 
@@ -475,6 +495,11 @@ impl TokenSource {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
+        (self.slow.token)(self).await
+    }
+
+    /// [`token`](Self::token) when the cache has no fresh token.
+    async fn token_slow(&self) -> Result<Arc<AccessToken>, Error> {
         if let Some(error) = self.recent_failure() {
             return Err(error);
         }
@@ -595,6 +620,12 @@ impl TokenSource {
     /// fleet's store too (if it is still the stored one), so that the next
     /// call anywhere fetches a new token once for everyone.
     pub async fn invalidate_shared(&self, rejected: &AccessToken) {
+        if self.shared.is_some() {
+            (self.slow.invalidate_shared)(self, rejected).await;
+        }
+    }
+
+    async fn invalidate_shared_now(&self, rejected: &AccessToken) {
         if let Some((shared, key)) = &self.shared {
             let deleted = shared
                 .state()

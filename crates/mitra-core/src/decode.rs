@@ -73,9 +73,7 @@ pub fn read_error_body(headers: &HeaderMap, body: &[u8]) -> ErrorBody {
             message: "empty body".into(),
         };
     }
-    if let Ok(json) = serde_json::from_slice::<serde_json::Value>(trimmed)
-        && let Some(found) = from_json(&json)
-    {
+    if let Some(found) = from_json(trimmed) {
         return found;
     }
     let text = String::from_utf8_lossy(trimmed);
@@ -83,7 +81,11 @@ pub fn read_error_body(headers: &HeaderMap, body: &[u8]) -> ErrorBody {
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let lower_start: String = text.chars().take(512).collect::<String>().to_lowercase();
+    let lower_start: String = text
+        .chars()
+        .take(512)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if content_type.contains("html")
         || lower_start.contains("<html")
         || lower_start.contains("<!doctype html")
@@ -107,42 +109,169 @@ pub fn read_error_body(headers: &HeaderMap, body: &[u8]) -> ErrorBody {
     }
 }
 
-fn from_json(json: &serde_json::Value) -> Option<ErrorBody> {
-    let obj = json.as_object()?;
-    let text = |v: &serde_json::Value| -> Option<String> {
-        match v {
-            serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
-            serde_json::Value::Array(items) => {
-                let parts: Vec<String> = items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
-                    .collect();
-                (!parts.is_empty()).then(|| parts.join("; "))
-            }
-            _ => None,
-        }
-    };
-    let message = [
-        "message",
-        "messages",
-        "error_description",
-        "error",
-        "msg",
-        "detail",
-    ]
-    .iter()
-    .find_map(|k| obj.get(*k).and_then(text))?;
-    let code = ["code", "error_code", "error"]
-        .iter()
-        .find_map(|k| match obj.get(*k) {
-            Some(serde_json::Value::String(s)) if *s != message => Some(s.clone()),
-            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        });
+/// The keys of a JSON error body that may hold its message, in the order
+/// they are tried.
+const MESSAGE_KEYS: [&str; 6] = [
+    "message",
+    "messages",
+    "error_description",
+    "error",
+    "msg",
+    "detail",
+];
+/// The keys that may hold its code, in the order they are tried.
+const CODE_KEYS: [&str; 3] = ["code", "error_code", "error"];
+/// Every key read: the message keys, then the code keys not among them.
+const KEYS: [&str; 8] = [
+    "message",
+    "messages",
+    "error_description",
+    "error",
+    "msg",
+    "detail",
+    "code",
+    "error_code",
+];
+
+/// The message and code of a JSON error object, read straight from the body
+/// (no `serde_json::Value` tree: a smaller binary, and no allocation for the
+/// keys and values it skips).
+fn from_json(body: &[u8]) -> Option<ErrorBody> {
+    let JsonError(found) = serde_json::from_slice(body).ok()?;
+    let value = |key: &str| found[KEYS.iter().position(|k| *k == key)?].as_ref();
+    let message = MESSAGE_KEYS.iter().find_map(|k| match value(k)? {
+        Text::Str(s) | Text::Strs(s) => Some(s.clone()),
+        Text::Number(_) => None,
+    })?;
+    let code = CODE_KEYS.iter().find_map(|k| match value(k)? {
+        Text::Str(s) if *s != message => Some(s.clone()),
+        Text::Number(n) => Some(n.clone()),
+        _ => None,
+    });
     Some(ErrorBody {
         code,
         message: bounded(&message),
     })
+}
+
+/// The values of [`KEYS`] in a JSON object; when a vendor repeats a key,
+/// the last one counts.
+struct JsonError([Option<Text>; KEYS.len()]);
+
+/// A JSON value that can be a message or a code.
+enum Text {
+    /// A non-empty string.
+    Str(String),
+    /// The strings of an array, joined with `; `.
+    Strs(String),
+    /// A number, as written.
+    Number(String),
+}
+
+/// A value that is some [`Text`], or none (anything else).
+struct MaybeText(Option<Text>);
+
+impl<'de> serde::Deserialize<'de> for JsonError {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = JsonError;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<JsonError, A::Error> {
+                let mut found: [Option<Text>; KEYS.len()] = Default::default();
+                while let Some(Key(index)) = map.next_key()? {
+                    match index {
+                        Some(i) => found[i] = map.next_value::<MaybeText>()?.0,
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(JsonError(found))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+/// An object key, as its index in [`KEYS`] if it is one of them.
+struct Key(Option<usize>);
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = Key;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
+                Ok(Key(KEYS.iter().position(|k| *k == key)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for MaybeText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> serde::de::Visitor<'de> for TextVisitor {
+            type Value = MaybeText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MaybeText, E> {
+                Ok(MaybeText((!v.is_empty()).then(|| Text::Str(v.to_owned()))))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MaybeText, E> {
+                Ok(MaybeText(Some(Text::Number(v.to_string()))))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MaybeText, E> {
+                Ok(MaybeText(Some(Text::Number(v.to_string()))))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MaybeText, E> {
+                Ok(MaybeText(Some(Text::Number(v.to_string()))))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<MaybeText, E> {
+                Ok(MaybeText(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<MaybeText, A::Error> {
+                let mut parts: Vec<String> = Vec::new();
+                while let Some(MaybeText(item)) = seq.next_element()? {
+                    // Empty strings, numbers, lists, objects: skipped.
+                    if let Some(Text::Str(s)) = item {
+                        parts.push(s);
+                    }
+                }
+                Ok(MaybeText(
+                    (!parts.is_empty()).then(|| Text::Strs(parts.join("; "))),
+                ))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MaybeText, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(MaybeText(None))
+            }
+        }
+        d.deserialize_any(TextVisitor)
+    }
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
@@ -166,7 +295,14 @@ fn strip_tags(text: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut words = String::with_capacity(out.len());
+    for word in out.split_whitespace() {
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(word);
+    }
+    words
 }
 
 /// Bounds a vendor message to [`MAX_MESSAGE_CHARS`] and masks long digit
@@ -294,6 +430,25 @@ mod tests {
             read(r#"{"status":false,"messages":["a","b"]}"#).message,
             "a; b"
         );
+    }
+
+    #[test]
+    fn reads_json_bodies_with_repeated_keys_nested_values_and_numeric_codes() {
+        // A repeated key: the last one counts, as in any JSON reader.
+        let repeated = read(r#"{"message":"first","code":1,"message":"second"}"#);
+        assert_eq!(repeated.message, "second");
+        assert_eq!(repeated.code.as_deref(), Some("1"));
+        // Values of other keys, however nested, are skipped; an empty
+        // message falls through to the next key.
+        let nested = read(
+            r#"{"data":{"message":"not this","x":[1,{"y":null}]},"message":"","msg":"this","error_code":"E7"}"#,
+        );
+        assert_eq!(nested.message, "this");
+        assert_eq!(nested.code.as_deref(), Some("E7"));
+        assert_eq!(read(r#"{"messages":["", "a", 3, ["b"]]}"#).message, "a");
+        // Not an object, or no message: read as text.
+        assert_eq!(read(r#"["message"]"#).message, r#"["message"]"#);
+        assert_eq!(read(r#"{"code":5}"#).message, r#"{"code":5}"#);
     }
 
     #[test]

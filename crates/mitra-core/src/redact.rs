@@ -56,103 +56,44 @@ impl Secrets {
     }
 
     /// `error` with every credential scrubbed from its vendor text.
-    pub fn scrub_error(&self, error: Error, extra: Option<&str>) -> Error {
+    pub fn scrub_error(&self, mut error: Error, extra: Option<&str>) -> Error {
         if self.0.is_empty() && extra.is_none() {
             return error;
         }
-        let s = |t: String| self.scrub(&t, extra);
-        let so = |t: Option<String>| t.map(|t| self.scrub(&t, extra));
-        match error {
-            Error::Validation { field, message } => Error::Validation {
-                field,
-                message: s(message),
-            },
-            Error::Config { message } => Error::Config {
-                message: s(message),
-            },
-            Error::Unauthorized {
-                status,
-                code,
-                message,
-            } => Error::Unauthorized {
-                status,
-                code: so(code),
-                message: s(message),
-            },
-            Error::Forbidden {
-                status,
-                code,
-                message,
-            } => Error::Forbidden {
-                status,
-                code: so(code),
-                message: s(message),
-            },
-            Error::NotFound {
-                status,
-                code,
-                message,
-            } => Error::NotFound {
-                status,
-                code: so(code),
-                message: s(message),
-            },
+        let scrub = |text: &mut String| {
+            if !text.is_empty() {
+                *text = self.scrub(text, extra);
+            }
+        };
+        match &mut error {
+            Error::Validation { message, .. }
+            | Error::Config { message }
+            | Error::RateLimited { message, .. }
+            | Error::Timeout { message }
+            | Error::Transport { message, .. } => scrub(message),
+            Error::Unauthorized { code, message, .. }
+            | Error::Forbidden { code, message, .. }
+            | Error::NotFound { code, message, .. }
+            | Error::Conflict { code, message, .. }
+            | Error::Vendor { code, message, .. } => {
+                scrub(message);
+                code.iter_mut().for_each(scrub);
+            }
             Error::Rejected {
-                status,
-                message,
-                errors,
-            } => Error::Rejected {
-                status,
-                message: s(message),
-                errors: errors.into_iter().map(s).collect(),
-            },
-            Error::Conflict {
-                status,
-                code,
-                message,
-            } => Error::Conflict {
-                status,
-                code: so(code),
-                message: s(message),
-            },
-            Error::RateLimited {
-                status,
-                retry_after,
-                message,
-            } => Error::RateLimited {
-                status,
-                retry_after,
-                message: s(message),
-            },
-            Error::Vendor {
-                status,
-                code,
-                message,
-                retry_after,
-            } => Error::Vendor {
-                status,
-                code: so(code),
-                message: s(message),
-                retry_after,
-            },
+                message, errors, ..
+            } => {
+                scrub(message);
+                errors.iter_mut().for_each(scrub);
+            }
             Error::Decode {
-                status,
-                message,
-                excerpt,
-            } => Error::Decode {
-                status,
-                message: s(message),
-                excerpt: s(excerpt),
-            },
-            Error::Timeout { message } => Error::Timeout {
-                message: s(message),
-            },
-            Error::Transport { connect, message } => Error::Transport {
-                connect,
-                message: s(message),
-            },
-            other @ Error::BodyTooLarge { .. } => other,
+                message, excerpt, ..
+            } => {
+                scrub(message);
+                scrub(excerpt);
+            }
+            Error::BodyTooLarge { .. } => {}
         }
+        error
     }
 }
 

@@ -128,11 +128,7 @@ impl RuntimeBuilder {
         self.inner.rate_limiter = (per_second.is_finite() && per_second > 0.0)
             .then(|| std::time::Duration::try_from_secs_f64(1.0 / per_second).ok())
             .flatten()
-            .map(|interval| RateLimiter {
-                interval,
-                next_slot: std::sync::Mutex::new(Instant::now()),
-                shared: None,
-            });
+            .map(RateLimiter::new);
         self
     }
 

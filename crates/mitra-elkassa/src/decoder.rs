@@ -31,7 +31,7 @@ pub(crate) fn message_text(messages: Option<&Messages>) -> String {
 /// an auth failure, "tidak ditemukan"/"not found" for not found, and anything
 /// else is a vendor error.
 fn refused(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
-    let lower = message.to_lowercase();
+    let lower = message.to_ascii_lowercase();
     let message = if message.is_empty() {
         "status false".to_owned()
     } else {

@@ -128,7 +128,10 @@ impl Serialize for User {
 
 /// Known names of user types, to tell a lone `user_type_desc` apart.
 fn names_a_user_type(text: &str) -> bool {
-    matches!(text.trim().to_lowercase().as_str(), "retail" | "grosir")
+    matches!(
+        text.trim().to_ascii_lowercase().as_str(),
+        "retail" | "grosir"
+    )
 }
 
 impl<'de> Deserialize<'de> for User {

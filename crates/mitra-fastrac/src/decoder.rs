@@ -18,7 +18,7 @@ struct Envelope {
 fn refused(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> Error {
     let message = bounded(message.as_deref().unwrap_or("success false"));
     let http = Some(status.as_u16());
-    if message.to_lowercase().contains("not found") {
+    if message.to_ascii_lowercase().contains("not found") {
         return Error::NotFound {
             status: http,
             code: None,

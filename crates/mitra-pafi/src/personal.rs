@@ -204,7 +204,7 @@ impl Serialize for Gender {
 impl<'de> Deserialize<'de> for Gender {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
-        Ok(match text.trim().to_lowercase().as_str() {
+        Ok(match text.trim().to_ascii_lowercase().as_str() {
             "pria" | "laki-laki" | "laki laki" | "l" => Self::Male,
             "wanita" | "perempuan" | "p" => Self::Female,
             _ => Self::Other(text),

@@ -21,7 +21,7 @@ struct Envelope {
 }
 
 fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
-    let lower = message.to_lowercase();
+    let lower = message.to_ascii_lowercase();
     let message = bounded(&message);
     let status_num = Some(status.as_u16());
     if lower.contains(NOT_AUTHORIZED) {
