@@ -165,8 +165,12 @@ pub async fn response_value<T: serde::de::DeserializeOwned, E>(
         .bytes()
         .await
         .map_err(GenError::ResponseBodyError)?;
-    let inner =
-        serde_json::from_slice(&body).map_err(|e| GenError::InvalidResponsePayload(body, e))?;
+    // One UTF-8 check of the whole body is cheaper than serde_json's check
+    // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
+    let parsed = std::str::from_utf8(&body)
+        .map_err(|_| <serde_json::Error as serde::de::Error>::custom("the body is not UTF-8"))
+        .and_then(serde_json::from_str);
+    let inner = parsed.map_err(|e| GenError::InvalidResponsePayload(body, e))?;
     Ok(ResponseValue::new(
         inner,
         status,
