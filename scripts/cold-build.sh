@@ -66,6 +66,24 @@ TOML
   cp "$root/Cargo.lock" "$work/peer/Cargo.lock" 2>/dev/null || true
   printf '%-24s %8s\n' "openapi-generator peer" "$(cd "$work/peer" && seconds env CARGO_TARGET_DIR="$work/t-peer" cargo build)"
 fi
+# Each vendor crate as a user's crate sees it: a dependency of a crate in its
+# own workspace, with cargo's default profile (not this workspace's lighter
+# debug settings, which would flatter mitra beside the bare crate and peer).
 for crate in "${crates[@]}"; do
-  printf '%-24s %8s\n' "$crate" "$(seconds env CARGO_TARGET_DIR="$work/t-$crate" cargo build -p "$crate")"
+  mkdir -p "$work/user-$crate/src"
+  cat > "$work/user-$crate/Cargo.toml" <<TOML
+[package]
+name = "user-of-$crate"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+$crate = { path = "$root/crates/$crate" }
+
+[workspace]
+TOML
+  echo "pub use ${crate//-/_}::Client;" > "$work/user-$crate/src/lib.rs"
+  cp "$root/Cargo.lock" "$work/user-$crate/Cargo.lock"
+  printf '%-24s %8s\n' "$crate" "$(cd "$work/user-$crate" && seconds env CARGO_TARGET_DIR="$work/t-$crate" cargo build)"
 done
