@@ -298,9 +298,8 @@ impl TokenRequest for ClientCredentialsJson {
 /// An access token and when to stop using it.
 pub struct AccessToken {
     header: HeaderValue,
+    /// When to stop using it: a margin before the server's lifetime ends.
     refresh_at: Instant,
-    /// When the token expires (the server's lifetime, clamped).
-    expires_at: Instant,
     generation: u64,
 }
 
@@ -538,7 +537,6 @@ impl TokenSource {
         AccessToken {
             header,
             refresh_at: now.checked_add(lifetime - margin).unwrap_or(now),
-            expires_at: now.checked_add(lifetime).unwrap_or(now),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         }
     }
@@ -558,8 +556,8 @@ impl TokenSource {
         let Some((shared, key)) = &self.shared else {
             return self.fetch_with_retries().await;
         };
-        // Any stored token with time left will do: like a fetched one, it is
-        // replaced locally a margin before it expires (at most half its time).
+        // Any stored token with time left will do: the store keeps it only
+        // until its refresh point, which is where this process drops it too.
         let usable = |found: Option<(String, Duration)>| found.filter(|(_, left)| !left.is_zero());
         match shared.ok(shared.state().get_token(key).await) {
             None => return self.fetch_with_retries().await,
@@ -581,7 +579,10 @@ impl TokenSource {
                 Some(true) => {
                     let fetched = self.fetch_with_retries().await;
                     if let Ok(token) = &fetched {
-                        let ttl = token.expires_at.saturating_duration_since(Instant::now());
+                        // Stored until this token's refresh point, not its
+                        // expiry: the fleet's next fetch then happens a
+                        // margin before the token dies, once, under the lock.
+                        let ttl = token.refresh_at.saturating_duration_since(Instant::now());
                         if !ttl.is_zero() {
                             let stored =
                                 shared.state().put_token(key, token.token_text(), ttl).await;
@@ -607,13 +608,21 @@ impl TokenSource {
         }
     }
 
+    /// A token from the fleet's store, which keeps it until its refresh
+    /// point (`left` from now): used until then, no second margin taken.
     fn shared_token(&self, token: &str, left: Duration) -> Result<AccessToken, Error> {
         let header = bearer_header(token).ok_or_else(|| Error::Decode {
             status: None,
             message: "the shared access token has characters not allowed in a header".into(),
             excerpt: String::new(),
         })?;
-        Ok(self.access_token(header, left))
+        let now = Instant::now();
+        let until = now.checked_add(left).unwrap_or(now);
+        Ok(AccessToken {
+            header,
+            refresh_at: until,
+            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+        })
     }
 
     /// After [`invalidate`](Self::invalidate): drops `rejected` from the

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use common::{READ, WRITE, call, fast_retries};
 use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
 use mitra_core::plumbing::Runtime;
+use mitra_core::shared::{Shared, SharedFuture};
 use mitra_core::{Error, HttpConfig, RetryPolicy, SecretString, build_http_client};
 use mitra_testkit::{MockResponse, MockServer};
 
@@ -201,4 +202,67 @@ async fn a_chunked_body_is_not_read_past_its_limit() {
         .await
         .unwrap();
     assert_eq!(value["data"].as_str().unwrap().len(), 100);
+}
+
+/// An in-memory fleet store: what it keeps, shared with the test.
+#[derive(Debug, Default, Clone)]
+struct MemoryStore(Arc<std::sync::Mutex<Option<(String, Duration)>>>);
+
+impl mitra_core::shared::SharedState for MemoryStore {
+    fn get_token<'a>(&'a self, _: &'a str) -> SharedFuture<'a, Option<(String, Duration)>> {
+        let found = self.0.lock().unwrap().clone();
+        Box::pin(async move { Ok(found) })
+    }
+    fn put_token<'a>(&'a self, _: &'a str, token: &'a str, ttl: Duration) -> SharedFuture<'a, ()> {
+        *self.0.lock().unwrap() = Some((token.to_owned(), ttl));
+        Box::pin(async { Ok(()) })
+    }
+    fn delete_token_if<'a>(&'a self, _: &'a str, _: &'a str) -> SharedFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+    fn try_lock<'a>(&'a self, _: &'a str, _: Duration) -> SharedFuture<'a, bool> {
+        Box::pin(async { Ok(true) })
+    }
+    fn unlock<'a>(&'a self, _: &'a str) -> SharedFuture<'a, ()> {
+        Box::pin(async { Ok(()) })
+    }
+    fn reserve<'a>(&'a self, _: &'a str, _: Duration) -> SharedFuture<'a, Duration> {
+        Box::pin(async { Ok(Duration::ZERO) })
+    }
+}
+
+#[tokio::test]
+async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
+    let server = MockServer::always(MockResponse::json(
+        200,
+        r#"{"access_token":"fleet-token","expires_in":3600}"#,
+    ))
+    .await;
+    let http = http(Duration::from_secs(5));
+    let store = MemoryStore::default();
+    let shared = Shared::new(store.clone());
+    let fetching = tokens(&server, &http)
+        .refresh_margin(Duration::from_secs(60))
+        .shared(shared.clone(), "k".into());
+    fetching.token().await.unwrap();
+    let (token, ttl) = store.0.lock().unwrap().clone().unwrap();
+    assert_eq!(token, "fleet-token");
+    // 3600 s less the 60 s margin: the fleet's next fetch comes a margin
+    // before the token dies, not the moment it does.
+    assert!(
+        ttl <= Duration::from_secs(3540) && ttl > Duration::from_secs(3530),
+        "{ttl:?}"
+    );
+
+    // Another process takes the stored token as it is and keeps it for the
+    // time the store gives it, then asks again.
+    *store.0.lock().unwrap() = Some(("stored".into(), Duration::from_millis(300)));
+    let other = tokens(&server, &http).shared(shared, "k".into());
+    let first = other.token().await.unwrap();
+    assert!(Arc::ptr_eq(&first, &other.token().await.unwrap()));
+    assert_eq!(server.count("/token"), 1, "the stored token was used");
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    *store.0.lock().unwrap() = None;
+    other.token().await.unwrap();
+    assert_eq!(server.count("/token"), 2, "past the store's time, a fetch");
 }
