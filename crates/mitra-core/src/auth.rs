@@ -533,10 +533,15 @@ impl TokenSource {
     /// An access token for `header` that lives `lifetime` from now.
     fn access_token(&self, header: HeaderValue, lifetime: Duration) -> AccessToken {
         let margin = self.refresh_margin.min(lifetime / 2);
+        self.token_used_for(header, lifetime - margin)
+    }
+
+    /// A new generation of token for `header`, used for `time` from now.
+    fn token_used_for(&self, header: HeaderValue, time: Duration) -> AccessToken {
         let now = Instant::now();
         AccessToken {
             header,
-            refresh_at: now.checked_add(lifetime - margin).unwrap_or(now),
+            refresh_at: now.checked_add(time).unwrap_or(now),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
         }
     }
@@ -616,13 +621,7 @@ impl TokenSource {
             message: "the shared access token has characters not allowed in a header".into(),
             excerpt: String::new(),
         })?;
-        let now = Instant::now();
-        let until = now.checked_add(left).unwrap_or(now);
-        Ok(AccessToken {
-            header,
-            refresh_at: until,
-            generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
-        })
+        Ok(self.token_used_for(header, left))
     }
 
     /// After [`invalidate`](Self::invalidate): drops `rejected` from the

@@ -433,6 +433,14 @@ mod tests {
     }
 
     #[test]
+    fn every_key_tried_is_a_key_read() {
+        // A key missing from KEYS would be skipped while reading, silently.
+        for key in MESSAGE_KEYS.iter().chain(&CODE_KEYS) {
+            assert!(KEYS.contains(key), "{key} is tried but never read");
+        }
+    }
+
+    #[test]
     fn reads_json_bodies_with_repeated_keys_nested_values_and_numeric_codes() {
         // A repeated key: the last one counts, as in any JSON reader.
         let repeated = read(r#"{"message":"first","code":1,"message":"second"}"#);

@@ -254,14 +254,21 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
         "{ttl:?}"
     );
 
-    // Another process takes the stored token as it is and keeps it for the
-    // time the store gives it, then asks again.
-    *store.0.lock().unwrap() = Some(("stored".into(), Duration::from_millis(300)));
-    let other = tokens(&server, &http).shared(shared, "k".into());
+    // Another process takes the stored token as it is and keeps it for all
+    // the time the store gives it (no second margin: at three quarters of
+    // it, the same token, not a new look at the store), then asks again.
+    *store.0.lock().unwrap() = Some(("stored".into(), Duration::from_secs(2)));
+    let other = tokens(&server, &http)
+        .refresh_margin(Duration::from_secs(60))
+        .shared(shared, "k".into());
     let first = other.token().await.unwrap();
-    assert!(Arc::ptr_eq(&first, &other.token().await.unwrap()));
     assert_eq!(server.count("/token"), 1, "the stored token was used");
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert!(
+        Arc::ptr_eq(&first, &other.token().await.unwrap()),
+        "the stored token was dropped before the store's time"
+    );
+    tokio::time::sleep(Duration::from_millis(600)).await;
     *store.0.lock().unwrap() = None;
     other.token().await.unwrap();
     assert_eq!(server.count("/token"), 2, "past the store's time, a fetch");
