@@ -110,7 +110,8 @@ impl Attempt {
             Ok(body) => body,
             Err(error) => return Ok(self.fail(error, status)),
         };
-        if let Some(error) = decoder.error_in_success(status, &body) {
+        let token = self.token.as_deref().map(AccessToken::token_text);
+        if let Some(error) = self.runtime.error_in_success(status, &body, token) {
             let _ = self.error_in_success.set(error);
         }
         let mut rebuilt = http::Response::new(reqwest::Body::from(body));

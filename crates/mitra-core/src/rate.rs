@@ -33,13 +33,27 @@ impl RateLimiter {
         (self.acquire)(self)
     }
 
+    /// The longest wait for a slot taken from the fleet's store: a minute,
+    /// or a thousand slots for budgets slower than one call in 60 ms. A
+    /// longer answer is no budget a mitra fleet keeps (a corrupted or
+    /// foreign value): this process's own slots are used instead.
+    fn max_shared_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(60).max(self.interval.saturating_mul(1000))
+    }
+
     async fn wait_for_slot(&self) {
         if let Some((shared, key)) = &self.shared
             && let Some(wait) = shared.ok(shared.state().reserve(key, self.interval).await)
         {
             shared.recovered();
-            tokio::time::sleep(wait).await;
-            return;
+            if wait <= self.max_shared_wait() {
+                tokio::time::sleep(wait).await;
+                return;
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "the fleet's rate budget answered an impossible wait: this process's own is used"
+            );
         }
         let slot = {
             let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());

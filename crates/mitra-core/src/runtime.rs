@@ -135,9 +135,13 @@ impl RuntimeBuilder {
     /// Shares the rate limit of [`rate_limit`](Self::rate_limit) with every
     /// process that uses the same `shared` state and `key`: the fleet as a
     /// whole stays under the rate. (Set the rate first.)
-    pub fn shared_rate_limit(mut self, shared: crate::shared::Shared, key: String) -> Self {
+    pub fn shared_rate_limit(
+        mut self,
+        shared: crate::shared::Shared,
+        key: &crate::shared::FleetKey,
+    ) -> Self {
         if let Some(limiter) = self.inner.rate_limiter.as_mut() {
-            limiter.shared = Some((shared, key));
+            limiter.shared = Some((shared, key.name().to_owned()));
         }
         self
     }
@@ -295,7 +299,10 @@ impl Runtime {
                     );
                     return Ok(value.into_inner());
                 }
-                (Err(e), None) => self.classify(e, context.status()).await,
+                (Err(e), None) => {
+                    let token = context.token().map(AccessToken::token_text);
+                    self.classify(e, context.status(), token).await
+                }
             };
             // Vendor text may echo a credential or the token back.
             let error = self
@@ -339,7 +346,36 @@ impl Runtime {
         }
     }
 
-    async fn classify<E>(&self, error: GenError<E>, status_seen: Option<u16>) -> Error {
+    /// The vendor error a success body carries, read from the body with
+    /// every credential scrubbed first (only when there is an error: a
+    /// success costs no scrub).
+    pub(crate) fn error_in_success(
+        &self,
+        status: StatusCode,
+        body: &[u8],
+        token: Option<&str>,
+    ) -> Option<Error> {
+        let decoder = &self.inner.decoder;
+        let error = decoder.error_in_success(status, body)?;
+        match self.inner.secrets.scrub_bytes(body, token) {
+            std::borrow::Cow::Borrowed(_) => Some(error),
+            std::borrow::Cow::Owned(scrubbed) => decoder.error_in_success(status, &scrubbed),
+        }
+    }
+
+    /// A decode error's excerpt of `body`, scrubbed before it is cut.
+    fn excerpt(&self, body: &[u8], token: Option<&str>) -> String {
+        self.inner
+            .decoder
+            .excerpt(&self.inner.secrets.scrub_bytes(body, token))
+    }
+
+    async fn classify<E>(
+        &self,
+        error: GenError<E>,
+        status_seen: Option<u16>,
+        token: Option<&str>,
+    ) -> Error {
         match error {
             GenError::ResponseBodyError(e) if exceeded_limit(&e) => Error::BodyTooLarge {
                 limit: self.inner.max_body,
@@ -361,13 +397,13 @@ impl Runtime {
                 let status = status_seen
                     .and_then(|s| StatusCode::from_u16(s).ok())
                     .unwrap_or(StatusCode::OK);
-                if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                if let Some(vendor_error) = self.error_in_success(status, &body, token) {
                     return vendor_error;
                 }
                 Error::Decode {
                     status: Some(status.as_u16()),
                     message: scrub_serde(&e),
-                    excerpt: self.inner.decoder.excerpt(&body),
+                    excerpt: self.excerpt(&body, token),
                 }
             }
             GenError::UnexpectedResponse(response) => {
@@ -378,15 +414,17 @@ impl Runtime {
                     Err(e) => return from_reqwest(e),
                 };
                 if status.is_success() {
-                    if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                    if let Some(vendor_error) = self.error_in_success(status, &body, token) {
                         return vendor_error;
                     }
                     return Error::Decode {
                         status: Some(status.as_u16()),
                         message: "a success status the spec does not describe".into(),
-                        excerpt: self.inner.decoder.excerpt(&body),
+                        excerpt: self.excerpt(&body, token),
                     };
                 }
+                // Scrubbed before the decoder reads, cuts or masks it.
+                let body = self.inner.secrets.scrub_bytes(&body, token);
                 self.inner.decoder.error_response(status, &headers, &body)
             }
         }

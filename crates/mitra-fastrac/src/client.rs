@@ -165,7 +165,7 @@ impl ClientBuilder {
             .connection
             .runtime("fastrac")
             .auth(auth)
-            .secrets(Secrets::new([&access, &secret]))
+            .secrets(Secrets::new([&access, &secret]).with_basic(&access, &secret))
             .decoder(FastracDecoder);
         if let Some(per_second) = self.per_second {
             if !(per_second.is_finite() && (0.001..=10_000.0).contains(&per_second)) {
@@ -177,9 +177,12 @@ impl ClientBuilder {
             // Fastrac's limit is per account: every process using the same
             // keys shares one budget when a fleet state is configured.
             if let Some(shared) = self.connection.shared() {
-                let key =
-                    mitra_core::shared::key("rate", &["fastrac", access.expose_secret(), &base]);
-                runtime = runtime.shared_rate_limit(shared.clone(), key);
+                let key = mitra_core::shared::FleetKey::new(
+                    "rate",
+                    &["fastrac", &base, access.expose_secret()],
+                    &[&secret],
+                );
+                runtime = runtime.shared_rate_limit(shared.clone(), &key);
             }
         }
         Ok(Client {

@@ -132,8 +132,18 @@ impl ClientBuilder {
         let secrets = Secrets::new([&id, &secret]);
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
-        let fleet_key =
-            mitra_core::shared::key("token", &["pafi", id.expose_secret(), &scope, &base]);
+        // Everything that makes a token differ, protected by the secret.
+        let fleet_key = mitra_core::shared::FleetKey::new(
+            "token",
+            &[
+                "pafi",
+                &base,
+                id.expose_secret(),
+                "client_credentials",
+                &scope,
+            ],
+            &[&secret],
+        );
         let mut tokens = TokenSource::new(
             format!("{base}/oauth/token"),
             ClientCredentialsJson::new(id, secret, scope),

@@ -177,7 +177,8 @@ impl ClientBuilder {
             ]
             .into_iter()
             .flatten(),
-        );
+        )
+        .with_basic(&key, &secret);
         // The partner headers go with every API call, and with the token
         // call too, as public clients send them.
         let partner: Vec<(HeaderName, SecretString)> = [
@@ -197,9 +198,21 @@ impl ClientBuilder {
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
         let endpoint = format!("{base}/token");
-        // The fleet's token is keyed by vendor, consumer key and gateway (hashed).
-        let fleet_key =
-            mitra_core::shared::key("token", &["pos-indonesia", key.expose_secret(), &base]);
+        // The fleet's token belongs to everything that makes a token differ:
+        // the gateway, the application, the grant and, for the password
+        // grant, the user (whose password also protects it).
+        let fleet_key = self.connection.shared().map(|_| {
+            let mut identity = vec!["pos-indonesia", base.as_str(), key.expose_secret()];
+            let mut protect = vec![&secret];
+            match &self.grant {
+                None => identity.push("client_credentials"),
+                Some((username, password)) => {
+                    identity.extend(["password", username.as_str()]);
+                    protect.push(password);
+                }
+            }
+            mitra_core::shared::FleetKey::new("token", &identity, &protect)
+        });
         let mut tokens = match self.grant {
             None => TokenSource::new(
                 endpoint,
@@ -219,7 +232,7 @@ impl ClientBuilder {
         if let Some(partner) = &partner {
             tokens = tokens.headers(partner.clone());
         }
-        if let Some(shared) = self.connection.shared() {
+        if let (Some(shared), Some(fleet_key)) = (self.connection.shared(), fleet_key) {
             tokens = tokens.shared(shared.clone(), fleet_key);
         }
         let mut runtime = self
