@@ -5,11 +5,12 @@
 //! the same for every process).
 //!
 //! Redis never stalls a call: connecting and every command are bounded (250
-//! ms by default); no caller waits for another's connect; after a failure
-//! Redis is skipped for a cool-down (5 s by default), then one call probes
-//! it. A dead or black-holed Redis costs at most one bound per cool-down.
+//! ms by default); concurrent callers share one connect (no one waits for a
+//! queue of them); after a failure Redis is skipped for a cool-down (5 s by
+//! default), then one call probes it. A dead or black-holed Redis costs at
+//! most one bound per cool-down.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -39,8 +40,8 @@ pub struct RedisState {
 enum Link {
     /// Not connected: the next caller connects.
     Idle,
-    /// One caller is connecting; the others go on without Redis.
-    Connecting,
+    /// One caller is connecting; the others wait for it, told when it ends.
+    Connecting(Arc<tokio::sync::Notify>),
     /// Connected (a multiplexed connection, cloned by each caller).
     Up(redis::aio::MultiplexedConnection),
     /// Failed: skipped until then, when one caller probes again.
@@ -146,24 +147,40 @@ impl RedisState {
         *self.link() = Link::Down(Instant::now() + self.cooldown);
     }
 
-    /// The connection, made now by this caller if no one else is making
-    /// it; an error at once when another caller is connecting or Redis is
-    /// in its cool-down.
+    /// The connection: the one made, or made now by this caller; a caller
+    /// that finds another connecting waits for that one connect (never
+    /// longer than its bound) rather than starting its own, so that a
+    /// burst of first calls keeps to the fleet's budget. An error at once
+    /// in the cool-down after a failure.
     async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, SharedError> {
-        {
+        let in_flight = {
             let mut link = self.link();
             match &*link {
                 Link::Up(connection) => return Ok(connection.clone()),
-                Link::Connecting => {
-                    return Err(SharedError("another call is connecting to Redis".into()));
-                }
+                Link::Connecting(done) => Some(done.clone()),
                 Link::Down(until) if Instant::now() < *until => {
                     return Err(SharedError(
                         "Redis is skipped for a while after a failure".into(),
                     ));
                 }
-                Link::Down(_) | Link::Idle => *link = Link::Connecting,
+                Link::Down(_) | Link::Idle => {
+                    *link = Link::Connecting(Arc::new(tokio::sync::Notify::new()));
+                    None
+                }
             }
+        };
+        if let Some(done) = in_flight {
+            let notified = done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            // The connect may have ended before this caller listened.
+            if matches!(*self.link(), Link::Connecting(_)) {
+                let _ = tokio::time::timeout(self.timeout, notified).await;
+            }
+            return match &*self.link() {
+                Link::Up(connection) => Ok(connection.clone()),
+                _ => Err(SharedError("Redis is not reachable".into())),
+            };
         }
         // A caller dropped while connecting leaves the link idle, not stuck.
         let mut connecting = Connecting(Some(self));
@@ -177,23 +194,22 @@ impl RedisState {
         )
         .await;
         connecting.0 = None;
-        match outcome {
-            Ok(Ok(connection)) => {
-                *self.link() = Link::Up(connection.clone());
-                Ok(connection)
-            }
-            Ok(Err(e)) => {
-                self.trip();
-                Err(SharedError(format!(
-                    "connecting to Redis: {}",
-                    e.kind_name()
-                )))
-            }
-            Err(_) => {
-                self.trip();
-                Err(SharedError("connecting to Redis timed out".into()))
-            }
+        let result = match outcome {
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(e)) => Err(SharedError(format!(
+                "connecting to Redis: {}",
+                e.kind_name()
+            ))),
+            Err(_) => Err(SharedError("connecting to Redis timed out".into())),
+        };
+        let next = match &result {
+            Ok(connection) => Link::Up(connection.clone()),
+            Err(_) => Link::Down(Instant::now() + self.cooldown),
+        };
+        if let Link::Connecting(done) = std::mem::replace(&mut *self.link(), next) {
+            done.notify_waiters();
         }
+        result
     }
 
     /// Runs `command` on the connection, bounded; a failure trips the
@@ -225,8 +241,10 @@ impl Drop for Connecting<'_> {
     fn drop(&mut self) {
         if let Some(state) = self.0 {
             let mut link = state.link();
-            if matches!(*link, Link::Connecting) {
-                *link = Link::Idle;
+            if matches!(*link, Link::Connecting(_))
+                && let Link::Connecting(done) = std::mem::replace(&mut *link, Link::Idle)
+            {
+                done.notify_waiters();
             }
         }
     }
