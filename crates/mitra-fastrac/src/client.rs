@@ -61,7 +61,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     access_key: Option<SecretString>,
     secret_key: Option<SecretString>,
     auth: AuthStyle,
@@ -95,7 +95,7 @@ impl ClientBuilder {
             }
         };
         Ok(ClientBuilder {
-            base_url: vars.optional("MITRA_FASTRAC_BASE_URL"),
+            base_url: vars.optional("MITRA_FASTRAC_BASE_URL").map(Into::into),
             access_key: Some(vars.secret("MITRA_FASTRAC_ACCESS_KEY")?),
             secret_key: Some(vars.secret("MITRA_FASTRAC_SECRET_KEY")?),
             auth,
@@ -107,7 +107,7 @@ impl ClientBuilder {
     /// Sets the API URL, which Fastrac gives with the keys (required: none is
     /// public).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 

@@ -47,7 +47,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     client_id: Option<SecretString>,
     client_secret: Option<SecretString>,
     scope: Option<String>,
@@ -70,7 +70,7 @@ impl ClientBuilder {
             client_id: Some(vars.secret("MITRA_PAFI_CLIENT_ID")?),
             client_secret: Some(vars.secret("MITRA_PAFI_CLIENT_SECRET")?),
             scope: vars.optional("MITRA_PAFI_SCOPE"),
-            base_url: vars.optional("MITRA_PAFI_BASE_URL"),
+            base_url: vars.optional("MITRA_PAFI_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -78,7 +78,7 @@ impl ClientBuilder {
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 

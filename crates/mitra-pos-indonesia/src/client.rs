@@ -64,7 +64,7 @@ struct Partner {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     consumer_key: Option<SecretString>,
     consumer_secret: Option<SecretString>,
     partner: Partner,
@@ -91,7 +91,7 @@ impl ClientBuilder {
                 user: vars.optional("MITRA_POS_USER"),
                 password: vars.optional("MITRA_POS_PASSWORD").map(SecretString::from),
             },
-            base_url: vars.optional("MITRA_POS_BASE_URL"),
+            base_url: vars.optional("MITRA_POS_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -99,7 +99,7 @@ impl ClientBuilder {
 
     /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`VENDOR_SANDBOX_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 
