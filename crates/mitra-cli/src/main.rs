@@ -117,6 +117,24 @@ fn cli() -> Command {
                 .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
             for field in op.fields {
                 let mut help = field.help.to_owned();
+                if field.secret {
+                    // A flag shows in `ps` and shell history: the value comes
+                    // from the environment or stdin instead.
+                    let var = secret_var(vendor.env_prefix, field.name);
+                    help.push_str(&format!(
+                        " (secret: not taken as a flag; set {var} or use --{}-stdin)",
+                        flag_name(field.name)
+                    ));
+                    sub = sub.arg(
+                        Arg::new(format!("{}-stdin", field.name))
+                            .long(format!("{}-stdin", flag_name(field.name)))
+                            .action(ArgAction::SetTrue)
+                            .help(format!(
+                                "Read --{} from the first line of standard input",
+                                flag_name(field.name)
+                            )),
+                    );
+                }
                 if field.required && field.default.is_none() {
                     help.push_str(" (required)");
                 }
@@ -179,7 +197,7 @@ fn read_body(source: &str) -> Result<Value, CliError> {
 /// The input object: `--json-body`, then each flag over it (read as its
 /// field's JSON type: text stays text, anything else is parsed as JSON),
 /// then the spec's defaults for what is still missing.
-fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
+fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
     let mut input = match matches.get_one::<String>("json-body") {
         Some(source) => match read_body(source)? {
             Value::Object(map) => map,
@@ -188,6 +206,12 @@ fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
         None => Map::new(),
     };
     for field in op.fields {
+        if field.secret {
+            if let Some(value) = secret_input(vendor, field, matches)? {
+                input.insert(field.name.to_owned(), Value::String(value));
+            }
+            continue;
+        }
         if let Some(text) = matches.get_one::<String>(field.name) {
             let value = if field.kind == "string" {
                 Value::String(text.clone())
@@ -205,6 +229,50 @@ fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
     Ok(Value::Object(input))
 }
 
+/// The variable a secret field is read from: `MITRA_ELKASSA_PASSWORD`.
+fn secret_var(env_prefix: &str, field: &str) -> String {
+    format!(
+        "{env_prefix}_{}",
+        flag_name(field).replace('-', "_").to_uppercase()
+    )
+}
+
+/// A secret field's value: from its variable, or from stdin with
+/// `--<flag>-stdin`; as a flag it is refused, saying how to give it.
+fn secret_input(
+    vendor: &VendorCli,
+    field: &mitra_core::Field,
+    matches: &ArgMatches,
+) -> Result<Option<String>, CliError> {
+    let flag = flag_name(field.name);
+    let var = secret_var(vendor.env_prefix, field.name);
+    if matches.get_one::<String>(field.name).is_some() {
+        return Err(CliError::invalid(format!(
+            "--{flag} is a secret and a flag would show it in `ps` and shell history: set {var}, or pass --{flag}-stdin and write it on standard input"
+        )));
+    }
+    if matches.get_flag(&format!("{}-stdin", field.name)) {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError::invalid(format!("reading --{flag} from stdin: {e}")))?;
+        return Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()));
+    }
+    Ok(std::env::var(&var).ok())
+}
+
+/// Every secret field's value in `input`, to scrub from what is printed.
+fn secrets_of(op: &Operation, input: &Value) -> mitra_core::redact::Secrets {
+    let values: Vec<mitra_core::SecretString> = op
+        .fields
+        .iter()
+        .filter(|f| f.secret)
+        .filter_map(|f| input.get(f.name)?.as_str())
+        .map(mitra_core::SecretString::from)
+        .collect();
+    mitra_core::redact::Secrets::new(values.iter())
+}
+
 async fn call(
     vendor: &VendorCli,
     op: &Operation,
@@ -215,7 +283,31 @@ async fn call(
         return (vendor.schema)(op.id)
             .ok_or_else(|| CliError::other("schema", "no schema for this operation"));
     }
-    let input = input(op, matches)?;
+    let input = input(vendor, op, matches)?;
+    let secrets = secrets_of(op, &input);
+    let result = send(vendor, op, input, root).await;
+    if secrets.is_empty() {
+        return result;
+    }
+    // A vendor that echoes a secret the caller gave shows no piece of it.
+    match result {
+        Ok(value) => {
+            let text = secrets.scrub(&value.to_string(), None);
+            Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        }
+        Err(mut error) => {
+            error.message = secrets.scrub(&error.message, None);
+            Err(error)
+        }
+    }
+}
+
+async fn send(
+    vendor: &VendorCli,
+    op: &Operation,
+    input: Value,
+    root: &ArgMatches,
+) -> Result<Value, CliError> {
     let sandbox = if root.get_flag("sandbox") {
         Some(
             Sandbox::start(SandboxConfig::default())

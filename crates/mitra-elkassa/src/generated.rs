@@ -825,6 +825,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "email",
@@ -833,6 +834,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "no_telp",
@@ -841,6 +843,7 @@ pub mod operations {
                 kind: "string",
                 help: "Phone number, digits only.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "password",
@@ -849,6 +852,7 @@ pub mod operations {
                 kind: "string",
                 help: "At least 6 characters. A secret; never logged.",
                 default: None,
+                secret: true,
             },
             mitra_core::Field {
                 name: "toko_name",
@@ -857,6 +861,7 @@ pub mod operations {
                 kind: "string",
                 help: "Shop name.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "user_type",
@@ -865,6 +870,7 @@ pub mod operations {
                 kind: "string",
                 help: "`0` retail, `1` grosir (wholesale).",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -885,6 +891,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"email\":\"pemilik@example.com\"}"),
     };
@@ -903,6 +910,7 @@ pub mod operations {
                 kind: "string",
                 help: "Branch id, e.g. `ELK34128-1`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "email",
@@ -911,6 +919,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "invoice_amount",
@@ -919,6 +928,7 @@ pub mod operations {
                 kind: "string",
                 help: "A non-negative amount in Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "invoice_code",
@@ -927,6 +937,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "packet_id",
@@ -935,6 +946,7 @@ pub mod operations {
                 kind: "string",
                 help: "A packet id from `getRegistrationData`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_date",
@@ -943,6 +955,7 @@ pub mod operations {
                 kind: "string",
                 help: "Free text in the document; `YYYY-MM-DD HH:MM:SS` is what the client sends.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_gateway",
@@ -951,6 +964,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_method",
@@ -959,6 +973,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "registration_id",
@@ -967,6 +982,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -997,6 +1013,7 @@ pub mod operations {
             kind: "integer",
             help: "Page number, from 1.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"page\":1}"),
     };
@@ -1014,6 +1031,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"registration_id\":\"ELK44552\"}"),
     };

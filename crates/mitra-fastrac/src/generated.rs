@@ -1469,6 +1469,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"province_id\":31}"),
     };
@@ -1486,6 +1487,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"city_id\":3101}"),
     };
@@ -1503,6 +1505,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"district_id\":3175010}"),
     };
@@ -1520,6 +1523,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"postal_code\":\"14450\"}"),
     };
@@ -1537,6 +1541,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"keyword\":\"penjaringan\"}"),
     };
@@ -1565,6 +1570,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -1573,6 +1579,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "destination",
@@ -1581,6 +1588,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -1589,6 +1597,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -1597,6 +1606,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -1605,6 +1615,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Sub-district id (from the postal code or sub-district lookup).",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1626,6 +1637,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -1634,6 +1646,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "package",
@@ -1642,6 +1655,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -1650,6 +1664,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "vehicle_type",
@@ -1658,6 +1673,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1679,6 +1695,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -1687,6 +1704,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1708,6 +1726,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -1716,6 +1735,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "code_service",
@@ -1724,6 +1744,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -1732,6 +1753,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -1740,6 +1762,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -1748,6 +1771,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup",
@@ -1756,6 +1780,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup_end",
@@ -1764,6 +1789,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup_start",
@@ -1772,6 +1798,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -1780,6 +1807,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -1788,6 +1816,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1809,6 +1838,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -1817,6 +1847,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -1825,6 +1856,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "item",
@@ -1833,6 +1865,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -1841,6 +1874,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -1849,6 +1883,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -1857,6 +1892,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "tariff_id",
@@ -1865,6 +1901,7 @@ pub mod operations {
                 kind: "string",
                 help: "From the instant tariff, at most 5 minutes old.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1886,6 +1923,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cancel_reason",
@@ -1894,6 +1932,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -1902,6 +1941,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1923,6 +1963,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -1931,6 +1972,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"courier_code\":\"paxel\"}"),
@@ -1950,6 +1992,7 @@ pub mod operations {
                 kind: "string",
                 help: "Default today.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "filter_status",
@@ -1958,6 +2001,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "limit",
@@ -1966,6 +2010,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "offset",
@@ -1974,6 +2019,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "search",
@@ -1982,6 +2028,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "start_date",
@@ -1990,6 +2037,7 @@ pub mod operations {
                 kind: "string",
                 help: "Default one month ago.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(

@@ -466,6 +466,7 @@ pub mod operations {
                 kind: "string",
                 help: "the client id",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "client_secret",
@@ -474,6 +475,7 @@ pub mod operations {
                 kind: "string",
                 help: "The client secret",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "grant_type",
@@ -482,6 +484,7 @@ pub mod operations {
                 kind: "string",
                 help: "The grant type to use",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "scope",
@@ -490,6 +493,7 @@ pub mod operations {
                 kind: "string",
                 help: "Scope for role auth",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -510,6 +514,7 @@ pub mod operations {
             kind: "string",
             help: "The member's NIK (16 digits).",
             default: None,
+            secret: false,
         }],
         example: Some("{\"nik\":\"3204850000000000\"}"),
     };

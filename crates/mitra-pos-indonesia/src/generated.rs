@@ -1104,6 +1104,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"grant_type\":\"client_credentials\"}"),
     };
@@ -1122,6 +1123,7 @@ pub mod operations {
                 kind: "string",
                 help: "Free-text address fragment, e.g. a village name.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "city",
@@ -1130,6 +1132,7 @@ pub mod operations {
                 kind: "string",
                 help: "City name, e.g. `bandung`.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"address\":\"cinunuk\",\"city\":\"bandung\"}"),
@@ -1149,6 +1152,7 @@ pub mod operations {
                 kind: "string",
                 help: "Province code; empty for every province.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceName",
@@ -1157,6 +1161,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a province name to search for.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"provinceCode\":\"\"}"),
@@ -1176,6 +1181,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a city name; empty for every city of the province.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -1184,6 +1190,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"cityName\":\"KOTA ADM. JAKARTA TIMUR\",\"provinceCode\":\"21\"}"),
@@ -1203,6 +1210,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -1211,6 +1219,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -1219,6 +1228,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a sub-district name; empty for all.",
                 default: Some("\"\""),
+                secret: false,
             },
         ],
         example: Some("{\"cityCode\":\"\",\"provinceCode\":\"32\",\"subDistrictName\":\"\"}"),
@@ -1238,6 +1248,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -1246,6 +1257,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictCode",
@@ -1254,6 +1266,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -1262,6 +1275,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictType",
@@ -1270,6 +1284,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: Some("\"\""),
+                secret: false,
             },
         ],
         example: Some(
@@ -1290,6 +1305,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"city\":\"bandung\"}"),
     };
@@ -1307,6 +1323,7 @@ pub mod operations {
             kind: "string",
             help: "Receipt (barcode) number of the parcel.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"resi\":\"P1807010123456\"}"),
     };

@@ -941,6 +941,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Items per page (default 10).",
                 default: Some("10"),
+                secret: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -949,6 +950,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
+                secret: false,
             },
         ],
         example: Some("{}"),
@@ -967,6 +969,7 @@ pub mod operations {
             kind: "string",
             help: "Account code, e.g. `10000`.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"kode\":\"10000\"}"),
     };
@@ -985,6 +988,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Items per page (default 10).",
                 default: Some("10"),
+                secret: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -993,6 +997,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
+                secret: false,
             },
         ],
         example: Some("{}"),
@@ -1012,6 +1017,7 @@ pub mod operations {
                 kind: "array",
                 help: "Account codes.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "debit",
@@ -1020,6 +1026,7 @@ pub mod operations {
                 kind: "array",
                 help: "Debit amounts in whole Rupiah, as decimal strings.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "deskripsi",
@@ -1028,6 +1035,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "kredit",
@@ -1036,6 +1044,7 @@ pub mod operations {
                 kind: "array",
                 help: "Credit amounts in whole Rupiah, as decimal strings.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "referensi",
@@ -1044,6 +1053,7 @@ pub mod operations {
                 kind: "string",
                 help: "Unique reference number.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "tanggal",
@@ -1052,6 +1062,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "transaksi",
@@ -1060,6 +1071,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
