@@ -292,11 +292,11 @@ async fn call(
     // A vendor that echoes a secret the caller gave shows no piece of it.
     match result {
         Ok(value) => {
-            let text = secrets.scrub(&value.to_string(), None);
+            let text = secrets.scrub(&value.to_string(), &[]);
             Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
         }
         Err(mut error) => {
-            error.message = secrets.scrub(&error.message, None);
+            error.message = secrets.scrub(&error.message, &[]);
             Err(error)
         }
     }

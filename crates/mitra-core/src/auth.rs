@@ -744,7 +744,7 @@ impl TokenSource {
             let result = self
                 .fetch()
                 .await
-                .map_err(|e| self.secrets.scrub_error(e, None));
+                .map_err(|e| self.secrets.scrub_error(e, &[]));
             let latency_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(token) => {
@@ -783,7 +783,7 @@ impl TokenSource {
         if !status.is_success() {
             // Scrubbed before it is read, cut or masked: an echoed credential
             // is then found whole.
-            let body = self.secrets.scrub_bytes(&body, None);
+            let body = self.secrets.scrub_bytes(&body, &[]);
             let read = read_error_body(&headers, &body);
             // RFC 6749 §5.2: a bad client or grant is a credentials problem,
             // whether the server says 400 or 401.

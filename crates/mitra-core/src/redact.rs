@@ -116,9 +116,10 @@ impl Secrets {
         self.0.is_empty()
     }
 
-    /// `text` with every credential replaced by [`REDACTED`]; `extra` is a
-    /// credential known only now (the access token of an attempt).
-    pub fn scrub(&self, text: &str, extra: Option<&str>) -> String {
+    /// `text` with every credential replaced by [`REDACTED`]; `extra` are
+    /// secrets known only now (the access token of an attempt, the secret
+    /// fields of a request).
+    pub fn scrub(&self, text: &str, extra: &[&str]) -> String {
         match self.scrub_bytes(text.as_bytes(), extra) {
             Cow::Borrowed(_) => text.to_owned(),
             Cow::Owned(bytes) => String::from_utf8(bytes)
@@ -128,11 +129,12 @@ impl Secrets {
 
     /// `body` with every credential replaced by [`REDACTED`], borrowed
     /// when none occurs; `extra` as for [`scrub`](Self::scrub).
-    pub fn scrub_bytes<'b>(&self, body: &'b [u8], extra: Option<&str>) -> Cow<'b, [u8]> {
-        let extra_forms = extra
+    pub fn scrub_bytes<'b>(&self, body: &'b [u8], extra: &[&str]) -> Cow<'b, [u8]> {
+        let extra_forms: Vec<String> = extra
+            .iter()
             .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
-            .map(forms)
-            .unwrap_or_default();
+            .flat_map(|e| forms(e))
+            .collect();
         let mut values: Vec<&str> = self
             .0
             .iter()
@@ -141,7 +143,7 @@ impl Secrets {
             .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
             .collect();
         if !extra_forms.is_empty() {
-            values.sort_by(|a, b| b.len().cmp(&a.len()));
+            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         }
         let mut out = Cow::Borrowed(body);
         for value in values {
@@ -155,7 +157,7 @@ impl Secrets {
     /// `error` with every credential scrubbed from its vendor text.
     ///
     /// Its code is bounded and masked like a message, whatever made it.
-    pub fn scrub_error(&self, mut error: Error, extra: Option<&str>) -> Error {
+    pub fn scrub_error(&self, mut error: Error, extra: &[&str]) -> Error {
         let bound_code = |code: &mut Option<String>| {
             if let Some(text) = code {
                 *text = crate::decode::bounded_code(&self.scrub(text, extra));
@@ -169,7 +171,7 @@ impl Secrets {
             | Error::Vendor { code, .. } => bound_code(code),
             _ => {}
         }
-        if self.0.is_empty() && extra.is_none() {
+        if self.0.is_empty() && extra.is_empty() {
             return error;
         }
         let scrub = |text: &mut String| {
@@ -237,15 +239,15 @@ mod tests {
             message: "A valid OAuth client could not be found for client_id: canary-consumer-key"
                 .into(),
         };
-        let text = secrets.scrub_error(error, Some("tok-abcdef")).to_string();
+        let text = secrets.scrub_error(error, &["tok-abcdef"]).to_string();
         assert!(!text.contains("canary-consumer-key"), "{text}");
         assert!(
             text.contains("[REDACTED]") && text.contains("client_id"),
             "{text}"
         );
-        assert_eq!(secrets.scrub("page 1 of 10", None), "page 1 of 10");
+        assert_eq!(secrets.scrub("page 1 of 10", &[]), "page 1 of 10");
         assert_eq!(
-            secrets.scrub("bad token tok-abcdef", Some("tok-abcdef")),
+            secrets.scrub("bad token tok-abcdef", &["tok-abcdef"]),
             "bad token [REDACTED]"
         );
     }
@@ -270,7 +272,7 @@ mod tests {
             r#"{"id":"client id\/+&="}"#.replace("\\/", "/"),
         ];
         for echo in echoes {
-            let out = secrets.scrub(&echo, None);
+            let out = secrets.scrub(&echo, &[]);
             for piece in [
                 "ABCDEFGH",
                 "LONGER-TAIL",
@@ -284,10 +286,10 @@ mod tests {
         }
         let bytes = b"tok sk_live_ABCDEFGH";
         assert!(matches!(
-            secrets.scrub_bytes(b"nothing here", None),
+            secrets.scrub_bytes(b"nothing here", &[]),
             Cow::Borrowed(_)
         ));
-        assert_eq!(&*secrets.scrub_bytes(bytes, None), b"tok [REDACTED]");
+        assert_eq!(&*secrets.scrub_bytes(bytes, &[]), b"tok [REDACTED]");
     }
 
     #[test]
@@ -299,7 +301,7 @@ mod tests {
             message: "bad".into(),
             retry_after: None,
         };
-        let text = Secrets::default().scrub_error(error, None).to_string();
+        let text = Secrets::default().scrub_error(error, &[]).to_string();
         assert!(!text.contains("32060212"), "{text}");
         assert!(text.len() < 400, "{}", text.len());
     }

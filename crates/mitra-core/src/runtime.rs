@@ -269,6 +269,13 @@ impl Runtime {
     {
         let mut sent = 0u32;
         let mut refreshed_after_401 = false;
+        // Fields the spec marks secret (a user's password): their values
+        // are scrubbed from vendor text like the client's credentials.
+        let secret_fields = if op.fields.iter().any(|f| f.secret) {
+            op.fields
+        } else {
+            &[]
+        };
         loop {
             sent += 1;
             let token = match &self.inner.auth {
@@ -276,7 +283,7 @@ impl Runtime {
                     source
                         .token()
                         .await
-                        .map_err(|e| self.inner.secrets.scrub_error(e, None))?,
+                        .map_err(|e| self.inner.secrets.scrub_error(e, &[]))?,
                 ),
                 _ => None,
             };
@@ -285,7 +292,8 @@ impl Runtime {
             }
             // The clock is read only for a subscriber that records latency.
             let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-            let (result, mut context) = attempt(Attempt::new(self.clone(), token)).await;
+            let (result, mut context) =
+                attempt(Attempt::new(self.clone(), token, secret_fields)).await;
             let latency_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64);
             let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
@@ -300,15 +308,15 @@ impl Runtime {
                     return Ok(value.into_inner());
                 }
                 (Err(e), None) => {
-                    let token = context.token().map(AccessToken::token_text);
-                    self.classify(e, context.status(), token).await
+                    let extra = context.extra_secrets();
+                    self.classify(e, context.status(), &extra).await
                 }
             };
             // Vendor text may echo a credential or the token back.
             let error = self
                 .inner
                 .secrets
-                .scrub_error(error, context.token().map(AccessToken::token_text));
+                .scrub_error(error, &context.extra_secrets());
             tracing::debug!(
                 attempt = sent,
                 status = error.status(),
@@ -353,28 +361,28 @@ impl Runtime {
         &self,
         status: StatusCode,
         body: &[u8],
-        token: Option<&str>,
+        extra: &[&str],
     ) -> Option<Error> {
         let decoder = &self.inner.decoder;
         let error = decoder.error_in_success(status, body)?;
-        match self.inner.secrets.scrub_bytes(body, token) {
+        match self.inner.secrets.scrub_bytes(body, extra) {
             std::borrow::Cow::Borrowed(_) => Some(error),
             std::borrow::Cow::Owned(scrubbed) => decoder.error_in_success(status, &scrubbed),
         }
     }
 
     /// A decode error's excerpt of `body`, scrubbed before it is cut.
-    fn excerpt(&self, body: &[u8], token: Option<&str>) -> String {
+    fn excerpt(&self, body: &[u8], extra: &[&str]) -> String {
         self.inner
             .decoder
-            .excerpt(&self.inner.secrets.scrub_bytes(body, token))
+            .excerpt(&self.inner.secrets.scrub_bytes(body, extra))
     }
 
     async fn classify<E>(
         &self,
         error: GenError<E>,
         status_seen: Option<u16>,
-        token: Option<&str>,
+        extra: &[&str],
     ) -> Error {
         match error {
             GenError::ResponseBodyError(e) if exceeded_limit(&e) => Error::BodyTooLarge {
@@ -397,13 +405,13 @@ impl Runtime {
                 let status = status_seen
                     .and_then(|s| StatusCode::from_u16(s).ok())
                     .unwrap_or(StatusCode::OK);
-                if let Some(vendor_error) = self.error_in_success(status, &body, token) {
+                if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                     return vendor_error;
                 }
                 Error::Decode {
                     status: Some(status.as_u16()),
                     message: scrub_serde(&e),
-                    excerpt: self.excerpt(&body, token),
+                    excerpt: self.excerpt(&body, extra),
                 }
             }
             GenError::UnexpectedResponse(response) => {
@@ -414,17 +422,17 @@ impl Runtime {
                     Err(e) => return from_reqwest(e),
                 };
                 if status.is_success() {
-                    if let Some(vendor_error) = self.error_in_success(status, &body, token) {
+                    if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                         return vendor_error;
                     }
                     return Error::Decode {
                         status: Some(status.as_u16()),
                         message: "a success status the spec does not describe".into(),
-                        excerpt: self.excerpt(&body, token),
+                        excerpt: self.excerpt(&body, extra),
                     };
                 }
                 // Scrubbed before the decoder reads, cuts or masks it.
-                let body = self.inner.secrets.scrub_bytes(&body, token);
+                let body = self.inner.secrets.scrub_bytes(&body, extra);
                 self.inner.decoder.error_response(status, &headers, &body)
             }
         }
