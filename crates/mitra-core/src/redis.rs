@@ -102,6 +102,28 @@ impl RedisState {
         Self::open(url, true)
     }
 
+    /// Like [`new`](Self::new), for a `rediss://` Redis whose certificate
+    /// is issued by a private authority: `ca_pem` (PEM) is trusted instead
+    /// of the system's roots (`MITRA_REDIS_CA_FILE`). Verification stays
+    /// on: the certificate must name the URL's host.
+    pub fn with_root_certificate(url: &str, ca_pem: &[u8]) -> Result<Self, crate::Error> {
+        let mut state = Self::open(url, false)?;
+        if !url.trim().starts_with("rediss://") {
+            return Err(crate::Error::config(
+                "a Redis root certificate is for rediss:// (TLS) URLs",
+            ));
+        }
+        state.client = redis::Client::build_with_tls(
+            url.trim(),
+            redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(ca_pem.to_vec()),
+            },
+        )
+        .map_err(|_| crate::Error::config("MITRA_REDIS_CA_FILE is not a PEM certificate"))?;
+        Ok(state)
+    }
+
     fn open(url: &str, allow_plaintext: bool) -> Result<Self, crate::Error> {
         let not_a_url = || crate::Error::config("MITRA_REDIS_URL is not a Redis URL");
         let parsed = url::Url::parse(url.trim()).map_err(|_| not_a_url())?;

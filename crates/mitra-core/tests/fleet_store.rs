@@ -142,3 +142,34 @@ async fn a_lost_redis_is_skipped_in_the_cooldown_then_probed_bounded() {
         at.elapsed()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rediss_works_with_the_certificate_checked() {
+    let Some(redis) = RedisServer::start_tls() else {
+        return;
+    };
+    let ca = redis.tls().unwrap().ca_pem();
+    let state = RedisState::with_root_certificate(&redis.url(), &ca)
+        .unwrap()
+        .timeout(Duration::from_secs(2));
+    state
+        .put_token("k", "sealed", Duration::from_secs(60))
+        .await
+        .unwrap();
+    let (value, left) = state.get_token("k").await.unwrap().unwrap();
+    assert_eq!(value, "sealed");
+    assert!(left > Duration::from_secs(50));
+    // The system's roots do not know this authority: refused, not trusted.
+    let untrusted = RedisState::new(&redis.url())
+        .unwrap()
+        .timeout(Duration::from_secs(2));
+    assert!(untrusted.get_token("k").await.is_err());
+    // Nor does a plain connection get through to a TLS port.
+    let plain = redis
+        .url()
+        .replace("rediss://localhost", "redis://127.0.0.1");
+    let plain = RedisState::new(&plain)
+        .unwrap()
+        .timeout(Duration::from_millis(500));
+    assert!(plain.get_token("k").await.is_err());
+}
