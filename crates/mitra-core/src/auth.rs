@@ -369,6 +369,8 @@ pub struct TokenSource {
     headers: Option<StaticHeaders>,
     shared: Option<(crate::shared::Shared, crate::shared::FleetKey)>,
     slow: &'static SlowPaths,
+    /// The endpoint's server and path, for its span and metrics.
+    server: (crate::telemetry::Server, Arc<str>),
 }
 
 /// The token source's slow paths (fetching, the fleet's store), reached
@@ -464,8 +466,14 @@ impl TokenSource {
         request: impl TokenRequest,
         http: reqwest::Client,
     ) -> Self {
+        let endpoint = endpoint.into();
+        let path: Arc<str> = url::Url::parse(&endpoint)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default()
+            .into();
         Self {
-            endpoint: endpoint.into(),
+            server: (crate::telemetry::Server::of(&endpoint), path),
+            endpoint,
             request: Box::new(request),
             http,
             retry: RetryPolicy::default(),
@@ -560,11 +568,25 @@ impl TokenSource {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
-        let outcome = self
-            .obtain()
-            .instrument(tracing::debug_span!("mitra.token"))
-            .await
-            .map(Arc::new);
+        let span = tracing::info_span!(
+            "mitra.token",
+            otel.name = %format_args!("POST {}", self.server.1),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            url.template = &*self.server.1,
+            server.address = &*self.server.0.address,
+            server.port = self.server.0.port,
+            mitra.token.outcome = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        let outcome = self.obtain().instrument(span.clone()).await.map(Arc::new);
+        if let Err(error) = &outcome {
+            span.record("mitra.token.outcome", "failed");
+            span.record("otel.status_code", "ERROR");
+            span.record("error.type", error.kind());
+            #[cfg(feature = "metrics")]
+            crate::telemetry::count_token_fetch(&self.server.0.address, "failed");
+        }
         if let Ok(token) = &outcome {
             *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
         }
@@ -696,6 +718,9 @@ impl TokenSource {
         let header = bearer_header(&token)?;
         let mut token = self.token_used_for(header, left);
         token.stored = Some(sealed);
+        tracing::Span::current().record("mitra.token.outcome", "shared");
+        #[cfg(feature = "metrics")]
+        crate::telemetry::count_token_fetch(&self.server.0.address, "shared");
         Some(token)
     }
 
@@ -749,6 +774,9 @@ impl TokenSource {
             match result {
                 Ok(token) => {
                     tracing::debug!(attempt, latency_ms, "token fetched");
+                    tracing::Span::current().record("mitra.token.outcome", "fetched");
+                    #[cfg(feature = "metrics")]
+                    crate::telemetry::count_token_fetch(&self.server.0.address, "fetched");
                     return Ok(token);
                 }
                 Err(error) => {

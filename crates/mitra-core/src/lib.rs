@@ -42,6 +42,7 @@ mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod shared;
+pub mod telemetry;
 mod wire;
 
 pub use code::Code;

@@ -8,6 +8,9 @@ use tokio::time::Instant;
 /// of the client and every concurrent call.
 pub(crate) struct RateLimiter {
     pub(crate) interval: std::time::Duration,
+    /// The vendor, for the rate-limit metrics.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    vendor: &'static str,
     pub(crate) next_slot: std::sync::Mutex<Instant>,
     /// The fleet's budget: slots handed out by the shared state, across
     /// every process; this process's own slots when it fails.
@@ -19,9 +22,10 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     /// At most one request every `interval`.
-    pub(crate) fn new(interval: std::time::Duration) -> Self {
+    pub(crate) fn new(interval: std::time::Duration, vendor: &'static str) -> Self {
         Self {
             interval,
+            vendor,
             next_slot: std::sync::Mutex::new(Instant::now()),
             shared: None,
             acquire: |limiter| limiter.wait_for_slot().boxed(),
@@ -47,6 +51,8 @@ impl RateLimiter {
         {
             shared.recovered();
             if wait <= self.max_shared_wait() {
+                #[cfg(feature = "metrics")]
+                crate::telemetry::record_rate_wait(self.vendor, wait);
                 tokio::time::sleep(wait).await;
                 return;
             }
@@ -61,6 +67,11 @@ impl RateLimiter {
             *next = slot + self.interval;
             slot
         };
+        #[cfg(feature = "metrics")]
+        crate::telemetry::record_rate_wait(
+            self.vendor,
+            slot.saturating_duration_since(Instant::now()),
+        );
         tokio::time::sleep_until(slot).await;
     }
 }

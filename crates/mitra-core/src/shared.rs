@@ -96,6 +96,9 @@ impl Shared {
         match result {
             Ok(value) => Some(value),
             Err(error) => {
+                tracing::debug!(error = %error, "shared state skipped: this process's own is used");
+                #[cfg(feature = "metrics")]
+                crate::telemetry::count_shared_fallback();
                 if !self.warned.swap(true, Ordering::Relaxed) {
                     tracing::warn!(
                         error = %error,
