@@ -575,7 +575,7 @@ impl TokenSource {
             otel.status_code = tracing::field::Empty,
             url.template = &*self.server.1,
             server.address = &*self.server.0.address,
-            server.port = self.server.0.port,
+            server.port = i64::from(self.server.0.port),
             mitra.token.outcome = tracing::field::Empty,
             error.type = tracing::field::Empty,
         );

@@ -272,6 +272,8 @@ impl Runtime {
     {
         // OpenTelemetry's HTTP client span: named `{method} {url.template}`
         // (`otel.name`), its attributes under the semantic conventions' names.
+        // Integers are recorded as i64: OpenTelemetry has no unsigned type
+        // (tracing-opentelemetry would write a u64 as text).
         let span = tracing::info_span!(
             "mitra.call",
             otel.name = %format_args!("{} {}", op.method, op.path),
@@ -280,7 +282,7 @@ impl Runtime {
             http.request.method = op.method,
             url.template = op.path,
             server.address = server.map(|s| &*s.address),
-            server.port = server.map(|s| s.port),
+            server.port = server.map(|s| i64::from(s.port)),
             http.response.status_code = tracing::field::Empty,
             error.type = tracing::field::Empty,
             http.request.resend_count = tracing::field::Empty,
@@ -302,12 +304,17 @@ impl Runtime {
     {
         let mut sent = 0u32;
         let outcome = self.attempts(server, op, attempt, &mut sent).await;
+        // Recorded once, at the end: a field recorded twice is two
+        // attributes to an OpenTelemetry layer.
+        let call = tracing::Span::current();
+        if sent > 1 {
+            call.record("http.request.resend_count", i64::from(sent - 1));
+        }
         if let Err(error) = &outcome {
-            let call = tracing::Span::current();
             call.record("otel.status_code", "ERROR");
             call.record("error.type", error.kind());
             if let Some(status) = error.status() {
-                call.record("http.response.status_code", status);
+                call.record("http.response.status_code", i64::from(status));
             }
             tracing::warn!(
                 error.type = error.kind(),
@@ -363,13 +370,10 @@ impl Runtime {
             }
             let attempt_span = tracing::info_span!(
                 "mitra.attempt",
-                http.request.resend_count = *sent - 1,
+                http.request.resend_count = i64::from(*sent - 1),
                 http.response.status_code = tracing::field::Empty,
                 error.type = tracing::field::Empty,
             );
-            if *sent > 1 {
-                tracing::Span::current().record("http.request.resend_count", *sent - 1);
-            }
             // The clock is read only for a subscriber that records latency
             // (or for the metrics, when they are compiled in).
             #[cfg(not(feature = "metrics"))]
@@ -385,8 +389,8 @@ impl Runtime {
                 (_, Some(error)) => error,
                 (Ok(value), None) => {
                     let status = value.status().as_u16();
-                    attempt_span.record("http.response.status_code", status);
-                    tracing::Span::current().record("http.response.status_code", status);
+                    attempt_span.record("http.response.status_code", i64::from(status));
+                    tracing::Span::current().record("http.response.status_code", i64::from(status));
                     tracing::debug!(attempt = *sent, status, latency_ms, "ok");
                     #[cfg(feature = "metrics")]
                     crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
@@ -411,7 +415,7 @@ impl Runtime {
                 .scrub_error(error, &context.extra_secrets());
             let status = error.status().or(context.status());
             if let Some(status) = status {
-                attempt_span.record("http.response.status_code", status);
+                attempt_span.record("http.response.status_code", i64::from(status));
             }
             attempt_span.record("error.type", error.kind());
             drop(attempt_span);
