@@ -104,7 +104,8 @@ fn cli() -> Command {
         .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help("Override the vendor's base URL"))
         .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
         .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help("The most bytes of a response body read (default 16 MiB)"))
-        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::SetTrue).global(true).help("Print the request and response trace on stderr (secrets and personal data redacted)"));
+        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
+        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
             .about(vendor.about)
@@ -406,6 +407,39 @@ async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliErr
     Ok(())
 }
 
+/// Logs on stderr: nothing by default (the result or the error is the
+/// output), `-v` DEBUG and `-vv` TRACE for mitra's crates, or what
+/// `MITRA_LOG` says (EnvFilter syntax); as text, or one JSON object per
+/// event with the fields of its spans.
+fn init_logging(verbosity: u8, json: bool) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("MITRA_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(directives.trim())
+            .map_err(|e| format!("MITRA_LOG is not a filter: {e}"))?,
+        // `mitra` covers every mitra crate (targets match by prefix); the
+        // in-process sandbox's own requests are not the user's calls.
+        _ => match verbosity {
+            0 => return Ok(()),
+            1 => EnvFilter::new("mitra=debug,mitra_sandbox=warn"),
+            _ => EnvFilter::new("mitra=trace,mitra_sandbox=warn"),
+        },
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .init();
+    } else {
+        builder.init();
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let root = match cli().try_get_matches() {
         Ok(m) => m,
@@ -414,14 +448,12 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    if root.get_flag("verbose") {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "mitra_core=debug,mitra_fastrac=debug",
-            ))
-            .with_writer(std::io::stderr)
-            .with_ansi(false)
-            .init();
+    if let Err(e) = init_logging(
+        root.get_count("verbose"),
+        root.get_one::<String>("log-format").map(String::as_str) == Some("json"),
+    ) {
+        eprintln!("error: invalid_input: {e}");
+        return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -34,7 +34,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
 
     let client = mitra_sempoa::Client::from_env()?;
-    match client.get_akun("1100").await {
+    match client.get_akun("10000").await {
         Ok(account) => println!("{} {}", account.code, account.name),
         Err(error) => println!("failed: {error}"),
     }
