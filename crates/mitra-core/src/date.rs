@@ -35,6 +35,27 @@ impl DateDmy {
     }
 }
 
+/// Why a text is not a `DD-MM-YYYY` date (the text is not repeated).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a real date written DD-MM-YYYY (e.g. 30-12-2023)")]
+#[non_exhaustive]
+pub struct ParseDateDmyError;
+
+/// `"30-12-2023".parse::<DateDmy>()`.
+///
+/// ```
+/// let d: mitra_core::DateDmy = "30-12-2023".parse().unwrap();
+/// assert_eq!(d.to_string(), "30-12-2023");
+/// assert!("2023-12-30".parse::<mitra_core::DateDmy>().is_err());
+/// assert!("31-02-2023".parse::<mitra_core::DateDmy>().is_err());
+/// ```
+impl std::str::FromStr for DateDmy {
+    type Err = ParseDateDmyError;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Self::parse(text).ok_or(ParseDateDmyError)
+    }
+}
+
 impl Deref for DateDmy {
     type Target = NaiveDate;
     fn deref(&self) -> &NaiveDate {

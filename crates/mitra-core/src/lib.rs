@@ -46,7 +46,7 @@ pub mod telemetry;
 mod wire;
 
 pub use code::Code;
-pub use date::DateDmy;
+pub use date::{DateDmy, ParseDateDmyError};
 pub use error::Error;
 pub use lenient::Lenient;
 

@@ -1,8 +1,12 @@
 //! Walking every page of a paginated list.
+//!
+//! The streams' extension traits are re-exported ([`TryStreamExt`] for
+//! `try_collect`, `try_next`, ...), so that consuming a stream needs no
+//! other crate.
 
 use std::future::Future;
 
-use futures_util::Stream;
+pub use futures_util::{Stream, StreamExt, TryStreamExt};
 
 use crate::Error;
 
@@ -17,7 +21,7 @@ pub const MAX_PAGES: u32 = 10_000;
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// use futures_util::TryStreamExt;
+/// use mitra_core::paging::TryStreamExt;
 /// let pages = vec![vec![1, 2], vec![3, 4], vec![5]];
 /// let all: Vec<i32> = mitra_core::paging::all_pages(2, |page| {
 ///     let items = pages.get(page as usize - 1).cloned().unwrap_or_default();
