@@ -107,8 +107,6 @@ where
     .try_flatten()
 }
 
-use futures_util::TryStreamExt;
-
 #[cfg(test)]
 mod tests {
     use super::*;
