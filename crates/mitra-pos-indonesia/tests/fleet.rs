@@ -208,6 +208,18 @@ async fn per_identity_server() -> MockServer {
     .await
 }
 
+/// A client of the fleet's application that acts for `user` (password grant).
+fn user_client(url: &str, redis: &str, user: &str) -> Client {
+    Client::builder()
+        .base_url(url)
+        .consumer_key("fleet-key")
+        .consumer_secret("fleet-secret")
+        .password_grant(user, format!("{user}-password"))
+        .shared_state(Shared::new(RedisState::new(redis).unwrap()))
+        .build()
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_users_password_grant_gets_its_own_token_from_one_store() {
     let Some(redis) = RedisServer::start() else {
@@ -218,14 +230,7 @@ async fn each_users_password_grant_gets_its_own_token_from_one_store() {
     let app = client(&server.url(), &redis.url());
     app.get_province(&ProvinceRequest::default()).await.unwrap();
     for user in ["alice", "bob", "carol", "dave"] {
-        let as_user = Client::builder()
-            .base_url(server.url())
-            .consumer_key("fleet-key")
-            .consumer_secret("fleet-secret")
-            .password_grant(user, format!("{user}-password"))
-            .shared_state(Shared::new(RedisState::new(&redis.url()).unwrap()))
-            .build()
-            .unwrap();
+        let as_user = user_client(&server.url(), &redis.url(), user);
         let seen = as_user
             .get_province(&ProvinceRequest::default())
             .await
@@ -238,14 +243,7 @@ async fn each_users_password_grant_gets_its_own_token_from_one_store() {
     }
     assert_eq!(server.count("/token"), 5, "one token per identity");
     // A second client of the same user takes that user's stored token.
-    let again = Client::builder()
-        .base_url(server.url())
-        .consumer_key("fleet-key")
-        .consumer_secret("fleet-secret")
-        .password_grant("bob", "bob-password")
-        .shared_state(Shared::new(RedisState::new(&redis.url()).unwrap()))
-        .build()
-        .unwrap();
+    let again = user_client(&server.url(), &redis.url(), "bob");
     let seen = again
         .get_province(&ProvinceRequest::default())
         .await

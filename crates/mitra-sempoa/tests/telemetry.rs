@@ -13,6 +13,18 @@ use opentelemetry::{KeyValue, Value};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SpanData};
 use tracing_subscriber::layer::SubscriberExt;
 
+/// A Sempoa that is busy (503) once, then answers.
+async fn busy_once() -> MockServer {
+    MockServer::start(|_, seen| {
+        if seen == 0 {
+            MockResponse::json(503, r#"{"status":"error","message":"sibuk"}"#)
+        } else {
+            MockResponse::json(200, fixture("akun_get_success.json"))
+        }
+    })
+    .await
+}
+
 /// Runs `calls` with spans exported to memory; the finished spans.
 async fn exported<F: std::future::Future<Output = ()>>(calls: F) -> Vec<SpanData> {
     let exporter = InMemorySpanExporter::default();
@@ -104,14 +116,7 @@ async fn a_success_is_one_client_span_named_after_the_operation() {
 
 #[tokio::test]
 async fn a_retried_call_has_one_attempt_span_per_attempt_and_its_resend_count() {
-    let server = MockServer::start(|_, seen| {
-        if seen == 0 {
-            MockResponse::json(503, r#"{"status":"error","message":"sibuk"}"#)
-        } else {
-            MockResponse::json(200, fixture("akun_get_success.json"))
-        }
-    })
-    .await;
+    let server = busy_once().await;
     let client = client(&server);
     let spans = exported(async {
         client.get_akun("1100").await.unwrap();
@@ -200,14 +205,7 @@ async fn a_failed_call_is_an_error_span_and_one_warn_without_secrets() {
 async fn metrics_name_the_duration_retries_and_failures() {
     let recorder = metrics_util::debugging::DebuggingRecorder::new();
     let snapshotter = recorder.snapshotter();
-    let server = MockServer::start(|_, seen| {
-        if seen == 0 {
-            MockResponse::json(503, r#"{"status":"error","message":"sibuk"}"#)
-        } else {
-            MockResponse::json(200, fixture("akun_get_success.json"))
-        }
-    })
-    .await;
+    let server = busy_once().await;
     let client = client(&server);
     {
         let _guard = metrics::set_default_local_recorder(&recorder);
