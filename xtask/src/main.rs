@@ -12,6 +12,7 @@ mod mock;
 mod public;
 mod registry;
 mod schemas;
+mod surface;
 mod vendors;
 
 use std::path::PathBuf;
