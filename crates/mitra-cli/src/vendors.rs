@@ -15,6 +15,14 @@ pub struct VendorCli {
     pub about: &'static str,
     /// Prefix of the environment variables its client reads.
     pub env_prefix: &'static str,
+    /// Its crate (`mitra-fastrac`); its review snapshots live in
+    /// `crates/<krate>/snapshots/`.
+    #[allow(dead_code)] // read by the wire snapshot test
+    pub krate: &'static str,
+    /// Its OpenAPI spec (`specs/<name>.yaml`), embedded: `mitra verify`
+    /// checks answers against it.
+    #[allow(dead_code)]
+    pub spec: &'static str,
     /// Every operation, from the vendor crate's spec.
     pub operations: &'static [Operation],
     /// The JSON Schemas of an operation's input and result.
