@@ -221,7 +221,9 @@ fn cli_manifest() -> String {
          clap = { workspace = true, features = [\"string\"] }\n\
          mitra-core.workspace = true\n\
          mitra-sandbox.workspace = true\n\
-         mitra-spec.workspace = true\n",
+         mitra-spec.workspace = true\n\
+         axum.workspace = true\n\
+         reqwest.workspace = true\n",
     );
     for v in VENDORS {
         let _ = writeln!(
@@ -237,7 +239,6 @@ fn cli_manifest() -> String {
          tokio = { workspace = true, features = [\"rt-multi-thread\", \"macros\", \"net\", \"signal\"] }\n\
          tracing-subscriber.workspace = true\n\n\
          [dev-dependencies]\n\
-         axum.workspace = true\n\
          insta.workspace = true\n\
          mitra-testkit.workspace = true\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\"] }\n\n\

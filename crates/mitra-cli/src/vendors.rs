@@ -17,11 +17,9 @@ pub struct VendorCli {
     pub env_prefix: &'static str,
     /// Its crate (`mitra-fastrac`); its review snapshots live in
     /// `crates/<krate>/snapshots/`.
-    #[allow(dead_code)] // read by the wire snapshot test
     pub krate: &'static str,
     /// Its OpenAPI spec (`specs/<name>.yaml`), embedded: `mitra verify`
     /// checks answers against it.
-    #[allow(dead_code)]
     pub spec: &'static str,
     /// Every operation, from the vendor crate's spec.
     pub operations: &'static [Operation],

@@ -186,18 +186,6 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
             found,
         })
     };
-    if let Some(options) = schema["enum"].as_array()
-        && !options.contains(value)
-    {
-        let list: Vec<String> = options.iter().map(Value::to_string).collect();
-        push(
-            Kind::Enum,
-            ptr.to_owned(),
-            format!("one of {}", list.join(", ")),
-            shown(value),
-        );
-        return;
-    }
     if let Some(wanted) = schema["type"].as_str() {
         let seen = json_type(value);
         let ok = match wanted {
@@ -216,6 +204,19 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
             push(kind, ptr.to_owned(), wanted.to_owned(), shown(value));
             return;
         }
+    }
+    // The type first: a number sent as a string says more than "not one of".
+    if let Some(options) = schema["enum"].as_array()
+        && !options.contains(value)
+    {
+        let list: Vec<String> = options.iter().map(Value::to_string).collect();
+        push(
+            Kind::Enum,
+            ptr.to_owned(),
+            format!("one of {}", list.join(", ")),
+            shown(value),
+        );
+        return;
     }
     if let Some(text) = value.as_str() {
         if let Some(format) = schema["format"].as_str()
