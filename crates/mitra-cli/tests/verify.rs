@@ -225,6 +225,17 @@ fn usage_and_unreachable_vendors_have_their_own_exit_status() {
         &[("MITRA_SEMPOA_TOKEN", TOKEN)],
     );
     assert_eq!(clear.status.code(), Some(2), "http:// to another machine");
+    let userinfo = mitra(
+        &[
+            "verify",
+            "sempoa",
+            "--base-url",
+            "https://user:pw@vendor.example",
+        ],
+        &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+    );
+    assert_eq!(userinfo.status.code(), Some(2), "credentials in the URL");
+    assert!(!String::from_utf8_lossy(&userinfo.stderr).contains("pw@"));
     // Nothing listens on port 9 of this machine: could not check.
     let down = mitra(
         &["verify", "sempoa", "--base-url", "http://127.0.0.1:9"],

@@ -80,8 +80,9 @@ fn upstream(vendor: &VendorCli, root: &ArgMatches, spec: &Value) -> Result<Strin
     }
 }
 
-/// The proxy sends what the client gives it: the client's refusal of
-/// http:// to another machine is kept here.
+/// The proxy sends what the client gives it: the client's refusals (http://
+/// to another machine, credentials in a URL, which the report would print)
+/// are kept here.
 fn refuse_clear_text(url: &str, allow: bool) -> Result<(), CliError> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| CliError::invalid(format!("--base-url {url}: {e}")))?;
@@ -89,6 +90,11 @@ fn refuse_clear_text(url: &str, allow: bool) -> Result<(), CliError> {
         parsed.host_str(),
         Some("127.0.0.1" | "localhost" | "[::1]" | "::1")
     );
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(CliError::invalid(
+            "the base URL holds credentials: give them in the environment variables instead",
+        ));
+    }
     if parsed.scheme() == "http" && !local && !allow {
         return Err(CliError::invalid(format!(
             "{url} is http:// to another machine (credentials in clear): use https, or --danger-allow-http"
@@ -441,6 +447,37 @@ fn run_json(run: &Run) -> Value {
     })
 }
 
+/// The drifts of one answer for one line: the same drift in every item of
+/// a list is said once, with how many items have it.
+fn collapse(drifts: &[Drift]) -> Vec<String> {
+    let mut groups: Vec<(String, &Drift, usize)> = Vec::new();
+    for drift in drifts {
+        let shape: Vec<&str> = drift
+            .pointer
+            .split('/')
+            .map(|t| {
+                if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) {
+                    "*"
+                } else {
+                    t
+                }
+            })
+            .collect();
+        let key = format!("{} {}", drift.kind, shape.join("/"));
+        match groups.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, count)) => *count += 1,
+            None => groups.push((key, drift, 1)),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(_, drift, count)| match count {
+            1 => drift.message.clone(),
+            n => format!("{} (and {} more items like it)", drift.message, n - 1),
+        })
+        .collect()
+}
+
 fn shorten(text: &str, max: usize) -> String {
     let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if line.chars().count() > max {
@@ -467,11 +504,7 @@ fn print_text(
             Outcome::Drift(status, drifts) => format!(
                 "drift    {:width$}  HTTP {status}: {}",
                 run.id,
-                drifts
-                    .iter()
-                    .map(|d| d.message.as_str())
-                    .collect::<Vec<_>>()
-                    .join("; ")
+                collapse(drifts).join("; ")
             ),
             Outcome::Failed(why) => format!("failed   {:width$}  {why}", run.id),
             Outcome::Skipped(why) => format!("skipped  {:width$}  {why}", run.id),

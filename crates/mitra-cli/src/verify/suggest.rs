@@ -144,6 +144,20 @@ enum Edit {
     Nullable,
 }
 
+impl Edit {
+    /// What makes two edits the same edit.
+    fn key(&self) -> String {
+        match self {
+            Edit::AddProperty(name, _) => format!("add {name}"),
+            Edit::Unrequire(name) => format!("unrequire {name}"),
+            Edit::Widen(seen) => format!("widen {seen}"),
+            Edit::AddEnum(value) => format!("enum {value}"),
+            Edit::Drop(key) => format!("drop {key}"),
+            Edit::Nullable => "nullable".to_owned(),
+        }
+    }
+}
+
 /// The JSON type of a value as a schema's `type`.
 fn type_of(value: &Value) -> &'static str {
     match value {
@@ -211,17 +225,10 @@ pub fn diff(
                 mitra_spec::Kind::Null => Edit::Nullable,
                 _ => continue,
             };
-            let note = format!(
-                "{} {}: {m} ({when})",
-                answer.operation,
-                if m.pointer.is_empty() {
-                    "(root)"
-                } else {
-                    &m.pointer
-                }
-            );
+            let note = format!("{}: {m} ({when})", answer.operation);
             let list = edits.entry(m.schema.clone()).or_default();
-            if !list.iter().any(|(_, n)| *n == note) {
+            // The same drift in every item of a list is one edit, one note.
+            if !list.iter().any(|(e, _)| e.key() == edit.key()) {
                 list.push((edit, note));
             }
         }
@@ -410,7 +417,8 @@ mod tests {
     #[test]
     fn the_diff_accepts_what_was_seen() {
         let spec = mitra_spec::parse(SPEC).unwrap();
-        let body = json!([{"city_id": "31", "city_name": "Jakarta", "kind": "desa"}]);
+        let body = json!([{"city_id": "31", "city_name": "Jakarta", "kind": "desa"},
+                          {"city_id": "32", "city_name": "Bandung", "kind": "desa"}]);
         let schema = json!({"type": "array", "items": {"$ref": "#/components/schemas/City"}});
         let found = mitra_spec::validate(&spec, &schema, &body);
         let seen = [Seen {
@@ -420,6 +428,11 @@ mod tests {
         }];
         let (diff, skipped) = diff("specs/x.yaml", SPEC, &seen, "2026-11-25");
         assert!(skipped.is_empty(), "{skipped:?}");
+        assert_eq!(
+            diff.lines().filter(|l| *l == "+        city_name:").count(),
+            1,
+            "one edit for every item: {diff}"
+        );
         for line in [
             "-      required: [city_id, name]",
             "+      required: [city_id]",
