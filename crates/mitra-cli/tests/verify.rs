@@ -243,5 +243,9 @@ fn usage_and_unreachable_vendors_have_their_own_exit_status() {
     );
     let text = String::from_utf8_lossy(&down.stdout);
     assert_eq!(down.status.code(), Some(1), "{text}");
-    assert!(text.contains("failed   checkToken"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("failed   checkToken") && l.contains("network: ")),
+        "{text}"
+    );
 }

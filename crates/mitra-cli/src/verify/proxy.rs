@@ -115,7 +115,13 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
         Ok(answer) => answer,
         Err(e) => {
             // Without the URL: it may carry a credential in its query.
-            let why = e.without_url().to_string();
+            let e = e.without_url();
+            let mut why = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                why.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
             exchange.body = why.clone().into_bytes();
             up.log
                 .lock()
