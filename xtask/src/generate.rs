@@ -828,6 +828,50 @@ mod tests {
         code(&root, vendor, "specs/fastrac.yaml", &fixed).unwrap();
     }
 
+    /// A renamed response field is one changed line of the surface file,
+    /// and nothing else there changes.
+    #[test]
+    fn a_renamed_field_is_one_line_of_the_surface_file() {
+        let root = crate::workspace_root();
+        let vendor = crate::vendors::VENDORS
+            .iter()
+            .find(|v| v.name == "fastrac")
+            .unwrap();
+        let text = std::fs::read_to_string(root.join("specs/fastrac.yaml")).unwrap();
+        let city = "    City:\n      type: object\n      required: [city_id, name]\n      properties:\n        city_id:\n          type: integer\n          format: int64\n        name:\n";
+        let start = text.find("  /region/city:").unwrap();
+        let end = text.find("  /region/district:").unwrap();
+        let renamed = format!(
+            "{}{}{}",
+            &text[..start],
+            text[start..end].replace(
+                "                    name: ",
+                "                    city_name: "
+            ),
+            &text[end..]
+        )
+        .replacen(
+            city,
+            &city
+                .replace("[city_id, name]", "[city_id, city_name]")
+                .replace("        name:\n", "        city_name:\n"),
+            1,
+        );
+        assert_ne!(renamed, text);
+        let surface = |spec: &str| {
+            let code = code(&root, vendor, "specs/fastrac.yaml", spec).unwrap();
+            crate::surface::render(vendor, "specs/fastrac.yaml", &code).unwrap()
+        };
+        let (before, after) = (surface(&text), surface(&renamed));
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        let changed: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .map(|c| format!("{}{}", c.tag(), c.value().trim_end()))
+            .collect();
+        assert_eq!(changed, ["-  name: String", "+  city_name: String"]);
+    }
+
     /// What a maintainer does when a vendor documents a new operation: add
     /// it to the spec and regenerate. It becomes a method of the public
     /// client (authenticated, retried per its safety, its path parameter
