@@ -107,14 +107,12 @@ fn shown(value: &Value) -> String {
 fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &mut Vec<Mismatch>) {
     let (schema, at) = resolve_at(spec, schema, at);
     let at = at.as_str();
-    let mut push = |kind: Kind, pointer: String, expected: String, found: String| {
-        out.push(Mismatch {
-            pointer,
-            schema: at.to_owned(),
-            kind,
-            expected,
-            found,
-        })
+    let mismatch = |kind: Kind, pointer: String, expected: String, found: String| Mismatch {
+        pointer,
+        schema: at.to_owned(),
+        kind,
+        expected,
+        found,
     };
     let empty = schema.as_object().is_none_or(|o| o.is_empty());
     if value.is_null() {
@@ -123,7 +121,12 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
         }
         if schema.get("oneOf").is_none() && schema.get("anyOf").is_none() {
             let expected = schema["type"].as_str().unwrap_or("a value").to_owned();
-            push(Kind::Null, ptr.to_owned(), expected, "null".into());
+            out.push(mismatch(
+                Kind::Null,
+                ptr.to_owned(),
+                expected,
+                "null".into(),
+            ));
             return;
         }
     }
@@ -177,15 +180,6 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
             });
         }
     }
-    let mut push = |kind: Kind, pointer: String, expected: String, found: String| {
-        out.push(Mismatch {
-            pointer,
-            schema: at.to_owned(),
-            kind,
-            expected,
-            found,
-        })
-    };
     if let Some(wanted) = schema["type"].as_str() {
         let seen = json_type(value);
         let ok = match wanted {
@@ -201,7 +195,12 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
                 ("string", "integer" | "number") => Kind::StringAsNumber,
                 _ => Kind::WrongType(seen),
             };
-            push(kind, ptr.to_owned(), wanted.to_owned(), shown(value));
+            out.push(mismatch(
+                kind,
+                ptr.to_owned(),
+                wanted.to_owned(),
+                shown(value),
+            ));
             return;
         }
     }
@@ -210,34 +209,34 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
         && !options.contains(value)
     {
         let list: Vec<String> = options.iter().map(Value::to_string).collect();
-        push(
+        out.push(mismatch(
             Kind::Enum,
             ptr.to_owned(),
             format!("one of {}", list.join(", ")),
             shown(value),
-        );
+        ));
         return;
     }
     if let Some(text) = value.as_str() {
         if let Some(format) = schema["format"].as_str()
             && !format_ok(format, text)
         {
-            push(
+            out.push(mismatch(
                 Kind::Format(format.to_owned()),
                 ptr.to_owned(),
                 format!("a {format}"),
                 shown(value),
-            );
+            ));
         }
         if let Some(pattern) = schema["pattern"].as_str()
             && regex::Regex::new(pattern).is_ok_and(|re| !re.is_match(text))
         {
-            push(
+            out.push(mismatch(
                 Kind::Pattern,
                 ptr.to_owned(),
                 format!("text matching {pattern}"),
                 shown(value),
-            );
+            ));
         }
     }
     if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
