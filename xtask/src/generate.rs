@@ -102,13 +102,31 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         format!("{mock_header}{mock}"),
         check,
     )?;
+    let surface = crate::surface::render(vendor, &spec_rel, &code)?;
+    let surface_outcome = write_or_check(
+        root,
+        &crate::surface::path(vendor),
+        &spec_rel,
+        surface,
+        check,
+    )?;
     let outcome = compare_or_write(root, &spec_rel, &out_rel, code, check)?;
-    Ok(match (outcome, mock_outcome) {
-        (Outcome::Stale(a), Outcome::Stale(b)) => Outcome::Stale(format!("{a}\n{b}")),
-        (Outcome::Stale(a), _) | (_, Outcome::Stale(a)) => Outcome::Stale(a),
-        (Outcome::Written, _) | (_, Outcome::Written) => Outcome::Written,
-        _ => Outcome::Unchanged,
-    })
+    Ok([outcome, mock_outcome, surface_outcome]
+        .into_iter()
+        .fold(Outcome::Unchanged, Outcome::and))
+}
+
+impl Outcome {
+    /// The outcome of two files together: stale if either is (both diffs),
+    /// written if either was.
+    pub fn and(self, other: Outcome) -> Outcome {
+        match (self, other) {
+            (Outcome::Stale(a), Outcome::Stale(b)) => Outcome::Stale(format!("{a}\n{b}")),
+            (Outcome::Stale(a), _) | (_, Outcome::Stale(a)) => Outcome::Stale(a),
+            (Outcome::Written, _) | (_, Outcome::Written) => Outcome::Written,
+            _ => Outcome::Unchanged,
+        }
+    }
 }
 
 /// The generated client code (before its header) for a spec's text.
@@ -131,6 +149,7 @@ pub fn code_and_mock(
     if !vendor.vendor_schemas.is_empty() {
         crate::schemas::check(root, &raw_spec, vendor.vendor_schemas)?;
     }
+    check_examples(spec_rel, &raw_spec)?;
 
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(text).with_context(|| format!("parsing {spec_rel}"))?;
@@ -168,6 +187,31 @@ pub fn code_and_mock(
     let code = rustfmt(&code)?;
     let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;
     Ok((code, mock))
+}
+
+/// Every example of the spec (parameters, request and response bodies,
+/// component schemas) satisfies its schema: an example left behind by a
+/// spec change would mislead every reader, the CLI's example calls and the
+/// wire snapshots made from them.
+fn check_examples(spec_rel: &str, spec: &serde_json::Value) -> Result<()> {
+    let refused = mitra_spec::check_examples(spec);
+    if refused.is_empty() {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{spec_rel}: {} example(s) disagree with their schema:",
+        refused.len()
+    );
+    for (example, found) in refused {
+        message.push_str(&format!(
+            "\n  {spec_rel}: {}: {} (schema {}):",
+            example.operation, example.place, example.schema_at
+        ));
+        for mismatch in found {
+            message.push_str(&format!("\n    {mismatch}"));
+        }
+    }
+    bail!("{message}")
 }
 
 fn compare_or_write(
@@ -740,6 +784,93 @@ mod tests {
             format!("{err:#}").contains("no x-mitra-assumption"),
             "{err:#}"
         );
+    }
+
+    /// An example left stale by a spec change (Fastrac adds a required
+    /// field to `OrderExpressRequest`, the example does not send it) stops
+    /// generation, which names the spec, the operation, the example and the
+    /// field; fixing the example lets generation through.
+    #[test]
+    fn a_stale_example_is_refused_by_name() {
+        let root = crate::workspace_root();
+        let vendor = crate::vendors::VENDORS
+            .iter()
+            .find(|v| v.name == "fastrac")
+            .unwrap();
+        let text = std::fs::read_to_string(root.join("specs/fastrac.yaml")).unwrap();
+        let required = "required: [courier_code, code_service, shipper, receiver, items]";
+        let stale = text.replacen(
+            required,
+            "required: [courier_code, code_service, shipper, receiver, items, reference]\n      \
+             properties:\n        reference:\n          type: string",
+            1,
+        );
+        let stale = stale.replacen(
+            "      properties:\n        reference:\n          type: string\n      properties:\n",
+            "      properties:\n        reference:\n          type: string\n",
+            1,
+        );
+        assert_ne!(stale, text);
+        let err = code(&root, vendor, "specs/fastrac.yaml", &stale).unwrap_err();
+        let err = format!("{err:#}");
+        assert!(
+            err.contains(
+                "specs/fastrac.yaml: createOrderExpress: request body (application/json) example"
+            ),
+            "{err}"
+        );
+        assert!(err.contains("/reference: required field missing"), "{err}");
+        let fixed = stale.replacen(
+            "              courier_code: paxel\n              code_service: PAXEL BIG\n",
+            "              courier_code: paxel\n              code_service: PAXEL BIG\n              reference: INV-1\n",
+            1,
+        );
+        assert_ne!(fixed, stale);
+        code(&root, vendor, "specs/fastrac.yaml", &fixed).unwrap();
+    }
+
+    /// A renamed response field is one changed line of the surface file,
+    /// and nothing else there changes.
+    #[test]
+    fn a_renamed_field_is_one_line_of_the_surface_file() {
+        let root = crate::workspace_root();
+        let vendor = crate::vendors::VENDORS
+            .iter()
+            .find(|v| v.name == "fastrac")
+            .unwrap();
+        let text = std::fs::read_to_string(root.join("specs/fastrac.yaml")).unwrap();
+        let city = "    City:\n      type: object\n      required: [city_id, name]\n      properties:\n        city_id:\n          type: integer\n          format: int64\n        name:\n";
+        let start = text.find("  /region/city:").unwrap();
+        let end = text.find("  /region/district:").unwrap();
+        let renamed = format!(
+            "{}{}{}",
+            &text[..start],
+            text[start..end].replace(
+                "                    name: ",
+                "                    city_name: "
+            ),
+            &text[end..]
+        )
+        .replacen(
+            city,
+            &city
+                .replace("[city_id, name]", "[city_id, city_name]")
+                .replace("        name:\n", "        city_name:\n"),
+            1,
+        );
+        assert_ne!(renamed, text);
+        let surface = |spec: &str| {
+            let code = code(&root, vendor, "specs/fastrac.yaml", spec).unwrap();
+            crate::surface::render(vendor, "specs/fastrac.yaml", &code).unwrap()
+        };
+        let (before, after) = (surface(&text), surface(&renamed));
+        let diff = similar::TextDiff::from_lines(&before, &after);
+        let changed: Vec<String> = diff
+            .iter_all_changes()
+            .filter(|c| c.tag() != similar::ChangeTag::Equal)
+            .map(|c| format!("{}{}", c.tag(), c.value().trim_end()))
+            .collect();
+        assert_eq!(changed, ["-  name: String", "+  city_name: String"]);
     }
 
     /// What a maintainer does when a vendor documents a new operation: add

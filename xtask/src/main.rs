@@ -1,6 +1,9 @@
 //! `cargo xtask`: the workspace's own tooling.
 //!
-//! - `cargo xtask generate` regenerates every vendor's client from `specs/`.
+//! - `cargo xtask generate` regenerates every vendor's client from `specs/`,
+//!   checks every example of the specs against its schema, and writes the
+//!   review snapshots (`crates/mitra-<vendor>/snapshots/`: the API surface
+//!   and every operation's example request on the wire).
 //! - `cargo xtask generate --check` fails, printing a diff, when a checked-in
 //!   generated file differs from what the specs produce (CI runs it).
 //! - `cargo xtask vendors` prints the vendor registry for scripts.
@@ -12,7 +15,9 @@ mod mock;
 mod public;
 mod registry;
 mod schemas;
+mod surface;
 mod vendors;
+mod wire;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -97,9 +102,27 @@ fn main() -> ExitCode {
                     }
                 }
             }
+            match wire::snapshots(&root, check) {
+                Ok(files) => {
+                    for (path, outcome) in files {
+                        match outcome {
+                            generate::Outcome::Unchanged => {}
+                            generate::Outcome::Written => println!("{path}: written"),
+                            generate::Outcome::Stale(why) => {
+                                stale += 1;
+                                eprintln!("{path}: stale\n{why}");
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprintln!("wire snapshots: {e:#}");
+                    return ExitCode::FAILURE;
+                }
+            }
             if stale > 0 {
                 eprintln!(
-                    "{stale} vendor(s) stale: run `cargo xtask generate` and commit the result"
+                    "{stale} generated file(s) or snapshot(s) stale: run `cargo xtask generate` and commit the result"
                 );
                 return ExitCode::FAILURE;
             }

@@ -183,6 +183,8 @@ fn cli_registry() -> String {
              \x20       name: \"{cli}\",\n\
              \x20       about: \"{title}: {about} ({prefix}_*)\",\n\
              \x20       env_prefix: \"{prefix}\",\n\
+             \x20       krate: \"{krate}\",\n\
+             \x20       spec: include_str!(\"../../../specs/{spec}.yaml\"),\n\
              \x20       operations: {k}::operations::ALL,\n\
              \x20       schema: {k}::operation_schema,\n\
              \x20       client: |vars| Ok(Box::new({k}::ClientBuilder::from_vars(vars)?.build()?)),\n\
@@ -191,6 +193,8 @@ fn cli_registry() -> String {
             title = v.title,
             about = v.about,
             prefix = v.env_prefix,
+            krate = v.krate(),
+            spec = v.name,
         );
     }
     s.push_str("];\n");
@@ -216,7 +220,10 @@ fn cli_manifest() -> String {
          [dependencies]\n\
          clap = { workspace = true, features = [\"string\"] }\n\
          mitra-core.workspace = true\n\
-         mitra-sandbox.workspace = true\n",
+         mitra-sandbox.workspace = true\n\
+         mitra-spec.workspace = true\n\
+         axum.workspace = true\n\
+         reqwest.workspace = true\n",
     );
     for v in VENDORS {
         let _ = writeln!(
@@ -227,9 +234,12 @@ fn cli_manifest() -> String {
     }
     s.push_str(
         "serde_json.workspace = true\n\
+         similar.workspace = true\n\
+         chrono = { workspace = true, features = [\"clock\"] }\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\", \"macros\", \"net\", \"signal\"] }\n\
          tracing-subscriber.workspace = true\n\n\
          [dev-dependencies]\n\
+         insta.workspace = true\n\
          mitra-testkit.workspace = true\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\"] }\n\n\
          [lints]\n\

@@ -3,6 +3,7 @@
 //! ```text
 //! mitra [--sandbox] [--base-url URL] [--verbose] <vendor> <operation> [--field value ...] [--json-body FILE|-] [--schema]
 //! mitra sandbox [--port N]
+//! mitra verify <vendor> [--base-url URL | --sandbox] [--json] [--record DIR] [--suggest]
 //! ```
 //!
 //! Vendors: those of the vendor registry (`mitra --help`). Operations are the
@@ -15,6 +16,7 @@
 
 mod registry;
 mod vendors;
+mod verify;
 
 use std::io::Read;
 use std::process::ExitCode;
@@ -153,7 +155,9 @@ fn cli() -> Command {
         }
         root = root.subcommand(command);
     }
-    root.subcommand(
+    let names: Vec<&'static str> = VENDORS.iter().map(|v| v.name).collect();
+    root.subcommand(verify::command(&names))
+        .subcommand(
         Command::new("examples")
             .hide(true)
             .about("Print every operation's example input from the specs: vendor, operation, JSON (tab-separated)"),
@@ -466,6 +470,15 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(("verify", sub)) = root.subcommand() {
+        return match runtime.block_on(verify::run(&root, sub)) {
+            Ok(code) => ExitCode::from(code),
+            Err(e) => {
+                eprintln!("error: {}: {}", e.kind, e.message);
+                ExitCode::from(e.code)
+            }
+        };
+    }
     let result = runtime.block_on(async {
         let (name, sub) = root.subcommand().expect("a subcommand is required");
         if name == "examples" {

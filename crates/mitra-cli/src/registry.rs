@@ -12,6 +12,8 @@ pub const VENDORS: &[VendorCli] = &[
         name: "pos",
         about: "Pos Indonesia: postal codes, regions, post offices, tracking (MITRA_POS_*)",
         env_prefix: "MITRA_POS",
+        krate: "mitra-pos-indonesia",
+        spec: include_str!("../../../specs/pos-indonesia.yaml"),
         operations: mitra_pos_indonesia::operations::ALL,
         schema: mitra_pos_indonesia::operation_schema,
         client: |vars| {
@@ -24,6 +26,8 @@ pub const VENDORS: &[VendorCli] = &[
         name: "elkassa",
         about: "ELKASSA: point-of-sale registration, activation, users (MITRA_ELKASSA_*)",
         env_prefix: "MITRA_ELKASSA",
+        krate: "mitra-elkassa",
+        spec: include_str!("../../../specs/elkassa.yaml"),
         operations: mitra_elkassa::operations::ALL,
         schema: mitra_elkassa::operation_schema,
         client: |vars| {
@@ -36,6 +40,8 @@ pub const VENDORS: &[VendorCli] = &[
         name: "fastrac",
         about: "Fastrac: courier regions, tariffs, orders, tracking (MITRA_FASTRAC_*)",
         env_prefix: "MITRA_FASTRAC",
+        krate: "mitra-fastrac",
+        spec: include_str!("../../../specs/fastrac.yaml"),
         operations: mitra_fastrac::operations::ALL,
         schema: mitra_fastrac::operation_schema,
         client: |vars| {
@@ -48,6 +54,8 @@ pub const VENDORS: &[VendorCli] = &[
         name: "pafi",
         about: "PAFI: pharmacists' SKP sufficiency by NIK (MITRA_PAFI_*)",
         env_prefix: "MITRA_PAFI",
+        krate: "mitra-pafi",
+        spec: include_str!("../../../specs/pafi.yaml"),
         operations: mitra_pafi::operations::ALL,
         schema: mitra_pafi::operation_schema,
         client: |vars| {
@@ -60,6 +68,8 @@ pub const VENDORS: &[VendorCli] = &[
         name: "sempoa",
         about: "Sempoa: chart of accounts, general journals (MITRA_SEMPOA_*)",
         env_prefix: "MITRA_SEMPOA",
+        krate: "mitra-sempoa",
+        spec: include_str!("../../../specs/sempoa.yaml"),
         operations: mitra_sempoa::operations::ALL,
         schema: mitra_sempoa::operation_schema,
         client: |vars| {

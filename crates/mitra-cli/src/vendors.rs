@@ -15,6 +15,12 @@ pub struct VendorCli {
     pub about: &'static str,
     /// Prefix of the environment variables its client reads.
     pub env_prefix: &'static str,
+    /// Its crate (`mitra-fastrac`); its review snapshots live in
+    /// `crates/<krate>/snapshots/`.
+    pub krate: &'static str,
+    /// Its OpenAPI spec (`specs/<name>.yaml`), embedded: `mitra verify`
+    /// checks answers against it.
+    pub spec: &'static str,
     /// Every operation, from the vendor crate's spec.
     pub operations: &'static [Operation],
     /// The JSON Schemas of an operation's input and result.

@@ -1,0 +1,251 @@
+//! `mitra verify`: the sandbox answers as the specs say (no drift, exit 0,
+//! for every vendor); a local server that drifts from Sempoa's spec (a
+//! renamed field, an extra field, a number as a string, a bad date, an
+//! unknown enum value, an HTML error page) has each drift reported at its
+//! JSON pointer (exit 3), recorded masked, and turned into a spec edit.
+
+use std::process::{Command, Output};
+
+use mitra_testkit::{MockResponse, MockServer};
+use serde_json::Value;
+
+fn mitra(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
+    command.args(args).env_remove("RUST_LOG");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().expect("run mitra")
+}
+
+fn json(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn the_sandbox_answers_as_every_spec_says() {
+    for vendor in ["pos", "elkassa", "fastrac", "pafi", "sempoa"] {
+        let out = mitra(&["verify", vendor, "--sandbox", "--json"], &[]);
+        let report = json(&out);
+        assert_eq!(out.status.code(), Some(0), "{vendor}: {report:#}");
+        assert_eq!(report["summary"]["drift"], 0, "{vendor}");
+        assert_eq!(report["summary"]["failed"], 0, "{vendor}");
+        assert!(report["summary"]["ok"].as_u64().unwrap() >= 1, "{vendor}");
+        // Nothing that changes state is run.
+        for op in report["operations"].as_array().unwrap() {
+            if ["createJurnal", "createOrderExpress", "registration"]
+                .contains(&op["operation"].as_str().unwrap())
+            {
+                assert_eq!(op["status"], "skipped", "{op}");
+            }
+        }
+    }
+}
+
+const TOKEN: &str = "sempoa-test-token-0451";
+
+/// Sempoa as it might answer after an unannounced change.
+async fn drifting_sempoa() -> MockServer {
+    MockServer::start(|request, _| match request.path.as_str() {
+        "/check" => MockResponse::with_type(
+            400,
+            "text/html",
+            "<!DOCTYPE html><html><body><h1>400 Bad Request</h1></body></html>",
+        ),
+        // `akun` renamed `nama_akun`; an extra `warna`; a person's e-mail.
+        "/akun" => MockResponse::json(
+            200,
+            r#"{"status": 200, "message": "Success", "data": [
+                {"kode": "10000", "nama_akun": "Asset", "level": 1, "warna": "biru",
+                 "email": "budi.santoso@contoh.id"}]}"#,
+        ),
+        // `level` as a string.
+        "/akun/10000" => MockResponse::json(
+            200,
+            r#"{"status": 200, "message": "Success", "data": {"kode": "10000", "akun": "Asset", "level": "1"}}"#,
+        ),
+        // A date in ISO order where the spec says DD-MM-YYYY; status 201.
+        "/jurnal" => MockResponse::json(
+            200,
+            r#"{"status": 201, "message": "Success", "data": [
+                {"tanggal": "2023-12-30", "referensi": "R-1"}]}"#,
+        ),
+        _ => MockResponse::json(404, r#"{"status": 404, "message": "not found"}"#),
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_drift_is_reported_at_its_json_pointer() {
+    let server = drifting_sempoa().await;
+    let url = server.url();
+    let env = [("MITRA_SEMPOA_TOKEN", TOKEN)];
+    let out = mitra(&["verify", "sempoa", "--base-url", &url, "--json"], &env);
+    let report = json(&out);
+    assert_eq!(out.status.code(), Some(3), "{report:#}");
+    let drift = |op: &str| -> Vec<(String, String)> {
+        let entry = report["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["operation"] == op)
+            .unwrap_or_else(|| panic!("{op} in {report:#}"));
+        assert_eq!(entry["status"], "drift", "{entry}");
+        entry["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["pointer"].as_str().unwrap().to_owned(),
+                    d["kind"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, k)| ((*p).to_owned(), (*k).to_owned()))
+            .collect()
+    };
+    assert_eq!(drift("checkToken"), pairs(&[("", "not-json")]));
+    let mut renamed = drift("listAkun");
+    renamed.sort();
+    assert_eq!(
+        renamed,
+        pairs(&[
+            ("/data/0/akun", "missing-field"),
+            ("/data/0/email", "unknown-field"),
+            ("/data/0/nama_akun", "unknown-field"),
+            ("/data/0/warna", "unknown-field"),
+        ])
+    );
+    assert_eq!(
+        drift("getAkun"),
+        pairs(&[("/data/level", "number-as-string")])
+    );
+    assert_eq!(
+        drift("listJurnal"),
+        pairs(&[("/data/0/tanggal", "pattern"), ("/status", "enum")])
+    );
+    assert_eq!(report["summary"]["drift"], 4);
+    // Nothing that changes state was sent; the others once each.
+    assert_eq!(server.count("/jurnal"), 1, "listJurnal only");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.method == "GET" || r.path == "/check")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_text_report_records_and_suggests() {
+    let server = drifting_sempoa().await;
+    let url = server.url();
+    let dir = std::env::temp_dir().join(format!("mitra-verify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let env = [("MITRA_SEMPOA_TOKEN", TOKEN)];
+    let out = mitra(
+        &[
+            "verify",
+            "sempoa",
+            "--base-url",
+            &url,
+            "--record",
+            dir.to_str().unwrap(),
+            "--suggest",
+        ],
+        &env,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    // One line per operation, then the summary.
+    assert!(
+        text.lines().any(|l| l.starts_with("drift    getAkun")
+            && l.contains("/data/level: \"1\" where the spec wants integer")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("skipped  createJurnal") && l.contains("changes state")),
+        "{text}"
+    );
+    assert!(
+        text.contains("summary: 0 ok, 4 drift, 0 failed, 1 skipped"),
+        "{text}"
+    );
+    // The spec edit that would accept it, for review.
+    for line in [
+        "--- a/specs/sempoa.yaml",
+        "+        nama_akun:",
+        "+        warna:",
+        "-      required: [kode, akun]",
+        "+      required: [kode]",
+        "+      enum: [200, 201]",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line:?} not in\n{text}");
+    }
+    // The answers as fixtures, credentials and personal data masked.
+    let recorded = std::fs::read_to_string(dir.join("sempoa/listAkun.json")).unwrap();
+    assert!(recorded.contains("xxxx.xxxxxxx@xxxxxx.xx"), "{recorded}");
+    assert!(!recorded.contains("budi"), "{recorded}");
+    let html = std::fs::read_to_string(dir.join("sempoa/checkToken.json")).unwrap();
+    assert!(html.contains("\"status\": 400"), "{html}");
+    for file in std::fs::read_dir(dir.join("sempoa")).unwrap() {
+        let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains(TOKEN));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn usage_and_unreachable_vendors_have_their_own_exit_status() {
+    let both = mitra(
+        &[
+            "verify",
+            "sempoa",
+            "--sandbox",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ],
+        &[],
+    );
+    assert_eq!(both.status.code(), Some(2));
+    let unknown = mitra(&["verify", "nobody"], &[]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let clear = mitra(
+        &["verify", "sempoa", "--base-url", "http://vendor.example"],
+        &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+    );
+    assert_eq!(clear.status.code(), Some(2), "http:// to another machine");
+    let userinfo = mitra(
+        &[
+            "verify",
+            "sempoa",
+            "--base-url",
+            "https://user:pw@vendor.example",
+        ],
+        &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+    );
+    assert_eq!(userinfo.status.code(), Some(2), "credentials in the URL");
+    assert!(!String::from_utf8_lossy(&userinfo.stderr).contains("pw@"));
+    // Nothing listens on port 9 of this machine: could not check.
+    let down = mitra(
+        &["verify", "sempoa", "--base-url", "http://127.0.0.1:9"],
+        &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+    );
+    let text = String::from_utf8_lossy(&down.stdout);
+    assert_eq!(down.status.code(), Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("failed   checkToken") && l.contains("network: ")),
+        "{text}"
+    );
+}
