@@ -237,7 +237,7 @@ fn cli_manifest() -> String {
          similar.workspace = true\n\
          chrono = { workspace = true, features = [\"clock\"] }\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\", \"macros\", \"net\", \"signal\"] }\n\
-         tracing-subscriber.workspace = true\n\n\
+         tracing-subscriber = { workspace = true, features = [\"json\"] }\n\n\
          [dev-dependencies]\n\
          insta.workspace = true\n\
          mitra-testkit.workspace = true\n\
