@@ -257,6 +257,11 @@ fn secret_input(
         )));
     }
     if matches.get_flag(&format!("{}-stdin", field.name)) {
+        if matches.get_one::<String>("json-body").map(String::as_str) == Some("-") {
+            return Err(CliError::invalid(format!(
+                "--{flag}-stdin and --json-body - both read standard input: give the body as a file, or the secret in {var}"
+            )));
+        }
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)

@@ -402,8 +402,10 @@ struct FleetLock {
 
 impl FleetLock {
     async fn release(&mut self) {
-        if std::mem::take(&mut self.held) {
+        if self.held {
             let released = self.shared.state().unlock(&self.name, &self.owner).await;
+            // Only now: a call dropped during the unlock leaves it to `Drop`.
+            self.held = false;
             self.shared.ok(released);
         }
     }
@@ -437,6 +439,22 @@ struct LastFetch {
 /// Lifetimes beyond this are capped: a token is fetched again at least once
 /// a year, whatever the server says.
 const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// The longest value read back from the fleet's store as a token.
+const MAX_STORED_VALUE: usize = 8 * 1024;
+
+/// What is sealed in the fleet's store for `token`, used for `ttl` from
+/// now: `<end, in Unix milliseconds>:<token>`.
+fn stored_value(token: &str, ttl: Duration) -> String {
+    let until = unix_millis().saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX));
+    format!("{until}:{token}")
+}
+
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
 
 /// The most of a token response read.
 const MAX_TOKEN_BODY: u64 = 64 * 1024;
@@ -490,6 +508,14 @@ impl TokenSource {
             shared: None,
             slow: &SLOW_PATHS,
         }
+    }
+
+    /// The endpoint's path as the vendor documents it (`/token`), for the
+    /// `url.template` of its span: by default the path of the URL given,
+    /// which may carry parts of a configured base URL.
+    pub fn endpoint_template(mut self, template: &'static str) -> Self {
+        self.server.1 = template.into();
+        self
     }
 
     /// Fixed headers sent with every token request too (a partner's user
@@ -651,14 +677,18 @@ impl TokenSource {
         };
         let deadline = Instant::now() + lock_ttl;
         loop {
+            // Held from the moment the lock is asked for: a call dropped
+            // before the answer arrives still releases it (a compare-and-
+            // delete of its own owner value is harmless if never taken).
+            lock.held = true;
             let taken = shared
                 .state()
                 .try_lock(&lock.name, &lock.owner, lock_ttl)
                 .await;
+            lock.held = matches!(taken, Ok(true));
             match shared.ok(taken) {
                 None => return self.fetch_with_retries().await,
                 Some(true) => {
-                    lock.held = true;
                     // Another process may have stored a token between the
                     // read above and the lock: no second fetch then.
                     let stored = shared.ok(shared.state().get_token(key.name()).await);
@@ -673,7 +703,7 @@ impl TokenSource {
                         // margin before the token dies, once, under the lock.
                         let ttl = token.refresh_at.saturating_duration_since(Instant::now());
                         if !ttl.is_zero() {
-                            let sealed = key.seal(token.token_text());
+                            let sealed = key.seal(&stored_value(token.token_text(), ttl));
                             let stored = shared.state().put_token(key.name(), &sealed, ttl).await;
                             if shared.ok(stored).is_some() {
                                 token.stored = Some(sealed);
@@ -708,14 +738,23 @@ impl TokenSource {
         found: Option<(String, Duration)>,
     ) -> Option<AccessToken> {
         let (sealed, left) = found?;
-        if left.is_zero() || left > MAX_LIFETIME {
+        if left.is_zero() || left > MAX_LIFETIME || sealed.len() > MAX_STORED_VALUE {
             return None;
         }
-        let Some(token) = key.open(&sealed) else {
+        let Some(opened) = key.open(&sealed) else {
             tracing::debug!("a stored token did not open with this client's key: ignored");
             return None;
         };
-        let header = bearer_header(&token)?;
+        // The token's own end, sealed with it, bounds the store's TTL (which
+        // anyone with write access to the store could stretch).
+        let (until_ms, token) = opened.split_once(':')?;
+        let left = left.min(Duration::from_millis(
+            until_ms.parse::<u64>().ok()?.saturating_sub(unix_millis()),
+        ));
+        if left.is_zero() {
+            return None;
+        }
+        let header = bearer_header(token)?;
         let mut token = self.token_used_for(header, left);
         token.stored = Some(sealed);
         tracing::Span::current().record("mitra.token.outcome", "shared");

@@ -142,12 +142,12 @@ pub fn checked_base_url(url: &str, allow_http: bool) -> Result<String, Error> {
 }
 
 /// A base URL as given to a client builder, before it is checked. `Debug`
-/// shows its scheme, host, port and path, never a query, a fragment or user
+/// shows its scheme, host and port, never its path, query, fragment or user
 /// information (where a careless URL would carry a key).
 ///
 /// ```
 /// let given = mitra_core::config::GivenUrl::from("https://user:pw@gw.example/api?apikey=SECRETQ#x");
-/// assert_eq!(format!("{given:?}"), r#""https://gw.example/api?…""#);
+/// assert_eq!(format!("{given:?}"), r#""https://gw.example/…""#);
 /// assert_eq!(&*given, "https://user:pw@gw.example/api?apikey=SECRETQ#x");
 /// ```
 #[derive(Clone, Default, PartialEq, Eq)]
@@ -180,9 +180,12 @@ impl fmt::Debug for GivenUrl {
                 if let Some(port) = url.port() {
                     shown.push_str(&format!(":{port}"));
                 }
-                shown.push_str(url.path().trim_end_matches('/'));
-                if url.query().is_some() || url.fragment().is_some() {
-                    shown.push_str("?…");
+                // The path too may carry a key (`/api/<key>/`): only a sign of it.
+                if !url.path().trim_matches('/').is_empty()
+                    || url.query().is_some()
+                    || url.fragment().is_some()
+                {
+                    shown.push_str("/…");
                 }
                 write!(f, "{shown:?}")
             }

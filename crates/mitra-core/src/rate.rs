@@ -20,6 +20,15 @@ pub(crate) struct RateLimiter {
     acquire: for<'a> fn(&'a RateLimiter) -> BoxFuture<'a, ()>,
 }
 
+/// The longest wait for a slot of a fleet's budget of one call every
+/// `interval`: a thousand slots (callers queued across the fleet), at
+/// least a second. A longer answer is no budget a mitra fleet keeps (a
+/// planted value, a clock that stepped back): the store resets it, and this
+/// process uses its own slots meanwhile.
+pub(crate) fn max_shared_wait(interval: std::time::Duration) -> std::time::Duration {
+    std::time::Duration::from_secs(1).max(interval.saturating_mul(1000))
+}
+
 impl RateLimiter {
     /// At most one request every `interval`.
     pub(crate) fn new(interval: std::time::Duration, vendor: &'static str) -> Self {
@@ -37,12 +46,8 @@ impl RateLimiter {
         (self.acquire)(self)
     }
 
-    /// The longest wait for a slot taken from the fleet's store: a minute,
-    /// or a thousand slots for budgets slower than one call in 60 ms. A
-    /// longer answer is no budget a mitra fleet keeps (a corrupted or
-    /// foreign value): this process's own slots are used instead.
     fn max_shared_wait(&self) -> std::time::Duration {
-        std::time::Duration::from_secs(60).max(self.interval.saturating_mul(1000))
+        max_shared_wait(self.interval)
     }
 
     async fn wait_for_slot(&self) {

@@ -31,7 +31,7 @@ use crate::shared::{SharedError, SharedFuture, SharedState};
 /// ```
 pub struct RedisState {
     client: redis::Client,
-    link: Mutex<Link>,
+    link: Arc<Mutex<Link>>,
     timeout: Duration,
     cooldown: Duration,
 }
@@ -73,14 +73,16 @@ return 0
 
 // GCRA with a burst of one: each caller takes the next slot, `interval`
 // after the last one handed out (or now, if that is past), and waits until
-// it. Times are Redis's own clock, in microseconds, so that processes on
+// it. A slot further ahead than the budget allows (`ARGV[2]`: a planted
+// value, or Redis's clock stepping back) is reset to now. Times are Redis's own clock, in microseconds, so that processes on
 // different machines agree.
 const RESERVE: &str = r"
 local now = redis.call('TIME')
 now = tonumber(now[1]) * 1000000 + tonumber(now[2])
 local interval = tonumber(ARGV[1])
-local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
-if slot < now then slot = now end
+local max_wait = tonumber(ARGV[2])
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+if slot < now or slot - now > max_wait then slot = now end
 redis.call('SET', KEYS[1], slot + interval, 'PX', math.floor((slot + interval - now) / 1000) + 1000)
 return slot - now
 ";
@@ -127,6 +129,13 @@ impl RedisState {
     fn open(url: &str, allow_plaintext: bool) -> Result<Self, crate::Error> {
         let not_a_url = || crate::Error::config("MITRA_REDIS_URL is not a Redis URL");
         let parsed = url::Url::parse(url.trim()).map_err(|_| not_a_url())?;
+        // `#insecure` would turn certificate checks off in builds of
+        // redis-rs that allow it: no fragment at all.
+        if parsed.fragment().is_some() {
+            return Err(crate::Error::config(
+                "MITRA_REDIS_URL must not have a fragment (#...)",
+            ));
+        }
         match parsed.scheme() {
             "rediss" => {}
             "redis" if allow_plaintext || is_loopback(&parsed) => {}
@@ -141,7 +150,7 @@ impl RedisState {
         let client = redis::Client::open(url.trim()).map_err(|_| not_a_url())?;
         Ok(Self {
             client,
-            link: Mutex::new(Link::Idle),
+            link: Arc::new(Mutex::new(Link::Idle)),
             timeout: Duration::from_millis(250),
             cooldown: Duration::from_secs(5),
         })
@@ -161,7 +170,7 @@ impl RedisState {
     }
 
     fn link(&self) -> std::sync::MutexGuard<'_, Link> {
-        self.link.lock().unwrap_or_else(|p| p.into_inner())
+        lock(&self.link)
     }
 
     /// Marks Redis failed: skipped for the cool-down.
@@ -169,69 +178,47 @@ impl RedisState {
         *self.link() = Link::Down(Instant::now() + self.cooldown);
     }
 
-    /// The connection: the one made, or made now by this caller; a caller
-    /// that finds another connecting waits for that one connect (never
-    /// longer than its bound) rather than starting its own, so that a
-    /// burst of first calls keeps to the fleet's budget. An error at once
-    /// in the cool-down after a failure.
+    /// The connection: the one made, or the one being made. The connect
+    /// runs in a task of its own that always ends with the link up or in
+    /// its cool-down, whatever happens to the callers; they wait for it
+    /// (never longer than its bound) rather than starting their own, so a
+    /// burst of first calls makes one connect and keeps to the fleet's
+    /// budget. An error at once in the cool-down after a failure.
     async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, SharedError> {
-        let in_flight = {
+        let done = {
             let mut link = self.link();
             match &*link {
                 Link::Up(connection) => return Ok(connection.clone()),
-                Link::Connecting(done) => Some(done.clone()),
+                Link::Connecting(done) => done.clone(),
                 Link::Down(until) if Instant::now() < *until => {
                     return Err(SharedError(
                         "Redis is skipped for a while after a failure".into(),
                     ));
                 }
                 Link::Down(_) | Link::Idle => {
-                    *link = Link::Connecting(Arc::new(tokio::sync::Notify::new()));
-                    None
+                    let done = Arc::new(tokio::sync::Notify::new());
+                    *link = Link::Connecting(done.clone());
+                    tokio::spawn(connect(
+                        self.client.clone(),
+                        self.link.clone(),
+                        self.timeout,
+                        self.cooldown,
+                    ));
+                    done
                 }
             }
         };
-        if let Some(done) = in_flight {
-            let notified = done.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            // The connect may have ended before this caller listened.
-            if matches!(*self.link(), Link::Connecting(_)) {
-                let _ = tokio::time::timeout(self.timeout, notified).await;
-            }
-            return match &*self.link() {
-                Link::Up(connection) => Ok(connection.clone()),
-                _ => Err(SharedError("Redis is not reachable".into())),
-            };
+        let notified = done.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        // The connect may have ended before this caller listened.
+        if matches!(&*self.link(), Link::Connecting(d) if Arc::ptr_eq(d, &done)) {
+            let _ = tokio::time::timeout(self.timeout, notified).await;
         }
-        // A caller dropped while connecting leaves the link idle, not stuck.
-        let mut connecting = Connecting(Some(self));
-        let config = redis::AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(self.timeout))
-            .set_response_timeout(Some(self.timeout));
-        let outcome = tokio::time::timeout(
-            self.timeout,
-            self.client
-                .get_multiplexed_async_connection_with_config(&config),
-        )
-        .await;
-        connecting.0 = None;
-        let result = match outcome {
-            Ok(Ok(connection)) => Ok(connection),
-            Ok(Err(e)) => Err(SharedError(format!(
-                "connecting to Redis: {}",
-                e.kind_name()
-            ))),
-            Err(_) => Err(SharedError("connecting to Redis timed out".into())),
-        };
-        let next = match &result {
-            Ok(connection) => Link::Up(connection.clone()),
-            Err(_) => Link::Down(Instant::now() + self.cooldown),
-        };
-        if let Link::Connecting(done) = std::mem::replace(&mut *self.link(), next) {
-            done.notify_waiters();
+        match &*self.link() {
+            Link::Up(connection) => Ok(connection.clone()),
+            _ => Err(SharedError("Redis is not reachable".into())),
         }
-        result
     }
 
     /// Runs `command` on the connection, bounded; a failure trips the
@@ -256,19 +243,39 @@ impl RedisState {
     }
 }
 
-/// Resets a link left `Connecting` by a caller dropped mid-connect.
-struct Connecting<'a>(Option<&'a RedisState>);
+fn lock(link: &Mutex<Link>) -> std::sync::MutexGuard<'_, Link> {
+    link.lock().unwrap_or_else(|p| p.into_inner())
+}
 
-impl Drop for Connecting<'_> {
-    fn drop(&mut self) {
-        if let Some(state) = self.0 {
-            let mut link = state.link();
-            if matches!(*link, Link::Connecting(_))
-                && let Link::Connecting(done) = std::mem::replace(&mut *link, Link::Idle)
-            {
-                done.notify_waiters();
-            }
+/// Connects, bounded by `timeout`, and leaves the link up, or down for
+/// `cooldown`; tells whoever waits.
+async fn connect(
+    client: redis::Client,
+    link: Arc<Mutex<Link>>,
+    timeout: Duration,
+    cooldown: Duration,
+) {
+    let config = redis::AsyncConnectionConfig::new()
+        .set_connection_timeout(Some(timeout))
+        .set_response_timeout(Some(timeout));
+    let outcome = tokio::time::timeout(
+        timeout,
+        client.get_multiplexed_async_connection_with_config(&config),
+    )
+    .await;
+    let next = match outcome {
+        Ok(Ok(connection)) => Link::Up(connection),
+        Ok(Err(e)) => {
+            tracing::debug!(error = %e.kind_name(), "connecting to Redis failed");
+            Link::Down(Instant::now() + cooldown)
         }
+        Err(_) => {
+            tracing::debug!("connecting to Redis timed out");
+            Link::Down(Instant::now() + cooldown)
+        }
+    };
+    if let Link::Connecting(done) = std::mem::replace(&mut *lock(&link), next) {
+        done.notify_waiters();
     }
 }
 
@@ -364,8 +371,33 @@ impl SharedState for RedisState {
         }))
     }
 
+    // Not subject to the cool-down: a lock left held would make every
+    // other process of the fleet wait out its TTL. One bounded try on the
+    // connection, or on a connection of its own if the link is down.
     fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> SharedFuture<'a, ()> {
-        self.delete_token_if(key, owner)
+        Box::pin(async move {
+            let up = match &*self.link() {
+                Link::Up(connection) => Some(connection.clone()),
+                _ => None,
+            };
+            let attempt = async {
+                let mut connection = match up {
+                    Some(connection) => connection,
+                    None => self.client.get_multiplexed_async_connection().await?,
+                };
+                redis::Script::new(DELETE_IF)
+                    .key(key)
+                    .arg(owner)
+                    .invoke_async::<i64>(&mut connection)
+                    .await
+                    .map(drop)
+            };
+            match tokio::time::timeout(self.timeout, attempt).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(SharedError(format!("Redis: {}", e.kind_name()))),
+                Err(_) => Err(SharedError("Redis did not answer in time".into())),
+            }
+        })
     }
 
     fn reserve<'a>(&'a self, key: &'a str, interval: Duration) -> SharedFuture<'a, Duration> {
@@ -373,9 +405,12 @@ impl SharedState for RedisState {
             let micros = u64::try_from(interval.as_micros())
                 .unwrap_or(u64::MAX)
                 .max(1);
+            let max_wait = u64::try_from(crate::rate::max_shared_wait(interval).as_micros())
+                .unwrap_or(u64::MAX);
             let wait: i64 = redis::Script::new(RESERVE)
                 .key(key)
                 .arg(micros)
+                .arg(max_wait)
                 .invoke_async(&mut c)
                 .await?;
             Ok(Duration::from_micros(wait.max(0) as u64))
@@ -407,5 +442,6 @@ mod tests {
         assert!(RedisState::danger_allow_plaintext("redis://10.0.0.5:6379/").is_ok());
         assert!(RedisState::new("http://127.0.0.1/").is_err());
         assert!(RedisState::new("not a url").is_err());
+        assert!(RedisState::new("rediss://redis.internal:6380/#insecure").is_err());
     }
 }

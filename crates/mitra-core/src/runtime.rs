@@ -360,8 +360,9 @@ impl Runtime {
             *sent += 1;
             let token = match &self.inner.auth {
                 Auth::OAuth2(source) => Some(source.token().await.map_err(|e| {
-                    tracing::debug!(error = %e, "the token endpoint failed");
-                    self.inner.secrets.scrub_error(e, &[]).at_token_endpoint()
+                    let e = self.inner.secrets.scrub_error(e, &[]).at_token_endpoint();
+                    tracing::debug!(error = %e, "no token");
+                    e
                 })?),
                 _ => None,
             };

@@ -173,3 +173,40 @@ async fn rediss_works_with_the_certificate_checked() {
         .timeout(Duration::from_millis(500));
     assert!(plain.get_token("k").await.is_err());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_is_released_even_while_redis_is_in_its_cooldown() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let state = RedisState::new(&redis.url())
+        .unwrap()
+        .cooldown(Duration::from_secs(30));
+    assert!(
+        state
+            .try_lock("L", "holder", Duration::from_secs(30))
+            .await
+            .unwrap()
+    );
+    // A blip: a command fails (a key of the wrong type), and this client
+    // skips Redis for its cool-down...
+    let raw = redis::Client::open(redis.url()).unwrap();
+    let mut c = raw.get_multiplexed_async_connection().await.unwrap();
+    let _: () = redis::cmd("RPUSH")
+        .arg("list")
+        .arg("x")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert!(state.get_token("list").await.is_err());
+    assert!(state.get_token("k").await.is_err(), "in the cool-down");
+    // ...but its lock is still released, not left to its TTL.
+    state.unlock("L", "holder").await.unwrap();
+    let other = RedisState::new(&redis.url()).unwrap();
+    assert!(
+        other
+            .try_lock("L", "next", Duration::from_secs(30))
+            .await
+            .unwrap()
+    );
+}

@@ -249,7 +249,8 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     let (token, ttl) = store.0.lock().unwrap().clone().unwrap();
     // Stored sealed: the store's reader without the secret has no token.
     assert!(!token.contains("fleet-token"), "{token}");
-    assert_eq!(key.open(&token).as_deref(), Some("fleet-token"));
+    let opened = key.open(&token).unwrap();
+    assert!(opened.ends_with(":fleet-token"), "{opened}");
     // 3600 s less the 60 s margin: the fleet's next fetch comes a margin
     // before the token dies, not the moment it does.
     assert!(
@@ -260,7 +261,10 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     // Another process takes the stored token as it is and keeps it for all
     // the time the store gives it (no second margin: at three quarters of
     // it, the same token, not a new look at the store), then asks again.
-    *store.0.lock().unwrap() = Some((key.seal("stored"), Duration::from_secs(2)));
+    *store.0.lock().unwrap() = Some((
+        key.seal(&sealed_for("stored", 3600)),
+        Duration::from_secs(2),
+    ));
     let other = tokens(&server, &http)
         .refresh_margin(Duration::from_secs(60))
         .shared(shared, key);
@@ -275,6 +279,15 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     *store.0.lock().unwrap() = None;
     other.token().await.unwrap();
     assert_eq!(server.count("/token"), 2, "past the store's time, a fetch");
+}
+
+/// What a process seals in the store: the token's end (Unix ms), then it.
+fn sealed_for(token: &str, seconds_left: i64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    format!("{}:{token}", now + seconds_left * 1000)
 }
 
 fn fleet_key() -> FleetKey {

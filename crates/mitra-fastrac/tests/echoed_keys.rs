@@ -114,5 +114,5 @@ fn a_builders_debug_shows_no_query_user_or_key() {
     for hidden in ["SECRETQ", "apikey", "user:pw", "ak_live", "sk_live"] {
         assert!(!shown.contains(hidden), "{hidden} in {shown}");
     }
-    assert!(shown.contains("gw.example/api"), "{shown}");
+    assert!(shown.contains("https://gw.example/…"), "{shown}");
 }

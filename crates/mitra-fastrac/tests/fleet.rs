@@ -186,4 +186,15 @@ async fn an_impossible_wait_read_from_redis_is_not_obeyed() {
         "{:?}",
         started.elapsed()
     );
+    // And the store itself is set right: the next slot is near now again.
+    let slot: u64 = redis::cmd("GET")
+        .arg(&keys[0])
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let now_us: (u64, u64) = redis::cmd("TIME").query_async(&mut c).await.unwrap();
+    assert!(
+        slot < (now_us.0 + 10) * 1_000_000,
+        "the planted slot is still there"
+    );
 }

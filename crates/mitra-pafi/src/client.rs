@@ -150,6 +150,7 @@ impl ClientBuilder {
             http.clone(),
         )
         .retry_policy(retry)
+        .endpoint_template("/oauth/token")
         .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
         .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));

@@ -182,8 +182,11 @@ impl ClientBuilder {
         // The partner headers go with every API call, and with the token
         // call too, as public clients send them.
         let partner: Vec<(HeaderName, SecretString)> = [
-            ("x-pos-user", self.partner.user.map(SecretString::from)),
-            ("x-pos-password", self.partner.password),
+            (
+                "x-pos-user",
+                self.partner.user.clone().map(SecretString::from),
+            ),
+            ("x-pos-password", self.partner.password.clone()),
         ]
         .into_iter()
         .filter_map(|(name, value)| Some((HeaderName::from_static(name), value?)))
@@ -204,6 +207,12 @@ impl ClientBuilder {
         let fleet_key = self.connection.shared().map(|_| {
             let mut identity = vec!["pos-indonesia", base.as_str(), key.expose_secret()];
             let mut protect = vec![&secret];
+            // The partner's headers go with the token request: a gateway may
+            // tie the token to them.
+            identity.push(self.partner.user.as_deref().unwrap_or(""));
+            if let Some(password) = &self.partner.password {
+                protect.push(password);
+            }
             match &self.grant {
                 None => identity.push("client_credentials"),
                 Some((username, password)) => {
@@ -226,6 +235,7 @@ impl ClientBuilder {
             ),
         }
         .retry_policy(retry)
+        .endpoint_template("/token")
         .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
         .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
