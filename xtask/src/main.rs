@@ -52,6 +52,8 @@ enum Command {
     Vendors,
     /// Count every vendor's operations by what they rest on (`x-mitra-source`).
     Sources,
+    /// Print the crates published to crates.io, one a line (CI packages them).
+    Published,
     /// List every spec change since BASE, each classified on the wire
     /// (`compatible`/`breaking` for clients built from BASE) and in Rust
     /// (`major`/`minor`/`patch` for the crate's public API).
@@ -195,6 +197,12 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Published => {
+            for krate in packaging::published() {
+                println!("{krate}");
+            }
+            ExitCode::SUCCESS
+        }
         Command::Sources => match generate::sources(&root) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use heck::ToSnakeCase;
 
 use crate::generate::{Outcome, write_or_check};
@@ -25,14 +25,49 @@ pub fn published() -> Vec<String> {
     crates
 }
 
-/// Writes (or checks) every published package's README and licence copies.
+/// Writes (or checks) every published package's README and licence copies,
+/// after checking that every other crate says `publish = false`.
 pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
+    unpublished_say_so(root)?;
     let mut out = Vec::new();
     for (path, text) in files(root)? {
         let outcome = write_or_check(root, &path, "xtask/src/packaging.rs", text, check)?;
         out.push((path, outcome));
     }
     Ok(out)
+}
+
+/// A crate left out of [`published`] must not reach crates.io by accident.
+fn unpublished_say_so(root: &Path) -> Result<()> {
+    let published = published();
+    let mut dirs: Vec<String> = std::fs::read_dir(root.join("crates"))
+        .context("listing crates/")?
+        .filter_map(|e| e.ok())
+        .map(|e| format!("crates/{}", e.file_name().to_string_lossy()))
+        .collect();
+    dirs.push("xtask".to_owned());
+    for dir in dirs {
+        let rel = format!("{dir}/Cargo.toml");
+        let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+            continue;
+        };
+        let doc: toml_edit::DocumentMut = text.parse().with_context(|| format!("parsing {rel}"))?;
+        let package = doc.get("package");
+        let name = package
+            .and_then(|p| p.get("name"))
+            .and_then(|n| n.as_str())
+            .unwrap_or_default();
+        let unpublished = package
+            .and_then(|p| p.get("publish"))
+            .and_then(|p| p.as_bool())
+            == Some(false);
+        if !published.iter().any(|p| p == name) && !unpublished {
+            bail!(
+                "{rel}: {name} is not in packaging::published(); add it there or say `publish = false`"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Every file this module makes, as (path, text).
@@ -81,10 +116,11 @@ impl Manifest {
         let package = &doc["package"];
         // `key.workspace = true` takes the workspace's value.
         let field = |key: &str| -> String {
-            match package[key].as_str() {
+            match package.get(key).and_then(|v| v.as_str()) {
                 Some(s) => s.to_owned(),
-                None => workspace["workspace"]["package"][key]
-                    .as_str()
+                None => workspace["workspace"]["package"]
+                    .get(key)
+                    .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_owned(),
             }

@@ -101,8 +101,11 @@ fn read_manifest(root: &Path, rel: &str) -> Result<toml_edit::DocumentMut> {
 /// The git blob id of the spec of the crate's last release.
 pub fn released_spec(root: &Path, manifest_rel: &str) -> Result<String> {
     let doc = read_manifest(root, manifest_rel)?;
-    doc["package"]["metadata"]["mitra"]["released-spec"]
-        .as_str()
+    doc.get("package")
+        .and_then(|p| p.get("metadata"))
+        .and_then(|m| m.get("mitra"))
+        .and_then(|m| m.get("released-spec"))
+        .and_then(|r| r.as_str())
         .map(str::to_owned)
         .with_context(|| format!("{manifest_rel}: no [package.metadata.mitra] released-spec"))
 }

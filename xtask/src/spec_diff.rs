@@ -690,9 +690,9 @@ impl Cx<'_> {
                 Direction::Response if closed => Wire::Breaking,
                 Direction::Response => Wire::Compatible,
             };
-            // A required request field is a new constructor argument; anything
-            // else is a new public field, minor once structs are non-exhaustive.
-            let rust = if ADDITIONS_ARE_MINOR && !(dir == Direction::Request && presence.required) {
+            // A required field is a new argument of the type's `new`; an optional
+            // one a new field and setter, minor once structs are non-exhaustive.
+            let rust = if ADDITIONS_ARE_MINOR && !presence.required {
                 Bump::Minor
             } else {
                 Bump::Major

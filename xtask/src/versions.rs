@@ -18,7 +18,11 @@ fn read(root: &Path, rel: &str) -> Result<DocumentMut> {
 pub fn of(root: &Path, krate: &str) -> Result<semver::Version> {
     let rel = format!("crates/{krate}/Cargo.toml");
     let manifest = read(root, &rel)?;
-    let text = match manifest["package"]["version"].as_str() {
+    let text = match manifest
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+    {
         Some(v) => v.to_owned(),
         None => read(root, "Cargo.toml")?["workspace"]["package"]["version"]
             .as_str()
@@ -34,7 +38,12 @@ pub fn of(root: &Path, krate: &str) -> Result<semver::Version> {
 pub fn set(root: &Path, krate: &str, version: &semver::Version) -> Result<()> {
     let rel = format!("crates/{krate}/Cargo.toml");
     let mut manifest = read(root, &rel)?;
-    if manifest["package"]["version"].as_str().is_none() {
+    if manifest
+        .get("package")
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .is_none()
+    {
         bail!("{rel}: inherits the workspace's version; give it its own to release it alone");
     }
     manifest["package"]["version"] = value(version.to_string());
