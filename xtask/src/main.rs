@@ -9,9 +9,11 @@
 //! - `cargo xtask release <vendor>` bumps one vendor crate (and the facade)
 //!   by its spec changes since its last release, with changelog entries.
 
+mod additive;
 mod diff;
 mod generate;
 mod inputs;
+mod judge;
 mod lean;
 mod mock;
 mod packaging;
@@ -54,6 +56,12 @@ enum Command {
     Sources,
     /// Print the crates published to crates.io, one a line (CI packages them).
     Published,
+    /// Write the spec changes `scripts/semver-judge.sh` gives cargo-semver-checks
+    /// (each with its generated client and xtask's classification) under DIR.
+    SemverFixtures {
+        /// Where to write them.
+        dir: PathBuf,
+    },
     /// List every spec change since BASE, each classified on the wire
     /// (`compatible`/`breaking` for clients built from BASE) and in Rust
     /// (`major`/`minor`/`patch` for the crate's public API).
@@ -190,6 +198,18 @@ fn main() -> ExitCode {
                 println!(
                     "Review the changelogs, then commit (Cargo.lock follows on the next build)."
                 );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::SemverFixtures { dir } => match judge::write(&root, &dir) {
+            Ok(expected) => {
+                for (name, bump) in expected {
+                    println!("{name}\t{bump}");
+                }
                 ExitCode::SUCCESS
             }
             Err(e) => {

@@ -7,10 +7,10 @@
 //! let client = mitra_fastrac::Client::from_env()?;
 //! let cities = client.get_city(31).await?;
 //! let tracking = client
-//!     .track_order(&mitra_fastrac::types::TrackOrderRequest {
-//!         courier_code: "paxel".into(),
-//!         awb: "CO.FASTRAC-20241205-1-R10BPJ".into(),
-//!     })
+//!     .track_order(&mitra_fastrac::types::TrackOrderRequest::new(
+//!         "paxel",
+//!         "CO.FASTRAC-20241205-1-R10BPJ",
+//!     ))
 //!     .await?;
 //! # Ok(()) }
 //! ```

@@ -10,7 +10,7 @@
 //! // MITRA_POS_USER, MITRA_POS_PASSWORD, MITRA_POS_BASE_URL).
 //! let client = Client::from_env()?;
 //! let cities = client
-//!     .get_city(&CityRequest { province_code: "32".into(), city_name: "bandung".into() })
+//!     .get_city(&CityRequest::new("32", "bandung"))
 //!     .await?;
 //! for city in cities {
 //!     println!("{} {}", city.city_code, city.city_name);
