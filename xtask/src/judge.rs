@@ -135,6 +135,27 @@ pub const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        name: "response-field-retyped",
+        apply: |s| {
+            schema(s, "TrackEvent")["properties"]["status"] = json!({"type": "integer"});
+        },
+    },
+    Fixture {
+        name: "query-parameter-added-optional",
+        apply: |s| {
+            s["paths"]["/region/city"]["get"]["parameters"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!({"name": "page", "in": "query", "schema": {"type": "integer"}}));
+        },
+    },
+    Fixture {
+        name: "auth-changed",
+        apply: |s| {
+            s["components"]["securitySchemes"]["accessKey"]["name"] = json!("x-access-key");
+        },
+    },
+    Fixture {
         name: "path-changed",
         apply: |s| {
             let paths = s["paths"].as_object_mut().unwrap();
