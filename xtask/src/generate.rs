@@ -477,8 +477,8 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
         let summary = &op.summary;
         let doc = format!("`{method} {path}`: {}", op.summary);
         let fields = op.fields.iter().map(|f| {
-            let (name, location, required, kind, help) =
-                (&f.name, &f.location, f.required, &f.kind, &f.help);
+            let (name, location, required, kind, help, secret) =
+                (&f.name, &f.location, f.required, &f.kind, &f.help, f.secret);
             let default = match &f.default {
                 Some(d) => quote!(Some(#d)),
                 None => quote!(None),
@@ -491,6 +491,7 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
                     kind: #kind,
                     help: #help,
                     default: #default,
+                    secret: #secret,
                 }
             }
         });

@@ -13,6 +13,15 @@ pub struct FieldMeta {
     pub kind: String,
     pub help: String,
     pub default: Option<String>,
+    /// A secret the caller gives (`format: password` or `x-mitra-secret`).
+    pub secret: bool,
+}
+
+/// Whether `schema` is a secret: `format: password`, or `x-mitra-secret: true`.
+fn secret(spec: &Value, schema: &Value) -> bool {
+    let schema = resolve(spec, schema);
+    schema.get("format").and_then(Value::as_str) == Some("password")
+        || schema.get("x-mitra-secret") == Some(&Value::Bool(true))
 }
 
 /// `node`, or what its `$ref` points at in `spec`.
@@ -105,6 +114,7 @@ fn properties(spec: &Value, schema: &Value, out: &mut Vec<FieldMeta>) {
                         .or_else(|| resolve(spec, prop).get("description")),
                 ),
                 default: resolve(spec, prop).get("default").map(Value::to_string),
+                secret: secret(spec, prop),
             });
         }
     }
@@ -149,6 +159,7 @@ pub fn of(
             default: resolve(spec, &param["schema"])
                 .get("default")
                 .map(Value::to_string),
+            secret: secret(spec, &param["schema"]),
         });
         match param
             .get("example")

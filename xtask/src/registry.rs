@@ -246,7 +246,7 @@ fn cli_manifest() -> String {
     s.push_str(
         "serde_json.workspace = true\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\", \"macros\", \"net\", \"signal\"] }\n\
-         tracing-subscriber.workspace = true\n\n\
+         tracing-subscriber = { workspace = true, features = [\"json\"] }\n\n\
          [dev-dependencies]\n\
          mitra-testkit.workspace = true\n\
          tokio = { workspace = true, features = [\"rt-multi-thread\"] }\n\n\

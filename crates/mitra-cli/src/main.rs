@@ -104,7 +104,8 @@ fn cli() -> Command {
         .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help("Override the vendor's base URL"))
         .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
         .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help("The most bytes of a response body read (default 16 MiB)"))
-        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::SetTrue).global(true).help("Print the request and response trace on stderr (secrets and personal data redacted)"));
+        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
+        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
             .about(vendor.about)
@@ -117,6 +118,24 @@ fn cli() -> Command {
                 .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
             for field in op.fields {
                 let mut help = field.help.to_owned();
+                if field.secret {
+                    // A flag shows in `ps` and shell history: the value comes
+                    // from the environment or stdin instead.
+                    let var = secret_var(vendor.env_prefix, field.name);
+                    help.push_str(&format!(
+                        " (secret: not taken as a flag; set {var} or use --{}-stdin)",
+                        flag_name(field.name)
+                    ));
+                    sub = sub.arg(
+                        Arg::new(format!("{}-stdin", field.name))
+                            .long(format!("{}-stdin", flag_name(field.name)))
+                            .action(ArgAction::SetTrue)
+                            .help(format!(
+                                "Read --{} from the first line of standard input",
+                                flag_name(field.name)
+                            )),
+                    );
+                }
                 if field.required && field.default.is_none() {
                     help.push_str(" (required)");
                 }
@@ -179,7 +198,7 @@ fn read_body(source: &str) -> Result<Value, CliError> {
 /// The input object: `--json-body`, then each flag over it (read as its
 /// field's JSON type: text stays text, anything else is parsed as JSON),
 /// then the spec's defaults for what is still missing.
-fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
+fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
     let mut input = match matches.get_one::<String>("json-body") {
         Some(source) => match read_body(source)? {
             Value::Object(map) => map,
@@ -188,6 +207,12 @@ fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
         None => Map::new(),
     };
     for field in op.fields {
+        if field.secret {
+            if let Some(value) = secret_input(vendor, field, matches)? {
+                input.insert(field.name.to_owned(), Value::String(value));
+            }
+            continue;
+        }
         if let Some(text) = matches.get_one::<String>(field.name) {
             let value = if field.kind == "string" {
                 Value::String(text.clone())
@@ -205,6 +230,50 @@ fn input(op: &Operation, matches: &ArgMatches) -> Result<Value, CliError> {
     Ok(Value::Object(input))
 }
 
+/// The variable a secret field is read from: `MITRA_ELKASSA_PASSWORD`.
+fn secret_var(env_prefix: &str, field: &str) -> String {
+    format!(
+        "{env_prefix}_{}",
+        flag_name(field).replace('-', "_").to_uppercase()
+    )
+}
+
+/// A secret field's value: from its variable, or from stdin with
+/// `--<flag>-stdin`; as a flag it is refused, saying how to give it.
+fn secret_input(
+    vendor: &VendorCli,
+    field: &mitra_core::Field,
+    matches: &ArgMatches,
+) -> Result<Option<String>, CliError> {
+    let flag = flag_name(field.name);
+    let var = secret_var(vendor.env_prefix, field.name);
+    if matches.get_one::<String>(field.name).is_some() {
+        return Err(CliError::invalid(format!(
+            "--{flag} is a secret and a flag would show it in `ps` and shell history: set {var}, or pass --{flag}-stdin and write it on standard input"
+        )));
+    }
+    if matches.get_flag(&format!("{}-stdin", field.name)) {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| CliError::invalid(format!("reading --{flag} from stdin: {e}")))?;
+        return Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()));
+    }
+    Ok(std::env::var(&var).ok())
+}
+
+/// Every secret field's value in `input`, to scrub from what is printed.
+fn secrets_of(op: &Operation, input: &Value) -> mitra_core::redact::Secrets {
+    let values: Vec<mitra_core::SecretString> = op
+        .fields
+        .iter()
+        .filter(|f| f.secret)
+        .filter_map(|f| input.get(f.name)?.as_str())
+        .map(mitra_core::SecretString::from)
+        .collect();
+    mitra_core::redact::Secrets::new(values.iter())
+}
+
 async fn call(
     vendor: &VendorCli,
     op: &Operation,
@@ -215,7 +284,31 @@ async fn call(
         return (vendor.schema)(op.id)
             .ok_or_else(|| CliError::other("schema", "no schema for this operation"));
     }
-    let input = input(op, matches)?;
+    let input = input(vendor, op, matches)?;
+    let secrets = secrets_of(op, &input);
+    let result = send(vendor, op, input, root).await;
+    if secrets.is_empty() {
+        return result;
+    }
+    // A vendor that echoes a secret the caller gave shows no piece of it.
+    match result {
+        Ok(value) => {
+            let text = secrets.scrub(&value.to_string(), &[]);
+            Ok(serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        }
+        Err(mut error) => {
+            error.message = secrets.scrub(&error.message, &[]);
+            Err(error)
+        }
+    }
+}
+
+async fn send(
+    vendor: &VendorCli,
+    op: &Operation,
+    input: Value,
+    root: &ArgMatches,
+) -> Result<Value, CliError> {
     let sandbox = if root.get_flag("sandbox") {
         Some(
             Sandbox::start(SandboxConfig::default())
@@ -314,6 +407,39 @@ async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliErr
     Ok(())
 }
 
+/// Logs on stderr: nothing by default (the result or the error is the
+/// output), `-v` DEBUG and `-vv` TRACE for mitra's crates, or what
+/// `MITRA_LOG` says (EnvFilter syntax); as text, or one JSON object per
+/// event with the fields of its spans.
+fn init_logging(verbosity: u8, json: bool) -> Result<(), String> {
+    use tracing_subscriber::EnvFilter;
+    let filter = match std::env::var("MITRA_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(directives.trim())
+            .map_err(|e| format!("MITRA_LOG is not a filter: {e}"))?,
+        // `mitra` covers every mitra crate (targets match by prefix); the
+        // in-process sandbox's own requests are not the user's calls.
+        _ => match verbosity {
+            0 => return Ok(()),
+            1 => EnvFilter::new("mitra=debug,mitra_sandbox=warn"),
+            _ => EnvFilter::new("mitra=trace,mitra_sandbox=warn"),
+        },
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false);
+    if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(true)
+            .init();
+    } else {
+        builder.init();
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let root = match cli().try_get_matches() {
         Ok(m) => m,
@@ -322,14 +448,12 @@ fn main() -> ExitCode {
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
-    if root.get_flag("verbose") {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "mitra_core=debug,mitra_fastrac=debug",
-            ))
-            .with_writer(std::io::stderr)
-            .with_ansi(false)
-            .init();
+    if let Err(e) = init_logging(
+        root.get_count("verbose"),
+        root.get_one::<String>("log-format").map(String::as_str) == Some("json"),
+    ) {
+        eprintln!("error: invalid_input: {e}");
+        return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -397,3 +397,74 @@ fn the_vendors_documented_body_is_taken_as_written() {
     let json = stdout_json(&out, "seed body");
     assert_eq!(json["reference"], "PB/2023/VI/0001");
 }
+
+#[test]
+fn json_logs_carry_opentelemetry_names_and_no_secret() {
+    let out = mitra(&[
+        "-v",
+        "--log-format",
+        "json",
+        "--sandbox",
+        "pos",
+        "get-city",
+        "--province-code",
+        "32",
+        "--city-name",
+        "bandung",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let events: Vec<serde_json::Value> = stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let ok = events
+        .iter()
+        .find(|e| e["fields"]["message"] == "ok")
+        .unwrap_or_else(|| panic!("{stderr}"));
+    let call = &ok["span"];
+    assert_eq!(call["name"], "mitra.call");
+    assert_eq!(call["http.request.method"], "POST");
+    assert_eq!(call["url.template"], "/utilitas/1.0.1/getCity");
+    assert_eq!(call["server.address"], "127.0.0.1");
+    assert_eq!(call["http.response.status_code"], 200);
+    assert_eq!(call["mitra.operation"], "getCity");
+    for (_, secret) in mitra_sandbox::credentials::env(mitra_sandbox::Vendor::Pos) {
+        assert!(!stderr.contains(secret), "{secret} in {stderr}");
+    }
+}
+
+#[test]
+fn mitra_log_chooses_what_is_logged_and_a_failure_shows_at_warn() {
+    // Only WARN: a success logs nothing...
+    let quiet = mitra_env(
+        &["--sandbox", "sempoa", "check-token"],
+        &[("MITRA_LOG", "mitra=warn")],
+    );
+    assert_eq!(quiet.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&quiet.stderr), "");
+    // ...and a failed call is one WARN naming its kind, vendor and operation.
+    let failed = mitra_env(
+        &["--sandbox", "sempoa", "get-akun", "--kode", "99999"],
+        &[("MITRA_LOG", "mitra=warn")],
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    let warns: Vec<&str> = stderr.lines().filter(|l| l.contains(" WARN ")).collect();
+    assert_eq!(warns.len(), 1, "{stderr}");
+    for needed in [
+        "call failed",
+        "error.type=\"not_found\"",
+        "mitra.vendor=\"sempoa\"",
+        "mitra.operation=\"getAkun\"",
+    ] {
+        assert!(warns[0].contains(needed), "{needed}: {stderr}");
+    }
+    assert!(!stderr.contains(mitra_sandbox_token()), "{stderr}");
+    // A filter that is not one is bad input.
+    let bad = mitra_env(
+        &["--sandbox", "sempoa", "check-token"],
+        &[("MITRA_LOG", "mitra=[")],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -134,3 +134,99 @@ fn echoed_credentials_and_tokens_never_reach_output_errors_or_logs() {
     }
     assert_eq!(checked, 20);
 }
+
+/// ELKASSA's registration with every field but the password as flags.
+fn registration(extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "elkassa",
+        "registration",
+        "--toko-name",
+        "Toko Uji",
+        "--user-type",
+        "0",
+        "--no-telp",
+        "081234567890",
+        "--email",
+        "uji@example.com",
+        "--address",
+        "Bandung",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+#[test]
+fn a_secret_field_is_refused_as_a_flag_taken_from_the_environment_or_stdin_and_scrubbed() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    // A vendor that echoes the whole request in its error.
+    let server = runtime.block_on(MockServer::start(|r, _| {
+        MockResponse::json(
+            400,
+            serde_json::json!({"status": false, "messages": format!("rejected: {}", r.echo())})
+                .to_string(),
+        )
+    }));
+    let base = ["--base-url".to_owned(), server.url()];
+    let creds = [
+        ("MITRA_ELKASSA_KEY", "canary-elkassa-key"),
+        ("MITRA_ELKASSA_TOKEN", "canary-elkassa-token"),
+    ];
+    let password = "canary-password-9876";
+
+    // As a flag: refused before anything is sent, saying how to give it.
+    let out = Command::new(env!("CARGO_BIN_EXE_mitra"))
+        .args(base.iter().chain(&registration(&["--password", password])))
+        .envs(creds)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("MITRA_ELKASSA_PASSWORD") && stderr.contains("--password-stdin"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(password), "{stderr}");
+    assert!(server.requests().is_empty(), "sent despite the refusal");
+
+    // From the environment, and from stdin: sent, and not shown when echoed.
+    for from_stdin in [false, true] {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
+        command.envs(creds).stdin(std::process::Stdio::piped());
+        if from_stdin {
+            command.args(base.iter().chain(&registration(&["--password-stdin"])));
+        } else {
+            command
+                .args(base.iter().chain(&registration(&[])))
+                .env("MITRA_ELKASSA_PASSWORD", password);
+        }
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        let _ = writeln!(stdin, "{password}");
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        let shown = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let sent = server.requests().last().unwrap().echo();
+        assert!(
+            sent.contains(password),
+            "stdin={from_stdin}: not sent: {sent}"
+        );
+        assert_eq!(out.status.code(), Some(1), "{shown}");
+        // The vendor's message did quote the password (the check is not vacuous).
+        assert!(shown.contains("password="), "{shown}");
+        assert!(
+            !shown.contains(password),
+            "stdin={from_stdin}: shown:\n{shown}"
+        );
+    }
+}

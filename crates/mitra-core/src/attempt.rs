@@ -25,6 +25,10 @@ pub struct Attempt {
     token: Option<Arc<AccessToken>>,
     status: AtomicU16,
     error_in_success: OnceLock<Error>,
+    /// The operation's fields, when some are secret; their values, read
+    /// from the request as it leaves.
+    secret_fields: &'static [crate::Field],
+    secret_values: OnceLock<Vec<String>>,
 }
 
 impl fmt::Debug for Attempt {
@@ -38,13 +42,33 @@ impl fmt::Debug for Attempt {
 }
 
 impl Attempt {
-    pub(crate) fn new(runtime: Runtime, token: Option<Arc<AccessToken>>) -> Self {
+    pub(crate) fn new(
+        runtime: Runtime,
+        token: Option<Arc<AccessToken>>,
+        secret_fields: &'static [crate::Field],
+    ) -> Self {
         Self {
             runtime,
             token,
             status: AtomicU16::new(0),
             error_in_success: OnceLock::new(),
+            secret_fields,
+            secret_values: OnceLock::new(),
         }
+    }
+
+    /// The secrets known only for this attempt: its access token, and the
+    /// values of the request's secret fields.
+    pub(crate) fn extra_secrets(&self) -> Vec<&str> {
+        let mut extra: Vec<&str> = self
+            .token()
+            .map(AccessToken::token_text)
+            .into_iter()
+            .collect();
+        if let Some(values) = self.secret_values.get() {
+            extra.extend(values.iter().map(String::as_str));
+        }
+        extra
     }
 
     /// The token this attempt sends, if the vendor uses OAuth2.
@@ -64,6 +88,11 @@ impl Attempt {
     /// Pre-send hook of the generated client: auth, fixed headers,
     /// sensitive marks, the vendor's rewrite.
     pub fn prepare(&self, request: &mut Request) {
+        if !self.secret_fields.is_empty() {
+            let _ = self
+                .secret_values
+                .set(secret_values(self.secret_fields, request));
+        }
         self.runtime.prepare(request, self.token.as_deref());
     }
 
@@ -110,7 +139,12 @@ impl Attempt {
             Ok(body) => body,
             Err(error) => return Ok(self.fail(error, status)),
         };
-        if let Some(error) = decoder.error_in_success(status, &body) {
+        // The secrets to scrub are gathered only for a body that is an error.
+        if decoder.error_in_success(status, &body).is_some()
+            && let Some(error) = self
+                .runtime
+                .error_in_success(status, &body, &self.extra_secrets())
+        {
             let _ = self.error_in_success.set(error);
         }
         let mut rebuilt = http::Response::new(reqwest::Body::from(body));
@@ -128,4 +162,33 @@ impl Attempt {
         *empty.status_mut() = status;
         Response::from(empty)
     }
+}
+
+/// The values of the secret `fields` in `request`: its query, and its body
+/// as a form or a JSON object.
+fn secret_values(fields: &[crate::Field], request: &Request) -> Vec<String> {
+    let secret = |name: &str| fields.iter().any(|f| f.secret && f.name == name);
+    let mut values: Vec<String> = request
+        .url()
+        .query_pairs()
+        .filter(|(k, _)| secret(k))
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
+        return values;
+    };
+    match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
+        Ok(object) => values.extend(
+            object
+                .iter()
+                .filter(|(k, _)| secret(k))
+                .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
+        ),
+        Err(_) => values.extend(
+            url::form_urlencoded::parse(body)
+                .filter(|(k, _)| secret(k))
+                .map(|(_, v)| v.into_owned()),
+        ),
+    }
+    values
 }

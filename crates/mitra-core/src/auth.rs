@@ -68,9 +68,13 @@ pub fn basic_value(user: &SecretString, password: &SecretString) -> String {
     )
 }
 
-/// `Bearer <token>` as a sensitive header value; `None` if the token has
-/// characters a header cannot hold.
+/// `Bearer <token>` as a sensitive header value; `None` if the token is
+/// empty or has anything but visible ASCII (RFC 6750's token characters
+/// are a subset): such a token is never stored, sent or scrubbed around.
 fn bearer_header(token: &str) -> Option<HeaderValue> {
+    if token.is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
     let mut header = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
     header.set_sensitive(true);
     Some(header)
@@ -301,6 +305,9 @@ pub struct AccessToken {
     /// When to stop using it: a margin before the server's lifetime ends.
     refresh_at: Instant,
     generation: u64,
+    /// Its sealed form in the fleet's store, if it is there: what a
+    /// compare-and-delete of a rejected token compares.
+    stored: Option<String>,
 }
 
 impl AccessToken {
@@ -360,8 +367,10 @@ pub struct TokenSource {
     failure_backoff: Duration,
     secrets: crate::redact::Secrets,
     headers: Option<StaticHeaders>,
-    shared: Option<(crate::shared::Shared, String)>,
+    shared: Option<(crate::shared::Shared, crate::shared::FleetKey)>,
     slow: &'static SlowPaths,
+    /// The endpoint's server and path, for its span and metrics.
+    server: (crate::telemetry::Server, Arc<str>),
 }
 
 /// The token source's slow paths (fetching, the fleet's store), reached
@@ -379,6 +388,45 @@ static SLOW_PATHS: SlowPaths = SlowPaths {
     token: |source| source.token_slow().boxed(),
     invalidate_shared: |source, rejected| source.invalidate_shared_now(rejected).boxed(),
 };
+
+/// The fleet's fetch lock as one process holds it: released by
+/// compare-and-delete of its owner value, and released even when the
+/// fetching call is dropped halfway (a caller's timeout), so that the next
+/// process need not wait out the lock's TTL.
+struct FleetLock {
+    shared: crate::shared::Shared,
+    name: String,
+    owner: String,
+    held: bool,
+}
+
+impl FleetLock {
+    async fn release(&mut self) {
+        if std::mem::take(&mut self.held) {
+            let released = self.shared.state().unlock(&self.name, &self.owner).await;
+            self.shared.ok(released);
+        }
+    }
+}
+
+impl Drop for FleetLock {
+    fn drop(&mut self) {
+        if !self.held {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (shared, name, owner) = (
+                self.shared.clone(),
+                std::mem::take(&mut self.name),
+                std::mem::take(&mut self.owner),
+            );
+            runtime.spawn(async move {
+                let released = shared.state().unlock(&name, &owner).await;
+                shared.ok(released);
+            });
+        }
+    }
+}
 
 /// The outcome of the last token fetch.
 struct LastFetch {
@@ -418,8 +466,14 @@ impl TokenSource {
         request: impl TokenRequest,
         http: reqwest::Client,
     ) -> Self {
+        let endpoint = endpoint.into();
+        let path: Arc<str> = url::Url::parse(&endpoint)
+            .map(|u| u.path().to_owned())
+            .unwrap_or_default()
+            .into();
         Self {
-            endpoint: endpoint.into(),
+            server: (crate::telemetry::Server::of(&endpoint), path),
+            endpoint,
             request: Box::new(request),
             http,
             retry: RetryPolicy::default(),
@@ -514,11 +568,25 @@ impl TokenSource {
         if let Some(token) = self.cached_fresh() {
             return Ok(token);
         }
-        let outcome = self
-            .obtain()
-            .instrument(tracing::debug_span!("mitra.token"))
-            .await
-            .map(Arc::new);
+        let span = tracing::info_span!(
+            "mitra.token",
+            otel.name = %format_args!("POST {}", self.server.1),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            url.template = &*self.server.1,
+            server.address = &*self.server.0.address,
+            server.port = i64::from(self.server.0.port),
+            mitra.token.outcome = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        let outcome = self.obtain().instrument(span.clone()).await.map(Arc::new);
+        if let Err(error) = &outcome {
+            span.record("mitra.token.outcome", "failed");
+            span.record("otel.status_code", "ERROR");
+            span.record("error.type", error.kind());
+            #[cfg(feature = "metrics")]
+            crate::telemetry::count_token_fetch(&self.server.0.address, "failed");
+        }
         if let Ok(token) = &outcome {
             *self.cached.write().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
         }
@@ -543,14 +611,16 @@ impl TokenSource {
             header,
             refresh_at: now.checked_add(time).unwrap_or(now),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+            stored: None,
         }
     }
 
     /// Shares the token with every process that uses the same `shared`
-    /// state and `key` (see [`shared::key`](crate::shared::key)): one fetch
-    /// for the fleet, through a lock with a TTL; the others take the stored
-    /// token. When the shared state fails, this process fetches its own.
-    pub fn shared(mut self, shared: crate::shared::Shared, key: String) -> Self {
+    /// state and `key` (see [`FleetKey`](crate::shared::FleetKey)): one
+    /// fetch for the fleet, through a lock with an owner and a TTL; the
+    /// others take the stored token, sealed with `key`. When the shared
+    /// state fails, this process fetches its own.
+    pub fn shared(mut self, shared: crate::shared::Shared, key: crate::shared::FleetKey) -> Self {
         self.shared = Some((shared, key));
         self
     }
@@ -561,49 +631,63 @@ impl TokenSource {
         let Some((shared, key)) = &self.shared else {
             return self.fetch_with_retries().await;
         };
-        // Any stored token with time left will do: the store keeps it only
-        // until its refresh point, which is where this process drops it too.
-        let usable = |found: Option<(String, Duration)>| found.filter(|(_, left)| !left.is_zero());
-        match shared.ok(shared.state().get_token(key).await) {
+        match shared.ok(shared.state().get_token(key.name()).await) {
             None => return self.fetch_with_retries().await,
             Some(found) => {
                 shared.recovered();
-                if let Some((token, left)) = usable(found) {
-                    return self.shared_token(&token, left);
+                if let Some(token) = self.stored_token(key, found) {
+                    return Ok(token);
                 }
             }
         }
-        let lock = format!("{key}:lock");
         // Long enough for a fetch with its retries; a holder that dies frees
-        // it when the TTL runs out.
+        // it when the TTL runs out, one that is dropped at once.
         let lock_ttl = Duration::from_secs(30);
+        let mut lock = FleetLock {
+            shared: shared.clone(),
+            name: key.lock_name(),
+            owner: crate::shared::lock_owner(),
+            held: false,
+        };
         let deadline = Instant::now() + lock_ttl;
         loop {
-            match shared.ok(shared.state().try_lock(&lock, lock_ttl).await) {
+            let taken = shared
+                .state()
+                .try_lock(&lock.name, &lock.owner, lock_ttl)
+                .await;
+            match shared.ok(taken) {
                 None => return self.fetch_with_retries().await,
                 Some(true) => {
-                    let fetched = self.fetch_with_retries().await;
-                    if let Ok(token) = &fetched {
+                    lock.held = true;
+                    // Another process may have stored a token between the
+                    // read above and the lock: no second fetch then.
+                    let stored = shared.ok(shared.state().get_token(key.name()).await);
+                    if let Some(token) = stored.and_then(|found| self.stored_token(key, found)) {
+                        lock.release().await;
+                        return Ok(token);
+                    }
+                    let mut fetched = self.fetch_with_retries().await;
+                    if let Ok(token) = &mut fetched {
                         // Stored until this token's refresh point, not its
                         // expiry: the fleet's next fetch then happens a
                         // margin before the token dies, once, under the lock.
                         let ttl = token.refresh_at.saturating_duration_since(Instant::now());
                         if !ttl.is_zero() {
-                            let stored =
-                                shared.state().put_token(key, token.token_text(), ttl).await;
-                            shared.ok(stored);
+                            let sealed = key.seal(token.token_text());
+                            let stored = shared.state().put_token(key.name(), &sealed, ttl).await;
+                            if shared.ok(stored).is_some() {
+                                token.stored = Some(sealed);
+                            }
                         }
                     }
-                    let released = shared.state().unlock(&lock).await;
-                    shared.ok(released);
+                    lock.release().await;
                     return fetched;
                 }
                 Some(false) => {
                     tokio::time::sleep(Duration::from_millis(20)).await;
-                    if let Some(Some((token, left))) =
-                        shared.ok(shared.state().get_token(key).await).map(usable)
-                    {
-                        return self.shared_token(&token, left);
+                    let stored = shared.ok(shared.state().get_token(key.name()).await);
+                    if let Some(token) = stored.and_then(|found| self.stored_token(key, found)) {
+                        return Ok(token);
                     }
                     if Instant::now() >= deadline {
                         return self.fetch_with_retries().await;
@@ -615,13 +699,29 @@ impl TokenSource {
 
     /// A token from the fleet's store, which keeps it until its refresh
     /// point (`left` from now): used until then, no second margin taken.
-    fn shared_token(&self, token: &str, left: Duration) -> Result<AccessToken, Error> {
-        let header = bearer_header(token).ok_or_else(|| Error::Decode {
-            status: None,
-            message: "the shared access token has characters not allowed in a header".into(),
-            excerpt: String::new(),
-        })?;
-        Ok(self.token_used_for(header, left))
+    /// Nothing if it has no time left, more than a token can live (a value
+    /// no mitra process wrote), does not open with `key`, or is not a
+    /// token.
+    fn stored_token(
+        &self,
+        key: &crate::shared::FleetKey,
+        found: Option<(String, Duration)>,
+    ) -> Option<AccessToken> {
+        let (sealed, left) = found?;
+        if left.is_zero() || left > MAX_LIFETIME {
+            return None;
+        }
+        let Some(token) = key.open(&sealed) else {
+            tracing::debug!("a stored token did not open with this client's key: ignored");
+            return None;
+        };
+        let header = bearer_header(&token)?;
+        let mut token = self.token_used_for(header, left);
+        token.stored = Some(sealed);
+        tracing::Span::current().record("mitra.token.outcome", "shared");
+        #[cfg(feature = "metrics")]
+        crate::telemetry::count_token_fetch(&self.server.0.address, "shared");
+        Some(token)
     }
 
     /// After [`invalidate`](Self::invalidate): drops `rejected` from the
@@ -634,11 +734,8 @@ impl TokenSource {
     }
 
     async fn invalidate_shared_now(&self, rejected: &AccessToken) {
-        if let Some((shared, key)) = &self.shared {
-            let deleted = shared
-                .state()
-                .delete_token_if(key, rejected.token_text())
-                .await;
+        if let (Some((shared, key)), Some(stored)) = (&self.shared, &rejected.stored) {
+            let deleted = shared.state().delete_token_if(key.name(), stored).await;
             shared.ok(deleted);
         }
     }
@@ -672,11 +769,14 @@ impl TokenSource {
             let result = self
                 .fetch()
                 .await
-                .map_err(|e| self.secrets.scrub_error(e, None));
+                .map_err(|e| self.secrets.scrub_error(e, &[]));
             let latency_ms = started.elapsed().as_millis() as u64;
             match result {
                 Ok(token) => {
                     tracing::debug!(attempt, latency_ms, "token fetched");
+                    tracing::Span::current().record("mitra.token.outcome", "fetched");
+                    #[cfg(feature = "metrics")]
+                    crate::telemetry::count_token_fetch(&self.server.0.address, "fetched");
                     return Ok(token);
                 }
                 Err(error) => {
@@ -709,6 +809,9 @@ impl TokenSource {
         let headers = response.headers().clone();
         let body = crate::runtime::read_limited(response, MAX_TOKEN_BODY).await?;
         if !status.is_success() {
+            // Scrubbed before it is read, cut or masked: an echoed credential
+            // is then found whole.
+            let body = self.secrets.scrub_bytes(&body, &[]);
             let read = read_error_body(&headers, &body);
             // RFC 6749 §5.2: a bad client or grant is a credentials problem,
             // whether the server says 400 or 401.
@@ -748,7 +851,7 @@ impl TokenSource {
         };
         let header = bearer_header(&parsed.access_token).ok_or_else(|| Error::Decode {
             status: Some(status.as_u16()),
-            message: "the access token has characters not allowed in a header".into(),
+            message: "the access token is empty or has characters other than visible ASCII".into(),
             excerpt: "[token response withheld]".into(),
         })?;
         Ok(self.access_token(header, lifetime))

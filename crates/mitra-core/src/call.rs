@@ -17,6 +17,7 @@ use crate::{Error, Operation};
 #[derive(Clone)]
 pub struct ClientCore {
     base_url: Arc<str>,
+    server: crate::telemetry::Server,
     http: reqwest::Client,
     runtime: Runtime,
 }
@@ -34,8 +35,10 @@ impl ClientCore {
     /// The core of a client that sends to `base_url` (checked by
     /// [`config::base_url`](crate::config::base_url)) with `http`.
     pub fn new(base_url: impl Into<Arc<str>>, http: reqwest::Client, runtime: Runtime) -> Self {
+        let base_url = base_url.into();
         Self {
-            base_url: base_url.into(),
+            server: crate::telemetry::Server::of(&base_url),
+            base_url,
             http,
             runtime,
         }
@@ -73,7 +76,7 @@ impl ClientCore {
         T: 'a,
         E: 'a,
     {
-        self.runtime.send(op, attempt)
+        self.runtime.send_to(Some(&self.server), op, attempt)
     }
 }
 

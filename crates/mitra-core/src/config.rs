@@ -1,5 +1,7 @@
 //! Small helpers for client configuration: environment variables and base URLs.
 
+use std::fmt;
+
 use secrecy::SecretString;
 
 use crate::Error;
@@ -137,4 +139,54 @@ pub fn checked_base_url(url: &str, allow_http: bool) -> Result<String, Error> {
         ));
     }
     Ok(url.trim().trim_end_matches('/').to_owned())
+}
+
+/// A base URL as given to a client builder, before it is checked. `Debug`
+/// shows its scheme, host, port and path, never a query, a fragment or user
+/// information (where a careless URL would carry a key).
+///
+/// ```
+/// let given = mitra_core::config::GivenUrl::from("https://user:pw@gw.example/api?apikey=SECRETQ#x");
+/// assert_eq!(format!("{given:?}"), r#""https://gw.example/api?…""#);
+/// assert_eq!(&*given, "https://user:pw@gw.example/api?apikey=SECRETQ#x");
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct GivenUrl(String);
+
+impl From<String> for GivenUrl {
+    fn from(url: String) -> Self {
+        Self(url)
+    }
+}
+
+impl From<&str> for GivenUrl {
+    fn from(url: &str) -> Self {
+        Self(url.to_owned())
+    }
+}
+
+impl std::ops::Deref for GivenUrl {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for GivenUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match url::Url::parse(self.0.trim()) {
+            Ok(url) => {
+                let mut shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""));
+                if let Some(port) = url.port() {
+                    shown.push_str(&format!(":{port}"));
+                }
+                shown.push_str(url.path().trim_end_matches('/'));
+                if url.query().is_some() || url.fragment().is_some() {
+                    shown.push_str("?…");
+                }
+                write!(f, "{shown:?}")
+            }
+            Err(_) => f.write_str("\"[not a URL]\""),
+        }
+    }
 }

@@ -12,6 +12,8 @@ use crate::Error;
 
 /// The longest vendor message kept in an error, in characters.
 pub const MAX_MESSAGE_CHARS: usize = 300;
+/// The longest vendor error code kept in an error, in characters.
+pub const MAX_CODE_CHARS: usize = 64;
 /// The longest body excerpt kept in a decode error, in bytes.
 pub const MAX_EXCERPT_BYTES: usize = 200;
 
@@ -149,7 +151,7 @@ fn from_json(body: &[u8]) -> Option<ErrorBody> {
         _ => None,
     });
     Some(ErrorBody {
-        code,
+        code: code.as_deref().map(bounded_code),
         message: bounded(&message),
     })
 }
@@ -318,6 +320,25 @@ pub fn bounded(message: &str) -> String {
     let masked = mask_digit_runs(message);
     let mut out: String = masked.chars().take(MAX_MESSAGE_CHARS).collect();
     if masked.chars().count() > MAX_MESSAGE_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Bounds a vendor error code to [`MAX_CODE_CHARS`] and masks long digit
+/// runs, as [`bounded`] does for messages: a code field that repeats a NIK
+/// or a whole body shows neither.
+///
+/// ```
+/// let code = format!("3206021201960046{}", "x".repeat(10_000));
+/// let bounded = mitra_core::decode::bounded_code(&code);
+/// assert!(!bounded.contains("32060212") && bounded.chars().count() <= 65);
+/// assert_eq!(mitra_core::decode::bounded_code("900901"), "900901");
+/// ```
+pub fn bounded_code(code: &str) -> String {
+    let masked = mask_digit_runs(code);
+    let mut out: String = masked.chars().take(MAX_CODE_CHARS).collect();
+    if masked.chars().count() > MAX_CODE_CHARS {
         out.push('…');
     }
     out

@@ -220,6 +220,30 @@ impl Error {
         self
     }
 
+    /// The same error, saying that it came from the OAuth2 token endpoint
+    /// (its message starts with `token endpoint: `): a call that failed
+    /// for want of a token is told apart from one the API refused.
+    pub fn at_token_endpoint(mut self) -> Self {
+        match &mut self {
+            Self::Unauthorized { message, .. }
+            | Self::Forbidden { message, .. }
+            | Self::NotFound { message, .. }
+            | Self::Conflict { message, .. }
+            | Self::Rejected { message, .. }
+            | Self::RateLimited { message, .. }
+            | Self::Vendor { message, .. }
+            | Self::Decode { message, .. }
+            | Self::Timeout { message }
+            | Self::Transport { message, .. } => {
+                if !message.starts_with("token endpoint: ") {
+                    message.insert_str(0, "token endpoint: ");
+                }
+            }
+            Self::Validation { .. } | Self::Config { .. } | Self::BodyTooLarge { .. } => {}
+        }
+        self
+    }
+
     /// A short, stable name of the variant (`"validation"`, `"rate_limited"`,
     /// ...), for logs and command-line output.
     pub fn kind(&self) -> &'static str {

@@ -62,14 +62,26 @@ impl HttpConfig {
 }
 
 #[cfg(feature = "redis")]
-fn shared_from_url(url: &str) -> Result<crate::shared::Shared, Error> {
-    Ok(crate::shared::Shared::new(crate::redis::RedisState::new(
-        url,
-    )?))
+fn shared_from_url(
+    url: &str,
+    allow_plaintext: bool,
+    ca_file: Option<&str>,
+) -> Result<crate::shared::Shared, Error> {
+    use crate::redis::RedisState;
+    let state = match ca_file {
+        Some(path) => {
+            let pem = std::fs::read(path.trim())
+                .map_err(|e| Error::config(format!("MITRA_REDIS_CA_FILE: {e}")))?;
+            RedisState::with_root_certificate(url, &pem)?
+        }
+        None if allow_plaintext => RedisState::danger_allow_plaintext(url)?,
+        None => RedisState::new(url)?,
+    };
+    Ok(crate::shared::Shared::new(state))
 }
 
 #[cfg(not(feature = "redis"))]
-fn shared_from_url(_: &str) -> Result<crate::shared::Shared, Error> {
+fn shared_from_url(_: &str, _: bool, _: Option<&str>) -> Result<crate::shared::Shared, Error> {
     Err(Error::config(
         "MITRA_REDIS_URL is set but this build has no Redis support: enable the vendor crate's `redis` feature",
     ))
@@ -172,14 +184,21 @@ impl Connection {
     /// The default connection, with what the variables say:
     /// `MITRA_DANGER_ALLOW_HTTP=1` allows `http://` to any host (see
     /// [`allow_http`](Self::allow_http)); `MITRA_MAX_BODY_BYTES` sets the body
-    /// limit.
+    /// limit; `MITRA_REDIS_URL` shares tokens and rate budgets through Redis
+    /// (`rediss://`, with `MITRA_REDIS_CA_FILE` for a private authority's
+    /// certificate; or `redis://` to this machine only unless
+    /// `MITRA_REDIS_DANGER_ALLOW_PLAINTEXT=1`).
     pub fn from_vars(vars: &crate::config::Vars) -> Result<Self, Error> {
         let mut connection = Self::default();
         if let Some(allow) = vars.optional("MITRA_DANGER_ALLOW_HTTP") {
             connection.allow_http = matches!(allow.trim(), "1" | "true" | "yes");
         }
         if let Some(url) = vars.optional("MITRA_REDIS_URL") {
-            connection.shared = Some(shared_from_url(&url)?);
+            let allow_plaintext = vars
+                .optional("MITRA_REDIS_DANGER_ALLOW_PLAINTEXT")
+                .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+            let ca_file = vars.optional("MITRA_REDIS_CA_FILE");
+            connection.shared = Some(shared_from_url(&url, allow_plaintext, ca_file.as_deref())?);
         }
         if let Some(limit) = vars.optional("MITRA_MAX_BODY_BYTES") {
             connection.max_body = limit

@@ -45,6 +45,7 @@ mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
 pub mod shared;
+pub mod telemetry;
 mod wire;
 
 pub use code::Code;

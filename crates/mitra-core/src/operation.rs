@@ -42,4 +42,8 @@ pub struct Field {
     /// The spec's `default`, as JSON text: what a tool sends when the
     /// caller gives nothing.
     pub default: Option<&'static str>,
+    /// A secret (`format: password` or `x-mitra-secret` in the spec): tools
+    /// never take it where others can see it (a command-line flag shows in
+    /// `ps` and shell history), and scrub it from what they print.
+    pub secret: bool,
 }

@@ -8,6 +8,9 @@ use tokio::time::Instant;
 /// of the client and every concurrent call.
 pub(crate) struct RateLimiter {
     pub(crate) interval: std::time::Duration,
+    /// The vendor, for the rate-limit metrics.
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    vendor: &'static str,
     pub(crate) next_slot: std::sync::Mutex<Instant>,
     /// The fleet's budget: slots handed out by the shared state, across
     /// every process; this process's own slots when it fails.
@@ -19,9 +22,10 @@ pub(crate) struct RateLimiter {
 
 impl RateLimiter {
     /// At most one request every `interval`.
-    pub(crate) fn new(interval: std::time::Duration) -> Self {
+    pub(crate) fn new(interval: std::time::Duration, vendor: &'static str) -> Self {
         Self {
             interval,
+            vendor,
             next_slot: std::sync::Mutex::new(Instant::now()),
             shared: None,
             acquire: |limiter| limiter.wait_for_slot().boxed(),
@@ -33,13 +37,29 @@ impl RateLimiter {
         (self.acquire)(self)
     }
 
+    /// The longest wait for a slot taken from the fleet's store: a minute,
+    /// or a thousand slots for budgets slower than one call in 60 ms. A
+    /// longer answer is no budget a mitra fleet keeps (a corrupted or
+    /// foreign value): this process's own slots are used instead.
+    fn max_shared_wait(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(60).max(self.interval.saturating_mul(1000))
+    }
+
     async fn wait_for_slot(&self) {
         if let Some((shared, key)) = &self.shared
             && let Some(wait) = shared.ok(shared.state().reserve(key, self.interval).await)
         {
             shared.recovered();
-            tokio::time::sleep(wait).await;
-            return;
+            if wait <= self.max_shared_wait() {
+                #[cfg(feature = "metrics")]
+                crate::telemetry::record_rate_wait(self.vendor, wait);
+                tokio::time::sleep(wait).await;
+                return;
+            }
+            tracing::debug!(
+                wait_ms = wait.as_millis() as u64,
+                "the fleet's rate budget answered an impossible wait: this process's own is used"
+            );
         }
         let slot = {
             let mut next = self.next_slot.lock().unwrap_or_else(|p| p.into_inner());
@@ -47,6 +67,11 @@ impl RateLimiter {
             *next = slot + self.interval;
             slot
         };
+        #[cfg(feature = "metrics")]
+        crate::telemetry::record_rate_wait(
+            self.vendor,
+            slot.saturating_duration_since(Instant::now()),
+        );
         tokio::time::sleep_until(slot).await;
     }
 }

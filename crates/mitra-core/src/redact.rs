@@ -1,9 +1,19 @@
 //! Credentials scrubbed from vendor text: a vendor that echoes a client id,
 //! a key or a token back in an error page must not put it in an [`Error`],
 //! a log line or the CLI's output.
+//!
+//! Vendor text is scrubbed *first*, as it arrives, before anything cuts it,
+//! masks its digits or takes an excerpt: a credential is then found whole.
+//! Each credential is looked for as written, percent-encoded (form and URL
+//! styles), JSON-escaped and in base64, and the pairs sent as HTTP Basic
+//! (`base64(id:secret)`) as a whole; the longest form is replaced first, so
+//! that a secret that is a prefix of another leaves no tail of the longer.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
+
+use base64::Engine;
 
 use secrecy::{ExposeSecret, SecretString};
 
@@ -16,48 +26,152 @@ const MIN_SCRUBBED_CHARS: usize = 4;
 /// What replaces a credential in vendor text.
 pub const REDACTED: &str = "[REDACTED]";
 
-/// The credential values a client is configured with. Cheap to clone.
+/// The credential values a client is configured with, in every form a
+/// vendor may echo them, longest first. Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Secrets(Arc<[SecretString]>);
 
 impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secrets({} values)", self.0.len())
+        write!(f, "Secrets({} forms)", self.0.len())
     }
 }
 
+/// The forms of `value` a vendor may echo: as written, percent-encoded
+/// (form style, and every byte but the unreserved ones), JSON-escaped, and
+/// in base64 (standard and URL-safe).
+fn forms(value: &str) -> Vec<String> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(value);
+    let mut out = vec![
+        value.to_owned(),
+        url::form_urlencoded::byte_serialize(value.as_bytes()).collect(),
+        percent_encode_all(value),
+        b64.trim_end_matches('=').to_owned(),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(value),
+    ];
+    if let Ok(json) = serde_json::to_string(value) {
+        out.push(json[1..json.len() - 1].to_owned());
+    }
+    out
+}
+
+/// Every byte but `A-Z a-z 0-9 - . _ ~` as `%XX`.
+fn percent_encode_all(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 impl Secrets {
-    /// These values (empty and very short ones are ignored).
+    /// These values, in every form (empty and very short ones are ignored).
     pub fn new<'a>(values: impl IntoIterator<Item = &'a SecretString>) -> Self {
-        Self(
-            values
-                .into_iter()
-                .filter(|s| s.expose_secret().trim().chars().count() >= MIN_SCRUBBED_CHARS)
-                .cloned()
-                .collect(),
-        )
+        Self::default().with(values)
     }
 
-    /// `text` with every credential replaced by [`REDACTED`]; `extra` is a
-    /// credential known only now (the access token of an attempt).
-    pub fn scrub(&self, text: &str, extra: Option<&str>) -> String {
-        let mut out = text.to_owned();
-        let values = self
+    /// These secrets, and `values` in every form.
+    pub fn with<'a>(self, values: impl IntoIterator<Item = &'a SecretString>) -> Self {
+        let mut all: Vec<String> = self
+            .0
+            .iter()
+            .map(|s| s.expose_secret().to_owned())
+            .collect();
+        for value in values {
+            let value = value.expose_secret();
+            if value.trim().chars().count() >= MIN_SCRUBBED_CHARS {
+                all.extend(forms(value));
+            }
+        }
+        Self::from_forms(all)
+    }
+
+    /// These secrets, and the HTTP Basic credentials of `user` and
+    /// `password` (`base64(user:password)`, which contains neither's own
+    /// base64).
+    pub fn with_basic(self, user: &SecretString, password: &SecretString) -> Self {
+        let pair = SecretString::from(format!(
+            "{}:{}",
+            user.expose_secret(),
+            password.expose_secret()
+        ));
+        self.with([&pair])
+    }
+
+    fn from_forms(mut all: Vec<String>) -> Self {
+        all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
+        // Longest first: a secret that is a prefix of another must not cut
+        // the longer one in two.
+        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        all.dedup();
+        Self(all.into_iter().map(SecretString::from).collect())
+    }
+
+    /// Whether any credential is configured.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `text` with every credential replaced by [`REDACTED`]; `extra` are
+    /// secrets known only now (the access token of an attempt, the secret
+    /// fields of a request).
+    pub fn scrub(&self, text: &str, extra: &[&str]) -> String {
+        match self.scrub_bytes(text.as_bytes(), extra) {
+            Cow::Borrowed(_) => text.to_owned(),
+            Cow::Owned(bytes) => String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        }
+    }
+
+    /// `body` with every credential replaced by [`REDACTED`], borrowed
+    /// when none occurs; `extra` as for [`scrub`](Self::scrub).
+    pub fn scrub_bytes<'b>(&self, body: &'b [u8], extra: &[&str]) -> Cow<'b, [u8]> {
+        let extra_forms: Vec<String> = extra
+            .iter()
+            .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
+            .flat_map(|e| forms(e))
+            .collect();
+        let mut values: Vec<&str> = self
             .0
             .iter()
             .map(|s| s.expose_secret())
-            .chain(extra.filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS));
+            .chain(extra_forms.iter().map(String::as_str))
+            .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
+            .collect();
+        if !extra_forms.is_empty() {
+            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        }
+        let mut out = Cow::Borrowed(body);
         for value in values {
-            if out.contains(value) {
-                out = out.replace(value, REDACTED);
+            if let Some(replaced) = replace_all(&out, value.as_bytes(), REDACTED.as_bytes()) {
+                out = Cow::Owned(replaced);
             }
         }
         out
     }
 
     /// `error` with every credential scrubbed from its vendor text.
-    pub fn scrub_error(&self, mut error: Error, extra: Option<&str>) -> Error {
-        if self.0.is_empty() && extra.is_none() {
+    ///
+    /// Its code is bounded and masked like a message, whatever made it.
+    pub fn scrub_error(&self, mut error: Error, extra: &[&str]) -> Error {
+        let bound_code = |code: &mut Option<String>| {
+            if let Some(text) = code {
+                *text = crate::decode::bounded_code(&self.scrub(text, extra));
+            }
+        };
+        match &mut error {
+            Error::Unauthorized { code, .. }
+            | Error::Forbidden { code, .. }
+            | Error::NotFound { code, .. }
+            | Error::Conflict { code, .. }
+            | Error::Vendor { code, .. } => bound_code(code),
+            _ => {}
+        }
+        if self.0.is_empty() && extra.is_empty() {
             return error;
         }
         let scrub = |text: &mut String| {
@@ -71,14 +185,11 @@ impl Secrets {
             | Error::RateLimited { message, .. }
             | Error::Timeout { message }
             | Error::Transport { message, .. } => scrub(message),
-            Error::Unauthorized { code, message, .. }
-            | Error::Forbidden { code, message, .. }
-            | Error::NotFound { code, message, .. }
-            | Error::Conflict { code, message, .. }
-            | Error::Vendor { code, message, .. } => {
-                scrub(message);
-                code.iter_mut().for_each(scrub);
-            }
+            Error::Unauthorized { message, .. }
+            | Error::Forbidden { message, .. }
+            | Error::NotFound { message, .. }
+            | Error::Conflict { message, .. }
+            | Error::Vendor { message, .. } => scrub(message),
             Error::Rejected {
                 message, errors, ..
             } => {
@@ -97,6 +208,22 @@ impl Secrets {
     }
 }
 
+/// `haystack` with every `needle` replaced by `with`; `None` if there is none.
+fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let first = haystack.windows(needle.len()).position(|w| w == needle)?;
+    let mut out = Vec::with_capacity(haystack.len());
+    out.extend_from_slice(&haystack[..first]);
+    out.extend_from_slice(with);
+    let mut rest = &haystack[first + needle.len()..];
+    while let Some(at) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(with);
+        rest = &rest[at + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,16 +239,70 @@ mod tests {
             message: "A valid OAuth client could not be found for client_id: canary-consumer-key"
                 .into(),
         };
-        let text = secrets.scrub_error(error, Some("tok-abcdef")).to_string();
+        let text = secrets.scrub_error(error, &["tok-abcdef"]).to_string();
         assert!(!text.contains("canary-consumer-key"), "{text}");
         assert!(
             text.contains("[REDACTED]") && text.contains("client_id"),
             "{text}"
         );
-        assert_eq!(secrets.scrub("page 1 of 10", None), "page 1 of 10");
+        assert_eq!(secrets.scrub("page 1 of 10", &[]), "page 1 of 10");
         assert_eq!(
-            secrets.scrub("bad token tok-abcdef", Some("tok-abcdef")),
+            secrets.scrub("bad token tok-abcdef", &["tok-abcdef"]),
             "bad token [REDACTED]"
         );
+    }
+
+    #[test]
+    fn every_form_is_scrubbed_and_the_longest_first() {
+        let short = SecretString::from("sk_live_ABCDEFGH");
+        let long = SecretString::from("sk_live_ABCDEFGH-LONGER-TAIL");
+        let id = SecretString::from("client id/+&=");
+        let secrets = Secrets::new([&short, &long, &id]).with_basic(&id, &short);
+        let basic =
+            base64::engine::general_purpose::STANDARD.encode("client id/+&=:sk_live_ABCDEFGH");
+        let echoes = [
+            "key sk_live_ABCDEFGH-LONGER-TAIL".to_owned(),
+            format!("Authorization: Basic {basic}"),
+            "id=client+id%2F%2B%26%3D".to_owned(),
+            "id=client%20id%2F%2B%26%3D".to_owned(),
+            format!(
+                "b64 {}",
+                base64::engine::general_purpose::STANDARD.encode("sk_live_ABCDEFGH-LONGER-TAIL")
+            ),
+            r#"{"id":"client id\/+&="}"#.replace("\\/", "/"),
+        ];
+        for echo in echoes {
+            let out = secrets.scrub(&echo, &[]);
+            for piece in [
+                "ABCDEFGH",
+                "LONGER-TAIL",
+                "client id",
+                "client+id",
+                "client%20id",
+            ] {
+                assert!(!out.contains(piece), "{echo} -> {out}");
+            }
+            assert!(!out.contains(&basic[..12]), "{echo} -> {out}");
+        }
+        let bytes = b"tok sk_live_ABCDEFGH";
+        assert!(matches!(
+            secrets.scrub_bytes(b"nothing here", &[]),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(&*secrets.scrub_bytes(bytes, &[]), b"tok [REDACTED]");
+    }
+
+    #[test]
+    fn codes_are_bounded_and_masked_even_without_secrets() {
+        let nik = "3206021201960046";
+        let error = Error::Vendor {
+            status: Some(422),
+            code: Some(format!("{nik}{}", "x".repeat(10_000))),
+            message: "bad".into(),
+            retry_after: None,
+        };
+        let text = Secrets::default().scrub_error(error, &[]).to_string();
+        assert!(!text.contains("32060212"), "{text}");
+        assert!(text.len() < 400, "{}", text.len());
     }
 }

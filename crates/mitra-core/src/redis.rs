@@ -1,25 +1,51 @@
-//! [`SharedState`] on Redis (feature `redis`): tokens stored with their
-//! lifetime as TTL, one fetch for the fleet through a lock with a TTL
-//! (`SET NX PX`), and the rate budget as an atomic server-side script (a
-//! GCRA: evenly spaced slots, the same for every process). Every command is
-//! bounded by a timeout; a lost connection is made again on the next use.
+//! [`SharedState`] on Redis (feature `redis`): sealed tokens stored with
+//! their lifetime as TTL, one fetch for the fleet through a lock with an
+//! owner and a TTL (`SET NX PX`, released by compare-and-delete), and the
+//! rate budget as an atomic server-side script (a GCRA: evenly spaced slots,
+//! the same for every process).
+//!
+//! Redis never stalls a call: connecting and every command are bounded (250
+//! ms by default); concurrent callers share one connect (no one waits for a
+//! queue of them); after a failure Redis is skipped for a cool-down (5 s by
+//! default), then one call probes it. A dead or black-holed Redis costs at
+//! most one bound per cool-down.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::time::Instant;
 
 use crate::shared::{SharedError, SharedFuture, SharedState};
 
 /// Redis as the fleet's shared state.
 ///
+/// `rediss://` (TLS, certificates checked against the system's roots) to
+/// any host; `redis://` (plain TCP) only to this machine, unless allowed
+/// with [`danger_allow_plaintext`](Self::danger_allow_plaintext).
+///
 /// ```no_run
 /// # fn demo() -> mitra_core::Result<()> {
-/// let redis = mitra_core::redis::RedisState::new("redis://127.0.0.1:6379/")?;
+/// let redis = mitra_core::redis::RedisState::new("rediss://redis.internal:6380/")?;
 /// let shared = mitra_core::shared::Shared::new(redis);
 /// # Ok(()) }
 /// ```
 pub struct RedisState {
     client: redis::Client,
-    connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+    link: Mutex<Link>,
     timeout: Duration,
+    cooldown: Duration,
+}
+
+/// The state of the connection to Redis.
+enum Link {
+    /// Not connected: the next caller connects.
+    Idle,
+    /// One caller is connecting; the others wait for it, told when it ends.
+    Connecting(Arc<tokio::sync::Notify>),
+    /// Connected (a multiplexed connection, cloned by each caller).
+    Up(redis::aio::MultiplexedConnection),
+    /// Failed: skipped until then, when one caller probes again.
+    Down(Instant),
 }
 
 impl std::fmt::Debug for RedisState {
@@ -27,6 +53,7 @@ impl std::fmt::Debug for RedisState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RedisState")
             .field("timeout", &self.timeout)
+            .field("cooldown", &self.cooldown)
             .finish_non_exhaustive()
     }
 }
@@ -37,6 +64,8 @@ if not token then return nil end
 return {token, redis.call('PTTL', KEYS[1])}
 ";
 
+// Compare-and-delete: the value (a token, a lock's owner) is deleted only
+// if it is still the one given.
 const DELETE_IF: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -57,59 +86,206 @@ return slot - now
 ";
 
 impl RedisState {
-    /// Redis at `url` (`redis://host:port/db`); connects on first use, with
-    /// each command bounded by 250 ms. A URL that is not one is
+    /// Redis at `url`: `rediss://host:port/db` (TLS) anywhere,
+    /// `redis://host:port/db` only on this machine (loopback). Connects on
+    /// first use; connecting and each command are bounded by 250 ms. A URL
+    /// that is not one, or `redis://` to another machine, is
     /// [`Error::Config`](crate::Error::Config).
     pub fn new(url: &str) -> Result<Self, crate::Error> {
-        let client = redis::Client::open(url)
-            .map_err(|_| crate::Error::config("MITRA_REDIS_URL is not a Redis URL"))?;
+        Self::open(url, false)
+    }
+
+    /// **Unsafe**: like [`new`](Self::new), but allows `redis://` (plain
+    /// TCP) to another machine, so that sealed tokens, keys and the Redis
+    /// password travel in clear (`MITRA_REDIS_DANGER_ALLOW_PLAINTEXT=1`).
+    pub fn danger_allow_plaintext(url: &str) -> Result<Self, crate::Error> {
+        Self::open(url, true)
+    }
+
+    /// Like [`new`](Self::new), for a `rediss://` Redis whose certificate
+    /// is issued by a private authority: `ca_pem` (PEM) is trusted instead
+    /// of the system's roots (`MITRA_REDIS_CA_FILE`). Verification stays
+    /// on: the certificate must name the URL's host.
+    pub fn with_root_certificate(url: &str, ca_pem: &[u8]) -> Result<Self, crate::Error> {
+        let mut state = Self::open(url, false)?;
+        if !url.trim().starts_with("rediss://") {
+            return Err(crate::Error::config(
+                "a Redis root certificate is for rediss:// (TLS) URLs",
+            ));
+        }
+        state.client = redis::Client::build_with_tls(
+            url.trim(),
+            redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(ca_pem.to_vec()),
+            },
+        )
+        .map_err(|_| crate::Error::config("MITRA_REDIS_CA_FILE is not a PEM certificate"))?;
+        Ok(state)
+    }
+
+    fn open(url: &str, allow_plaintext: bool) -> Result<Self, crate::Error> {
+        let not_a_url = || crate::Error::config("MITRA_REDIS_URL is not a Redis URL");
+        let parsed = url::Url::parse(url.trim()).map_err(|_| not_a_url())?;
+        match parsed.scheme() {
+            "rediss" => {}
+            "redis" if allow_plaintext || is_loopback(&parsed) => {}
+            "redis" => {
+                return Err(crate::Error::config(
+                    "MITRA_REDIS_URL: redis:// to another machine sends the Redis password and the fleet's data in clear: use rediss:// (TLS), or allow it with MITRA_REDIS_DANGER_ALLOW_PLAINTEXT=1",
+                ));
+            }
+            "unix" | "redis+unix" => {}
+            _ => return Err(not_a_url()),
+        }
+        let client = redis::Client::open(url.trim()).map_err(|_| not_a_url())?;
         Ok(Self {
             client,
-            connection: tokio::sync::Mutex::new(None),
+            link: Mutex::new(Link::Idle),
             timeout: Duration::from_millis(250),
+            cooldown: Duration::from_secs(5),
         })
     }
 
-    /// Sets the bound of each command (and of connecting).
+    /// Sets the bound of connecting and of each command (default 250 ms).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, SharedError> {
-        let mut slot = self.connection.lock().await;
-        if let Some(connection) = slot.as_ref() {
-            return Ok(connection.clone());
-        }
-        let connection =
-            tokio::time::timeout(self.timeout, self.client.get_multiplexed_async_connection())
-                .await
-                .map_err(|_| SharedError("connecting to Redis timed out".into()))?
-                .map_err(|e| SharedError(format!("connecting to Redis: {}", e.kind_name())))?;
-        *slot = Some(connection.clone());
-        Ok(connection)
+    /// Sets how long Redis is skipped after a failure before one call tries
+    /// it again (default 5 s).
+    pub fn cooldown(mut self, cooldown: Duration) -> Self {
+        self.cooldown = cooldown;
+        self
     }
 
-    /// Runs `command` on the connection, bounded; a failure drops the
-    /// connection so that the next use makes a new one.
+    fn link(&self) -> std::sync::MutexGuard<'_, Link> {
+        self.link.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Marks Redis failed: skipped for the cool-down.
+    fn trip(&self) {
+        *self.link() = Link::Down(Instant::now() + self.cooldown);
+    }
+
+    /// The connection: the one made, or made now by this caller; a caller
+    /// that finds another connecting waits for that one connect (never
+    /// longer than its bound) rather than starting its own, so that a
+    /// burst of first calls keeps to the fleet's budget. An error at once
+    /// in the cool-down after a failure.
+    async fn connection(&self) -> Result<redis::aio::MultiplexedConnection, SharedError> {
+        let in_flight = {
+            let mut link = self.link();
+            match &*link {
+                Link::Up(connection) => return Ok(connection.clone()),
+                Link::Connecting(done) => Some(done.clone()),
+                Link::Down(until) if Instant::now() < *until => {
+                    return Err(SharedError(
+                        "Redis is skipped for a while after a failure".into(),
+                    ));
+                }
+                Link::Down(_) | Link::Idle => {
+                    *link = Link::Connecting(Arc::new(tokio::sync::Notify::new()));
+                    None
+                }
+            }
+        };
+        if let Some(done) = in_flight {
+            let notified = done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            // The connect may have ended before this caller listened.
+            if matches!(*self.link(), Link::Connecting(_)) {
+                let _ = tokio::time::timeout(self.timeout, notified).await;
+            }
+            return match &*self.link() {
+                Link::Up(connection) => Ok(connection.clone()),
+                _ => Err(SharedError("Redis is not reachable".into())),
+            };
+        }
+        // A caller dropped while connecting leaves the link idle, not stuck.
+        let mut connecting = Connecting(Some(self));
+        let config = redis::AsyncConnectionConfig::new()
+            .set_connection_timeout(Some(self.timeout))
+            .set_response_timeout(Some(self.timeout));
+        let outcome = tokio::time::timeout(
+            self.timeout,
+            self.client
+                .get_multiplexed_async_connection_with_config(&config),
+        )
+        .await;
+        connecting.0 = None;
+        let result = match outcome {
+            Ok(Ok(connection)) => Ok(connection),
+            Ok(Err(e)) => Err(SharedError(format!(
+                "connecting to Redis: {}",
+                e.kind_name()
+            ))),
+            Err(_) => Err(SharedError("connecting to Redis timed out".into())),
+        };
+        let next = match &result {
+            Ok(connection) => Link::Up(connection.clone()),
+            Err(_) => Link::Down(Instant::now() + self.cooldown),
+        };
+        if let Link::Connecting(done) = std::mem::replace(&mut *self.link(), next) {
+            done.notify_waiters();
+        }
+        result
+    }
+
+    /// Runs `command` on the connection, bounded; a failure trips the
+    /// cool-down and drops the connection.
     async fn run<T, F, Fut>(&self, command: F) -> Result<T, SharedError>
     where
         F: FnOnce(redis::aio::MultiplexedConnection) -> Fut,
         Fut: std::future::Future<Output = redis::RedisResult<T>>,
     {
         let connection = self.connection().await?;
-        let outcome = tokio::time::timeout(self.timeout, command(connection)).await;
-        match outcome {
+        match tokio::time::timeout(self.timeout, command(connection)).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => {
-                *self.connection.lock().await = None;
+                self.trip();
                 Err(SharedError(format!("Redis: {}", e.kind_name())))
             }
             Err(_) => {
-                *self.connection.lock().await = None;
+                self.trip();
                 Err(SharedError("Redis did not answer in time".into()))
             }
         }
+    }
+}
+
+/// Resets a link left `Connecting` by a caller dropped mid-connect.
+struct Connecting<'a>(Option<&'a RedisState>);
+
+impl Drop for Connecting<'_> {
+    fn drop(&mut self) {
+        if let Some(state) = self.0 {
+            let mut link = state.link();
+            if matches!(*link, Link::Connecting(_))
+                && let Link::Connecting(done) = std::mem::replace(&mut *link, Link::Idle)
+            {
+                done.notify_waiters();
+            }
+        }
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    // `redis:` is not a special scheme to the URL parser: its hosts come
+    // back as text, IP addresses included.
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -144,13 +320,13 @@ impl SharedState for RedisState {
     fn put_token<'a>(
         &'a self,
         key: &'a str,
-        token: &'a str,
+        value: &'a str,
         ttl: Duration,
     ) -> SharedFuture<'a, ()> {
         Box::pin(self.run(move |mut c| async move {
             redis::cmd("SET")
                 .arg(key)
-                .arg(token)
+                .arg(value)
                 .arg("PX")
                 .arg(millis(ttl))
                 .query_async::<()>(&mut c)
@@ -158,22 +334,27 @@ impl SharedState for RedisState {
         }))
     }
 
-    fn delete_token_if<'a>(&'a self, key: &'a str, token: &'a str) -> SharedFuture<'a, ()> {
+    fn delete_token_if<'a>(&'a self, key: &'a str, value: &'a str) -> SharedFuture<'a, ()> {
         Box::pin(self.run(move |mut c| async move {
             redis::Script::new(DELETE_IF)
                 .key(key)
-                .arg(token)
+                .arg(value)
                 .invoke_async::<i64>(&mut c)
                 .await
                 .map(drop)
         }))
     }
 
-    fn try_lock<'a>(&'a self, key: &'a str, ttl: Duration) -> SharedFuture<'a, bool> {
+    fn try_lock<'a>(
+        &'a self,
+        key: &'a str,
+        owner: &'a str,
+        ttl: Duration,
+    ) -> SharedFuture<'a, bool> {
         Box::pin(self.run(move |mut c| async move {
             let set: Option<String> = redis::cmd("SET")
                 .arg(key)
-                .arg("1")
+                .arg(owner)
                 .arg("NX")
                 .arg("PX")
                 .arg(millis(ttl))
@@ -183,14 +364,8 @@ impl SharedState for RedisState {
         }))
     }
 
-    fn unlock<'a>(&'a self, key: &'a str) -> SharedFuture<'a, ()> {
-        Box::pin(self.run(move |mut c| async move {
-            redis::cmd("DEL")
-                .arg(key)
-                .query_async::<i64>(&mut c)
-                .await
-                .map(drop)
-        }))
+    fn unlock<'a>(&'a self, key: &'a str, owner: &'a str) -> SharedFuture<'a, ()> {
+        self.delete_token_if(key, owner)
     }
 
     fn reserve<'a>(&'a self, key: &'a str, interval: Duration) -> SharedFuture<'a, Duration> {
@@ -205,5 +380,32 @@ impl SharedState for RedisState {
                 .await?;
             Ok(Duration::from_micros(wait.max(0) as u64))
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_redis_only_to_this_machine_unless_allowed() {
+        for url in [
+            "redis://127.0.0.1:6379/",
+            "redis://localhost/",
+            "redis://[::1]:6379/0",
+            "rediss://redis.internal:6380/",
+            "rediss://:password@10.0.0.5:6380/1",
+        ] {
+            assert!(
+                RedisState::new(url).is_ok(),
+                "{url}: {:?}",
+                RedisState::new(url).err()
+            );
+        }
+        let err = RedisState::new("redis://10.0.0.5:6379/").unwrap_err();
+        assert!(err.to_string().contains("rediss://"), "{err}");
+        assert!(RedisState::danger_allow_plaintext("redis://10.0.0.5:6379/").is_ok());
+        assert!(RedisState::new("http://127.0.0.1/").is_err());
+        assert!(RedisState::new("not a url").is_err());
     }
 }

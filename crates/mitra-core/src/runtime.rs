@@ -125,19 +125,24 @@ impl RuntimeBuilder {
     /// interval does not fit a `Duration`, sets no limit (vendor builders
     /// refuse such rates with [`Error::Config`] before they get here).
     pub fn rate_limit(mut self, per_second: f64) -> Self {
+        let vendor = self.inner.vendor;
         self.inner.rate_limiter = (per_second.is_finite() && per_second > 0.0)
             .then(|| std::time::Duration::try_from_secs_f64(1.0 / per_second).ok())
             .flatten()
-            .map(RateLimiter::new);
+            .map(|interval| RateLimiter::new(interval, vendor));
         self
     }
 
     /// Shares the rate limit of [`rate_limit`](Self::rate_limit) with every
     /// process that uses the same `shared` state and `key`: the fleet as a
     /// whole stays under the rate. (Set the rate first.)
-    pub fn shared_rate_limit(mut self, shared: crate::shared::Shared, key: String) -> Self {
+    pub fn shared_rate_limit(
+        mut self,
+        shared: crate::shared::Shared,
+        key: &crate::shared::FleetKey,
+    ) -> Self {
         if let Some(limiter) = self.inner.rate_limiter.as_mut() {
-            limiter.shared = Some((shared, key));
+            limiter.shared = Some((shared, key.name().to_owned()));
         }
         self
     }
@@ -248,67 +253,188 @@ impl Runtime {
         T: 'a,
         E: 'a,
     {
-        let span = tracing::debug_span!(
-            "mitra.call",
-            vendor = self.inner.vendor,
-            operation = op.id,
-            method = op.method,
-            path = op.path,
-        );
-        self.send_inner(op, attempt).instrument(span)
+        self.send_to(None, op, attempt)
     }
 
-    async fn send_inner<T, E, F, Fut>(&self, op: &Operation, mut attempt: F) -> Result<T, Error>
+    /// [`send`](Self::send), with the server the call goes to for its span
+    /// and metrics (`server.address`, `server.port`).
+    pub fn send_to<'a, T, E, F, Fut>(
+        &'a self,
+        server: Option<&'a crate::telemetry::Server>,
+        op: &'a Operation,
+        attempt: F,
+    ) -> impl Future<Output = Result<T, Error>> + 'a
+    where
+        F: FnMut(Attempt) -> Fut + 'a,
+        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)> + 'a,
+        T: 'a,
+        E: 'a,
+    {
+        // OpenTelemetry's HTTP client span: named `{method} {url.template}`
+        // (`otel.name`), its attributes under the semantic conventions' names.
+        // Integers are recorded as i64: OpenTelemetry has no unsigned type
+        // (tracing-opentelemetry would write a u64 as text).
+        let span = tracing::info_span!(
+            "mitra.call",
+            otel.name = %format_args!("{} {}", op.method, op.path),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            http.request.method = op.method,
+            url.template = op.path,
+            server.address = server.map(|s| &*s.address),
+            server.port = server.map(|s| i64::from(s.port)),
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            mitra.vendor = self.inner.vendor,
+            mitra.operation = op.id,
+        );
+        self.send_inner(server, op, attempt).instrument(span)
+    }
+
+    async fn send_inner<T, E, F, Fut>(
+        &self,
+        server: Option<&crate::telemetry::Server>,
+        op: &Operation,
+        attempt: F,
+    ) -> Result<T, Error>
     where
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
     {
         let mut sent = 0u32;
+        let outcome = self.attempts(server, op, attempt, &mut sent).await;
+        // Recorded once, at the end: a field recorded twice is two
+        // attributes to an OpenTelemetry layer.
+        let call = tracing::Span::current();
+        if sent > 1 {
+            call.record("http.request.resend_count", i64::from(sent - 1));
+        }
+        if let Err(error) = &outcome {
+            call.record("otel.status_code", "ERROR");
+            call.record("error.type", error.kind());
+            if let Some(status) = error.status() {
+                call.record("http.response.status_code", i64::from(status));
+            }
+            tracing::warn!(
+                error.type = error.kind(),
+                mitra.vendor = self.inner.vendor,
+                mitra.operation = op.id,
+                attempts = sent,
+                error = %error,
+                "call failed"
+            );
+            #[cfg(feature = "metrics")]
+            crate::telemetry::count_call_outcome(
+                "mitra.client.failures",
+                self.inner.vendor,
+                op,
+                error.kind(),
+            );
+        }
+        outcome
+    }
+
+    async fn attempts<T, E, F, Fut>(
+        &self,
+        server: Option<&crate::telemetry::Server>,
+        op: &Operation,
+        mut attempt: F,
+        sent: &mut u32,
+    ) -> Result<T, Error>
+    where
+        F: FnMut(Attempt) -> Fut,
+        Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
+    {
+        #[cfg(not(feature = "metrics"))]
+        let _ = server;
         let mut refreshed_after_401 = false;
+        // Fields the spec marks secret (a user's password): their values
+        // are scrubbed from vendor text like the client's credentials.
+        let secret_fields = if op.fields.iter().any(|f| f.secret) {
+            op.fields
+        } else {
+            &[]
+        };
         loop {
-            sent += 1;
+            *sent += 1;
             let token = match &self.inner.auth {
-                Auth::OAuth2(source) => Some(
-                    source
-                        .token()
-                        .await
-                        .map_err(|e| self.inner.secrets.scrub_error(e, None))?,
-                ),
+                Auth::OAuth2(source) => Some(source.token().await.map_err(|e| {
+                    tracing::debug!(error = %e, "the token endpoint failed");
+                    self.inner.secrets.scrub_error(e, &[]).at_token_endpoint()
+                })?),
                 _ => None,
             };
             if let Some(limiter) = &self.inner.rate_limiter {
                 limiter.acquire().await;
             }
-            // The clock is read only for a subscriber that records latency.
+            let attempt_span = tracing::info_span!(
+                "mitra.attempt",
+                http.request.resend_count = i64::from(*sent - 1),
+                http.response.status_code = tracing::field::Empty,
+                error.type = tracing::field::Empty,
+            );
+            // The clock is read only for a subscriber that records latency
+            // (or for the metrics, when they are compiled in).
+            #[cfg(not(feature = "metrics"))]
             let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-            let (result, mut context) = attempt(Attempt::new(self.clone(), token)).await;
-            let latency_ms = started.map_or(0, |s| s.elapsed().as_millis() as u64);
+            #[cfg(feature = "metrics")]
+            let started = Some(Instant::now());
+            let (result, mut context) =
+                attempt(Attempt::new(self.clone(), token, secret_fields)).await;
+            let elapsed = started.map(|s| s.elapsed());
+            let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
             let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
                 (_, Some(error)) => error,
                 (Ok(value), None) => {
-                    tracing::debug!(
-                        attempt = sent,
-                        status = value.status().as_u16(),
-                        latency_ms,
-                        "ok"
-                    );
+                    let status = value.status().as_u16();
+                    attempt_span.record("http.response.status_code", i64::from(status));
+                    tracing::Span::current().record("http.response.status_code", i64::from(status));
+                    tracing::debug!(attempt = *sent, status, latency_ms, "ok");
+                    #[cfg(feature = "metrics")]
+                    crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
+                        op,
+                        vendor: self.inner.vendor,
+                        server,
+                        status: Some(status),
+                        error_type: None,
+                        seconds: elapsed.unwrap_or_default().as_secs_f64(),
+                    });
                     return Ok(value.into_inner());
                 }
-                (Err(e), None) => self.classify(e, context.status()).await,
+                (Err(e), None) => {
+                    let extra = context.extra_secrets();
+                    self.classify(e, context.status(), &extra).await
+                }
             };
             // Vendor text may echo a credential or the token back.
             let error = self
                 .inner
                 .secrets
-                .scrub_error(error, context.token().map(AccessToken::token_text));
+                .scrub_error(error, &context.extra_secrets());
+            let status = error.status().or(context.status());
+            if let Some(status) = status {
+                attempt_span.record("http.response.status_code", i64::from(status));
+            }
+            attempt_span.record("error.type", error.kind());
+            drop(attempt_span);
             tracing::debug!(
-                attempt = sent,
-                status = error.status(),
+                attempt = *sent,
+                status,
                 latency_ms,
                 error = %error,
                 "failed"
             );
+            #[cfg(feature = "metrics")]
+            crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
+                op,
+                vendor: self.inner.vendor,
+                server,
+                status,
+                error_type: Some(error.kind()),
+                seconds: elapsed.unwrap_or_default().as_secs_f64(),
+            });
             if let (Error::Unauthorized { .. }, Some(token), Auth::OAuth2(source)) =
                 (&error, context.token(), &self.inner.auth)
                 && !refreshed_after_401
@@ -320,18 +446,35 @@ impl Runtime {
                 source.invalidate(token);
                 source.invalidate_shared(token).await;
                 if op.retry_safe || self.inner.decoder.rejected_before_backend(&error) {
+                    tracing::info!(
+                        error.type = error.kind(),
+                        "the token was refused: sending again with a new one"
+                    );
                     continue;
                 }
                 return Err(error);
             }
-            let policy_attempt = sent - u32::from(refreshed_after_401);
+            let policy_attempt = *sent - u32::from(refreshed_after_401);
             match self
                 .inner
                 .retry
                 .delay_before_retry(&error, policy_attempt, op.retry_safe)
             {
                 Some(delay) => {
-                    tracing::debug!(delay_ms = delay.as_millis() as u64, "retrying");
+                    // INFO: the vendor misbehaved, the call may still succeed.
+                    tracing::info!(
+                        error.type = error.kind(),
+                        attempt = *sent,
+                        delay_ms = delay.as_millis() as u64,
+                        "retrying"
+                    );
+                    #[cfg(feature = "metrics")]
+                    crate::telemetry::count_call_outcome(
+                        "mitra.client.retries",
+                        self.inner.vendor,
+                        op,
+                        error.kind(),
+                    );
                     tokio::time::sleep(delay).await;
                 }
                 None => return Err(error),
@@ -339,7 +482,36 @@ impl Runtime {
         }
     }
 
-    async fn classify<E>(&self, error: GenError<E>, status_seen: Option<u16>) -> Error {
+    /// The vendor error a success body carries, read from the body with
+    /// every credential scrubbed first (only when there is an error: a
+    /// success costs no scrub).
+    pub(crate) fn error_in_success(
+        &self,
+        status: StatusCode,
+        body: &[u8],
+        extra: &[&str],
+    ) -> Option<Error> {
+        let decoder = &self.inner.decoder;
+        let error = decoder.error_in_success(status, body)?;
+        match self.inner.secrets.scrub_bytes(body, extra) {
+            std::borrow::Cow::Borrowed(_) => Some(error),
+            std::borrow::Cow::Owned(scrubbed) => decoder.error_in_success(status, &scrubbed),
+        }
+    }
+
+    /// A decode error's excerpt of `body`, scrubbed before it is cut.
+    fn excerpt(&self, body: &[u8], extra: &[&str]) -> String {
+        self.inner
+            .decoder
+            .excerpt(&self.inner.secrets.scrub_bytes(body, extra))
+    }
+
+    async fn classify<E>(
+        &self,
+        error: GenError<E>,
+        status_seen: Option<u16>,
+        extra: &[&str],
+    ) -> Error {
         match error {
             GenError::ResponseBodyError(e) if exceeded_limit(&e) => Error::BodyTooLarge {
                 limit: self.inner.max_body,
@@ -361,13 +533,13 @@ impl Runtime {
                 let status = status_seen
                     .and_then(|s| StatusCode::from_u16(s).ok())
                     .unwrap_or(StatusCode::OK);
-                if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                     return vendor_error;
                 }
                 Error::Decode {
                     status: Some(status.as_u16()),
                     message: scrub_serde(&e),
-                    excerpt: self.inner.decoder.excerpt(&body),
+                    excerpt: self.excerpt(&body, extra),
                 }
             }
             GenError::UnexpectedResponse(response) => {
@@ -378,15 +550,17 @@ impl Runtime {
                     Err(e) => return from_reqwest(e),
                 };
                 if status.is_success() {
-                    if let Some(vendor_error) = self.inner.decoder.error_in_success(status, &body) {
+                    if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                         return vendor_error;
                     }
                     return Error::Decode {
                         status: Some(status.as_u16()),
                         message: "a success status the spec does not describe".into(),
-                        excerpt: self.inner.decoder.excerpt(&body),
+                        excerpt: self.excerpt(&body, extra),
                     };
                 }
+                // Scrubbed before the decoder reads, cuts or masks it.
+                let body = self.inner.secrets.scrub_bytes(&body, extra);
                 self.inner.decoder.error_response(status, &headers, &body)
             }
         }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use common::{READ, WRITE, call, fast_retries};
 use mitra_core::auth::{Auth, ClientCredentialsBasic, TokenSource};
 use mitra_core::plumbing::Runtime;
-use mitra_core::shared::{Shared, SharedFuture};
+use mitra_core::shared::{FleetKey, Shared, SharedFuture};
 use mitra_core::{Error, HttpConfig, RetryPolicy, SecretString, build_http_client};
 use mitra_testkit::{MockResponse, MockServer};
 
@@ -220,10 +220,10 @@ impl mitra_core::shared::SharedState for MemoryStore {
     fn delete_token_if<'a>(&'a self, _: &'a str, _: &'a str) -> SharedFuture<'a, ()> {
         Box::pin(async { Ok(()) })
     }
-    fn try_lock<'a>(&'a self, _: &'a str, _: Duration) -> SharedFuture<'a, bool> {
+    fn try_lock<'a>(&'a self, _: &'a str, _: &'a str, _: Duration) -> SharedFuture<'a, bool> {
         Box::pin(async { Ok(true) })
     }
-    fn unlock<'a>(&'a self, _: &'a str) -> SharedFuture<'a, ()> {
+    fn unlock<'a>(&'a self, _: &'a str, _: &'a str) -> SharedFuture<'a, ()> {
         Box::pin(async { Ok(()) })
     }
     fn reserve<'a>(&'a self, _: &'a str, _: Duration) -> SharedFuture<'a, Duration> {
@@ -241,12 +241,15 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     let http = http(Duration::from_secs(5));
     let store = MemoryStore::default();
     let shared = Shared::new(store.clone());
+    let key = fleet_key();
     let fetching = tokens(&server, &http)
         .refresh_margin(Duration::from_secs(60))
-        .shared(shared.clone(), "k".into());
+        .shared(shared.clone(), key.clone());
     fetching.token().await.unwrap();
     let (token, ttl) = store.0.lock().unwrap().clone().unwrap();
-    assert_eq!(token, "fleet-token");
+    // Stored sealed: the store's reader without the secret has no token.
+    assert!(!token.contains("fleet-token"), "{token}");
+    assert_eq!(key.open(&token).as_deref(), Some("fleet-token"));
     // 3600 s less the 60 s margin: the fleet's next fetch comes a margin
     // before the token dies, not the moment it does.
     assert!(
@@ -257,10 +260,10 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     // Another process takes the stored token as it is and keeps it for all
     // the time the store gives it (no second margin: at three quarters of
     // it, the same token, not a new look at the store), then asks again.
-    *store.0.lock().unwrap() = Some(("stored".into(), Duration::from_secs(2)));
+    *store.0.lock().unwrap() = Some((key.seal("stored"), Duration::from_secs(2)));
     let other = tokens(&server, &http)
         .refresh_margin(Duration::from_secs(60))
-        .shared(shared, "k".into());
+        .shared(shared, key);
     let first = other.token().await.unwrap();
     assert_eq!(server.count("/token"), 1, "the stored token was used");
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -272,4 +275,71 @@ async fn the_fleet_keeps_a_token_until_its_refresh_point_not_its_expiry() {
     *store.0.lock().unwrap() = None;
     other.token().await.unwrap();
     assert_eq!(server.count("/token"), 2, "past the store's time, a fetch");
+}
+
+fn fleet_key() -> FleetKey {
+    FleetKey::new(
+        "token",
+        &["test", "client-id"],
+        &[&SecretString::from("client-secret")],
+    )
+}
+
+#[tokio::test]
+async fn stored_values_that_do_not_open_or_live_too_long_are_ignored() {
+    let server = MockServer::always(MockResponse::json(
+        200,
+        r#"{"access_token":"fresh","expires_in":3600}"#,
+    ))
+    .await;
+    let http = http(Duration::from_secs(5));
+    let key = fleet_key();
+    let cases = [
+        // A token in clear, as an older writer or an attacker would put it.
+        ("planted-token".to_owned(), Duration::from_secs(600)),
+        // Sealed for another identity.
+        (
+            FleetKey::new(
+                "token",
+                &["test", "other"],
+                &[&SecretString::from("client-secret")],
+            )
+            .seal("other-token"),
+            Duration::from_secs(600),
+        ),
+        // Sealed for this one, but with a TTL no token has.
+        (
+            key.seal("immortal"),
+            Duration::from_secs(10 * 365 * 24 * 3600),
+        ),
+    ];
+    for (value, ttl) in cases {
+        let store = MemoryStore::default();
+        *store.0.lock().unwrap() = Some((value.clone(), ttl));
+        let source = tokens(&server, &http).shared(Shared::new(store.clone()), key.clone());
+        let token = source.token().await.unwrap();
+        assert_eq!(
+            token.authorization().to_str().unwrap(),
+            "Bearer fresh",
+            "{value} was used"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_empty_or_invisible_access_token_is_a_decode_error() {
+    let http = http(Duration::from_secs(5));
+    for body in [
+        r#"{"access_token":"","expires_in":3600}"#,
+        r#"{"access_token":"tok en","expires_in":3600}"#,
+        r#"{"access_token":"tok\u00e9n","expires_in":3600}"#,
+        r#"{"access_token":"tok\ten","expires_in":3600}"#,
+    ] {
+        let server = MockServer::always(MockResponse::json(200, body)).await;
+        let store = MemoryStore::default();
+        let source = tokens(&server, &http).shared(Shared::new(store.clone()), fleet_key());
+        let err = source.token().await.unwrap_err();
+        assert!(matches!(err, Error::Decode { .. }), "{body}: {err:?}");
+        assert!(store.0.lock().unwrap().is_none(), "{body} was stored");
+    }
 }

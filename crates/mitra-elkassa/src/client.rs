@@ -60,7 +60,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     key: Option<SecretString>,
     token: Option<SecretString>,
     encoding: BodyEncoding,
@@ -80,7 +80,7 @@ impl ClientBuilder {
         Ok(ClientBuilder {
             key: Some(vars.secret("MITRA_ELKASSA_KEY")?),
             token: Some(vars.secret("MITRA_ELKASSA_TOKEN")?),
-            base_url: vars.optional("MITRA_ELKASSA_BASE_URL"),
+            base_url: vars.optional("MITRA_ELKASSA_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -88,7 +88,7 @@ impl ClientBuilder {
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 

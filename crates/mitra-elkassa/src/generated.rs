@@ -1388,6 +1388,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "email",
@@ -1396,6 +1397,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "no_telp",
@@ -1404,6 +1406,7 @@ pub mod operations {
                 kind: "string",
                 help: "Phone number, digits only.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "password",
@@ -1412,6 +1415,7 @@ pub mod operations {
                 kind: "string",
                 help: "At least 6 characters. A secret; never logged.",
                 default: None,
+                secret: true,
             },
             mitra_core::Field {
                 name: "toko_name",
@@ -1420,6 +1424,7 @@ pub mod operations {
                 kind: "string",
                 help: "Shop name.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "user_type",
@@ -1428,6 +1433,7 @@ pub mod operations {
                 kind: "string",
                 help: "`0` retail, `1` grosir (wholesale).",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1448,6 +1454,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"email\":\"pemilik@example.com\"}"),
     };
@@ -1466,6 +1473,7 @@ pub mod operations {
                 kind: "string",
                 help: "Branch id, e.g. `ELK34128-1`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "email",
@@ -1474,6 +1482,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "invoice_amount",
@@ -1482,6 +1491,7 @@ pub mod operations {
                 kind: "string",
                 help: "A non-negative amount in Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "invoice_code",
@@ -1490,6 +1500,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "packet_id",
@@ -1498,6 +1509,7 @@ pub mod operations {
                 kind: "string",
                 help: "A packet id from `getRegistrationData`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_date",
@@ -1506,6 +1518,7 @@ pub mod operations {
                 kind: "string",
                 help: "Free text in the document; `YYYY-MM-DD HH:MM:SS` is what the client sends.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_gateway",
@@ -1514,6 +1527,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "payment_method",
@@ -1522,6 +1536,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "registration_id",
@@ -1530,6 +1545,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -1560,6 +1576,7 @@ pub mod operations {
             kind: "integer",
             help: "Page number, from 1.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"page\":1}"),
     };
@@ -1577,6 +1594,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"registration_id\":\"ELK44552\"}"),
     };

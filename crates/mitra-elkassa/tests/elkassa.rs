@@ -470,3 +470,38 @@ async fn wire_requests() {
         .await
     );
 }
+
+#[tokio::test]
+async fn a_users_password_echoed_by_elkassa_shows_no_piece_at_any_offset() {
+    // The password travels in the form body (never configured on the
+    // client): an error that quotes it, anywhere around the cut of vendor
+    // text (300 characters), shows no 8-character piece of it.
+    let password = "S3cret-Passw0rd-Of-The-Owner";
+    for offset in 280..=305 {
+        let server = MockServer::start(move |request, _| {
+            let sent = url::form_urlencoded::parse(request.body.as_bytes())
+                .find(|(k, _)| k == "password")
+                .map(|(_, v)| v.into_owned())
+                .unwrap_or_default();
+            MockResponse::json(
+                200,
+                json!({"status": false, "messages": format!("{}{sent} ditolak", "x".repeat(offset))})
+                    .to_string(),
+            )
+        })
+        .await;
+        let mut user = new_user();
+        user.password = password.to_owned().into();
+        let error = client(&server).registration(&user).await.unwrap_err();
+        let shown = format!("{error} {error:?}");
+        let chars: Vec<char> = password.chars().collect();
+        for piece in chars.windows(8).map(|w| w.iter().collect::<String>()) {
+            assert!(
+                !shown.contains(&piece),
+                "offset {offset}: {piece} in {shown}"
+            );
+        }
+        // Not vacuous: the echo was there, and was scrubbed.
+        assert!(shown.contains("[REDACTED]") || offset > 290, "{shown}");
+    }
+}

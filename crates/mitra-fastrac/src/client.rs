@@ -61,7 +61,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     access_key: Option<SecretString>,
     secret_key: Option<SecretString>,
     auth: AuthStyle,
@@ -95,7 +95,7 @@ impl ClientBuilder {
             }
         };
         Ok(ClientBuilder {
-            base_url: vars.optional("MITRA_FASTRAC_BASE_URL"),
+            base_url: vars.optional("MITRA_FASTRAC_BASE_URL").map(Into::into),
             access_key: Some(vars.secret("MITRA_FASTRAC_ACCESS_KEY")?),
             secret_key: Some(vars.secret("MITRA_FASTRAC_SECRET_KEY")?),
             auth,
@@ -107,7 +107,7 @@ impl ClientBuilder {
     /// Sets the API URL, which Fastrac gives with the keys (required: none is
     /// public).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 
@@ -165,7 +165,7 @@ impl ClientBuilder {
             .connection
             .runtime("fastrac")
             .auth(auth)
-            .secrets(Secrets::new([&access, &secret]))
+            .secrets(Secrets::new([&access, &secret]).with_basic(&access, &secret))
             .decoder(FastracDecoder);
         if let Some(per_second) = self.per_second {
             if !(per_second.is_finite() && (0.001..=10_000.0).contains(&per_second)) {
@@ -177,9 +177,12 @@ impl ClientBuilder {
             // Fastrac's limit is per account: every process using the same
             // keys shares one budget when a fleet state is configured.
             if let Some(shared) = self.connection.shared() {
-                let key =
-                    mitra_core::shared::key("rate", &["fastrac", access.expose_secret(), &base]);
-                runtime = runtime.shared_rate_limit(shared.clone(), key);
+                let key = mitra_core::shared::FleetKey::new(
+                    "rate",
+                    &["fastrac", &base, access.expose_secret()],
+                    &[&secret],
+                );
+                runtime = runtime.shared_rate_limit(shared.clone(), &key);
             }
         }
         Ok(Client {

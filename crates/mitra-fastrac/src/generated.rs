@@ -2912,6 +2912,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"province_id\":31}"),
     };
@@ -2929,6 +2930,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"city_id\":3101}"),
     };
@@ -2946,6 +2948,7 @@ pub mod operations {
             kind: "integer",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"district_id\":3175010}"),
     };
@@ -2963,6 +2966,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"postal_code\":\"14450\"}"),
     };
@@ -2980,6 +2984,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"keyword\":\"penjaringan\"}"),
     };
@@ -3008,6 +3013,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3016,6 +3022,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "destination",
@@ -3024,6 +3031,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -3032,6 +3040,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3040,6 +3049,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -3048,6 +3058,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Sub-district id (from the postal code or sub-district lookup).",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3069,6 +3080,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -3077,6 +3089,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "package",
@@ -3085,6 +3098,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -3093,6 +3107,7 @@ pub mod operations {
                 kind: "object",
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "vehicle_type",
@@ -3101,6 +3116,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3122,6 +3138,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3130,6 +3147,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3151,6 +3169,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3159,6 +3178,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "code_service",
@@ -3167,6 +3187,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3175,6 +3196,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -3183,6 +3205,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3191,6 +3214,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup",
@@ -3199,6 +3223,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup_end",
@@ -3207,6 +3232,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "pickup_start",
@@ -3215,6 +3241,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -3223,6 +3250,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -3231,6 +3259,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3252,6 +3281,7 @@ pub mod operations {
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3260,6 +3290,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3268,6 +3299,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "item",
@@ -3276,6 +3308,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -3284,6 +3317,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -3292,6 +3326,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -3300,6 +3335,7 @@ pub mod operations {
                 kind: "object",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "tariff_id",
@@ -3308,6 +3344,7 @@ pub mod operations {
                 kind: "string",
                 help: "From the instant tariff, at most 5 minutes old.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3329,6 +3366,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "cancel_reason",
@@ -3337,6 +3375,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3345,6 +3384,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -3366,6 +3406,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3374,6 +3415,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"courier_code\":\"paxel\"}"),
@@ -3393,6 +3435,7 @@ pub mod operations {
                 kind: "string",
                 help: "Default today.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "filter_status",
@@ -3401,6 +3444,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "limit",
@@ -3409,6 +3453,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "offset",
@@ -3417,6 +3462,7 @@ pub mod operations {
                 kind: "integer",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "search",
@@ -3425,6 +3471,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "start_date",
@@ -3433,6 +3480,7 @@ pub mod operations {
                 kind: "string",
                 help: "Default one month ago.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(

@@ -85,3 +85,105 @@ async fn four_processes_keep_to_one_rate_together() {
         "aggregate {rate:.2}/s, configured {RATE}/s"
     );
 }
+
+/// 100 calls, 10 at a time, through `client`; how long they took.
+async fn hundred_calls(client: mitra_fastrac::Client) -> Duration {
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..10 {
+        let client = client.clone();
+        workers.push(tokio::spawn(async move {
+            for _ in 0..10 {
+                client.get_city(31).await.unwrap();
+            }
+        }));
+    }
+    for worker in workers {
+        worker.await.unwrap();
+    }
+    started.elapsed()
+}
+
+fn fast_client(url: &str) -> mitra_fastrac::ClientBuilder {
+    mitra_fastrac::Client::builder()
+        .base_url(url)
+        .access_key("fleet-access")
+        .secret_key("fleet-secret")
+        .requests_per_second(1000.0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_black_holed_redis_does_not_slow_the_calls() {
+    let server = MockServer::start(|_, _| {
+        MockResponse::json(200, r#"{"success":true,"message":"ok","data":[]}"#)
+    })
+    .await;
+    // A Redis port that accepts and never answers.
+    let hole = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hole_url = format!("redis://{}/", hole.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = hole.accept().await {
+            held.push(socket);
+        }
+    });
+    let alone = hundred_calls(fast_client(&server.url()).build().unwrap()).await;
+    let shared = Shared::new(RedisState::new(&hole_url).unwrap());
+    let with_hole = hundred_calls(
+        fast_client(&server.url())
+            .shared_state(shared)
+            .build()
+            .unwrap(),
+    )
+    .await;
+    println!("100 calls at 1,000/s: {alone:?} alone, {with_hole:?} with a black-holed Redis");
+    assert!(
+        with_hole < alone + Duration::from_secs(1),
+        "{with_hole:?} with a black-holed Redis, {alone:?} without"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_impossible_wait_read_from_redis_is_not_obeyed() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = MockServer::start(|_, _| {
+        MockResponse::json(200, r#"{"success":true,"message":"ok","data":[]}"#)
+    })
+    .await;
+    let client = fast_client(&server.url())
+        .shared_state(Shared::new(RedisState::new(&redis.url()).unwrap()))
+        .build()
+        .unwrap();
+    client.get_city(31).await.unwrap();
+    // Whoever can write to Redis sets the budget's next slot a day ahead.
+    let direct = redis::Client::open(redis.url()).unwrap();
+    let mut c = direct.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg("mitra:rate:*")
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    assert_eq!(keys.len(), 1, "{keys:?}");
+    let now_us: (u64, u64) = redis::cmd("TIME").query_async(&mut c).await.unwrap();
+    let day_ahead = (now_us.0 + 86_400) * 1_000_000;
+    let _: () = redis::cmd("SET")
+        .arg(&keys[0])
+        .arg(day_ahead)
+        .arg("PX")
+        .arg(600_000)
+        .query_async(&mut c)
+        .await
+        .unwrap();
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), client.get_city(31))
+        .await
+        .expect("the call waited for a slot a day ahead")
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -47,7 +47,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     client_id: Option<SecretString>,
     client_secret: Option<SecretString>,
     scope: Option<String>,
@@ -70,7 +70,7 @@ impl ClientBuilder {
             client_id: Some(vars.secret("MITRA_PAFI_CLIENT_ID")?),
             client_secret: Some(vars.secret("MITRA_PAFI_CLIENT_SECRET")?),
             scope: vars.optional("MITRA_PAFI_SCOPE"),
-            base_url: vars.optional("MITRA_PAFI_BASE_URL"),
+            base_url: vars.optional("MITRA_PAFI_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -78,7 +78,7 @@ impl ClientBuilder {
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 
@@ -132,8 +132,18 @@ impl ClientBuilder {
         let secrets = Secrets::new([&id, &secret]);
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
-        let fleet_key =
-            mitra_core::shared::key("token", &["pafi", id.expose_secret(), &scope, &base]);
+        // Everything that makes a token differ, protected by the secret.
+        let fleet_key = mitra_core::shared::FleetKey::new(
+            "token",
+            &[
+                "pafi",
+                &base,
+                id.expose_secret(),
+                "client_credentials",
+                &scope,
+            ],
+            &[&secret],
+        );
         let mut tokens = TokenSource::new(
             format!("{base}/oauth/token"),
             ClientCredentialsJson::new(id, secret, scope),

@@ -797,6 +797,7 @@ pub mod operations {
                 kind: "string",
                 help: "the client id",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "client_secret",
@@ -805,6 +806,7 @@ pub mod operations {
                 kind: "string",
                 help: "The client secret",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "grant_type",
@@ -813,6 +815,7 @@ pub mod operations {
                 kind: "string",
                 help: "The grant type to use",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "scope",
@@ -821,6 +824,7 @@ pub mod operations {
                 kind: "string",
                 help: "Scope for role auth",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(
@@ -841,6 +845,7 @@ pub mod operations {
             kind: "string",
             help: "The member's NIK (16 digits).",
             default: None,
+            secret: false,
         }],
         example: Some("{\"nik\":\"3204850000000000\"}"),
     };

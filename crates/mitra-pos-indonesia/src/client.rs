@@ -64,7 +64,7 @@ struct Partner {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     consumer_key: Option<SecretString>,
     consumer_secret: Option<SecretString>,
     partner: Partner,
@@ -91,7 +91,7 @@ impl ClientBuilder {
                 user: vars.optional("MITRA_POS_USER"),
                 password: vars.optional("MITRA_POS_PASSWORD").map(SecretString::from),
             },
-            base_url: vars.optional("MITRA_POS_BASE_URL"),
+            base_url: vars.optional("MITRA_POS_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -99,7 +99,7 @@ impl ClientBuilder {
 
     /// Sets the gateway URL (default [`PRODUCTION_URL`]; see [`VENDOR_SANDBOX_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 
@@ -177,7 +177,8 @@ impl ClientBuilder {
             ]
             .into_iter()
             .flatten(),
-        );
+        )
+        .with_basic(&key, &secret);
         // The partner headers go with every API call, and with the token
         // call too, as public clients send them.
         let partner: Vec<(HeaderName, SecretString)> = [
@@ -197,9 +198,21 @@ impl ClientBuilder {
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
         let endpoint = format!("{base}/token");
-        // The fleet's token is keyed by vendor, consumer key and gateway (hashed).
-        let fleet_key =
-            mitra_core::shared::key("token", &["pos-indonesia", key.expose_secret(), &base]);
+        // The fleet's token belongs to everything that makes a token differ:
+        // the gateway, the application, the grant and, for the password
+        // grant, the user (whose password also protects it).
+        let fleet_key = self.connection.shared().map(|_| {
+            let mut identity = vec!["pos-indonesia", base.as_str(), key.expose_secret()];
+            let mut protect = vec![&secret];
+            match &self.grant {
+                None => identity.push("client_credentials"),
+                Some((username, password)) => {
+                    identity.extend(["password", username.as_str()]);
+                    protect.push(password);
+                }
+            }
+            mitra_core::shared::FleetKey::new("token", &identity, &protect)
+        });
         let mut tokens = match self.grant {
             None => TokenSource::new(
                 endpoint,
@@ -219,7 +232,7 @@ impl ClientBuilder {
         if let Some(partner) = &partner {
             tokens = tokens.headers(partner.clone());
         }
-        if let Some(shared) = self.connection.shared() {
+        if let (Some(shared), Some(fleet_key)) = (self.connection.shared(), fleet_key) {
             tokens = tokens.shared(shared.clone(), fleet_key);
         }
         let mut runtime = self

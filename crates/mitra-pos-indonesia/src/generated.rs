@@ -2197,6 +2197,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"grant_type\":\"client_credentials\"}"),
     };
@@ -2215,6 +2216,7 @@ pub mod operations {
                 kind: "string",
                 help: "Free-text address fragment, e.g. a village name.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "city",
@@ -2223,6 +2225,7 @@ pub mod operations {
                 kind: "string",
                 help: "City name, e.g. `bandung`.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"address\":\"cinunuk\",\"city\":\"bandung\"}"),
@@ -2242,6 +2245,7 @@ pub mod operations {
                 kind: "string",
                 help: "Province code; empty for every province.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceName",
@@ -2250,6 +2254,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a province name to search for.",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"provinceCode\":\"\"}"),
@@ -2269,6 +2274,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a city name; empty for every city of the province.",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2277,6 +2283,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some("{\"cityName\":\"KOTA ADM. JAKARTA TIMUR\",\"provinceCode\":\"21\"}"),
@@ -2296,6 +2303,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2304,6 +2312,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -2312,6 +2321,7 @@ pub mod operations {
                 kind: "string",
                 help: "Part of a sub-district name; empty for all.",
                 default: Some("\"\""),
+                secret: false,
             },
         ],
         example: Some("{\"cityCode\":\"\",\"provinceCode\":\"32\",\"subDistrictName\":\"\"}"),
@@ -2331,6 +2341,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2339,6 +2350,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictCode",
@@ -2347,6 +2359,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -2355,6 +2368,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: Some("\"\""),
+                secret: false,
             },
             mitra_core::Field {
                 name: "subDistrictType",
@@ -2363,6 +2377,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: Some("\"\""),
+                secret: false,
             },
         ],
         example: Some(
@@ -2383,6 +2398,7 @@ pub mod operations {
             kind: "string",
             help: "",
             default: None,
+            secret: false,
         }],
         example: Some("{\"city\":\"bandung\"}"),
     };
@@ -2400,6 +2416,7 @@ pub mod operations {
             kind: "string",
             help: "Receipt (barcode) number of the parcel.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"resi\":\"P1807010123456\"}"),
     };

@@ -43,7 +43,7 @@ pub struct Client {
 /// ```
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
-    base_url: Option<String>,
+    base_url: Option<mitra_core::config::GivenUrl>,
     token: Option<SecretString>,
     format: JournalFormat,
     connection: Connection,
@@ -61,7 +61,7 @@ impl ClientBuilder {
     pub fn from_vars(vars: &Vars) -> Result<Self> {
         Ok(ClientBuilder {
             token: Some(vars.secret("MITRA_SEMPOA_TOKEN")?),
-            base_url: vars.optional("MITRA_SEMPOA_BASE_URL"),
+            base_url: vars.optional("MITRA_SEMPOA_BASE_URL").map(Into::into),
             connection: Connection::from_vars(vars)?,
             ..ClientBuilder::default()
         })
@@ -69,7 +69,7 @@ impl ClientBuilder {
 
     /// Sets the API URL (default [`PRODUCTION_URL`]).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.base_url = Some(url.into().into());
         self
     }
 

@@ -1782,6 +1782,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Items per page (default 10).",
                 default: Some("10"),
+                secret: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -1790,6 +1791,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
+                secret: false,
             },
         ],
         example: Some("{}"),
@@ -1808,6 +1810,7 @@ pub mod operations {
             kind: "string",
             help: "Account code, e.g. `10000`.",
             default: None,
+            secret: false,
         }],
         example: Some("{\"kode\":\"10000\"}"),
     };
@@ -1826,6 +1829,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Items per page (default 10).",
                 default: Some("10"),
+                secret: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -1834,6 +1838,7 @@ pub mod operations {
                 kind: "integer",
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
+                secret: false,
             },
         ],
         example: Some("{}"),
@@ -1853,6 +1858,7 @@ pub mod operations {
                 kind: "array",
                 help: "Account codes.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "debit",
@@ -1861,6 +1867,7 @@ pub mod operations {
                 kind: "array",
                 help: "Debit amounts in whole Rupiah, as decimal strings.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "deskripsi",
@@ -1869,6 +1876,7 @@ pub mod operations {
                 kind: "string",
                 help: "",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "kredit",
@@ -1877,6 +1885,7 @@ pub mod operations {
                 kind: "array",
                 help: "Credit amounts in whole Rupiah, as decimal strings.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "referensi",
@@ -1885,6 +1894,7 @@ pub mod operations {
                 kind: "string",
                 help: "Unique reference number.",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "tanggal",
@@ -1893,6 +1903,7 @@ pub mod operations {
                 kind: "string",
                 help: "`YYYY-MM-DD`",
                 default: None,
+                secret: false,
             },
             mitra_core::Field {
                 name: "transaksi",
@@ -1901,6 +1912,7 @@ pub mod operations {
                 kind: "array",
                 help: "",
                 default: None,
+                secret: false,
             },
         ],
         example: Some(

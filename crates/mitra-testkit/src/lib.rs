@@ -439,6 +439,93 @@ macro_rules! decoder_fuzz_properties {
 pub struct RedisServer {
     child: std::process::Child,
     port: u16,
+    tls: Option<RedisTls>,
+}
+
+/// The certificates of a TLS Redis: a throwaway authority and a server
+/// certificate for `localhost` and 127.0.0.1, made with `openssl`.
+pub struct RedisTls {
+    dir: std::path::PathBuf,
+}
+
+impl RedisTls {
+    /// The authority's certificate (PEM), for the client to trust.
+    pub fn ca_pem(&self) -> Vec<u8> {
+        std::fs::read(self.dir.join("ca.crt")).expect("the CA certificate")
+    }
+
+    fn make() -> Option<Self> {
+        static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "mitra-redis-tls-{}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).ok()?;
+        let run = |args: &[&str]| {
+            std::process::Command::new("openssl")
+                .args(args)
+                .current_dir(&dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        std::fs::write(
+            dir.join("san.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
+        )
+        .ok()?;
+        let made = run(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=mitra test CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+        ]) && run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ]) && run(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "1",
+            "-extfile",
+            "san.ext",
+            "-out",
+            "server.crt",
+        ]);
+        made.then_some(Self { dir })
+    }
+}
+
+impl Drop for RedisTls {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl RedisServer {
@@ -446,22 +533,58 @@ impl RedisServer {
     /// that need it then say so and skip), unless `MITRA_REQUIRE_REDIS` is
     /// set, as CI sets it: then a missing server fails.
     pub fn start() -> Option<Self> {
+        Self::spawn(None)
+    }
+
+    /// Starts one that speaks TLS only (`rediss://`), with a certificate
+    /// from a throwaway authority ([`Self::tls`]); `None` as for
+    /// [`start`](Self::start), or when `openssl` cannot make certificates.
+    pub fn start_tls() -> Option<Self> {
+        match RedisTls::make() {
+            Some(tls) => Self::spawn(Some(tls)),
+            None if std::env::var_os("MITRA_REQUIRE_REDIS").is_some() => {
+                panic!("MITRA_REQUIRE_REDIS is set but openssl cannot make test certificates")
+            }
+            None => None,
+        }
+    }
+
+    /// The TLS server's certificates.
+    pub fn tls(&self) -> Option<&RedisTls> {
+        self.tls.as_ref()
+    }
+
+    fn spawn(tls: Option<RedisTls>) -> Option<Self> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .ok()?
             .local_addr()
             .ok()?
             .port();
+        let mut args: Vec<String> = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            .map(str::to_owned)
+            .to_vec();
+        match &tls {
+            None => args.extend(["--port".to_owned(), port.to_string()]),
+            Some(tls) => {
+                let file = |name: &str| tls.dir.join(name).display().to_string();
+                args.extend([
+                    "--port".to_owned(),
+                    "0".to_owned(),
+                    "--tls-port".to_owned(),
+                    port.to_string(),
+                    "--tls-cert-file".to_owned(),
+                    file("server.crt"),
+                    "--tls-key-file".to_owned(),
+                    file("server.key"),
+                    "--tls-ca-cert-file".to_owned(),
+                    file("ca.crt"),
+                    "--tls-auth-clients".to_owned(),
+                    "no".to_owned(),
+                ]);
+            }
+        }
         let spawned = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
+            .args(&args)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn();
@@ -475,7 +598,7 @@ impl RedisServer {
                 return None;
             }
         };
-        let server = Self { child, port };
+        let server = Self { child, port, tls };
         for _ in 0..100 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Some(server);
@@ -485,9 +608,13 @@ impl RedisServer {
         panic!("redis-server did not listen on 127.0.0.1:{port}");
     }
 
-    /// `redis://127.0.0.1:<port>/`.
+    /// `redis://127.0.0.1:<port>/`, or `rediss://localhost:<port>/` for a
+    /// TLS server.
     pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+        match self.tls {
+            None => format!("redis://127.0.0.1:{}/", self.port),
+            Some(_) => format!("rediss://localhost:{}/", self.port),
+        }
     }
 
     /// Stops the server now (a fleet losing its Redis).
