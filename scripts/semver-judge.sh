@@ -34,6 +34,7 @@ blind=" response-field-retyped "
 
 crate_src="$work/current/crates/mitra-fastrac/src"
 disagree=0
+stricter=0
 while IFS=$'\t' read -r name expected; do
   cp "$work/fixtures/$name/generated.rs" "$crate_src/generated.rs"
   cp "$work/fixtures/$name/mock.rs" "$crate_src/mock.rs"
@@ -57,6 +58,7 @@ while IFS=$'\t' read -r name expected; do
   elif [[ "$blind" == *" $name "* && "$mine" = major ]]; then
     printf '%-34s xtask %-5s  cargo-semver-checks %-9s  xtask stricter (no lint for a retyped field)\n' \
       "$name" "$expected" "$judged"
+    stricter=$((stricter + 1))
   else
     printf '%-34s xtask %-5s  cargo-semver-checks %-9s  DISAGREE (%s)\n' \
       "$name" "$expected" "$judged" "$work/$name.log"
@@ -69,4 +71,4 @@ if [ "$disagree" -ne 0 ]; then
   echo "semver judge: $disagree of $fixtures fixtures disagree" >&2
   exit 1
 fi
-echo "semver judge: cargo-semver-checks agrees with xtask on all $fixtures fixtures"
+echo "semver judge: cargo-semver-checks agrees with xtask on $((fixtures - stricter)) of $fixtures fixtures; on $stricter, a known blind spot of it, xtask is stricter"
