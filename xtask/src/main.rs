@@ -7,16 +7,27 @@
 //! - `cargo xtask generate --check` fails, printing a diff, when a checked-in
 //!   generated file differs from what the specs produce (CI runs it).
 //! - `cargo xtask vendors` prints the vendor registry for scripts.
+//! - `cargo xtask diff [BASE]` lists every spec change since a git revision,
+//!   classified on the wire and in Rust.
+//! - `cargo xtask release <vendor>` bumps one vendor crate (and the facade)
+//!   by its spec changes since its last release, with changelog entries.
 
+mod additive;
+mod diff;
 mod generate;
 mod inputs;
+mod judge;
 mod lean;
 mod mock;
+mod packaging;
 mod public;
 mod registry;
+mod release;
 mod schemas;
+mod spec_diff;
 mod surface;
 mod vendors;
+mod versions;
 mod wire;
 
 use std::path::PathBuf;
@@ -48,6 +59,41 @@ enum Command {
     Vendors,
     /// Count every vendor's operations by what they rest on (`x-mitra-source`).
     Sources,
+    /// Print the crates published to crates.io, one a line (CI packages them).
+    Published,
+    /// Write the spec changes `scripts/semver-judge.sh` gives cargo-semver-checks
+    /// (each with its generated client and xtask's classification) under DIR.
+    SemverFixtures {
+        /// Where to write them.
+        dir: PathBuf,
+    },
+    /// List every spec change since BASE, each classified on the wire
+    /// (`compatible`/`breaking` for clients built from BASE) and in Rust
+    /// (`major`/`minor`/`patch` for the crate's public API).
+    Diff {
+        /// A git revision; by default where this branch left `main`.
+        base: Option<String>,
+        /// One JSON object per change and line:
+        /// `{"vendor","change","location","wire","rust"}`.
+        #[arg(long)]
+        json: bool,
+        /// Exit 1 when any change is wire-breaking.
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+    },
+    /// Release one vendor crate: bump its version by the spec changes since
+    /// its last release, write its changelog entry, and bump the facade.
+    Release {
+        /// The vendor (the spec's file stem, e.g. `fastrac`).
+        vendor: String,
+    },
+}
+
+/// What `diff --fail-on` fails on.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum FailOn {
+    /// Any wire-breaking change.
+    Breaking,
 }
 
 fn workspace_root() -> PathBuf {
@@ -83,7 +129,11 @@ fn main() -> ExitCode {
                 }
             }
             if vendor.is_none() {
-                match registry::generate(&root, check) {
+                let files = registry::generate(&root, check).and_then(|mut files| {
+                    files.extend(packaging::generate(&root, check)?);
+                    Ok(files)
+                });
+                match files {
                     Ok(files) => {
                         for (path, outcome) in files {
                             match outcome {
@@ -130,6 +180,70 @@ fn main() -> ExitCode {
         }
         Command::Vendors => {
             registry::print_vendors();
+            ExitCode::SUCCESS
+        }
+        Command::Diff {
+            base,
+            json,
+            fail_on,
+        } => {
+            let run = || -> anyhow::Result<bool> {
+                let base = match base {
+                    Some(b) => b,
+                    None => diff::default_base(&root)?,
+                };
+                let all = diff::since(&root, &base)?;
+                if json {
+                    print!("{}", diff::json_lines(&all));
+                } else {
+                    print!("{}", diff::markdown(&root, &base, &all));
+                }
+                Ok(all.iter().any(diff::VendorChanges::wire_breaking))
+            };
+            match run() {
+                Ok(true) if matches!(fail_on, Some(FailOn::Breaking)) => {
+                    eprintln!("wire-breaking spec changes (--fail-on breaking)");
+                    ExitCode::FAILURE
+                }
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Release { vendor } => match release::release(&root, &vendor, &release::today()) {
+            Ok(r) => {
+                println!(
+                    "{} {} -> {} ({} change); mitra {} -> {}",
+                    r.krate, r.from, r.to, r.bump, r.facade.0, r.facade.1
+                );
+                println!(
+                    "Review the changelogs, then commit (Cargo.lock follows on the next build)."
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::SemverFixtures { dir } => match judge::write(&root, &dir) {
+            Ok(expected) => {
+                for (name, bump) in expected {
+                    println!("{name}\t{bump}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Published => {
+            for krate in packaging::published() {
+                println!("{krate}");
+            }
             ExitCode::SUCCESS
         }
         Command::Sources => match generate::sources(&root) {

@@ -30,6 +30,7 @@ pub fn generate(
         .map(|id| format!("{}When", id.to_upper_camel_case()))
         .collect();
     FormBodies(&form_ops).visit_file_mut(&mut file);
+    sealed_extension_trait(&mut file);
     // Users mock without adding httpmock themselves.
     file.items.insert(
         0,
@@ -50,6 +51,27 @@ pub fn generate(
     let _ = ops;
     let code = prettyplease::unparse(&file);
     crate::generate::rustfmt(&code)
+}
+
+/// `MockServerExt` is implemented for httpmock's `MockServer` only, and
+/// sealed: a new operation's mock is a new trait method, which would break
+/// anyone else's implementation (cargo-semver-checks' `trait_method_added`);
+/// sealed, it is a minor change.
+fn sealed_extension_trait(file: &mut syn::File) {
+    for item in file.items.iter_mut() {
+        if let syn::Item::Trait(t) = item
+            && t.ident == "MockServerExt"
+        {
+            t.supertraits.push(syn::parse_quote!(sealed::Sealed));
+        }
+    }
+    file.items.push(syn::parse_quote! {
+        mod sealed {
+            /// Only `MockServer` has the typed mocks.
+            pub trait Sealed {}
+            impl Sealed for ::httpmock::MockServer {}
+        }
+    });
 }
 
 fn form_operations(spec: &OpenAPI) -> Vec<String> {

@@ -26,9 +26,14 @@ fn hash_header() -> String {
 }
 
 /// Every file the registry makes, as (path, text).
-pub fn files() -> Vec<(String, String)> {
+pub fn files(root: &Path) -> Vec<(String, String)> {
+    // The facade's version is `cargo xtask release`'s to change, not the registry's.
+    let version = crate::versions::of(root, "mitra").unwrap_or_else(|_| "0.1.0".parse().unwrap());
     let mut files = vec![
-        ("crates/mitra/Cargo.toml".to_owned(), facade_manifest()),
+        (
+            "crates/mitra/Cargo.toml".to_owned(),
+            facade_manifest(&version),
+        ),
         ("crates/mitra/src/lib.rs".to_owned(), facade_lib()),
         (
             "crates/mitra-cli/src/registry.rs".to_owned(),
@@ -51,7 +56,7 @@ pub fn files() -> Vec<(String, String)> {
 /// manifests that must name each vendor crate.
 pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
     let mut out = Vec::new();
-    for (path, text) in files() {
+    for (path, text) in files(root) {
         // As `cargo fmt` would leave them, so that the two never disagree.
         let text = if path.ends_with(".rs") {
             crate::generate::rustfmt(&text)?
@@ -81,6 +86,7 @@ fn check_manifests(root: &Path) -> Result<()> {
             ));
         }
     }
+    crate::versions::check_in_step(root)?;
     if !missing.is_empty() {
         bail!(
             "the vendor registry names crates these files do not:\n  {}",
@@ -90,17 +96,20 @@ fn check_manifests(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn facade_manifest() -> String {
+fn facade_manifest(version: &semver::Version) -> String {
     let mut s = hash_header();
-    s.push_str(
+    let _ = write!(
+        s,
         "[package]\n\
          name = \"mitra\"\n\
          description = \"Typed, fast, safe Rust clients for the HTTP APIs of Indonesian vendors; one feature per vendor.\"\n\
-         version.workspace = true\n\
+         # Its own version (`cargo xtask release` bumps it with any vendor's).\n\
+         version = \"{version}\"\n\
          edition.workspace = true\n\
          rust-version.workspace = true\n\
          license.workspace = true\n\
          repository.workspace = true\n\
+         readme = \"README.md\"\n\
          keywords = [\"indonesia\", \"api\", \"client\", \"sdk\"]\n\
          categories = [\"api-bindings\"]\n\n\
          [features]\n",
@@ -115,7 +124,11 @@ fn facade_manifest() -> String {
     for v in VENDORS {
         let _ = writeln!(s, "{} = {{ workspace = true, optional = true }}", v.krate());
     }
-    s.push_str("\n[lints]\nworkspace = true\n\n[package.metadata.docs.rs]\nall-features = true\n");
+    s.push_str(
+        "\n[lints]\nworkspace = true\n\n[package.metadata.docs.rs]\nall-features = true\n\
+         # Feature badges (`doc(cfg)`), nightly only: docs.rs passes this cfg.\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n",
+    );
     s
 }
 
@@ -149,6 +162,8 @@ fn facade_lib() -> String {
     s.push_str(
         "//!\n\
          //! The shared runtime ([`core`]) brings the error type every vendor returns.\n\n\
+         // docs.rs: a badge on each item naming the feature it needs.\n\
+         #![cfg_attr(docsrs, feature(doc_cfg))]\n\n\
          pub use mitra_core as core;\n\
          pub use mitra_core::{Error, Result};\n",
     );
@@ -212,11 +227,14 @@ fn cli_manifest() -> String {
          rust-version.workspace = true\n\
          license.workspace = true\n\
          repository.workspace = true\n\
+         readme = \"README.md\"\n\
          keywords = [\"indonesia\", \"cli\", \"api\", \"sandbox\"]\n\
          categories = [\"command-line-utilities\"]\n\n\
          [[bin]]\n\
          name = \"mitra\"\n\
-         path = \"src/main.rs\"\n\n\
+         path = \"src/main.rs\"\n\
+         # Its docs would overwrite the facade's (both are `mitra`); the CLI's help is its doc.\n\
+         doc = false\n\n\
          [dependencies]\n\
          clap = { workspace = true, features = [\"string\"] }\n\
          mitra-core.workspace = true\n\

@@ -78,10 +78,7 @@ fn token_cold_start(c: &mut Criterion) {
                 .build()
                 .unwrap();
             let before = server.tokens.load(Ordering::SeqCst);
-            let request = mitra_pos_indonesia::types::CityRequest {
-                province_code: "32".into(),
-                city_name: String::new(),
-            };
+            let request = mitra_pos_indonesia::types::CityRequest::new("32", "");
             let calls: Vec<_> = (0..1000)
                 .map(|_| {
                     let client = client.clone();

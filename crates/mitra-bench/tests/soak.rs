@@ -262,12 +262,9 @@ async fn calls_survive_injected_faults() {
                     match i % 3 {
                         0 => (
                             "getCity",
-                            pos.get_city(&mitra_pos_indonesia::types::CityRequest {
-                                province_code: "32".into(),
-                                city_name: String::new(),
-                            })
-                            .await
-                            .map(drop),
+                            pos.get_city(&mitra_pos_indonesia::types::CityRequest::new("32", ""))
+                                .await
+                                .map(drop),
                         ),
                         1 => ("getAkun", sempoa.get_akun("10000").await.map(drop)),
                         _ => {

@@ -19,6 +19,9 @@
 //! TLS verification is always on (rustls with the `ring` provider and the
 //! platform's trust store); nothing in this crate can turn it off.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod attempt;
 pub mod auth;
 mod call;

@@ -17,6 +17,7 @@ pub mod types {
     ///`Activated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Activated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub packet_desc: ::std::option::Option<::std::string::String>,
@@ -28,6 +29,7 @@ pub mod types {
     ///`ActivationEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ActivationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<ActivationEnvelopeData>,
@@ -56,6 +58,7 @@ pub mod types {
     ///`ActivationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ActivationRequest {
         ///Branch id, e.g. `ELK34128-1`.
         pub cabang_id: ::std::string::String,
@@ -176,6 +179,7 @@ pub mod types {
     ///A branch of the shop.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Cabang {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cabang_address: ::std::option::Option<::std::string::String>,
@@ -187,6 +191,7 @@ pub mod types {
     ///`CheckUserEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CheckUserEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<CheckUserEnvelopeData>,
@@ -215,6 +220,7 @@ pub mod types {
     ///`CheckUserRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CheckUserRequest {
         pub email: ::std::string::String,
     }
@@ -255,6 +261,7 @@ pub mod types {
     ///`Packet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Packet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub packet_code: ::std::option::Option<::std::string::String>,
@@ -265,12 +272,14 @@ pub mod types {
     ///`Registered`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Registered {
         pub registration_id: ::std::string::String,
     }
     ///`RegistrationData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RegistrationData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub registration_packets: ::std::vec::Vec<Packet>,
@@ -280,6 +289,7 @@ pub mod types {
     ///`RegistrationDataEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RegistrationDataEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RegistrationDataEnvelopeData>,
@@ -308,6 +318,7 @@ pub mod types {
     ///`RegistrationEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RegistrationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RegistrationEnvelopeData>,
@@ -336,6 +347,7 @@ pub mod types {
     ///`RegistrationRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RegistrationRequest {
         pub address: ::std::string::String,
         pub email: ::std::string::String,
@@ -400,6 +412,7 @@ pub mod types {
     ///`UserTypeOption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UserTypeOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::LenientInt>,
@@ -409,6 +422,7 @@ pub mod types {
     ///`UsersEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UsersEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<crate::user::User>>,
@@ -440,6 +454,555 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl Activated {
+        ///A `Activated` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                packet_desc: ::std::option::Option::None,
+                packet_id: ::std::option::Option::None,
+                registration_id: ::std::option::Option::None,
+            }
+        }
+        ///Sets `packet_desc`.
+        #[must_use]
+        pub fn with_packet_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.packet_desc = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `packet_id`.
+        #[must_use]
+        pub fn with_packet_id(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.packet_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `registration_id`.
+        #[must_use]
+        pub fn with_registration_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.registration_id = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ActivationEnvelope {
+        ///A `ActivationEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                messages: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<ActivationEnvelopeData>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `messages`.
+        #[must_use]
+        pub fn with_messages(mut self, value: impl ::std::convert::Into<Messages>) -> Self {
+            self.messages = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: bool) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl ActivationRequest {
+        ///A `ActivationRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            email: impl ::std::convert::Into<::std::string::String>,
+            packet_id: impl ::std::convert::Into<ActivationRequestPacketId>,
+            registration_id: impl ::std::convert::Into<::std::string::String>,
+            cabang_id: impl ::std::convert::Into<::std::string::String>,
+            invoice_code: impl ::std::convert::Into<::std::string::String>,
+            invoice_amount: impl ::std::convert::Into<ActivationRequestInvoiceAmount>,
+            payment_gateway: impl ::std::convert::Into<::std::string::String>,
+            payment_method: impl ::std::convert::Into<::std::string::String>,
+            payment_date: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                cabang_id: cabang_id.into(),
+                email: email.into(),
+                invoice_amount: invoice_amount.into(),
+                invoice_code: invoice_code.into(),
+                packet_id: packet_id.into(),
+                payment_date: payment_date.into(),
+                payment_gateway: payment_gateway.into(),
+                payment_method: payment_method.into(),
+                registration_id: registration_id.into(),
+            }
+        }
+        ///Sets `cabang_id`.
+        #[must_use]
+        pub fn with_cabang_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cabang_id = value.into();
+            self
+        }
+        ///Sets `email`.
+        #[must_use]
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = value.into();
+            self
+        }
+        ///Sets `invoice_amount`.
+        #[must_use]
+        pub fn with_invoice_amount(
+            mut self,
+            value: impl ::std::convert::Into<ActivationRequestInvoiceAmount>,
+        ) -> Self {
+            self.invoice_amount = value.into();
+            self
+        }
+        ///Sets `invoice_code`.
+        #[must_use]
+        pub fn with_invoice_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.invoice_code = value.into();
+            self
+        }
+        ///Sets `packet_id`.
+        #[must_use]
+        pub fn with_packet_id(
+            mut self,
+            value: impl ::std::convert::Into<ActivationRequestPacketId>,
+        ) -> Self {
+            self.packet_id = value.into();
+            self
+        }
+        ///Sets `payment_date`.
+        #[must_use]
+        pub fn with_payment_date(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payment_date = value.into();
+            self
+        }
+        ///Sets `payment_gateway`.
+        #[must_use]
+        pub fn with_payment_gateway(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payment_gateway = value.into();
+            self
+        }
+        ///Sets `payment_method`.
+        #[must_use]
+        pub fn with_payment_method(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.payment_method = value.into();
+            self
+        }
+        ///Sets `registration_id`.
+        #[must_use]
+        pub fn with_registration_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.registration_id = value.into();
+            self
+        }
+    }
+    impl Cabang {
+        ///A `Cabang` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                cabang_address: ::std::option::Option::None,
+                cabang_id: ::std::option::Option::None,
+                cabang_name: ::std::option::Option::None,
+            }
+        }
+        ///Sets `cabang_address`.
+        #[must_use]
+        pub fn with_cabang_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cabang_address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `cabang_id`.
+        #[must_use]
+        pub fn with_cabang_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cabang_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `cabang_name`.
+        #[must_use]
+        pub fn with_cabang_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.cabang_name = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CheckUserEnvelope {
+        ///A `CheckUserEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                messages: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<CheckUserEnvelopeData>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `messages`.
+        #[must_use]
+        pub fn with_messages(mut self, value: impl ::std::convert::Into<Messages>) -> Self {
+            self.messages = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: bool) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl CheckUserRequest {
+        ///A `CheckUserRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(email: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                email: email.into(),
+            }
+        }
+        ///Sets `email`.
+        #[must_use]
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = value.into();
+            self
+        }
+    }
+    impl Packet {
+        ///A `Packet` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(packet_id: impl ::std::convert::Into<mitra_core::LenientInt>) -> Self {
+            Self {
+                packet_code: ::std::option::Option::None,
+                packet_desc: ::std::option::Option::None,
+                packet_id: packet_id.into(),
+            }
+        }
+        ///Sets `packet_code`.
+        #[must_use]
+        pub fn with_packet_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.packet_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `packet_desc`.
+        #[must_use]
+        pub fn with_packet_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.packet_desc = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `packet_id`.
+        #[must_use]
+        pub fn with_packet_id(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.packet_id = value.into();
+            self
+        }
+    }
+    impl Registered {
+        ///A `Registered` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(registration_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                registration_id: registration_id.into(),
+            }
+        }
+        ///Sets `registration_id`.
+        #[must_use]
+        pub fn with_registration_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.registration_id = value.into();
+            self
+        }
+    }
+    impl RegistrationData {
+        ///A `RegistrationData` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                registration_packets: ::std::default::Default::default(),
+                user_type: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `registration_packets`.
+        #[must_use]
+        pub fn with_registration_packets(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Packet>>,
+        ) -> Self {
+            self.registration_packets = value.into();
+            self
+        }
+        ///Sets `user_type`.
+        #[must_use]
+        pub fn with_user_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<UserTypeOption>>,
+        ) -> Self {
+            self.user_type = value.into();
+            self
+        }
+    }
+    impl RegistrationDataEnvelope {
+        ///A `RegistrationDataEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                messages: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<RegistrationDataEnvelopeData>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `messages`.
+        #[must_use]
+        pub fn with_messages(mut self, value: impl ::std::convert::Into<Messages>) -> Self {
+            self.messages = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: bool) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl RegistrationEnvelope {
+        ///A `RegistrationEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                messages: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<RegistrationEnvelopeData>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `messages`.
+        #[must_use]
+        pub fn with_messages(mut self, value: impl ::std::convert::Into<Messages>) -> Self {
+            self.messages = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: bool) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl RegistrationRequest {
+        ///A `RegistrationRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            toko_name: impl ::std::convert::Into<::std::string::String>,
+            user_type: impl ::std::convert::Into<crate::user::UserType>,
+            no_telp: impl ::std::convert::Into<RegistrationRequestNoTelp>,
+            email: impl ::std::convert::Into<::std::string::String>,
+            password: impl ::std::convert::Into<mitra_core::SecretText>,
+            address: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                email: email.into(),
+                no_telp: no_telp.into(),
+                password: password.into(),
+                toko_name: toko_name.into(),
+                user_type: user_type.into(),
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = value.into();
+            self
+        }
+        ///Sets `email`.
+        #[must_use]
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = value.into();
+            self
+        }
+        ///Sets `no_telp`.
+        #[must_use]
+        pub fn with_no_telp(
+            mut self,
+            value: impl ::std::convert::Into<RegistrationRequestNoTelp>,
+        ) -> Self {
+            self.no_telp = value.into();
+            self
+        }
+        ///Sets `password`.
+        #[must_use]
+        pub fn with_password(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::SecretText>,
+        ) -> Self {
+            self.password = value.into();
+            self
+        }
+        ///Sets `toko_name`.
+        #[must_use]
+        pub fn with_toko_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.toko_name = value.into();
+            self
+        }
+        ///Sets `user_type`.
+        #[must_use]
+        pub fn with_user_type(
+            mut self,
+            value: impl ::std::convert::Into<crate::user::UserType>,
+        ) -> Self {
+            self.user_type = value.into();
+            self
+        }
+    }
+    impl UserTypeOption {
+        ///A `UserTypeOption` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                desc: ::std::option::Option::None,
+            }
+        }
+        ///Sets `code`.
+        #[must_use]
+        pub fn with_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `desc`.
+        #[must_use]
+        pub fn with_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.desc = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl UsersEnvelope {
+        ///A `UsersEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                messages: ::std::option::Option::None,
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<crate::user::User>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `messages`.
+        #[must_use]
+        pub fn with_messages(mut self, value: impl ::std::convert::Into<Messages>) -> Self {
+            self.messages = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: bool) -> Self {
+            self.status = value.into();
+            self
         }
     }
 }

@@ -29,6 +29,9 @@
 //! Layout: `generated.rs` is produced by progenitor from `specs/elkassa.yaml`;
 //! `client`, `decoder`, `user` and `validation` are the hand-written layer.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod client;
 mod decoder;
 mod envelope;
@@ -45,7 +48,8 @@ mod generated;
 /// operation with typed request matchers and typed responses. Generated
 /// from the spec with the client.
 #[cfg(feature = "mock")]
-#[allow(missing_docs, clippy::all)]
+// progenitor's generated docs link `MockServer` twice over.
+#[allow(missing_docs, clippy::all, rustdoc::redundant_explicit_links)]
 pub mod mock;
 
 pub use client::{

@@ -188,12 +188,10 @@ async fn data_null_or_absent_is_empty() {
         let c = client(&server);
         assert!(c.get_all_users(3).await.unwrap().is_empty());
         assert!(
-            c.check_user(&types::CheckUserRequest {
-                email: "a@b.co".into()
-            })
-            .await
-            .unwrap()
-            .is_none()
+            c.check_user(&types::CheckUserRequest::new("a@b.co"))
+                .await
+                .unwrap()
+                .is_none()
         );
         let err = c.registration(&new_user()).await.unwrap_err();
         assert!(
@@ -332,10 +330,7 @@ async fn bad_input_is_rejected_with_nothing_sent() {
         })
     ));
     assert!(matches!(
-        c.check_user(&types::CheckUserRequest {
-            email: "nope".into()
-        })
-        .await,
+        c.check_user(&types::CheckUserRequest::new("nope")).await,
         Err(Error::Validation { field: "email", .. })
     ));
     // The user type is an enum: there is no third value to send.
@@ -357,11 +352,9 @@ async fn calls_that_change_state_are_never_retried() {
     assert_eq!(server.requests().len(), 1, "registration: one attempt");
     c.activation(&activation()).await.unwrap_err();
     assert_eq!(server.requests().len(), 2, "activation: one attempt");
-    c.check_user(&types::CheckUserRequest {
-        email: "a@b.co".into(),
-    })
-    .await
-    .unwrap_err();
+    c.check_user(&types::CheckUserRequest::new("a@b.co"))
+        .await
+        .unwrap_err();
     assert_eq!(server.requests().len(), 5, "user_check only reads: retried");
 }
 
@@ -424,11 +417,9 @@ async fn wire_requests() {
         wire(
             BodyEncoding::Form,
             async |c| {
-                c.check_user(&types::CheckUserRequest {
-                    email: "pemilik@example.com".into(),
-                })
-                .await
-                .unwrap();
+                c.check_user(&types::CheckUserRequest::new("pemilik@example.com"))
+                    .await
+                    .unwrap();
             },
             ok(json!({"packet_id": "9"}))
         )

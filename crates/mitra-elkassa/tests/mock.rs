@@ -13,9 +13,7 @@ async fn a_form_body_is_matched_field_by_field() {
     }))
     .unwrap();
     let mock = server.check_user(|when, then| {
-        when.body(&types::CheckUserRequest {
-            email: "pemilik@example.com".into(),
-        });
+        when.body(&types::CheckUserRequest::new("pemilik@example.com"));
         then.ok(&packet);
     });
     let client = Client::builder()
@@ -26,9 +24,7 @@ async fn a_form_body_is_matched_field_by_field() {
         .unwrap();
 
     let found = client
-        .check_user(&types::CheckUserRequest {
-            email: "pemilik@example.com".into(),
-        })
+        .check_user(&types::CheckUserRequest::new("pemilik@example.com"))
         .await
         .unwrap();
     assert_eq!(
@@ -38,9 +34,7 @@ async fn a_form_body_is_matched_field_by_field() {
     // Another e-mail is another request.
     assert!(
         client
-            .check_user(&types::CheckUserRequest {
-                email: "lain@example.com".into(),
-            })
+            .check_user(&types::CheckUserRequest::new("lain@example.com"))
             .await
             .is_err()
     );

@@ -17,6 +17,7 @@ pub mod types {
     ///`BalanceHistoryRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct BalanceHistoryRequest {
         ///Default today.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -100,6 +101,7 @@ pub mod types {
     ///`CancelOrderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CancelOrderRequest {
         pub awb: ::std::string::String,
         pub cancel_reason: CancelOrderRequestCancelReason,
@@ -162,6 +164,7 @@ pub mod types {
     ///`City`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct City {
         pub city_id: i64,
         pub name: ::std::string::String,
@@ -171,6 +174,7 @@ pub mod types {
     ///`CityEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CityEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<City>>,
@@ -183,6 +187,7 @@ pub mod types {
     ///`CourierService`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CourierService {
         pub code_service: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -198,6 +203,7 @@ pub mod types {
     ///`CourierServiceEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CourierServiceEnvelope {
         pub data: CourierServices,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -209,6 +215,7 @@ pub mod types {
     ///The courier services without the envelope, as the documentation shows them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CourierServiceLists {
         pub express_delivery: ::std::vec::Vec<CourierService>,
         pub instant_delivery: ::std::vec::Vec<CourierService>,
@@ -234,6 +241,7 @@ pub mod types {
     ///`CourierServices`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CourierServices {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub express_delivery: ::std::vec::Vec<CourierService>,
@@ -243,6 +251,7 @@ pub mod types {
     ///`District`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct District {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub city_id: ::std::option::Option<i64>,
@@ -252,6 +261,7 @@ pub mod types {
     ///`DistrictEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct DistrictEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<District>>,
@@ -264,6 +274,7 @@ pub mod types {
     ///`ErrorEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorEnvelope {
         pub message: ::std::string::String,
         pub success: bool,
@@ -324,6 +335,7 @@ pub mod types {
     ///`Item`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Item {
         ///Centimetres.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -346,6 +358,7 @@ pub mod types {
     ///A point of an instant delivery; note the ids and coordinates are strings here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Location {
         ///Address as Google Maps gives it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -361,6 +374,7 @@ pub mod types {
     ///`MultiItems`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MultiItems {
         ///Description of the items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -377,6 +391,7 @@ pub mod types {
     ///`MultiItemsEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MultiItemsEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<MultiItems>,
@@ -389,6 +404,7 @@ pub mod types {
     ///`MultiItemsRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct MultiItemsRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub courier: ::std::option::Option<::std::string::String>,
@@ -397,6 +413,7 @@ pub mod types {
     ///`OrderExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OrderExpressRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -422,6 +439,7 @@ pub mod types {
     ///`OrderInstantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OrderInstantRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -440,6 +458,7 @@ pub mod types {
     ///`Party`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Party {
         pub address: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -478,6 +497,7 @@ pub mod types {
     ///`RawEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RawEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RawData>,
@@ -490,6 +510,7 @@ pub mod types {
     ///`RawListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct RawListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<RawData>>,
@@ -502,6 +523,7 @@ pub mod types {
     ///`SearchRegionRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SearchRegionRequest {
         pub keyword: SearchRegionRequestKeyword,
     }
@@ -559,6 +581,7 @@ pub mod types {
     ///`TariffExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TariffExpressRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
@@ -575,6 +598,7 @@ pub mod types {
     ///`TariffInstantEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TariffInstantEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<TariffOption>>,
@@ -587,6 +611,7 @@ pub mod types {
     ///`TariffInstantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TariffInstantRequest {
         pub destination: Location,
         pub origin: Location,
@@ -598,6 +623,7 @@ pub mod types {
     ///A courier option. Its `tariff_id` is valid for 5 minutes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TariffOption {
         ///Valid for 5 minutes; give it to the instant order.
         pub tariff_id: ::std::string::String,
@@ -641,6 +667,7 @@ pub mod types {
     ///`TrackEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desc: ::std::option::Option<::std::string::String>,
@@ -653,6 +680,7 @@ pub mod types {
     ///`TrackOrderEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackOrderEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Tracking>,
@@ -665,6 +693,7 @@ pub mod types {
     ///`TrackOrderRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackOrderRequest {
         pub awb: ::std::string::String,
         pub courier_code: ::std::string::String,
@@ -672,6 +701,7 @@ pub mod types {
     ///`Tracking`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Tracking {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub awb: ::std::option::Option<::std::string::String>,
@@ -808,6 +838,1419 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl BalanceHistoryRequest {
+        ///A `BalanceHistoryRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                end_date: ::std::option::Option::None,
+                filter_status: ::std::option::Option::None,
+                limit: ::std::option::Option::None,
+                offset: ::std::option::Option::None,
+                search: ::std::option::Option::None,
+                start_date: ::std::option::Option::None,
+            }
+        }
+        ///Sets `end_date`.
+        #[must_use]
+        pub fn with_end_date(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+        ) -> Self {
+            self.end_date = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `filter_status`.
+        #[must_use]
+        pub fn with_filter_status(
+            mut self,
+            value: impl ::std::convert::Into<BalanceHistoryRequestFilterStatus>,
+        ) -> Self {
+            self.filter_status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `limit`.
+        #[must_use]
+        pub fn with_limit(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.limit = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `offset`.
+        #[must_use]
+        pub fn with_offset(mut self, value: u64) -> Self {
+            self.offset = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `search`.
+        #[must_use]
+        pub fn with_search(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.search = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `start_date`.
+        #[must_use]
+        pub fn with_start_date(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+        ) -> Self {
+            self.start_date = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CancelOrderRequest {
+        ///A `CancelOrderRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            awb: impl ::std::convert::Into<::std::string::String>,
+            cancel_reason: impl ::std::convert::Into<CancelOrderRequestCancelReason>,
+        ) -> Self {
+            Self {
+                awb: awb.into(),
+                cancel_reason: cancel_reason.into(),
+                courier_code: courier_code.into(),
+            }
+        }
+        ///Sets `awb`.
+        #[must_use]
+        pub fn with_awb(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.awb = value.into();
+            self
+        }
+        ///Sets `cancel_reason`.
+        #[must_use]
+        pub fn with_cancel_reason(
+            mut self,
+            value: impl ::std::convert::Into<CancelOrderRequestCancelReason>,
+        ) -> Self {
+            self.cancel_reason = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+    }
+    impl City {
+        ///A `City` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(city_id: i64, name: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                city_id: city_id.into(),
+                name: name.into(),
+                province_id: ::std::option::Option::None,
+            }
+        }
+        ///Sets `city_id`.
+        #[must_use]
+        pub fn with_city_id(mut self, value: i64) -> Self {
+            self.city_id = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `province_id`.
+        #[must_use]
+        pub fn with_province_id(mut self, value: i64) -> Self {
+            self.province_id = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CityEnvelope {
+        ///A `CityEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<City>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CourierService {
+        ///A `CourierService` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(code_service: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                code_service: code_service.into(),
+                etd_end: ::std::option::Option::None,
+                etd_start: ::std::option::Option::None,
+                etd_unit: ::std::option::Option::None,
+                nama_service: ::std::option::Option::None,
+            }
+        }
+        ///Sets `code_service`.
+        #[must_use]
+        pub fn with_code_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code_service = value.into();
+            self
+        }
+        ///Sets `etd_end`.
+        #[must_use]
+        pub fn with_etd_end(mut self, value: i64) -> Self {
+            self.etd_end = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `etd_start`.
+        #[must_use]
+        pub fn with_etd_start(mut self, value: i64) -> Self {
+            self.etd_start = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `etd_unit`.
+        #[must_use]
+        pub fn with_etd_unit(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.etd_unit = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `nama_service`.
+        #[must_use]
+        pub fn with_nama_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.nama_service = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CourierServiceEnvelope {
+        ///A `CourierServiceEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool, data: impl ::std::convert::Into<CourierServices>) -> Self {
+            Self {
+                data: data.into(),
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<CourierServices>) -> Self {
+            self.data = value.into();
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CourierServiceLists {
+        ///A `CourierServiceLists` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            instant_delivery: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+            express_delivery: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+        ) -> Self {
+            Self {
+                express_delivery: express_delivery.into(),
+                instant_delivery: instant_delivery.into(),
+            }
+        }
+        ///Sets `express_delivery`.
+        #[must_use]
+        pub fn with_express_delivery(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+        ) -> Self {
+            self.express_delivery = value.into();
+            self
+        }
+        ///Sets `instant_delivery`.
+        #[must_use]
+        pub fn with_instant_delivery(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+        ) -> Self {
+            self.instant_delivery = value.into();
+            self
+        }
+    }
+    impl CourierServices {
+        ///A `CourierServices` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                express_delivery: ::std::default::Default::default(),
+                instant_delivery: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `express_delivery`.
+        #[must_use]
+        pub fn with_express_delivery(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+        ) -> Self {
+            self.express_delivery = value.into();
+            self
+        }
+        ///Sets `instant_delivery`.
+        #[must_use]
+        pub fn with_instant_delivery(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<CourierService>>,
+        ) -> Self {
+            self.instant_delivery = value.into();
+            self
+        }
+    }
+    impl District {
+        ///A `District` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            district_id: i64,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city_id: ::std::option::Option::None,
+                district_id: district_id.into(),
+                name: name.into(),
+            }
+        }
+        ///Sets `city_id`.
+        #[must_use]
+        pub fn with_city_id(mut self, value: i64) -> Self {
+            self.city_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `district_id`.
+        #[must_use]
+        pub fn with_district_id(mut self, value: i64) -> Self {
+            self.district_id = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+    }
+    impl DistrictEnvelope {
+        ///A `DistrictEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<District>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ErrorEnvelope {
+        ///A `ErrorEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            success: bool,
+            message: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                message: message.into(),
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl Item {
+        ///A `Item` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(name: impl ::std::convert::Into<::std::string::String>, weight: f64) -> Self {
+            Self {
+                height: ::std::option::Option::None,
+                length: ::std::option::Option::None,
+                name: name.into(),
+                price: ::std::option::Option::None,
+                quantity: ::std::option::Option::None,
+                weight: weight.into(),
+                width: ::std::option::Option::None,
+            }
+        }
+        ///Sets `height`.
+        #[must_use]
+        pub fn with_height(mut self, value: f64) -> Self {
+            self.height = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `length`.
+        #[must_use]
+        pub fn with_length(mut self, value: f64) -> Self {
+            self.length = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `price`.
+        #[must_use]
+        pub fn with_price(mut self, value: i64) -> Self {
+            self.price = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `quantity`.
+        #[must_use]
+        pub fn with_quantity(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.quantity = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `weight`.
+        #[must_use]
+        pub fn with_weight(mut self, value: f64) -> Self {
+            self.weight = value.into();
+            self
+        }
+        ///Sets `width`.
+        #[must_use]
+        pub fn with_width(mut self, value: f64) -> Self {
+            self.width = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl Location {
+        ///A `Location` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            id: impl ::std::convert::Into<::std::string::String>,
+            lat: impl ::std::convert::Into<::std::string::String>,
+            lng: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                alamat_google: ::std::option::Option::None,
+                alamat_lengkap: ::std::option::Option::None,
+                id: id.into(),
+                lat: lat.into(),
+                lng: lng.into(),
+            }
+        }
+        ///Sets `alamat_google`.
+        #[must_use]
+        pub fn with_alamat_google(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.alamat_google = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `alamat_lengkap`.
+        #[must_use]
+        pub fn with_alamat_lengkap(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.alamat_lengkap = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `id`.
+        #[must_use]
+        pub fn with_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.id = value.into();
+            self
+        }
+        ///Sets `lat`.
+        #[must_use]
+        pub fn with_lat(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lat = value.into();
+            self
+        }
+        ///Sets `lng`.
+        #[must_use]
+        pub fn with_lng(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lng = value.into();
+            self
+        }
+    }
+    impl MultiItems {
+        ///A `MultiItems` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            extra: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                desc: ::std::option::Option::None,
+                total_weight: ::std::option::Option::None,
+                volumetric_weight: ::std::option::Option::None,
+                extra: extra.into(),
+            }
+        }
+        ///Sets `desc`.
+        #[must_use]
+        pub fn with_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.desc = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `total_weight`.
+        #[must_use]
+        pub fn with_total_weight(mut self, value: f64) -> Self {
+            self.total_weight = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `volumetric_weight`.
+        #[must_use]
+        pub fn with_volumetric_weight(mut self, value: f64) -> Self {
+            self.volumetric_weight = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl MultiItemsEnvelope {
+        ///A `MultiItemsEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<MultiItems>) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl MultiItemsRequest {
+        ///A `MultiItemsRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(items: impl ::std::convert::Into<::std::vec::Vec<Item>>) -> Self {
+            Self {
+                courier: ::std::option::Option::None,
+                items: items.into(),
+            }
+        }
+        ///Sets `courier`.
+        #[must_use]
+        pub fn with_courier(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `items`.
+        #[must_use]
+        pub fn with_items(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+        ) -> Self {
+            self.items = value.into();
+            self
+        }
+    }
+    impl OrderExpressRequest {
+        ///A `OrderExpressRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            code_service: impl ::std::convert::Into<::std::string::String>,
+            shipper: impl ::std::convert::Into<Party>,
+            receiver: impl ::std::convert::Into<Party>,
+            items: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+        ) -> Self {
+            Self {
+                cod: ::std::option::Option::None,
+                cod_amount: ::std::option::Option::None,
+                code_service: code_service.into(),
+                courier_code: courier_code.into(),
+                insurance: ::std::option::Option::None,
+                items: items.into(),
+                pickup: ::std::option::Option::None,
+                pickup_end: ::std::option::Option::None,
+                pickup_start: ::std::option::Option::None,
+                receiver: receiver.into(),
+                shipper: shipper.into(),
+            }
+        }
+        ///Sets `cod`.
+        #[must_use]
+        pub fn with_cod(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
+            self.cod = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `cod_amount`.
+        #[must_use]
+        pub fn with_cod_amount(mut self, value: i64) -> Self {
+            self.cod_amount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `code_service`.
+        #[must_use]
+        pub fn with_code_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code_service = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+        ///Sets `insurance`.
+        #[must_use]
+        pub fn with_insurance(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Flag>,
+        ) -> Self {
+            self.insurance = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `items`.
+        #[must_use]
+        pub fn with_items(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+        ) -> Self {
+            self.items = value.into();
+            self
+        }
+        ///Sets `pickup`.
+        #[must_use]
+        pub fn with_pickup(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
+            self.pickup = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pickup_end`.
+        #[must_use]
+        pub fn with_pickup_end(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pickup_end = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pickup_start`.
+        #[must_use]
+        pub fn with_pickup_start(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.pickup_start = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `receiver`.
+        #[must_use]
+        pub fn with_receiver(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+            self.receiver = value.into();
+            self
+        }
+        ///Sets `shipper`.
+        #[must_use]
+        pub fn with_shipper(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+            self.shipper = value.into();
+            self
+        }
+    }
+    impl OrderInstantRequest {
+        ///A `OrderInstantRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            tariff_id: impl ::std::convert::Into<::std::string::String>,
+            shipper: impl ::std::convert::Into<Party>,
+            receiver: impl ::std::convert::Into<Party>,
+            item: impl ::std::convert::Into<Item>,
+        ) -> Self {
+            Self {
+                cod: ::std::option::Option::None,
+                cod_amount: ::std::option::Option::None,
+                courier_code: courier_code.into(),
+                item: item.into(),
+                receiver: receiver.into(),
+                shipper: shipper.into(),
+                stop: ::std::option::Option::None,
+                tariff_id: tariff_id.into(),
+            }
+        }
+        ///Sets `cod`.
+        #[must_use]
+        pub fn with_cod(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
+            self.cod = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `cod_amount`.
+        #[must_use]
+        pub fn with_cod_amount(mut self, value: i64) -> Self {
+            self.cod_amount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+        ///Sets `item`.
+        #[must_use]
+        pub fn with_item(mut self, value: impl ::std::convert::Into<Item>) -> Self {
+            self.item = value.into();
+            self
+        }
+        ///Sets `receiver`.
+        #[must_use]
+        pub fn with_receiver(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+            self.receiver = value.into();
+            self
+        }
+        ///Sets `shipper`.
+        #[must_use]
+        pub fn with_shipper(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+            self.shipper = value.into();
+            self
+        }
+        ///Sets `stop`.
+        #[must_use]
+        pub fn with_stop(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+            self.stop = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tariff_id`.
+        #[must_use]
+        pub fn with_tariff_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tariff_id = value.into();
+            self
+        }
+    }
+    impl Party {
+        ///A `Party` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            phone: impl ::std::convert::Into<::std::string::String>,
+            address: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                email: ::std::option::Option::None,
+                lat: ::std::option::Option::None,
+                lng: ::std::option::Option::None,
+                name: name.into(),
+                phone: phone.into(),
+                subdistrict_id: ::std::option::Option::None,
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = value.into();
+            self
+        }
+        ///Sets `email`.
+        #[must_use]
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `lat`.
+        #[must_use]
+        pub fn with_lat(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lat = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `lng`.
+        #[must_use]
+        pub fn with_lng(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lng = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `phone`.
+        #[must_use]
+        pub fn with_phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = value.into();
+            self
+        }
+        ///Sets `subdistrict_id`.
+        #[must_use]
+        pub fn with_subdistrict_id(mut self, value: i64) -> Self {
+            self.subdistrict_id = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl RawEnvelope {
+        ///A `RawEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<RawData>) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl RawListEnvelope {
+        ///A `RawListEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<RawData>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl SearchRegionRequest {
+        ///A `SearchRegionRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(keyword: impl ::std::convert::Into<SearchRegionRequestKeyword>) -> Self {
+            Self {
+                keyword: keyword.into(),
+            }
+        }
+        ///Sets `keyword`.
+        #[must_use]
+        pub fn with_keyword(
+            mut self,
+            value: impl ::std::convert::Into<SearchRegionRequestKeyword>,
+        ) -> Self {
+            self.keyword = value.into();
+            self
+        }
+    }
+    impl TariffExpressRequest {
+        ///A `TariffExpressRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            origin: i64,
+            destination: i64,
+            items: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+        ) -> Self {
+            Self {
+                cod: ::std::option::Option::None,
+                cod_amount: ::std::option::Option::None,
+                destination: destination.into(),
+                insurance: ::std::option::Option::None,
+                items: items.into(),
+                origin: origin.into(),
+            }
+        }
+        ///Sets `cod`.
+        #[must_use]
+        pub fn with_cod(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
+            self.cod = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `cod_amount`.
+        #[must_use]
+        pub fn with_cod_amount(mut self, value: i64) -> Self {
+            self.cod_amount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `destination`.
+        #[must_use]
+        pub fn with_destination(mut self, value: i64) -> Self {
+            self.destination = value.into();
+            self
+        }
+        ///Sets `insurance`.
+        #[must_use]
+        pub fn with_insurance(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Flag>,
+        ) -> Self {
+            self.insurance = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `items`.
+        #[must_use]
+        pub fn with_items(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+        ) -> Self {
+            self.items = value.into();
+            self
+        }
+        ///Sets `origin`.
+        #[must_use]
+        pub fn with_origin(mut self, value: i64) -> Self {
+            self.origin = value.into();
+            self
+        }
+    }
+    impl TariffInstantEnvelope {
+        ///A `TariffInstantEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<TariffOption>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TariffInstantRequest {
+        ///A `TariffInstantRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            origin: impl ::std::convert::Into<Location>,
+            destination: impl ::std::convert::Into<Location>,
+            package: impl ::std::convert::Into<Item>,
+            vehicle_type: impl ::std::convert::Into<VehicleType>,
+        ) -> Self {
+            Self {
+                destination: destination.into(),
+                origin: origin.into(),
+                package: package.into(),
+                stop: ::std::option::Option::None,
+                vehicle_type: vehicle_type.into(),
+            }
+        }
+        ///Sets `destination`.
+        #[must_use]
+        pub fn with_destination(mut self, value: impl ::std::convert::Into<Location>) -> Self {
+            self.destination = value.into();
+            self
+        }
+        ///Sets `origin`.
+        #[must_use]
+        pub fn with_origin(mut self, value: impl ::std::convert::Into<Location>) -> Self {
+            self.origin = value.into();
+            self
+        }
+        ///Sets `package`.
+        #[must_use]
+        pub fn with_package(mut self, value: impl ::std::convert::Into<Item>) -> Self {
+            self.package = value.into();
+            self
+        }
+        ///Sets `stop`.
+        #[must_use]
+        pub fn with_stop(mut self, value: impl ::std::convert::Into<Location>) -> Self {
+            self.stop = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `vehicle_type`.
+        #[must_use]
+        pub fn with_vehicle_type(mut self, value: impl ::std::convert::Into<VehicleType>) -> Self {
+            self.vehicle_type = value.into();
+            self
+        }
+    }
+    impl TariffOption {
+        ///A `TariffOption` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            tariff_id: impl ::std::convert::Into<::std::string::String>,
+            extra: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                tariff_id: tariff_id.into(),
+                extra: extra.into(),
+            }
+        }
+        ///Sets `tariff_id`.
+        #[must_use]
+        pub fn with_tariff_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tariff_id = value.into();
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl TrackEvent {
+        ///A `TrackEvent` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                desc: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `desc`.
+        #[must_use]
+        pub fn with_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.desc = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackOrderEnvelope {
+        ///A `TrackOrderEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<Tracking>) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackOrderRequest {
+        ///A `TrackOrderRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            awb: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                awb: awb.into(),
+                courier_code: courier_code.into(),
+            }
+        }
+        ///Sets `awb`.
+        #[must_use]
+        pub fn with_awb(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.awb = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+    }
+    impl Tracking {
+        ///A `Tracking` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                awb: ::std::option::Option::None,
+                courier: ::std::option::Option::None,
+                courier_code: ::std::option::Option::None,
+                history: ::std::default::Default::default(),
+                receiver_address: ::std::option::Option::None,
+                receiver_name: ::std::option::Option::None,
+                service: ::std::option::Option::None,
+                shipper_address: ::std::option::Option::None,
+                shipper_name: ::std::option::Option::None,
+            }
+        }
+        ///Sets `awb`.
+        #[must_use]
+        pub fn with_awb(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.awb = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `courier`.
+        #[must_use]
+        pub fn with_courier(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `history`.
+        #[must_use]
+        pub fn with_history(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<TrackEvent>>,
+        ) -> Self {
+            self.history = value.into();
+            self
+        }
+        ///Sets `receiver_address`.
+        #[must_use]
+        pub fn with_receiver_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.receiver_address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `receiver_name`.
+        #[must_use]
+        pub fn with_receiver_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.receiver_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `service`.
+        #[must_use]
+        pub fn with_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.service = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `shipper_address`.
+        #[must_use]
+        pub fn with_shipper_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.shipper_address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `shipper_name`.
+        #[must_use]
+        pub fn with_shipper_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.shipper_name = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

@@ -7,10 +7,10 @@
 //! let client = mitra_fastrac::Client::from_env()?;
 //! let cities = client.get_city(31).await?;
 //! let tracking = client
-//!     .track_order(&mitra_fastrac::types::TrackOrderRequest {
-//!         courier_code: "paxel".into(),
-//!         awb: "CO.FASTRAC-20241205-1-R10BPJ".into(),
-//!     })
+//!     .track_order(&mitra_fastrac::types::TrackOrderRequest::new(
+//!         "paxel",
+//!         "CO.FASTRAC-20241205-1-R10BPJ",
+//!     ))
 //!     .await?;
 //! # Ok(()) }
 //! ```
@@ -36,6 +36,9 @@
 //! Layout: `generated.rs` is produced by progenitor from `specs/fastrac.yaml`;
 //! `client`, `decoder` and `validation` are the hand-written layer.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod client;
 mod decoder;
 mod shape;
@@ -50,7 +53,8 @@ mod generated;
 /// operation with typed request matchers and typed responses. Generated
 /// from the spec with the client.
 #[cfg(feature = "mock")]
-#[allow(missing_docs, clippy::all)]
+// progenitor's generated docs link `MockServer` twice over.
+#[allow(missing_docs, clippy::all, rustdoc::redundant_explicit_links)]
 pub mod mock;
 
 pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};

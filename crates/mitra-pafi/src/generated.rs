@@ -17,6 +17,7 @@ pub mod types {
     ///`ErrorBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -26,6 +27,7 @@ pub mod types {
     ///`KecukupanSkp`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct KecukupanSkp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<bool>,
@@ -98,6 +100,7 @@ pub mod types {
     ///`TokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TokenRequest {
         ///the client id
         pub client_id: ::std::string::String,
@@ -159,6 +162,7 @@ pub mod types {
     ///`TokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TokenResponse {
         ///The Access token
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -227,6 +231,7 @@ pub mod types {
     ///`ValidationErrorBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ValidationErrorBody {
         ///What was invalid (a list, or an object of field -> messages).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -260,6 +265,332 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ErrorBody {
+        ///A `ErrorBody` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                message: ::std::option::Option::None,
+                status_code: ::std::option::Option::None,
+            }
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status_code`.
+        #[must_use]
+        pub fn with_status_code(mut self, value: i64) -> Self {
+            self.status_code = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl KecukupanSkp {
+        ///A `KecukupanSkp` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                error: ::std::option::Option::None,
+                gender: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                nama_anggota: ::std::option::Option::None,
+                nik: ::std::option::Option::None,
+                no_str: ::std::option::Option::None,
+                nomor_surat: ::std::option::Option::None,
+                op: ::std::option::Option::None,
+                pembelajaran: ::std::option::Option::None,
+                pengabdian_masyarakat_dan_profesi: ::std::option::Option::None,
+                pengembangan_ilmu: ::std::option::Option::None,
+                profesionalisme: ::std::option::Option::None,
+                publikasi_ilmiah: ::std::option::Option::None,
+                status_code: ::std::option::Option::None,
+                status_rekom: ::std::option::Option::None,
+                tgl_berakhir_str: ::std::option::Option::None,
+                tgl_lahir: ::std::option::Option::None,
+                tgl_mulai_str: ::std::option::Option::None,
+                total_skp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `error`.
+        #[must_use]
+        pub fn with_error(mut self, value: bool) -> Self {
+            self.error = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `gender`.
+        #[must_use]
+        pub fn with_gender(
+            mut self,
+            value: impl ::std::convert::Into<crate::personal::Gender>,
+        ) -> Self {
+            self.gender = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `nama_anggota`.
+        #[must_use]
+        pub fn with_nama_anggota(
+            mut self,
+            value: impl ::std::convert::Into<crate::personal::Personal>,
+        ) -> Self {
+            self.nama_anggota = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `nik`.
+        #[must_use]
+        pub fn with_nik(mut self, value: impl ::std::convert::Into<crate::personal::Nik>) -> Self {
+            self.nik = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `no_str`.
+        #[must_use]
+        pub fn with_no_str(
+            mut self,
+            value: impl ::std::convert::Into<crate::personal::Personal>,
+        ) -> Self {
+            self.no_str = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `nomor_surat`.
+        #[must_use]
+        pub fn with_nomor_surat(
+            mut self,
+            value: impl ::std::convert::Into<crate::personal::Personal>,
+        ) -> Self {
+            self.nomor_surat = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `op`.
+        #[must_use]
+        pub fn with_op(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.op = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pembelajaran`.
+        #[must_use]
+        pub fn with_pembelajaran(mut self, value: f64) -> Self {
+            self.pembelajaran = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pengabdian_masyarakat_dan_profesi`.
+        #[must_use]
+        pub fn with_pengabdian_masyarakat_dan_profesi(mut self, value: f64) -> Self {
+            self.pengabdian_masyarakat_dan_profesi = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pengembangan_ilmu`.
+        #[must_use]
+        pub fn with_pengembangan_ilmu(mut self, value: f64) -> Self {
+            self.pengembangan_ilmu = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `profesionalisme`.
+        #[must_use]
+        pub fn with_profesionalisme(mut self, value: f64) -> Self {
+            self.profesionalisme = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `publikasi_ilmiah`.
+        #[must_use]
+        pub fn with_publikasi_ilmiah(mut self, value: f64) -> Self {
+            self.publikasi_ilmiah = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status_code`.
+        #[must_use]
+        pub fn with_status_code(mut self, value: i64) -> Self {
+            self.status_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status_rekom`.
+        #[must_use]
+        pub fn with_status_rekom(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status_rekom = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tgl_berakhir_str`.
+        #[must_use]
+        pub fn with_tgl_berakhir_str(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Lenient<mitra_core::DateDmy>>,
+        ) -> Self {
+            self.tgl_berakhir_str = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tgl_lahir`.
+        #[must_use]
+        pub fn with_tgl_lahir(
+            mut self,
+            value: impl ::std::convert::Into<crate::personal::BirthDate>,
+        ) -> Self {
+            self.tgl_lahir = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tgl_mulai_str`.
+        #[must_use]
+        pub fn with_tgl_mulai_str(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Lenient<mitra_core::DateDmy>>,
+        ) -> Self {
+            self.tgl_mulai_str = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `total_skp`.
+        #[must_use]
+        pub fn with_total_skp(mut self, value: f64) -> Self {
+            self.total_skp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TokenRequest {
+        ///A `TokenRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            grant_type: impl ::std::convert::Into<TokenRequestGrantType>,
+            client_id: impl ::std::convert::Into<::std::string::String>,
+            client_secret: impl ::std::convert::Into<::std::string::String>,
+            scope: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                client_id: client_id.into(),
+                client_secret: client_secret.into(),
+                grant_type: grant_type.into(),
+                scope: scope.into(),
+            }
+        }
+        ///Sets `client_id`.
+        #[must_use]
+        pub fn with_client_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_id = value.into();
+            self
+        }
+        ///Sets `client_secret`.
+        #[must_use]
+        pub fn with_client_secret(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.client_secret = value.into();
+            self
+        }
+        ///Sets `grant_type`.
+        #[must_use]
+        pub fn with_grant_type(
+            mut self,
+            value: impl ::std::convert::Into<TokenRequestGrantType>,
+        ) -> Self {
+            self.grant_type = value.into();
+            self
+        }
+        ///Sets `scope`.
+        #[must_use]
+        pub fn with_scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scope = value.into();
+            self
+        }
+    }
+    impl TokenResponse {
+        ///A `TokenResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                access_token: ::std::option::Option::None,
+                expires_in: ::std::option::Option::None,
+                status_code: ::std::option::Option::None,
+                token_type: ::std::option::Option::None,
+            }
+        }
+        ///Sets `access_token`.
+        #[must_use]
+        pub fn with_access_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.access_token = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `expires_in`.
+        #[must_use]
+        pub fn with_expires_in(
+            mut self,
+            value: impl ::std::convert::Into<TokenResponseExpiresIn>,
+        ) -> Self {
+            self.expires_in = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status_code`.
+        #[must_use]
+        pub fn with_status_code(mut self, value: i64) -> Self {
+            self.status_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `token_type`.
+        #[must_use]
+        pub fn with_token_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.token_type = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ValidationErrorBody {
+        ///A `ValidationErrorBody` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                errors: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                status_code: ::std::option::Option::None,
+            }
+        }
+        ///Sets `errors`.
+        #[must_use]
+        pub fn with_errors(
+            mut self,
+            value: impl ::std::convert::Into<::serde_json::Value>,
+        ) -> Self {
+            self.errors = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status_code`.
+        #[must_use]
+        pub fn with_status_code(mut self, value: i64) -> Self {
+            self.status_code = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

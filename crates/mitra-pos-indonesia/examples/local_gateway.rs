@@ -50,21 +50,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .consumer_secret("example-secret")
         .build()?;
 
-    let cities = client
-        .get_city(&CityRequest {
-            province_code: "32".into(),
-            city_name: "bandung".into(),
-        })
-        .await?;
+    let cities = client.get_city(&CityRequest::new("32", "bandung")).await?;
     println!("getCity (stand-in gateway at {url}):");
     for city in &cities {
         println!("  {} {}", city.city_code, city.city_name);
     }
 
     let events = client
-        .get_track_and_trace(&TrackAndTraceRequest {
-            resi: "P2411230001".into(),
-        })
+        .get_track_and_trace(&TrackAndTraceRequest::new("P2411230001"))
         .await?;
     println!("getTrackAndTrace:");
     for event in &events {

@@ -17,6 +17,7 @@ pub mod types {
     ///`City`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct City {
         #[serde(rename = "cityCode")]
         pub city_code: mitra_core::Code,
@@ -26,6 +27,7 @@ pub mod types {
     ///`CityRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CityRequest {
         ///Part of a city name; empty for every city of the province.
         #[serde(rename = "cityName")]
@@ -36,6 +38,7 @@ pub mod types {
     ///`CityResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CityResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<CityResponseResponses>,
@@ -43,6 +46,7 @@ pub mod types {
     ///`CityResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CityResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<CityResponseResponsesResponse>,
@@ -74,6 +78,7 @@ pub mod types {
     ///`GatewayFault`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct GatewayFault {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -85,6 +90,7 @@ pub mod types {
     ///A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct GatewayFaultBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::Code>,
@@ -119,6 +125,7 @@ pub mod types {
     ///`OAuthError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OAuthError {
         pub error: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -127,6 +134,7 @@ pub mod types {
     ///`PostOffice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostOffice {
         ///e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -142,12 +150,14 @@ pub mod types {
     ///`PostOfficeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostOfficeRequest {
         pub city: ::std::string::String,
     }
     ///`PostOfficeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostOfficeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostOfficeResponseResponses>,
@@ -155,6 +165,7 @@ pub mod types {
     ///`PostOfficeResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostOfficeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostOfficeResponseResponsesResponse>,
@@ -186,6 +197,7 @@ pub mod types {
     ///`PostalCode`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostalCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub address: ::std::option::Option<::std::string::String>,
@@ -202,6 +214,7 @@ pub mod types {
     ///`PostalCodeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostalCodeRequest {
         ///Free-text address fragment, e.g. a village name.
         pub address: ::std::string::String,
@@ -211,6 +224,7 @@ pub mod types {
     ///`PostalCodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostalCodeResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<PostalCodeResponseResponses>,
@@ -218,6 +232,7 @@ pub mod types {
     ///`PostalCodeResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct PostalCodeResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<PostalCodeResponseResponsesResponse>,
@@ -249,6 +264,7 @@ pub mod types {
     ///`Province`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Province {
         #[serde(rename = "provinceCode")]
         pub province_code: mitra_core::Code,
@@ -258,6 +274,7 @@ pub mod types {
     ///`ProvinceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ProvinceRequest {
         ///Province code; empty for every province.
         #[serde(rename = "provinceCode", default)]
@@ -272,6 +289,7 @@ pub mod types {
     ///`ProvinceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ProvinceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<ProvinceResponseResponses>,
@@ -279,6 +297,7 @@ pub mod types {
     ///`ProvinceResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ProvinceResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<ProvinceResponseResponsesResponse>,
@@ -310,6 +329,7 @@ pub mod types {
     ///`SubDistrict`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubDistrict {
         #[serde(rename = "subDistrictCode")]
         pub sub_district_code: mitra_core::Code,
@@ -319,6 +339,7 @@ pub mod types {
     ///`SubDistrictRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -331,6 +352,7 @@ pub mod types {
     ///`SubDistrictResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubDistrictResponseResponses>,
@@ -338,6 +360,7 @@ pub mod types {
     ///`SubDistrictResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubDistrictResponseResponsesResponse>,
@@ -369,6 +392,7 @@ pub mod types {
     ///`SubSubDistrict`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubSubDistrict {
         #[serde(
             rename = "posCode",
@@ -391,6 +415,7 @@ pub mod types {
     ///`SubSubDistrictRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubSubDistrictRequest {
         #[serde(rename = "cityCode")]
         pub city_code: ::std::string::String,
@@ -406,6 +431,7 @@ pub mod types {
     ///`SubSubDistrictResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubSubDistrictResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub responses: ::std::option::Option<SubSubDistrictResponseResponses>,
@@ -413,6 +439,7 @@ pub mod types {
     ///`SubSubDistrictResponseResponses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct SubSubDistrictResponseResponses {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub response: ::std::option::Option<SubSubDistrictResponseResponsesResponse>,
@@ -446,6 +473,7 @@ pub mod types {
     ///`TokenRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TokenRequest {
         pub grant_type: TokenRequestGrantType,
     }
@@ -500,6 +528,7 @@ pub mod types {
     ///`TokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TokenResponse {
         ///Opaque bearer token.
         pub access_token: ::std::string::String,
@@ -535,6 +564,7 @@ pub mod types {
     ///`TrackAndTraceRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackAndTraceRequest {
         ///Receipt (barcode) number of the parcel.
         pub resi: ::std::string::String,
@@ -542,6 +572,7 @@ pub mod types {
     ///`TrackAndTraceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackAndTraceResponse {
         ///Second tracking format.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -552,6 +583,7 @@ pub mod types {
     ///Second tracking format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackAndTraceResponseResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<TrackAndTraceResponseResponseData>,
@@ -583,6 +615,7 @@ pub mod types {
     ///`TrackAndTraceResponseRsTnt`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackAndTraceResponseRsTnt {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub r_tnt: ::std::option::Option<TrackAndTraceResponseRsTntRTnt>,
@@ -614,6 +647,7 @@ pub mod types {
     ///`TrackEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,
@@ -636,6 +670,7 @@ pub mod types {
     ///An event of the second tracking format.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TrackEventV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub barcode: ::std::option::Option<::std::string::String>,
@@ -688,6 +723,1064 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl City {
+        ///A `City` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            city_code: impl ::std::convert::Into<mitra_core::Code>,
+            city_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city_code: city_code.into(),
+                city_name: city_name.into(),
+            }
+        }
+        ///Sets `city_code`.
+        #[must_use]
+        pub fn with_city_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.city_code = value.into();
+            self
+        }
+        ///Sets `city_name`.
+        #[must_use]
+        pub fn with_city_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city_name = value.into();
+            self
+        }
+    }
+    impl CityRequest {
+        ///A `CityRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            province_code: impl ::std::convert::Into<::std::string::String>,
+            city_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city_name: city_name.into(),
+                province_code: province_code.into(),
+            }
+        }
+        ///Sets `city_name`.
+        #[must_use]
+        pub fn with_city_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city_name = value.into();
+            self
+        }
+        ///Sets `province_code`.
+        #[must_use]
+        pub fn with_province_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_code = value.into();
+            self
+        }
+    }
+    impl CityResponse {
+        ///A `CityResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<CityResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl CityResponseResponses {
+        ///A `CityResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<CityResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl GatewayFault {
+        ///A `GatewayFault` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+            }
+        }
+        ///Sets `code`.
+        #[must_use]
+        pub fn with_code(mut self, value: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            self.code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `description`.
+        #[must_use]
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl GatewayFaultBody {
+        ///A `GatewayFaultBody` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                code: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                fault: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+            }
+        }
+        ///Sets `code`.
+        #[must_use]
+        pub fn with_code(mut self, value: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            self.code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `description`.
+        #[must_use]
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `fault`.
+        #[must_use]
+        pub fn with_fault(mut self, value: impl ::std::convert::Into<GatewayFault>) -> Self {
+            self.fault = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl OAuthError {
+        ///A `OAuthError` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(error: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                error: error.into(),
+                error_description: ::std::option::Option::None,
+            }
+        }
+        ///Sets `error`.
+        #[must_use]
+        pub fn with_error(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.error = value.into();
+            self
+        }
+        ///Sets `error_description`.
+        #[must_use]
+        pub fn with_error_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.error_description = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl PostOffice {
+        ///A `PostOffice` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                address: ::std::option::Option::None,
+                city: ::std::option::Option::None,
+                pos_code: ::std::option::Option::None,
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `city`.
+        #[must_use]
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pos_code`.
+        #[must_use]
+        pub fn with_pos_code(mut self, value: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            self.pos_code = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl PostOfficeRequest {
+        ///A `PostOfficeRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(city: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { city: city.into() }
+        }
+        ///Sets `city`.
+        #[must_use]
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = value.into();
+            self
+        }
+    }
+    impl PostOfficeResponse {
+        ///A `PostOfficeResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<PostOfficeResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl PostOfficeResponseResponses {
+        ///A `PostOfficeResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<PostOfficeResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl PostalCode {
+        ///A `PostalCode` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            extra: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                address: ::std::option::Option::None,
+                city: ::std::option::Option::None,
+                pos_code: ::std::option::Option::None,
+                extra: extra.into(),
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `city`.
+        #[must_use]
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `pos_code`.
+        #[must_use]
+        pub fn with_pos_code(mut self, value: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            self.pos_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl PostalCodeRequest {
+        ///A `PostalCodeRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            city: impl ::std::convert::Into<::std::string::String>,
+            address: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                city: city.into(),
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = value.into();
+            self
+        }
+        ///Sets `city`.
+        #[must_use]
+        pub fn with_city(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city = value.into();
+            self
+        }
+    }
+    impl PostalCodeResponse {
+        ///A `PostalCodeResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<PostalCodeResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl PostalCodeResponseResponses {
+        ///A `PostalCodeResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<PostalCodeResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl Province {
+        ///A `Province` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            province_code: impl ::std::convert::Into<mitra_core::Code>,
+            province_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                province_code: province_code.into(),
+                province_name: province_name.into(),
+            }
+        }
+        ///Sets `province_code`.
+        #[must_use]
+        pub fn with_province_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.province_code = value.into();
+            self
+        }
+        ///Sets `province_name`.
+        #[must_use]
+        pub fn with_province_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_name = value.into();
+            self
+        }
+    }
+    impl ProvinceRequest {
+        ///A `ProvinceRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                province_code: ::std::default::Default::default(),
+                province_name: ::std::option::Option::None,
+            }
+        }
+        ///Sets `province_code`.
+        #[must_use]
+        pub fn with_province_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_code = value.into();
+            self
+        }
+        ///Sets `province_name`.
+        #[must_use]
+        pub fn with_province_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_name = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ProvinceResponse {
+        ///A `ProvinceResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<ProvinceResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl ProvinceResponseResponses {
+        ///A `ProvinceResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<ProvinceResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl SubDistrict {
+        ///A `SubDistrict` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            sub_district_code: impl ::std::convert::Into<mitra_core::Code>,
+            sub_district_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                sub_district_code: sub_district_code.into(),
+                sub_district_name: sub_district_name.into(),
+            }
+        }
+        ///Sets `sub_district_code`.
+        #[must_use]
+        pub fn with_sub_district_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.sub_district_code = value.into();
+            self
+        }
+        ///Sets `sub_district_name`.
+        #[must_use]
+        pub fn with_sub_district_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_district_name = value.into();
+            self
+        }
+    }
+    impl SubDistrictRequest {
+        ///A `SubDistrictRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            province_code: impl ::std::convert::Into<::std::string::String>,
+            city_code: impl ::std::convert::Into<::std::string::String>,
+            sub_district_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city_code: city_code.into(),
+                province_code: province_code.into(),
+                sub_district_name: sub_district_name.into(),
+            }
+        }
+        ///Sets `city_code`.
+        #[must_use]
+        pub fn with_city_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city_code = value.into();
+            self
+        }
+        ///Sets `province_code`.
+        #[must_use]
+        pub fn with_province_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_code = value.into();
+            self
+        }
+        ///Sets `sub_district_name`.
+        #[must_use]
+        pub fn with_sub_district_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_district_name = value.into();
+            self
+        }
+    }
+    impl SubDistrictResponse {
+        ///A `SubDistrictResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<SubDistrictResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl SubDistrictResponseResponses {
+        ///A `SubDistrictResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<SubDistrictResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl SubSubDistrict {
+        ///A `SubSubDistrict` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            extra: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            Self {
+                pos_code: ::std::option::Option::None,
+                sub_sub_district_code: ::std::option::Option::None,
+                sub_sub_district_name: ::std::option::Option::None,
+                extra: extra.into(),
+            }
+        }
+        ///Sets `pos_code`.
+        #[must_use]
+        pub fn with_pos_code(mut self, value: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            self.pos_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `sub_sub_district_code`.
+        #[must_use]
+        pub fn with_sub_sub_district_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.sub_sub_district_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `sub_sub_district_name`.
+        #[must_use]
+        pub fn with_sub_sub_district_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_sub_district_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl SubSubDistrictRequest {
+        ///A `SubSubDistrictRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            province_code: impl ::std::convert::Into<::std::string::String>,
+            city_code: impl ::std::convert::Into<::std::string::String>,
+            sub_district_code: impl ::std::convert::Into<::std::string::String>,
+            sub_district_type: impl ::std::convert::Into<::std::string::String>,
+            sub_district_name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                city_code: city_code.into(),
+                province_code: province_code.into(),
+                sub_district_code: sub_district_code.into(),
+                sub_district_name: sub_district_name.into(),
+                sub_district_type: sub_district_type.into(),
+            }
+        }
+        ///Sets `city_code`.
+        #[must_use]
+        pub fn with_city_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.city_code = value.into();
+            self
+        }
+        ///Sets `province_code`.
+        #[must_use]
+        pub fn with_province_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.province_code = value.into();
+            self
+        }
+        ///Sets `sub_district_code`.
+        #[must_use]
+        pub fn with_sub_district_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_district_code = value.into();
+            self
+        }
+        ///Sets `sub_district_name`.
+        #[must_use]
+        pub fn with_sub_district_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_district_name = value.into();
+            self
+        }
+        ///Sets `sub_district_type`.
+        #[must_use]
+        pub fn with_sub_district_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.sub_district_type = value.into();
+            self
+        }
+    }
+    impl SubSubDistrictResponse {
+        ///A `SubSubDistrictResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                responses: ::std::option::Option::None,
+            }
+        }
+        ///Sets `responses`.
+        #[must_use]
+        pub fn with_responses(
+            mut self,
+            value: impl ::std::convert::Into<SubSubDistrictResponseResponses>,
+        ) -> Self {
+            self.responses = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl SubSubDistrictResponseResponses {
+        ///A `SubSubDistrictResponseResponses` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<SubSubDistrictResponseResponsesResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TokenRequest {
+        ///A `TokenRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(grant_type: impl ::std::convert::Into<TokenRequestGrantType>) -> Self {
+            Self {
+                grant_type: grant_type.into(),
+            }
+        }
+        ///Sets `grant_type`.
+        #[must_use]
+        pub fn with_grant_type(
+            mut self,
+            value: impl ::std::convert::Into<TokenRequestGrantType>,
+        ) -> Self {
+            self.grant_type = value.into();
+            self
+        }
+    }
+    impl TokenResponse {
+        ///A `TokenResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(access_token: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                access_token: access_token.into(),
+                expires_in: ::std::option::Option::None,
+                scope: ::std::option::Option::None,
+                token_type: ::std::option::Option::None,
+            }
+        }
+        ///Sets `access_token`.
+        #[must_use]
+        pub fn with_access_token(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.access_token = value.into();
+            self
+        }
+        ///Sets `expires_in`.
+        #[must_use]
+        pub fn with_expires_in(
+            mut self,
+            value: impl ::std::convert::Into<TokenResponseExpiresIn>,
+        ) -> Self {
+            self.expires_in = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `scope`.
+        #[must_use]
+        pub fn with_scope(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.scope = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `token_type`.
+        #[must_use]
+        pub fn with_token_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.token_type = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackAndTraceRequest {
+        ///A `TrackAndTraceRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(resi: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self { resi: resi.into() }
+        }
+        ///Sets `resi`.
+        #[must_use]
+        pub fn with_resi(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.resi = value.into();
+            self
+        }
+    }
+    impl TrackAndTraceResponse {
+        ///A `TrackAndTraceResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                response: ::std::option::Option::None,
+                rs_tnt: ::std::option::Option::None,
+            }
+        }
+        ///Sets `response`.
+        #[must_use]
+        pub fn with_response(
+            mut self,
+            value: impl ::std::convert::Into<TrackAndTraceResponseResponse>,
+        ) -> Self {
+            self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `rs_tnt`.
+        #[must_use]
+        pub fn with_rs_tnt(
+            mut self,
+            value: impl ::std::convert::Into<TrackAndTraceResponseRsTnt>,
+        ) -> Self {
+            self.rs_tnt = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackAndTraceResponseResponse {
+        ///A `TrackAndTraceResponseResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                data: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<TrackAndTraceResponseResponseData>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackAndTraceResponseRsTnt {
+        ///A `TrackAndTraceResponseRsTnt` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                r_tnt: ::std::option::Option::None,
+            }
+        }
+        ///Sets `r_tnt`.
+        #[must_use]
+        pub fn with_r_tnt(
+            mut self,
+            value: impl ::std::convert::Into<TrackAndTraceResponseRsTntRTnt>,
+        ) -> Self {
+            self.r_tnt = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackEvent {
+        ///A `TrackEvent` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            event_name: impl ::std::convert::Into<::std::string::String>,
+            event_date: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                barcode: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                event_date: event_date.into(),
+                event_name: event_name.into(),
+                office: ::std::option::Option::None,
+                office_code: ::std::option::Option::None,
+            }
+        }
+        ///Sets `barcode`.
+        #[must_use]
+        pub fn with_barcode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.barcode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `description`.
+        #[must_use]
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `event_date`.
+        #[must_use]
+        pub fn with_event_date(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_date = value.into();
+            self
+        }
+        ///Sets `event_name`.
+        #[must_use]
+        pub fn with_event_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_name = value.into();
+            self
+        }
+        ///Sets `office`.
+        #[must_use]
+        pub fn with_office(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.office = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `office_code`.
+        #[must_use]
+        pub fn with_office_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.office_code = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl TrackEventV2 {
+        ///A `TrackEventV2` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                barcode: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                event_date: ::std::option::Option::None,
+                event_name: ::std::option::Option::None,
+                office_code: ::std::option::Option::None,
+                office_name: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+            }
+        }
+        ///Sets `barcode`.
+        #[must_use]
+        pub fn with_barcode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.barcode = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `description`.
+        #[must_use]
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `event_date`.
+        #[must_use]
+        pub fn with_event_date(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_date = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `event_name`.
+        #[must_use]
+        pub fn with_event_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.event_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `office_code`.
+        #[must_use]
+        pub fn with_office_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.office_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `office_name`.
+        #[must_use]
+        pub fn with_office_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.office_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

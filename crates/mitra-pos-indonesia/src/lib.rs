@@ -10,7 +10,7 @@
 //! // MITRA_POS_USER, MITRA_POS_PASSWORD, MITRA_POS_BASE_URL).
 //! let client = Client::from_env()?;
 //! let cities = client
-//!     .get_city(&CityRequest { province_code: "32".into(), city_name: "bandung".into() })
+//!     .get_city(&CityRequest::new("32", "bandung"))
 //!     .await?;
 //! for city in cities {
 //!     println!("{} {}", city.city_code, city.city_name);
@@ -36,6 +36,9 @@
 //! [`Client`]; `client`, `fault`, `items` and `validation` are the
 //! hand-written layer.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod client;
 mod fault;
 mod items;
@@ -50,7 +53,8 @@ mod generated;
 /// operation with typed request matchers and typed responses. Generated
 /// from the spec with the client.
 #[cfg(feature = "mock")]
-#[allow(missing_docs, clippy::all)]
+// progenitor's generated docs link `MockServer` twice over.
+#[allow(missing_docs, clippy::all, rustdoc::redundant_explicit_links)]
 pub mod mock;
 
 pub use client::{Client, ClientBuilder, PRODUCTION_URL, VENDOR_SANDBOX_URL};

@@ -415,7 +415,7 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+pub trait MockServerExt: sealed::Sealed {
     fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::IssueTokenWhen, operations::IssueTokenThen);
@@ -530,4 +530,9 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+mod sealed {
+    /// Only `MockServer` has the typed mocks.
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

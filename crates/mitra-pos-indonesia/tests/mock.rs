@@ -9,30 +9,15 @@ use mitra_pos_indonesia::{Client, types};
 async fn a_users_test_mocks_get_city_with_typed_matchers_and_responses() {
     let server = MockServer::start_async().await;
     let token = server.issue_token(|_, then| {
-        then.ok(&types::TokenResponse {
-            access_token: "mock-token".into(),
-            expires_in: None,
-            scope: None,
-            token_type: Some("Bearer".into()),
-        });
+        then.ok(&types::TokenResponse::new("mock-token").with_token_type("Bearer"));
     });
-    let request = types::CityRequest {
-        province_code: "32".into(),
-        city_name: "bandung".into(),
-    };
+    let request = types::CityRequest::new("32", "bandung");
     let get_city = server.get_city(|when, then| {
         when.body(&request);
-        then.ok(&types::CityResponse {
-            responses: Some(types::CityResponseResponses {
-                response: Some(
-                    types::City {
-                        city_code: "3273".into(),
-                        city_name: "KOTA BANDUNG".into(),
-                    }
-                    .into(),
-                ),
-            }),
-        });
+        then.ok(&types::CityResponse::new().with_responses(
+            types::CityResponseResponses::new()
+                .with_response(types::City::new("3273", "KOTA BANDUNG")),
+        ));
     });
     let client = Client::builder()
         .base_url(server.base_url())
@@ -48,10 +33,7 @@ async fn a_users_test_mocks_get_city_with_typed_matchers_and_responses() {
     token.assert_async().await;
     get_city.assert_async().await;
     // Another request body does not match the mock.
-    let other = types::CityRequest {
-        province_code: "31".into(),
-        city_name: String::new(),
-    };
+    let other = types::CityRequest::new("31", "");
     assert!(client.get_city(&other).await.is_err());
     get_city.assert_calls_async(1).await;
 }

@@ -16,16 +16,11 @@ use mitra_pos_indonesia::types::{
 use mitra_testkit::{MockResponse, MockServer};
 
 fn city() -> CityRequest {
-    CityRequest {
-        province_code: "32".into(),
-        city_name: "bandung".into(),
-    }
+    CityRequest::new("32", "bandung")
 }
 
 fn resi() -> TrackAndTraceRequest {
-    TrackAndTraceRequest {
-        resi: "P1807010123456".into(),
-    }
+    TrackAndTraceRequest::new("P1807010123456")
 }
 
 #[tokio::test]
@@ -76,10 +71,7 @@ async fn every_operation_decodes_its_list() {
     .await;
     let c = client(&server);
     let postal = c
-        .get_postal_code(&PostalCodeRequest {
-            city: "bandung".into(),
-            address: "cinunuk".into(),
-        })
+        .get_postal_code(&PostalCodeRequest::new("bandung", "cinunuk"))
         .await
         .unwrap();
     assert_eq!(postal[0].pos_code.as_deref(), Some("40623"));
@@ -88,29 +80,23 @@ async fn every_operation_decodes_its_list() {
         "JAWA BARAT"
     );
     let sub = c
-        .get_sub_district(&SubDistrictRequest {
-            province_code: "21".into(),
-            city_code: "246".into(),
-            sub_district_name: String::new(),
-        })
+        .get_sub_district(&SubDistrictRequest::new("21", "246", ""))
         .await
         .unwrap();
     assert_eq!(sub[0].sub_district_code, "40516");
     let villages = c
-        .get_sub_sub_district(&SubSubDistrictRequest {
-            province_code: "21".into(),
-            city_code: "246".into(),
-            sub_district_code: "40516".into(),
-            sub_district_type: String::new(),
-            sub_district_name: "Kec.Pulogadung".into(),
-        })
+        .get_sub_sub_district(&SubSubDistrictRequest::new(
+            "21",
+            "246",
+            "40516",
+            "",
+            "Kec.Pulogadung",
+        ))
         .await
         .unwrap();
     assert_eq!(villages[0].pos_code.as_deref(), Some("13260"));
     let offices = c
-        .get_post_office(&PostOfficeRequest {
-            city: "bandung".into(),
-        })
+        .get_post_office(&PostOfficeRequest::new("bandung"))
         .await
         .unwrap();
     assert_eq!(offices[0].pos_code.as_deref(), Some("40001"));
@@ -365,84 +351,53 @@ async fn bad_input_is_rejected_before_anything_is_sent() {
     let cases: Vec<(&str, Error)> = vec![
         (
             "provinceCode",
-            c.get_city(&CityRequest {
-                province_code: "".into(),
-                city_name: "x".into(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_city(&CityRequest::new("", "x")).await.unwrap_err(),
         ),
         (
             "provinceCode",
-            c.get_city(&CityRequest {
-                province_code: "3x".into(),
-                city_name: "x".into(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_city(&CityRequest::new("3x", "x")).await.unwrap_err(),
         ),
         (
             "cityName",
-            c.get_city(&CityRequest {
-                province_code: "32".into(),
-                city_name: "a\r\nb".into(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_city(&CityRequest::new("32", "a\r\nb"))
+                .await
+                .unwrap_err(),
         ),
         (
             "city",
-            c.get_postal_code(&PostalCodeRequest {
-                city: " ".into(),
-                address: "x".into(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_postal_code(&PostalCodeRequest::new(" ", "x"))
+                .await
+                .unwrap_err(),
         ),
         (
             "city",
-            c.get_post_office(&PostOfficeRequest { city: "".into() })
+            c.get_post_office(&PostOfficeRequest::new(""))
                 .await
                 .unwrap_err(),
         ),
         (
             "resi",
-            c.get_track_and_trace(&TrackAndTraceRequest {
-                resi: "12 34".into(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_track_and_trace(&TrackAndTraceRequest::new("12 34"))
+                .await
+                .unwrap_err(),
         ),
         (
             "provinceName",
-            c.get_province(&ProvinceRequest {
-                province_name: Some("x".repeat(200)),
-                province_code: String::new(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_province(&ProvinceRequest::new().with_province_name("x".repeat(200)))
+                .await
+                .unwrap_err(),
         ),
         (
             "cityCode",
-            c.get_sub_district(&SubDistrictRequest {
-                province_code: "32".into(),
-                city_code: "ab".into(),
-                sub_district_name: String::new(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_sub_district(&SubDistrictRequest::new("32", "ab", ""))
+                .await
+                .unwrap_err(),
         ),
         (
             "subDistrictCode",
-            c.get_sub_sub_district(&SubSubDistrictRequest {
-                province_code: "21".into(),
-                city_code: "246".into(),
-                sub_district_code: String::new(),
-                sub_district_type: String::new(),
-                sub_district_name: String::new(),
-            })
-            .await
-            .unwrap_err(),
+            c.get_sub_sub_district(&SubSubDistrictRequest::new("21", "246", "", "", ""))
+                .await
+                .unwrap_err(),
         ),
     ];
     for (field, err) in cases {
@@ -507,10 +462,9 @@ async fn unknown_fields_of_a_guessed_shape_stay_visible() {
     })
     .await;
     let found = client(&server)
-        .get_postal_code(&mitra_pos_indonesia::types::PostalCodeRequest {
-            city: "bandung".into(),
-            address: "cinunuk".into(),
-        })
+        .get_postal_code(&mitra_pos_indonesia::types::PostalCodeRequest::new(
+            "bandung", "cinunuk",
+        ))
         .await
         .unwrap();
     assert_eq!(found[0].pos_code, None);

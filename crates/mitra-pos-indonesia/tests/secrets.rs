@@ -42,10 +42,7 @@ async fn canary_gateway(api: impl Fn(usize) -> MockResponse + Send + Sync + 'sta
 async fn canaries_never_leak() {
     let (guard, logs) = capture_tracing();
     let mut seen = Vec::new();
-    let city = CityRequest {
-        province_code: "32".into(),
-        city_name: "bandung".into(),
-    };
+    let city = CityRequest::new("32", "bandung");
 
     // Success, then a rejected token twice, a decode error, an HTML 503, a
     // refused token request, a refused connection.

@@ -46,43 +46,19 @@ macro_rules! wire {
 #[tokio::test]
 async fn wire_requests() {
     wire!("get_postal_code", |c| c.get_postal_code(
-        &PostalCodeRequest {
-            city: "bandung".into(),
-            address: "cinunuk".into()
-        }
+        &PostalCodeRequest::new("bandung", "cinunuk")
     ));
-    wire!("get_province", |c| c.get_province(&ProvinceRequest {
-        province_code: String::new(),
-        province_name: None
-    }));
-    wire!("get_city", |c| c.get_city(&CityRequest {
-        province_code: "21".into(),
-        city_name: "KOTA ADM. JAKARTA TIMUR".into()
-    }));
-    wire!("get_sub_district", |c| c.get_sub_district(
-        &SubDistrictRequest {
-            province_code: "32".into(),
-            city_code: String::new(),
-            sub_district_name: String::new(),
-        }
-    ));
+    wire!("get_province", |c| c.get_province(&ProvinceRequest::new()));
+    wire!("get_city", |c| c
+        .get_city(&CityRequest::new("21", "KOTA ADM. JAKARTA TIMUR")));
+    wire!("get_sub_district", |c| c
+        .get_sub_district(&SubDistrictRequest::new("32", "", "")));
     wire!("get_sub_sub_district", |c| c.get_sub_sub_district(
-        &SubSubDistrictRequest {
-            province_code: "21".into(),
-            city_code: "246".into(),
-            sub_district_code: "40516".into(),
-            sub_district_type: String::new(),
-            sub_district_name: "Kec.Pulogadung".into(),
-        }
+        &SubSubDistrictRequest::new("21", "246", "40516", "", "Kec.Pulogadung")
     ));
-    wire!("get_post_office", |c| c.get_post_office(
-        &PostOfficeRequest {
-            city: "bandung".into()
-        }
-    ));
+    wire!("get_post_office", |c| c
+        .get_post_office(&PostOfficeRequest::new("bandung")));
     wire!("get_track_and_trace", |c| c.get_track_and_trace(
-        &TrackAndTraceRequest {
-            resi: "P1807010123456".into()
-        }
+        &TrackAndTraceRequest::new("P1807010123456")
     ));
 }

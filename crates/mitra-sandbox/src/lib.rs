@@ -19,6 +19,9 @@
 //! PAFI's 404 for unknown NIKs, Sempoa's refusal of unbalanced journals and
 //! duplicate references.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 mod elkassa;
 mod fastrac;
 mod pafi;

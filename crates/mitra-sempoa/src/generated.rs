@@ -17,6 +17,7 @@ pub mod types {
     ///An account of the chart of accounts.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Akun {
         ///Account name, e.g. `Asset`.
         pub akun: ::std::string::String,
@@ -37,6 +38,7 @@ pub mod types {
     ///`AkunEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AkunEnvelope {
         pub data: Akun,
         pub message: ::std::string::String,
@@ -45,6 +47,7 @@ pub mod types {
     ///`AkunListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct AkunListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
@@ -54,6 +57,7 @@ pub mod types {
     ///`EmptyEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct EmptyEnvelope {
         ///Always null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -65,6 +69,7 @@ pub mod types {
     ///`ErrorEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct ErrorEnvelope {
         pub message: ::std::string::String,
         ///Repeats the HTTP status.
@@ -73,6 +78,7 @@ pub mod types {
     ///`Jurnal`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Jurnal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub deskripsi: ::std::option::Option<::std::string::String>,
@@ -110,6 +116,7 @@ pub mod types {
     ///`JurnalCreatedEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JurnalCreatedEnvelope {
         pub data: JurnalCreated,
         pub message: ::std::string::String,
@@ -118,6 +125,7 @@ pub mod types {
     ///`JurnalListEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JurnalListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
@@ -145,6 +153,7 @@ pub mod types {
     ///Partner document (June 2023); the three arrays are parallel.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JurnalRequestArrays {
         ///Account codes.
         pub akun: ::std::vec::Vec<::std::string::String>,
@@ -365,6 +374,7 @@ pub mod types {
     ///Current docs (July 2023).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct JurnalRequestLines {
         pub deskripsi: JurnalRequestLinesDeskripsi,
         ///Unique reference number.
@@ -478,12 +488,14 @@ pub mod types {
     ///`LegacyJurnalCreated`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct LegacyJurnalCreated {
         pub transaction: LegacyTransaction,
     }
     ///The June 2023 response, a dump of the stored transaction.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct LegacyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub checking_balance_credit: ::std::option::Option<i64>,
@@ -531,6 +543,7 @@ pub mod types {
     ///`LegacyTransactionDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct LegacyTransactionDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<::std::string::String>,
@@ -581,6 +594,7 @@ pub mod types {
     ///A journal line as responses show it (account *name*, integer amounts).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Transaksi {
         ///Account name.
         pub akun: ::std::string::String,
@@ -590,6 +604,7 @@ pub mod types {
     ///A journal line as the current docs send it (account *code*).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct TransaksiRequest {
         ///Account code.
         pub akun: ::std::string::String,
@@ -620,6 +635,832 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl Akun {
+        ///A `Akun` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            kode: impl ::std::convert::Into<::std::string::String>,
+            akun: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                akun: akun.into(),
+                akun_induk: ::std::option::Option::None,
+                balance: ::std::option::Option::None,
+                kode: kode.into(),
+                level: ::std::option::Option::None,
+                tipe: ::std::option::Option::None,
+            }
+        }
+        ///Sets `akun`.
+        #[must_use]
+        pub fn with_akun(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.akun = value.into();
+            self
+        }
+        ///Sets `akun_induk`.
+        #[must_use]
+        pub fn with_akun_induk(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.akun_induk = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `balance`.
+        #[must_use]
+        pub fn with_balance(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.balance = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `kode`.
+        #[must_use]
+        pub fn with_kode(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.kode = value.into();
+            self
+        }
+        ///Sets `level`.
+        #[must_use]
+        pub fn with_level(mut self, value: i64) -> Self {
+            self.level = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tipe`.
+        #[must_use]
+        pub fn with_tipe(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.tipe = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl AkunEnvelope {
+        ///A `AkunEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            status: impl ::std::convert::Into<SuccessStatus>,
+            message: impl ::std::convert::Into<::std::string::String>,
+            data: impl ::std::convert::Into<Akun>,
+        ) -> Self {
+            Self {
+                data: data.into(),
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<Akun>) -> Self {
+            self.data = value.into();
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: impl ::std::convert::Into<SuccessStatus>) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl AkunListEnvelope {
+        ///A `AkunListEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            status: impl ::std::convert::Into<SuccessStatus>,
+            message: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Akun>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: impl ::std::convert::Into<SuccessStatus>) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl EmptyEnvelope {
+        ///A `EmptyEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            status: impl ::std::convert::Into<SuccessStatus>,
+            message: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: impl ::std::convert::Into<SuccessStatus>) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl ErrorEnvelope {
+        ///A `ErrorEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(status: i64, message: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: i64) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl Jurnal {
+        ///A `Jurnal` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            tanggal: impl ::std::convert::Into<mitra_core::DateDmy>,
+            referensi: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                deskripsi: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                nominal: ::std::option::Option::None,
+                referensi: referensi.into(),
+                status: ::std::option::Option::None,
+                tanggal: tanggal.into(),
+                transaksi: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `deskripsi`.
+        #[must_use]
+        pub fn with_deskripsi(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.deskripsi = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `id`.
+        #[must_use]
+        pub fn with_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `nominal`.
+        #[must_use]
+        pub fn with_nominal(mut self, value: i64) -> Self {
+            self.nominal = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `referensi`.
+        #[must_use]
+        pub fn with_referensi(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.referensi = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `tanggal`.
+        #[must_use]
+        pub fn with_tanggal(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::DateDmy>,
+        ) -> Self {
+            self.tanggal = value.into();
+            self
+        }
+        ///Sets `transaksi`.
+        #[must_use]
+        pub fn with_transaksi(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Transaksi>>,
+        ) -> Self {
+            self.transaksi = value.into();
+            self
+        }
+    }
+    impl JurnalCreatedEnvelope {
+        ///A `JurnalCreatedEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            status: impl ::std::convert::Into<SuccessStatus>,
+            message: impl ::std::convert::Into<::std::string::String>,
+            data: impl ::std::convert::Into<JurnalCreated>,
+        ) -> Self {
+            Self {
+                data: data.into(),
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<JurnalCreated>) -> Self {
+            self.data = value.into();
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: impl ::std::convert::Into<SuccessStatus>) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl JurnalListEnvelope {
+        ///A `JurnalListEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            status: impl ::std::convert::Into<SuccessStatus>,
+            message: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: message.into(),
+                status: status.into(),
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Jurnal>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = value.into();
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(mut self, value: impl ::std::convert::Into<SuccessStatus>) -> Self {
+            self.status = value.into();
+            self
+        }
+    }
+    impl JurnalRequestArrays {
+        ///A `JurnalRequestArrays` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            deskripsi: impl ::std::convert::Into<JurnalRequestArraysDeskripsi>,
+            referensi: impl ::std::convert::Into<JurnalRequestArraysReferensi>,
+            tanggal: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+            akun: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+            debit: impl ::std::convert::Into<::std::vec::Vec<JurnalRequestArraysDebitItem>>,
+            kredit: impl ::std::convert::Into<::std::vec::Vec<JurnalRequestArraysKreditItem>>,
+        ) -> Self {
+            Self {
+                akun: akun.into(),
+                debit: debit.into(),
+                deskripsi: deskripsi.into(),
+                kredit: kredit.into(),
+                referensi: referensi.into(),
+                tanggal: tanggal.into(),
+            }
+        }
+        ///Sets `akun`.
+        #[must_use]
+        pub fn with_akun(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        ) -> Self {
+            self.akun = value.into();
+            self
+        }
+        ///Sets `debit`.
+        #[must_use]
+        pub fn with_debit(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<JurnalRequestArraysDebitItem>>,
+        ) -> Self {
+            self.debit = value.into();
+            self
+        }
+        ///Sets `deskripsi`.
+        #[must_use]
+        pub fn with_deskripsi(
+            mut self,
+            value: impl ::std::convert::Into<JurnalRequestArraysDeskripsi>,
+        ) -> Self {
+            self.deskripsi = value.into();
+            self
+        }
+        ///Sets `kredit`.
+        #[must_use]
+        pub fn with_kredit(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<JurnalRequestArraysKreditItem>>,
+        ) -> Self {
+            self.kredit = value.into();
+            self
+        }
+        ///Sets `referensi`.
+        #[must_use]
+        pub fn with_referensi(
+            mut self,
+            value: impl ::std::convert::Into<JurnalRequestArraysReferensi>,
+        ) -> Self {
+            self.referensi = value.into();
+            self
+        }
+        ///Sets `tanggal`.
+        #[must_use]
+        pub fn with_tanggal(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+        ) -> Self {
+            self.tanggal = value.into();
+            self
+        }
+    }
+    impl JurnalRequestLines {
+        ///A `JurnalRequestLines` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            deskripsi: impl ::std::convert::Into<JurnalRequestLinesDeskripsi>,
+            referensi: impl ::std::convert::Into<JurnalRequestLinesReferensi>,
+            tanggal: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+            transaksi: impl ::std::convert::Into<::std::vec::Vec<TransaksiRequest>>,
+        ) -> Self {
+            Self {
+                deskripsi: deskripsi.into(),
+                referensi: referensi.into(),
+                tanggal: tanggal.into(),
+                transaksi: transaksi.into(),
+            }
+        }
+        ///Sets `deskripsi`.
+        #[must_use]
+        pub fn with_deskripsi(
+            mut self,
+            value: impl ::std::convert::Into<JurnalRequestLinesDeskripsi>,
+        ) -> Self {
+            self.deskripsi = value.into();
+            self
+        }
+        ///Sets `referensi`.
+        #[must_use]
+        pub fn with_referensi(
+            mut self,
+            value: impl ::std::convert::Into<JurnalRequestLinesReferensi>,
+        ) -> Self {
+            self.referensi = value.into();
+            self
+        }
+        ///Sets `tanggal`.
+        #[must_use]
+        pub fn with_tanggal(
+            mut self,
+            value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+        ) -> Self {
+            self.tanggal = value.into();
+            self
+        }
+        ///Sets `transaksi`.
+        #[must_use]
+        pub fn with_transaksi(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<TransaksiRequest>>,
+        ) -> Self {
+            self.transaksi = value.into();
+            self
+        }
+    }
+    impl LegacyJurnalCreated {
+        ///A `LegacyJurnalCreated` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(transaction: impl ::std::convert::Into<LegacyTransaction>) -> Self {
+            Self {
+                transaction: transaction.into(),
+            }
+        }
+        ///Sets `transaction`.
+        #[must_use]
+        pub fn with_transaction(
+            mut self,
+            value: impl ::std::convert::Into<LegacyTransaction>,
+        ) -> Self {
+            self.transaction = value.into();
+            self
+        }
+    }
+    impl LegacyTransaction {
+        ///A `LegacyTransaction` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                checking_balance_credit: ::std::option::Option::None,
+                checking_balance_debit: ::std::option::Option::None,
+                company_id: ::std::option::Option::None,
+                created_at: ::std::option::Option::None,
+                created_by: ::std::option::Option::None,
+                deleted_at: ::std::option::Option::None,
+                deleted_by: ::std::option::Option::None,
+                description: ::std::option::Option::None,
+                id: id.into(),
+                model_id: ::std::option::Option::None,
+                model_type: ::std::option::Option::None,
+                reference_number: ::std::option::Option::None,
+                transaction_date: ::std::option::Option::None,
+                transaction_date_human: ::std::option::Option::None,
+                transaction_details: ::std::default::Default::default(),
+                transaction_status: ::std::option::Option::None,
+                transaction_type: ::std::option::Option::None,
+                updated_at: ::std::option::Option::None,
+                updated_by: ::std::option::Option::None,
+                void_at: ::std::option::Option::None,
+                void_by: ::std::option::Option::None,
+            }
+        }
+        ///Sets `checking_balance_credit`.
+        #[must_use]
+        pub fn with_checking_balance_credit(mut self, value: i64) -> Self {
+            self.checking_balance_credit = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `checking_balance_debit`.
+        #[must_use]
+        pub fn with_checking_balance_debit(mut self, value: i64) -> Self {
+            self.checking_balance_debit = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `company_id`.
+        #[must_use]
+        pub fn with_company_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.company_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `created_at`.
+        #[must_use]
+        pub fn with_created_at(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.created_at = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `created_by`.
+        #[must_use]
+        pub fn with_created_by(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.created_by = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `deleted_at`.
+        #[must_use]
+        pub fn with_deleted_at(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.deleted_at = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `deleted_by`.
+        #[must_use]
+        pub fn with_deleted_by(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.deleted_by = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `description`.
+        #[must_use]
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `id`.
+        #[must_use]
+        pub fn with_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.id = value.into();
+            self
+        }
+        ///Sets `model_id`.
+        #[must_use]
+        pub fn with_model_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.model_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `model_type`.
+        #[must_use]
+        pub fn with_model_type(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.model_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `reference_number`.
+        #[must_use]
+        pub fn with_reference_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.reference_number = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `transaction_date`.
+        #[must_use]
+        pub fn with_transaction_date(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transaction_date = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `transaction_date_human`.
+        #[must_use]
+        pub fn with_transaction_date_human(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transaction_date_human = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `transaction_details`.
+        #[must_use]
+        pub fn with_transaction_details(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<LegacyTransactionDetail>>,
+        ) -> Self {
+            self.transaction_details = value.into();
+            self
+        }
+        ///Sets `transaction_status`.
+        #[must_use]
+        pub fn with_transaction_status(mut self, value: i64) -> Self {
+            self.transaction_status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `transaction_type`.
+        #[must_use]
+        pub fn with_transaction_type(mut self, value: bool) -> Self {
+            self.transaction_type = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `updated_at`.
+        #[must_use]
+        pub fn with_updated_at(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.updated_at = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `updated_by`.
+        #[must_use]
+        pub fn with_updated_by(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.updated_by = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `void_at`.
+        #[must_use]
+        pub fn with_void_at(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.void_at = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `void_by`.
+        #[must_use]
+        pub fn with_void_by(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.void_by = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl LegacyTransactionDetail {
+        ///A `LegacyTransactionDetail` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                account_id: ::std::option::Option::None,
+                credit_amount: ::std::option::Option::None,
+                debit_amount: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                transaction_id: ::std::option::Option::None,
+            }
+        }
+        ///Sets `account_id`.
+        #[must_use]
+        pub fn with_account_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.account_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `credit_amount`.
+        #[must_use]
+        pub fn with_credit_amount(mut self, value: i64) -> Self {
+            self.credit_amount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `debit_amount`.
+        #[must_use]
+        pub fn with_debit_amount(mut self, value: i64) -> Self {
+            self.debit_amount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `id`.
+        #[must_use]
+        pub fn with_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `transaction_id`.
+        #[must_use]
+        pub fn with_transaction_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.transaction_id = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl Transaksi {
+        ///A `Transaksi` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            akun: impl ::std::convert::Into<::std::string::String>,
+            debit: i64,
+            kredit: i64,
+        ) -> Self {
+            Self {
+                akun: akun.into(),
+                debit: debit.into(),
+                kredit: kredit.into(),
+            }
+        }
+        ///Sets `akun`.
+        #[must_use]
+        pub fn with_akun(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.akun = value.into();
+            self
+        }
+        ///Sets `debit`.
+        #[must_use]
+        pub fn with_debit(mut self, value: i64) -> Self {
+            self.debit = value.into();
+            self
+        }
+        ///Sets `kredit`.
+        #[must_use]
+        pub fn with_kredit(mut self, value: i64) -> Self {
+            self.kredit = value.into();
+            self
+        }
+    }
+    impl TransaksiRequest {
+        ///A `TransaksiRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            akun: impl ::std::convert::Into<::std::string::String>,
+            debit: i64,
+            kredit: i64,
+        ) -> Self {
+            Self {
+                akun: akun.into(),
+                debit: debit.into(),
+                kredit: kredit.into(),
+            }
+        }
+        ///Sets `akun`.
+        #[must_use]
+        pub fn with_akun(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.akun = value.into();
+            self
+        }
+        ///Sets `debit`.
+        #[must_use]
+        pub fn with_debit(mut self, value: i64) -> Self {
+            self.debit = value.into();
+            self
+        }
+        ///Sets `kredit`.
+        #[must_use]
+        pub fn with_kredit(mut self, value: i64) -> Self {
+            self.kredit = value.into();
+            self
         }
     }
 }

@@ -21,6 +21,9 @@
 //!
 //! The shared runtime ([`core`]) brings the error type every vendor returns.
 
+// docs.rs: a badge on each item naming the feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
 pub use mitra_core as core;
 pub use mitra_core::{Error, Result};
 

@@ -55,26 +55,19 @@ pub fn ok(data: Value) -> MockResponse {
 }
 
 pub fn item(weight: f64) -> types::Item {
-    types::Item {
-        name: "Sepatu".into(),
-        weight,
-        width: Some(20.0),
-        height: Some(15.0),
-        length: Some(30.0),
-        quantity: std::num::NonZeroU64::new(1),
-        price: Some(350000),
-    }
+    types::Item::new("Sepatu", weight)
+        .with_width(20.0)
+        .with_height(15.0)
+        .with_length(30.0)
+        .with_quantity(std::num::NonZeroU64::MIN)
+        .with_price(350000)
 }
 
 pub fn express_tariff() -> types::TariffExpressRequest {
-    types::TariffExpressRequest {
-        origin: 3101010001,
-        destination: 3173020003,
-        items: vec![item(1200.0)],
-        cod: Some(Flag(false)),
-        insurance: Some(Flag(true)),
-        cod_amount: Some(0),
-    }
+    types::TariffExpressRequest::new(3101010001, 3173020003, vec![item(1200.0)])
+        .with_cod(Flag(false))
+        .with_insurance(Flag(true))
+        .with_cod_amount(0)
 }
 
 /// A text input that the spec constrains, as the caller builds it: a value
@@ -91,11 +84,8 @@ pub async fn cancel_order(
     awb: &str,
     reason: &str,
 ) -> mitra_fastrac::Result<Value> {
-    let body = types::CancelOrderRequest {
-        courier_code: courier.to_owned(),
-        awb: awb.to_owned(),
-        cancel_reason: typed("cancel_reason", reason)?,
-    };
+    let reason: types::CancelOrderRequestCancelReason = typed("cancel_reason", reason)?;
+    let body = types::CancelOrderRequest::new(courier, awb, reason);
     c.cancel_order(&body).await
 }
 
@@ -105,18 +95,14 @@ pub async fn track_order(
     courier: &str,
     awb: &str,
 ) -> mitra_fastrac::Result<types::Tracking> {
-    let body = types::TrackOrderRequest {
-        courier_code: courier.to_owned(),
-        awb: awb.to_owned(),
-    };
+    let body = types::TrackOrderRequest::new(courier, awb);
     c.track_order(&body).await
 }
 
 /// `searchRegion` from its keyword.
 pub async fn search_region(c: &Client, keyword: &str) -> mitra_fastrac::Result<Vec<Value>> {
-    let body = types::SearchRegionRequest {
-        keyword: typed("keyword", keyword)?,
-    };
+    let keyword: types::SearchRegionRequestKeyword = typed("keyword", keyword)?;
+    let body = types::SearchRegionRequest::new(keyword);
     c.search_region(&body).await
 }
 
