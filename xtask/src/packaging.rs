@@ -357,7 +357,22 @@ fn vendor_readme(root: &Path, v: &Vendor, m: &Manifest) -> Result<String> {
         req = m.requirement
     );
     if let Some(code) = quick_start(root, &format!("crates/{}", m.name))? {
-        let _ = write!(s, "```rust,ignore\n{code}```\n\n");
+        // A whole program, so that the snippet compiles as it is shown (the
+        // one-dependency test project compiles this README).
+        let body: String = code
+            .lines()
+            .map(|l| {
+                if l.is_empty() {
+                    "\n".to_owned()
+                } else {
+                    format!("    {l}\n")
+                }
+            })
+            .collect();
+        let _ = write!(
+            s,
+            "```rust,no_run\n#[tokio::main]\nasync fn main() -> Result<(), Box<dyn std::error::Error>> {{\n{body}    Ok(())\n}}\n```\n\n"
+        );
     }
     let _ = write!(
         s,
@@ -462,6 +477,65 @@ fn other_readme(root: &Path, krate: &str, m: &Manifest) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The code blocks of doc comments (`///`, `//!`) or of Markdown.
+    fn code_blocks(text: &str, markdown: bool) -> Vec<String> {
+        let mut blocks = Vec::new();
+        let mut open: Option<String> = None;
+        for line in text.lines() {
+            let line = line.trim_start();
+            let doc = if markdown {
+                Some(line)
+            } else {
+                line.strip_prefix("///")
+                    .or_else(|| line.strip_prefix("//!"))
+            };
+            let Some(doc) = doc.map(str::trim_start) else {
+                continue;
+            };
+            if doc.starts_with("```") {
+                match open.take() {
+                    Some(block) => blocks.push(block),
+                    None => open = Some(String::new()),
+                }
+            } else if let Some(block) = open.as_mut() {
+                block.push_str(doc);
+                block.push('\n');
+            }
+        }
+        blocks
+    }
+
+    #[test]
+    fn vendor_examples_use_the_vendor_crates_own_paths() {
+        // A user depends on one vendor crate: `mitra_core::` in an example
+        // would not compile for them (the vendor crate re-exports it all).
+        let root = crate::workspace_root();
+        let mut checked = 0;
+        for v in VENDORS {
+            let dir = root.join("crates").join(v.krate());
+            let mut files = vec![(dir.join("README.md"), true)];
+            for entry in std::fs::read_dir(dir.join("src")).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                if name.ends_with(".rs") && name != "generated.rs" && name != "mock.rs" {
+                    files.push((path, false));
+                }
+            }
+            for (path, markdown) in files {
+                let text = std::fs::read_to_string(&path).unwrap();
+                for block in code_blocks(&text, markdown) {
+                    assert!(
+                        !block.contains("mitra_core"),
+                        "{}: an example uses mitra_core:\n{block}",
+                        path.display()
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 10, "only {checked} examples found");
+    }
 
     #[test]
     fn features_keep_their_doc_comments() {

@@ -120,6 +120,33 @@ fn facade_manifest(version: &semver::Version) -> String {
         let _ = writeln!(s, "## {}: {}.", v.title, v.about);
         let _ = writeln!(s, "{} = [\"dep:{}\"]", v.name, v.krate());
     }
+    // The vendor crates' own features, passed to each vendor chosen (`?/`:
+    // none is turned on by it).
+    for (feature, doc) in [
+        (
+            "mock",
+            "Typed mocks of every operation, for your own tests.",
+        ),
+        (
+            "redis",
+            "Tokens and rate budgets shared by a fleet of processes, on Redis.",
+        ),
+        (
+            "schema",
+            "`schemars::JsonSchema` for every request and response type.",
+        ),
+        (
+            "metrics",
+            "Metrics on the `metrics` facade (request durations, retries, token fetches, rate-limit waits).",
+        ),
+    ] {
+        let passed: Vec<String> = VENDORS
+            .iter()
+            .map(|v| format!("\"{}?/{feature}\"", v.krate()))
+            .collect();
+        let _ = writeln!(s, "## {doc}");
+        let _ = writeln!(s, "{feature} = [{}]", passed.join(", "));
+    }
     s.push_str("\n[dependencies]\nmitra-core.workspace = true\n");
     for v in VENDORS {
         let _ = writeln!(s, "{} = {{ workspace = true, optional = true }}", v.krate());

@@ -79,5 +79,31 @@ pub mod plumbing {
 pub use secrecy::{ExposeSecret, SecretString};
 pub use wire::{Flag, LenientInt, SecretText, WibDateTime};
 
+/// The re-exports every vendor crate makes, so that one dependency is
+/// enough: every type its public API mentions, the stream extension traits
+/// its paging streams need, and (feature `redis`) a `fleet` module with the
+/// Redis backend. A vendor crate's `lib.rs` calls it once.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! vendor_reexports {
+    () => {
+        pub use $crate::config::{GivenUrl, Vars};
+        pub use $crate::paging::{Stream, StreamExt, TryStreamExt};
+        pub use $crate::{
+            Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient, LenientInt,
+            ParseDateDmyError, Result, RetryPolicy, SecretString, SecretText, WibDateTime,
+        };
+
+        /// Tokens and rate budgets shared by every process of a fleet, on
+        /// Redis (feature `redis`): `Shared::new(RedisState::new(url)?)`,
+        /// given to the client builder's `shared_state`.
+        #[cfg(feature = "redis")]
+        pub mod fleet {
+            pub use $crate::redis::RedisState;
+            pub use $crate::shared::{FleetKey, Shared, SharedError, SharedState};
+        }
+    };
+}
+
 /// The result type of every mitra call.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -17,7 +17,7 @@
 //!   both are kept, as [`User::user_type_desc`] and [`User::account_status`];
 //! - numbers sent as strings are numbers, the user type an enum
 //!   ([`UserType`]), dates `YYYY-MM-DD HH:MM:SS` (WIB) date-times
-//!   ([`mitra_core::WibDateTime`]);
+//!   ([`WibDateTime`]);
 //! - `data` null or absent is an empty result.
 //!
 //! `key` and `token` travel as form fields on POST and query parameters on
@@ -58,5 +58,7 @@ pub use client::{
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Result, RetryPolicy};
+// Every type the API mentions, the stream traits, and `fleet` (feature
+// `redis`): one dependency is enough.
+mitra_core::vendor_reexports!();
 pub use user::{User, UserType};

@@ -61,4 +61,6 @@ pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Flag, Result, RetryPolicy};
+// Every type the API mentions, the stream traits, and `fleet` (feature
+// `redis`): one dependency is enough.
+mitra_core::vendor_reexports!();

@@ -54,5 +54,7 @@ pub use client::{Client, ClientBuilder, DEFAULT_SCOPE, PRODUCTION_URL};
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};
-pub use mitra_core::{Error, Result, RetryPolicy};
+// Every type the API mentions, the stream traits, and `fleet` (feature
+// `redis`): one dependency is enough.
+mitra_core::vendor_reexports!();
 pub use personal::{BirthDate, Gender, Nik, Personal};

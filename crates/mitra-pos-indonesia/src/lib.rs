@@ -25,7 +25,7 @@
 //!   retries once;
 //! - returns every list as a `Vec`, whether the gateway sent a list, a single
 //!   object (one match) or `null` (no match), and codes as text whether they
-//!   came as strings or numbers ([`mitra_core::Code`]);
+//!   came as strings or numbers ([`Code`]);
 //! - turns WSO2 faults (XML, JSON, flat 4.x JSON), HTML error pages and
 //!   throttling into [`Error`] variants;
 //! - checks input before sending, retries the read-only lookups on 429 and
@@ -64,4 +64,6 @@ pub use fault::{GatewayFault, parse_gateway_fault};
 pub use generated::operation_schema;
 pub use generated::{operations, types};
 pub use items::TrackEventExt;
-pub use mitra_core::{Error, Result, RetryPolicy};
+// Every type the API mentions, the stream traits, and `fleet` (feature
+// `redis`): one dependency is enough.
+mitra_core::vendor_reexports!();

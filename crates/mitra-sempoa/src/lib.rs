@@ -59,5 +59,7 @@ pub use client::{Client, ClientBuilder, PAGE_SIZE, PRODUCTION_URL};
 pub use generated::operation_schema;
 pub use generated::{operations, types};
 pub use journal::{Journal, JournalFormat, JournalLine};
-pub use mitra_core::{Error, Result, RetryPolicy};
+// Every type the API mentions, the stream traits, and `fleet` (feature
+// `redis`): one dependency is enough.
+mitra_core::vendor_reexports!();
 pub use model::{Account, JournalEntry, PostedJournal, PostedLine};
