@@ -185,9 +185,24 @@ pub fn code_and_mock(
     crate::lean::strip_empty_header_maps(&mut file);
     crate::lean::patterns_without_regex(&mut file)?;
     let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
-    let code = rustfmt(&code)?;
+    let mut code = rustfmt(&code)?;
+    code.push_str(&embedded_spec(spec_rel, text));
     let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;
     Ok((code, mock))
+}
+
+/// The spec's text as a constant of the generated code (`operations::SPEC`),
+/// as a raw string: a published crate carries the spec it was made from
+/// (the CLI's `mitra verify` checks live answers against it).
+fn embedded_spec(spec_rel: &str, text: &str) -> String {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!(
+        "\n/// The OpenAPI spec this client was generated from (`{spec_rel}`), as written.\n\
+         pub const SPEC: &str = r{hashes}\"{text}\"{hashes};\n"
+    )
 }
 
 /// Every example of the spec (parameters, request and response bodies,
@@ -584,6 +599,7 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
         /// Every operation of the spec: id, method, path template and whether a
         /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
         pub mod operations {
+            pub use super::SPEC;
             #(#consts)*
 
             /// Every operation a caller can call, in spec order (the token

@@ -226,7 +226,7 @@ fn cli_registry() -> String {
              \x20       about: \"{title}: {about} ({prefix}_*)\",\n\
              \x20       env_prefix: \"{prefix}\",\n\
              \x20       krate: \"{krate}\",\n\
-             \x20       spec: include_str!(\"../../../specs/{spec}.yaml\"),\n\
+             \x20       spec: {k}::operations::SPEC,\n\
              \x20       operations: {k}::operations::ALL,\n\
              \x20       schema: {k}::operation_schema,\n\
              \x20       client: |vars| Ok(Box::new({k}::ClientBuilder::from_vars(vars)?.build()?)),\n\
@@ -236,7 +236,6 @@ fn cli_registry() -> String {
             about = v.about,
             prefix = v.env_prefix,
             krate = v.krate(),
-            spec = v.name,
         );
     }
     s.push_str("];\n");

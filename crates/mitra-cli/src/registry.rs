@@ -13,7 +13,7 @@ pub const VENDORS: &[VendorCli] = &[
         about: "Pos Indonesia: postal codes, regions, post offices, tracking (MITRA_POS_*)",
         env_prefix: "MITRA_POS",
         krate: "mitra-pos-indonesia",
-        spec: include_str!("../../../specs/pos-indonesia.yaml"),
+        spec: mitra_pos_indonesia::operations::SPEC,
         operations: mitra_pos_indonesia::operations::ALL,
         schema: mitra_pos_indonesia::operation_schema,
         client: |vars| {
@@ -27,7 +27,7 @@ pub const VENDORS: &[VendorCli] = &[
         about: "ELKASSA: point-of-sale registration, activation, users (MITRA_ELKASSA_*)",
         env_prefix: "MITRA_ELKASSA",
         krate: "mitra-elkassa",
-        spec: include_str!("../../../specs/elkassa.yaml"),
+        spec: mitra_elkassa::operations::SPEC,
         operations: mitra_elkassa::operations::ALL,
         schema: mitra_elkassa::operation_schema,
         client: |vars| {
@@ -41,7 +41,7 @@ pub const VENDORS: &[VendorCli] = &[
         about: "Fastrac: courier regions, tariffs, orders, tracking (MITRA_FASTRAC_*)",
         env_prefix: "MITRA_FASTRAC",
         krate: "mitra-fastrac",
-        spec: include_str!("../../../specs/fastrac.yaml"),
+        spec: mitra_fastrac::operations::SPEC,
         operations: mitra_fastrac::operations::ALL,
         schema: mitra_fastrac::operation_schema,
         client: |vars| {
@@ -55,7 +55,7 @@ pub const VENDORS: &[VendorCli] = &[
         about: "PAFI: pharmacists' SKP sufficiency by NIK (MITRA_PAFI_*)",
         env_prefix: "MITRA_PAFI",
         krate: "mitra-pafi",
-        spec: include_str!("../../../specs/pafi.yaml"),
+        spec: mitra_pafi::operations::SPEC,
         operations: mitra_pafi::operations::ALL,
         schema: mitra_pafi::operation_schema,
         client: |vars| {
@@ -69,7 +69,7 @@ pub const VENDORS: &[VendorCli] = &[
         about: "Sempoa: chart of accounts, general journals (MITRA_SEMPOA_*)",
         env_prefix: "MITRA_SEMPOA",
         krate: "mitra-sempoa",
-        spec: include_str!("../../../specs/sempoa.yaml"),
+        spec: mitra_sempoa::operations::SPEC,
         operations: mitra_sempoa::operations::ALL,
         schema: mitra_sempoa::operation_schema,
         client: |vars| {

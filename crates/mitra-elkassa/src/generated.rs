@@ -1363,6 +1363,7 @@ impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
 /// Every operation of the spec: id, method, path template and whether a
 /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
 pub mod operations {
+    pub use super::SPEC;
     ///`GET /integration/registration`: Data needed to register (packets and user types)
     pub const GET_REGISTRATION_DATA: mitra_core::Operation = mitra_core::Operation {
         id: "getRegistrationData",
@@ -1897,3 +1898,615 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         _ => return None,
     })
 }
+
+/// The OpenAPI spec this client was generated from (`specs/elkassa.yaml`), as written.
+pub const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: ELKASSA integration API
+  version: 1.0.1
+  license:
+    name: MIT OR Apache-2.0 (this description; the API is the vendor's)
+    url: https://spdx.org/licenses/MIT.html
+  description: |
+    Integration API of ELKASSA, a point-of-sale SaaS: register a user (30-day trial),
+    read registration data, check a user, activate a package, list users.
+
+    Hand-written by the mitra project from the partner document "DOKUMENTASI API,
+    prepared for SOBAT UKM - TELKOM", Doc. No. 005-0020010001MZK-16, Rev. 1.0.1, March
+    2016. Nothing else is public (`specs/SOURCES.md`): the partner
+    document is the contract.
+
+    Conventions and assumptions of this document:
+    - `key` and `token`, given by ELKASSA, authenticate every call. The document lists
+      them with the other parameters without saying where they go; as a PHP API of
+      2016 reads them, they are **form fields** (`application/x-www-form-urlencoded`)
+      on POST and **query parameters** on GET. The client can switch POST bodies to
+      JSON in one line of configuration if the vendor wants JSON.
+    - Every response is an envelope `{status, messages, data}`. `status: false` is an
+      error even with HTTP 200; `messages` is a string or a list of strings; `data`
+      may be null or absent.
+    - Numbers arrive as strings (`"9"`), dates as `YYYY-MM-DD HH:MM:SS` in WIB (UTC+7)
+      with no zone.
+    - The user object repeats the key `user_type_desc`: first the user type's name
+      (`Retail`), then the account status (`ACTIVE`). The raw example bodies, with
+      the duplicate, are in `x-mitra-raw-example`; a YAML example cannot hold a
+      duplicate key.
+servers:
+  - url: https://api.elkassa.com
+    description: Production
+security:
+  - elkassaKey: []
+    elkassaToken: []
+tags:
+  - name: registration
+    description: Registering users and their packets.
+  - name: users
+    description: Reading users.
+paths:
+  /integration/registration:
+    post:
+      tags: [registration]
+      operationId: registration
+      security: []
+      summary: Register a user (30-day trial)
+      x-mitra-source: 'seed'
+      # The request example below registers the same shop that the other
+      # examples look up; as a call on its own, a fresh e-mail.
+      x-mitra-example:
+        toko_name: Toko AHE Cabang Baru
+        user_type: '0'
+        no_telp: '081234567890'
+        email: pemilik.baru@example.com
+        password: rahasia123
+        address: Bandung Tenggara
+      x-mitra-input: crate::NewUser
+      x-mitra-validate: true
+      x-mitra-returns: String
+      description: Creates a user at ELKASSA. Changes state; never retried.
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/RegistrationRequest'
+            example:
+              toko_name: Toko AHE
+              user_type: '0'
+              no_telp: '081234567890'
+              email: pemilik@example.com
+              password: rahasia123
+              address: Bandung Tenggara
+              key: example-key
+              token: example-token
+      responses:
+        '200':
+          description: Registered, or `status` false with the reason.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RegistrationEnvelope'
+              examples:
+                success:
+                  value:
+                    status: true
+                    messages: Register success!
+                    data:
+                      registration_id: ELK34128
+                refused:
+                  summary: Assumed shape of a refusal (status false, data null)
+                  value:
+                    status: false
+                    messages: Email sudah terdaftar
+                    data: null
+    get:
+      tags: [registration]
+      operationId: getRegistrationData
+      summary: Data needed to register (packets and user types)
+      x-mitra-source: 'seed'
+      x-mitra-returns: types::RegistrationData
+      parameters:
+        - $ref: '#/components/parameters/KeyQuery'
+        - $ref: '#/components/parameters/TokenQuery'
+      responses:
+        '200':
+          description: Registration packets and user types.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RegistrationDataEnvelope'
+              example:
+                status: true
+                messages: Registration Data
+                data:
+                  registration_packets:
+                    - packet_id: '9'
+                      packet_code: TRIAL-30HARI
+                      packet_desc: Trial 30 Hari
+                    - packet_id: '10'
+                      packet_code: REG-1BULAN
+                      packet_desc: 1 Bulan
+                    - packet_id: '11'
+                      packet_code: REG-3BULAN
+                      packet_desc: 3 Bulan
+                  user_type:
+                    - code: '0'
+                      desc: Retail
+                    - code: '1'
+                      desc: Grosir
+  /integration/user_check:
+    post:
+      tags: [users]
+      operationId: checkUser
+      security: []
+      summary: The package a user subscribes to
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Option<types::Packet>
+      description: Reads only; safe to retry.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/CheckUserRequest'
+            example:
+              email: pemilik@example.com
+              key: example-key
+              token: example-token
+      responses:
+        '200':
+          description: The user's package.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CheckUserEnvelope'
+              example:
+                status: true
+                messages: User berlangganan paket Trial 30 Hari.
+                data:
+                  packet_id: '9'
+                  packet_desc: Trial 30 Hari
+  /integration/activation:
+    post:
+      tags: [registration]
+      operationId: activation
+      security: []
+      summary: Subscribe a user to a package
+      x-mitra-source: 'seed'
+      x-mitra-input: crate::Activation
+      x-mitra-validate: true
+      x-mitra-returns: types::Activated
+      description: Records a paid package at ELKASSA. Changes state; never retried.
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/ActivationRequest'
+            example:
+              email: pemilik@example.com
+              packet_id: '10'
+              registration_id: ELK34128
+              cabang_id: ELK34128-1
+              invoice_code: INV-2016-0001
+              invoice_amount: '150000'
+              payment_gateway: finpay195
+              payment_method: ATM
+              payment_date: '2016-03-18 22:08:02'
+              key: example-key
+              token: example-token
+      responses:
+        '200':
+          description: Activated.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ActivationEnvelope'
+              example:
+                status: true
+                messages: Aktifasi user success!
+                data:
+                  registration_id: ELK34128
+                  packet_id: '10'
+                  packet_desc: 1 Bulan
+  /integration/users:
+    get:
+      tags: [users]
+      operationId: getAllUsersWithoutPaging
+      summary: Every user, in one response
+      x-mitra-source: 'seed'
+      x-mitra-returns: Vec<crate::User>
+      description: The partner document's "Get All Users" with no page number.
+      parameters:
+        - $ref: '#/components/parameters/KeyQuery'
+        - $ref: '#/components/parameters/TokenQuery'
+      responses:
+        '200':
+          $ref: '#/components/responses/Users'
+  /integration/users/{page}:
+    get:
+      tags: [users]
+      operationId: getAllUsers
+      summary: One page of users (10 a page)
+      x-mitra-source: 'seed'
+      x-mitra-returns: Vec<crate::User>
+      parameters:
+        - name: page
+          in: path
+          required: true
+          description: Page number, from 1.
+          x-mitra-assumption: The document gives 10 users a page but not the first page's number; from 1 is assumed. Page 0 answering like page 1 (or not) would settle it.
+          schema:
+            type: integer
+            minimum: 1
+          example: 1
+        - $ref: '#/components/parameters/KeyQuery'
+        - $ref: '#/components/parameters/TokenQuery'
+      responses:
+        '200':
+          $ref: '#/components/responses/Users'
+  /integration/user/{registration_id}:
+    get:
+      tags: [users]
+      operationId: getDetailUser
+      summary: One user by registration id (a list of one)
+      x-mitra-source: 'seed'
+      x-mitra-returns: Vec<crate::User>
+      parameters:
+        - name: registration_id
+          in: path
+          required: true
+          schema:
+            type: string
+          example: ELK44552
+        - $ref: '#/components/parameters/KeyQuery'
+        - $ref: '#/components/parameters/TokenQuery'
+      responses:
+        '200':
+          $ref: '#/components/responses/Users'
+components:
+  securitySchemes:
+    elkassaKey:
+      type: apiKey
+      in: query
+      name: key
+      description: Given by ELKASSA. A query parameter on GET; on POST the same value travels as the form field `key`.
+    elkassaToken:
+      type: apiKey
+      in: query
+      name: token
+      description: Given by ELKASSA. A query parameter on GET; on POST the same value travels as the form field `token`.
+  parameters:
+    KeyQuery:
+      name: key
+      in: query
+      required: true
+      x-mitra-from-config: true
+      description: Given by ELKASSA. A secret.
+      schema:
+        $ref: '#/components/schemas/Secret'
+    TokenQuery:
+      name: token
+      in: query
+      required: true
+      x-mitra-from-config: true
+      description: Given by ELKASSA. A secret.
+      schema:
+        $ref: '#/components/schemas/Secret'
+  responses:
+    Users:
+      description: Users.
+      x-mitra-raw-example: |
+        {
+          "status": true,
+          "messages": "User data",
+          "data": [
+            {
+              "registration_id": "ELK44552",
+              "email": "priyanga27+sobat33@gmail.com",
+              "registered_date": "2016-03-18 22:08:02",
+              "user_type": "0",
+              "user_type_desc": "Retail",
+              "contract_id": "12",
+              "expired_date": "2017-04-12 23:00:01",
+              "contract_notes": "6 Bulan",
+              "toko_name": "Toko AHE",
+              "toko_address": "Bandung Tenggara",
+              "user_type_desc": "ACTIVE",
+              "cabangs": [
+                {
+                  "cabang_id": "ELK44552-1",
+                  "cabang_name": "Toko AHE",
+                  "cabang_address": "Bandung Tenggara"
+                }
+              ]
+            }
+          ]
+        }
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/UsersEnvelope'
+          examples:
+            users:
+              summary: The partner document's example (the duplicate key collapsed to its last value)
+              value:
+                status: true
+                messages: User data
+                data:
+                  - registration_id: ELK44552
+                    email: priyanga27+sobat33@gmail.com
+                    registered_date: '2016-03-18 22:08:02'
+                    user_type: '0'
+                    contract_id: '12'
+                    expired_date: '2017-04-12 23:00:01'
+                    contract_notes: 6 Bulan
+                    toko_name: Toko AHE
+                    toko_address: Bandung Tenggara
+                    user_type_desc: ACTIVE
+                    cabangs:
+                      - cabang_id: ELK44552-1
+                        cabang_name: Toko AHE
+                        cabang_address: Bandung Tenggara
+            emptyPage:
+              summary: Past the last page
+              value:
+                status: true
+                messages: User data
+                data: []
+  schemas:
+    Nothing:
+      description: '`null`: no data.'
+      type: object
+      nullable: true
+      enum: [null]
+    Secret:
+      type: string
+      format: password
+      description: A credential given by ELKASSA; never logged.
+    Password:
+      type: string
+      format: password
+      minLength: 6
+      description: At least 6 characters. A secret; never logged.
+    NumericString:
+      description: An integer that ELKASSA sends as a string (`"9"`); numbers accepted too.
+      oneOf:
+        - type: string
+          pattern: '^-?\d+$'
+        - type: integer
+    UserType:
+      type: string
+      description: '`0` retail, `1` grosir (wholesale).'
+      enum: ['0', '1']
+    WibDateTime:
+      type: string
+      description: '`YYYY-MM-DD HH:MM:SS` in WIB (UTC+7), no zone.'
+      pattern: '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
+    Messages:
+      description: A message, or a list of messages.
+      oneOf:
+        - type: string
+        - type: array
+          items:
+            type: string
+    RegistrationRequest:
+      type: object
+      x-mitra-from-config: [key, token]
+      required: [toko_name, user_type, no_telp, email, password, address, key, token]
+      properties:
+        toko_name:
+          type: string
+          description: Shop name.
+        user_type:
+          $ref: '#/components/schemas/UserType'
+        no_telp:
+          type: string
+          pattern: '^\d+$'
+          description: Phone number, digits only.
+        email:
+          type: string
+          format: email
+        password:
+          $ref: '#/components/schemas/Password'
+        address:
+          type: string
+        key:
+          $ref: '#/components/schemas/Secret'
+        token:
+          $ref: '#/components/schemas/Secret'
+    CheckUserRequest:
+      type: object
+      x-mitra-from-config: [key, token]
+      required: [email, key, token]
+      properties:
+        email:
+          type: string
+          format: email
+        key:
+          $ref: '#/components/schemas/Secret'
+        token:
+          $ref: '#/components/schemas/Secret'
+    ActivationRequest:
+      type: object
+      x-mitra-from-config: [key, token]
+      required: [email, packet_id, registration_id, cabang_id, invoice_code, invoice_amount, payment_gateway, payment_method, payment_date, key, token]
+      properties:
+        email:
+          type: string
+          format: email
+        packet_id:
+          type: string
+          pattern: '^\d+$'
+          description: A packet id from `getRegistrationData`.
+        registration_id:
+          type: string
+        cabang_id:
+          type: string
+          description: Branch id, e.g. `ELK34128-1`.
+        invoice_code:
+          type: string
+        invoice_amount:
+          type: string
+          pattern: '^\d+(\.\d+)?$'
+          description: A non-negative amount in Rupiah.
+        payment_gateway:
+          type: string
+          example: finpay195
+        payment_method:
+          type: string
+          example: ATM
+        payment_date:
+          type: string
+          description: Free text in the document; `YYYY-MM-DD HH:MM:SS` is what the client sends.
+        key:
+          $ref: '#/components/schemas/Secret'
+        token:
+          $ref: '#/components/schemas/Secret'
+    Packet:
+      type: object
+      required: [packet_id]
+      properties:
+        packet_id:
+          $ref: '#/components/schemas/NumericString'
+        packet_code:
+          type: string
+        packet_desc:
+          type: string
+    UserTypeOption:
+      type: object
+      properties:
+        code:
+          $ref: '#/components/schemas/NumericString'
+        desc:
+          type: string
+    RegistrationData:
+      type: object
+      properties:
+        registration_packets:
+          type: array
+          items:
+            $ref: '#/components/schemas/Packet'
+        user_type:
+          type: array
+          items:
+            $ref: '#/components/schemas/UserTypeOption'
+    Registered:
+      type: object
+      required: [registration_id]
+      properties:
+        registration_id:
+          type: string
+    Activated:
+      type: object
+      properties:
+        registration_id:
+          type: string
+        packet_id:
+          $ref: '#/components/schemas/NumericString'
+        packet_desc:
+          type: string
+    Cabang:
+      type: object
+      description: A branch of the shop.
+      properties:
+        cabang_id:
+          type: string
+        cabang_name:
+          type: string
+        cabang_address:
+          type: string
+    User:
+      type: object
+      description: |
+        A user. The vendor sends `user_type_desc` twice: the first is the user
+        type's name, the second the account status. The client keeps both.
+      required: [registration_id]
+      properties:
+        registration_id:
+          type: string
+        email:
+          type: string
+        registered_date:
+          $ref: '#/components/schemas/WibDateTime'
+        user_type:
+          $ref: '#/components/schemas/NumericString'
+        user_type_desc:
+          type: string
+        contract_id:
+          $ref: '#/components/schemas/NumericString'
+        expired_date:
+          $ref: '#/components/schemas/WibDateTime'
+        contract_notes:
+          type: string
+        toko_name:
+          type: string
+        toko_address:
+          type: string
+        cabangs:
+          type: array
+          items:
+            $ref: '#/components/schemas/Cabang'
+    RegistrationEnvelope:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: boolean
+        messages:
+          $ref: '#/components/schemas/Messages'
+        data:
+          oneOf:
+            - $ref: '#/components/schemas/Nothing'
+            - $ref: '#/components/schemas/Registered'
+    RegistrationDataEnvelope:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: boolean
+        messages:
+          $ref: '#/components/schemas/Messages'
+        data:
+          oneOf:
+            - $ref: '#/components/schemas/Nothing'
+            - $ref: '#/components/schemas/RegistrationData'
+    CheckUserEnvelope:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: boolean
+        messages:
+          $ref: '#/components/schemas/Messages'
+        data:
+          oneOf:
+            - $ref: '#/components/schemas/Nothing'
+            - $ref: '#/components/schemas/Packet'
+    ActivationEnvelope:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: boolean
+        messages:
+          $ref: '#/components/schemas/Messages'
+        data:
+          oneOf:
+            - $ref: '#/components/schemas/Nothing'
+            - $ref: '#/components/schemas/Activated'
+    UsersEnvelope:
+      type: object
+      required: [status]
+      properties:
+        status:
+          type: boolean
+        messages:
+          $ref: '#/components/schemas/Messages'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/User'
+"#;

@@ -2888,6 +2888,7 @@ impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
 /// Every operation of the spec: id, method, path template and whether a
 /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
 pub mod operations {
+    pub use super::SPEC;
     ///`GET /region/province`: Provinces
     pub const GET_PROVINCE: mitra_core::Operation = mitra_core::Operation {
         id: "getProvince",
@@ -4037,3 +4038,1237 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         _ => return None,
     })
 }
+
+/// The OpenAPI spec this client was generated from (`specs/fastrac.yaml`), as written.
+pub const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: Fastrac B2B API
+  version: '2.0'
+  license:
+    name: MIT OR Apache-2.0 (this description; the API is the vendor's)
+    url: https://spdx.org/licenses/MIT.html
+  description: |
+    Fastrac, an Indonesian courier aggregator: regions, courier services, tariffs,
+    orders, tracking and balance history for merchants.
+
+    Hand-written by the mitra project from Fastrac's partner document ("Getting
+    Started") and the public copies of its V2 documentation ("FASTRAC-DOC-API V2
+    (B2B API STAGING)"); sources and confidence in `specs/SOURCES.md`.
+
+    What is known and what is not:
+    - Known bodies are modelled field by field (city, district, courier services,
+      tracking, multi-item calculation). Where a response body was never published
+      (province, sub-district, postal code, region search, tariffs, orders, cancel,
+      balance history), `data` is free-form JSON: the client hands it over as raw
+      JSON rather than invent fields.
+    - Paths under `/region/` other than `city` and `district`, and `/region/search`,
+      follow the documentation's navigation; their exact spelling is not published.
+    - No base URL is public: Fastrac gives it with the API keys.
+    - Webhook payloads, the status list and the courier status mapping are
+      documented nowhere public and are left out.
+
+    Conventions of this document:
+    - Every response is an envelope `{success, message, data, timestamp}`;
+      `success: false` is an error whatever the HTTP status; "Data not found" means
+      not found; business errors come with 400 or 404 and no `data`.
+    - Region ids are integers in responses but strings in the instant tariff
+      request; flags (`cod`, `insurance`, `pickup`) are the strings `"0"`/`"1"`.
+    - Tracking is documented as a **GET with a JSON body** and is described so.
+    - Orders and cancellations change state and are never retried.
+servers:
+  - url: '{baseUrl}'
+    description: Given by Fastrac with the API keys; not public.
+    variables:
+      baseUrl:
+        default: https://fastrac.invalid
+# The partner document: "Every API request requires valid access-key and
+# secret-key headers" (both, as one requirement). The public V2 docs use HTTP
+# Basic with the same keys, and their tracking example sends both; the client
+# sends both by default, which serves either generation.
+security:
+  - accessKey: []
+    secretKey: []
+  - basicAuth: []
+tags:
+  - name: region
+    description: Provinces, cities, districts, sub-districts, postal codes.
+  - name: courier
+    description: Courier services.
+  - name: tariff
+    description: Prices and weights before an order.
+  - name: order
+    description: Orders, cancellation, tracking.
+  - name: user
+    description: The merchant's balance.
+paths:
+  /region/province:
+    get:
+      tags: [region]
+      operationId: getProvince
+      summary: Provinces
+      x-mitra-source: 'assumption'
+      x-mitra-assumption: 'The documentation lists "Province GET" but no page or path was found; `/region/province` follows the city and district paths. A 200 from Fastrac at this path would confirm it.'
+      x-mitra-returns: Vec<serde_json::Value>
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Provinces (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawListEnvelope'
+              example:
+                success: true
+                message: ''
+                data:
+                  - province_id: 31
+                    name: DKI JAKARTA
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /region/city:
+    get:
+      tags: [region]
+      operationId: getCity
+      summary: Cities of a province
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/city-19817634e0'
+      x-mitra-returns: Vec<types::City>
+      parameters:
+        - name: province_id
+          in: query
+          required: true
+          schema:
+            type: integer
+            format: int64
+            minimum: 1
+          example: 31
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Cities.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CityEnvelope'
+              example:
+                success: true
+                message: ''
+                data:
+                  - city_id: 3101
+                    name: KEPULAUAN SERIBU
+                    province_id: 31
+                  - city_id: 3171
+                    name: KOTA JAKARTA SELATAN
+                    province_id: 31
+                  - city_id: 3172
+                    name: KOTA JAKARTA TIMUR
+                    province_id: 31
+                  - city_id: 3173
+                    name: KOTA JAKARTA PUSAT
+                    province_id: 31
+                  - city_id: 3174
+                    name: KOTA JAKARTA BARAT
+                    province_id: 31
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /region/district:
+    get:
+      tags: [region]
+      operationId: getDistrict
+      summary: Districts (kecamatan) of a city
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/district-19817635e0'
+      x-mitra-returns: Vec<types::District>
+      parameters:
+        - name: city_id
+          in: query
+          required: true
+          schema:
+            type: integer
+            format: int64
+            minimum: 1
+          example: 3101
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Districts.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DistrictEnvelope'
+              example:
+                success: true
+                message: ''
+                data:
+                  - district_id: 3101010
+                    name: KEPULAUAN SERIBU SELATAN
+                    city_id: 3101
+                  - district_id: 3101020
+                    name: KEPULAUAN SERIBU UTARA
+                    city_id: 3101
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /region/sub-district:
+    get:
+      tags: [region]
+      operationId: getSubDistrict
+      summary: Sub-districts (kelurahan) of a district
+      x-mitra-source: 'seed'
+      x-mitra-assumption: 'The partner document names the call and its `district_id` parameter, not its path; `/region/sub-district` follows the city and district paths. A 200 at this path would confirm it.'
+      x-mitra-returns: Vec<serde_json::Value>
+      parameters:
+        - name: district_id
+          in: query
+          required: true
+          schema:
+            type: integer
+            format: int64
+            minimum: 1
+          example: 3175010
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Sub-districts (shape not published; raw JSON). Items carry the `subdistrict_id` used as tariff origin and destination.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawListEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /region/postal-code:
+    get:
+      tags: [region]
+      operationId: getPostalCode
+      summary: Sub-districts of a postal code
+      x-mitra-source: 'seed'
+      x-mitra-assumption: 'The partner document names the call and its `postal_code` query parameter, not its path; `/region/postal-code` follows the other region paths. A 200 at this path would confirm it.'
+      x-mitra-returns: Vec<serde_json::Value>
+      parameters:
+        - name: postal_code
+          in: query
+          required: true
+          schema:
+            type: string
+            pattern: '^\d{5}$'
+            x-mitra-assumption: Indonesian postal codes have 5 digits; Fastrac's pages do not say what they accept.
+          example: '14450'
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Matches (shape not published; raw JSON), with `subdistrict_id`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawListEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /region/search:
+    post:
+      tags: [region]
+      operationId: searchRegion
+      summary: Search regions by keyword
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/changelog-v2-1331898m0'
+      x-mitra-assumption: 'The changelog names the body field `keyword` (renamed from `search`); the path `/region/search` follows the navigation. A 200 at this path would confirm it.'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<serde_json::Value>
+      description: Reads only; safe to retry. Results carry an `id` usable as tariff origin or destination.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SearchRegionRequest'
+            example:
+              keyword: penjaringan
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Matching regions (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawListEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /courier/service:
+    get:
+      tags: [courier]
+      operationId: getCourierService
+      summary: Courier services, instant and express
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/courier-service-19817640e0'
+      x-mitra-returns: types::CourierServices
+      description: The documentation shows the body without the envelope; both forms are accepted.
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Services.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CourierServiceResponse'
+              examples:
+                documented:
+                  summary: As documented (no envelope)
+                  value:
+                    instant_delivery:
+                      - nama_service: 'PAXEL: INSTANT BIKE'
+                        code_service: paxel_instant_bike
+                        etd_start: 1
+                        etd_end: 2
+                        etd_unit: hours
+                    express_delivery:
+                      - nama_service: Sameday
+                        code_service: sameday
+                        etd_start: 0
+                        etd_end: 1
+                        etd_unit: days
+                      - nama_service: Cargo
+                        code_service: cargo
+                        etd_start: 3
+                        etd_end: 5
+                        etd_unit: days
+                enveloped:
+                  summary: In the envelope of every other response
+                  value:
+                    success: true
+                    message: success
+                    data:
+                      instant_delivery: []
+                      express_delivery:
+                        - nama_service: Sameday
+                          code_service: sameday
+                          etd_start: 0
+                          etd_end: 1
+                          etd_unit: days
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+  /tariff/express:
+    post:
+      tags: [tariff]
+      operationId: checkTariffExpress
+      summary: Express delivery tariffs
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/check-tariff-express-delivery-20486900e0'
+      x-mitra-validate: true
+      x-mitra-returns: serde_json::Value
+      description: Reads only; safe to retry.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TariffExpressRequest'
+            example:
+              origin: 3101010001
+              destination: 3173020003
+              items:
+                - name: Sepatu
+                  weight: 1200
+                  width: 20
+                  height: 15
+                  length: 30
+                  quantity: 1
+                  price: 350000
+              cod: '0'
+              insurance: '1'
+              cod_amount: 0
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Tariffs (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /tariff/instant:
+    post:
+      tags: [tariff]
+      operationId: checkTariffInstant
+      summary: Instant delivery tariffs
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/check-tariff-instant-delivery-20486901e0'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::TariffOption>
+      description: |
+        Each option carries a `tariff_id` that is valid for **5 minutes**: place the
+        instant order with it before then. Reads only; safe to retry.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TariffInstantRequest'
+            example:
+              origin:
+                id: '3101010001'
+                lat: '-6.2000'
+                lng: '106.8166'
+                alamat_lengkap: Jl. Contoh No. 1, Jakarta
+                alamat_google: Jl. Contoh, Jakarta
+              destination:
+                id: '3173020003'
+                lat: '-6.1751'
+                lng: '106.8650'
+                alamat_lengkap: Jl. Tujuan No. 2, Jakarta
+                alamat_google: Jl. Tujuan, Jakarta
+              package:
+                name: Dokumen
+                weight: 500
+                width: 10
+                height: 2
+                length: 30
+                quantity: 1
+                price: 10000
+              vehicle_type: bike
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Courier options, each with a `tariff_id` valid 5 minutes (only `tariff_id` is known; the rest is raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TariffInstantEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /item/multi-items:
+    post:
+      tags: [tariff]
+      operationId: calculateMultiItems
+      summary: Weight and volume of several items
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/changelog-v2-1331898m0'
+      x-mitra-validate: true
+      x-mitra-returns: types::MultiItems
+      description: Reads only; safe to retry.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/MultiItemsRequest'
+            example:
+              courier: paxel
+              items:
+                - name: RMK-123
+                  length: 10
+                  width: 10
+                  height: 10
+                  weight: 200
+                  quantity: 1
+                - name: Washmachine
+                  length: 60
+                  width: 60
+                  height: 85
+                  weight: 600
+                  quantity: 2
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Totals (`desc`, `total_weight`, `volumetric_weight` known; the rest raw).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MultiItemsEnvelope'
+              example:
+                success: true
+                message: success
+                data:
+                  desc: 'RMK-123- Qty: 1 | Washmachine Qty: 2'
+                  total_weight: 1400
+                  volumetric_weight: 20000
+        '400':
+          $ref: '#/components/responses/BadRequest'
+  /order/express:
+    post:
+      tags: [order]
+      operationId: createOrderExpress
+      summary: Place an express order
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-express-19817643e0'
+      x-mitra-validate: true
+      x-mitra-returns: serde_json::Value
+      description: Changes state; never retried once it may have reached Fastrac.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/OrderExpressRequest'
+            example:
+              courier_code: paxel
+              code_service: PAXEL BIG
+              cod: '0'
+              cod_amount: 0
+              insurance: '0'
+              pickup: '1'
+              pickup_start: '2025-08-09 09:00:00'
+              pickup_end: '2025-08-09 12:00:00'
+              shipper:
+                name: Toko Contoh
+                phone: '62812345678'
+                address: Jl. Contoh No. 1, Jakarta
+                subdistrict_id: 3101010001
+              receiver:
+                name: Pembeli Contoh
+                phone: '62813456789'
+                address: Jl. Tujuan No. 2, Jakarta
+                subdistrict_id: 3173020003
+              items:
+                - name: Sepatu
+                  weight: 1200
+                  width: 20
+                  height: 15
+                  length: 30
+                  quantity: 1
+                  price: 350000
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: The order (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+  /order/instant:
+    post:
+      tags: [order]
+      operationId: createOrderInstant
+      summary: Place an instant order with a `tariff_id`
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-instant-20486902e0'
+      x-mitra-validate: true
+      x-mitra-returns: serde_json::Value
+      description: Changes state; never retried once it may have reached Fastrac.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/OrderInstantRequest'
+            example:
+              courier_code: lalamove
+              tariff_id: 8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e
+              shipper:
+                name: Toko Contoh
+                email: toko@example.com
+                phone: '62812345678'
+                address: Jl. Contoh No. 1, Jakarta
+              receiver:
+                name: Pembeli Contoh
+                email: pembeli@example.com
+                phone: '62813456789'
+                address: Jl. Tujuan No. 2, Jakarta
+              item:
+                name: Dokumen
+                weight: 500
+                width: 10
+                height: 2
+                length: 30
+                quantity: 1
+                price: 10000
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: The order (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+  /order/cancel:
+    post:
+      tags: [order]
+      operationId: cancelOrder
+      summary: Cancel an order
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/cancel-order-19817645e0'
+      x-mitra-validate: true
+      x-mitra-returns: serde_json::Value
+      description: Changes state; never retried once it may have reached Fastrac.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CancelOrderRequest'
+            example:
+              courier_code: paxel
+              awb: CO.FASTRAC-20241205-1-R10BPJ
+              cancel_reason: Pembeli membatalkan pesanan
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Cancelled (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          description: The order cannot be cancelled.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorEnvelope'
+              example:
+                success: false
+                message: An error occurred while placing an cancel
+  /order/track:
+    get:
+      tags: [order]
+      operationId: trackOrder
+      summary: Track an order (a GET with a JSON body)
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/tracking-order-19817646e0'
+      x-mitra-validate: true
+      x-mitra-returns: types::Tracking
+      description: |
+        Documented as a GET carrying a JSON body (`courier_code`, `awb`); the client
+        sends exactly that. Reads only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TrackOrderRequest'
+            example:
+              courier_code: paxel
+              awb: CO.FASTRAC-20241205-1-R10BPJ
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: The order and its history.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TrackOrderEnvelope'
+              example:
+                success: true
+                message: success
+                data:
+                  awb: CO.FASTRAC-20250809-1-VIE123
+                  shipper_name: Toko Contoh
+                  shipper_address: Jl. Contoh No. 1, Jakarta
+                  receiver_name: Pembeli Contoh
+                  receiver_address: Jl. Tujuan No. 2, Jakarta
+                  courier: PAXEL
+                  courier_code: paxel
+                  service: '-'
+                  history:
+                    - timestamp: '2025-08-09 11:42:13'
+                      status: PENDING_PICKUP
+                      desc: Menunggu penjemputan
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '404':
+          $ref: '#/components/responses/NotFound'
+  /user/balance/history:
+    post:
+      tags: [user]
+      operationId: getBalanceHistory
+      summary: Balance movements
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/balance-history-20309002e0'
+      x-mitra-validate: true
+      x-mitra-returns: serde_json::Value
+      description: Reads only; safe to retry.
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/BalanceHistoryRequest'
+            example:
+              start_date: '2025-07-01'
+              end_date: '2025-08-01'
+              filter_status: order
+              limit: 10
+              offset: 0
+      responses:
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '200':
+          description: Movements (shape not published; raw JSON).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/RawEnvelope'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+components:
+  securitySchemes:
+    basicAuth:
+      type: http
+      scheme: basic
+      description: 'V2: `Authorization: Basic base64(access_key:secret_key)`.'
+    accessKey:
+      type: apiKey
+      in: header
+      name: access-key
+      description: The access key, with `secret-key` on every request (partner document).
+    secretKey:
+      type: apiKey
+      in: header
+      name: secret-key
+      description: The secret key, with `access-key` on every request (partner document).
+  responses:
+    TooManyRequests:
+      description: Rate limited ("Fastrac may enforce limits on the number of requests per second or per day").
+      x-mitra-assumption: The partner document says limits exist, not how they answer; 429 with Retry-After is the HTTP convention. A throttled call would confirm it.
+      headers:
+        Retry-After:
+          description: Seconds to wait.
+          schema:
+            type: integer
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            success: false
+            message: Too Many Requests
+    Unauthorized:
+      description: Missing or invalid access key and secret key.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            success: false
+            message: Request lacks authentication (Missing/Invalid Authentication Credentials)
+    BadRequest:
+      description: Missing or invalid parameters.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            success: false
+            message: Bad request. Missing required parameters or parameters are not correct
+    NotFound:
+      description: Nothing matches.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            success: false
+            message: Data not found
+  schemas:
+    Flag:
+      type: string
+      description: A yes/no flag, `"0"` or `"1"`.
+      enum: ['0', '1']
+    Timestamp:
+      type: string
+      description: When the response was made (V2; format not published).
+    RawData:
+      description: A body the documentation does not describe, kept as raw JSON.
+    ErrorEnvelope:
+      type: object
+      required: [success, message]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+    RawEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          $ref: '#/components/schemas/RawData'
+    RawListEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/RawData'
+    City:
+      type: object
+      required: [city_id, name]
+      properties:
+        city_id:
+          type: integer
+          format: int64
+        name:
+          type: string
+        province_id:
+          type: integer
+          format: int64
+    CityEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/City'
+    District:
+      type: object
+      required: [district_id, name]
+      properties:
+        district_id:
+          type: integer
+          format: int64
+        name:
+          type: string
+        city_id:
+          type: integer
+          format: int64
+    DistrictEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/District'
+    SearchRegionRequest:
+      type: object
+      required: [keyword]
+      properties:
+        keyword:
+          type: string
+          minLength: 1
+    CourierService:
+      type: object
+      required: [code_service]
+      properties:
+        nama_service:
+          type: string
+        code_service:
+          type: string
+        etd_start:
+          type: integer
+        etd_end:
+          type: integer
+        etd_unit:
+          type: string
+          description: '`hours` or `days`.'
+    CourierServices:
+      type: object
+      properties:
+        instant_delivery:
+          type: array
+          items:
+            $ref: '#/components/schemas/CourierService'
+        express_delivery:
+          type: array
+          items:
+            $ref: '#/components/schemas/CourierService'
+    CourierServiceEnvelope:
+      type: object
+      required: [success, data]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          $ref: '#/components/schemas/CourierServices'
+    CourierServiceResponse:
+      # The two forms are disjoint: the envelope has `success` and `data`, the
+      # bare form (as the documentation shows it) both lists and neither of
+      # those, so a strict validator matches exactly one.
+      oneOf:
+        - $ref: '#/components/schemas/CourierServiceEnvelope'
+        - $ref: '#/components/schemas/CourierServiceLists'
+    CourierServiceLists:
+      description: The courier services without the envelope, as the documentation shows them.
+      type: object
+      required: [instant_delivery, express_delivery]
+      properties:
+        instant_delivery:
+          type: array
+          items:
+            $ref: '#/components/schemas/CourierService'
+        express_delivery:
+          type: array
+          items:
+            $ref: '#/components/schemas/CourierService'
+    Item:
+      type: object
+      required: [name, weight]
+      properties:
+        name:
+          type: string
+        weight:
+          type: number
+          description: Grams; more than 0.
+        width:
+          type: number
+          description: Centimetres.
+        height:
+          type: number
+          description: Centimetres.
+        length:
+          type: number
+          description: Centimetres.
+        quantity:
+          type: integer
+          minimum: 1
+        price:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Value of the item, whole Rupiah.
+          x-mitra-assumption: Not in the request tables seen; sent only if set. Fastrac accepting it would confirm it.
+    TariffExpressRequest:
+      type: object
+      required: [origin, destination, items]
+      properties:
+        origin:
+          type: integer
+          format: int64
+          description: Sub-district id (from the postal code or sub-district lookup).
+        destination:
+          type: integer
+          format: int64
+        items:
+          type: array
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/Item'
+        cod:
+          $ref: '#/components/schemas/Flag'
+        insurance:
+          $ref: '#/components/schemas/Flag'
+        cod_amount:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Cash to collect on delivery, whole Rupiah.
+    Location:
+      type: object
+      required: [id, lat, lng]
+      description: A point of an instant delivery; note the ids and coordinates are strings here.
+      properties:
+        id:
+          type: string
+          description: Region id, as a string.
+        lat:
+          type: string
+        lng:
+          type: string
+        alamat_lengkap:
+          type: string
+          description: Full address.
+        alamat_google:
+          type: string
+          description: Address as Google Maps gives it.
+    VehicleType:
+      type: string
+      enum: [bike, sedan, mpv, van, truck175, truck330, engkelbak, engkelbox, cddbak, cddbox, fusobak, fusobox]
+    TariffInstantRequest:
+      type: object
+      required: [origin, destination, package, vehicle_type]
+      properties:
+        origin:
+          $ref: '#/components/schemas/Location'
+        destination:
+          $ref: '#/components/schemas/Location'
+        stop:
+          $ref: '#/components/schemas/Location'
+        package:
+          $ref: '#/components/schemas/Item'
+        vehicle_type:
+          $ref: '#/components/schemas/VehicleType'
+    TariffOption:
+      type: object
+      required: [tariff_id]
+      description: A courier option. Its `tariff_id` is valid for 5 minutes.
+      properties:
+        tariff_id:
+          type: string
+          description: Valid for 5 minutes; give it to the instant order.
+      additionalProperties: {}
+    TariffInstantEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/TariffOption'
+    MultiItemsRequest:
+      type: object
+      required: [items]
+      properties:
+        courier:
+          type: string
+        items:
+          type: array
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/Item'
+    MultiItems:
+      type: object
+      properties:
+        desc:
+          type: string
+          description: Description of the items.
+        total_weight:
+          type: number
+          description: Total weight of all items, grams.
+        volumetric_weight:
+          type: number
+          description: Volumetric weight of all items, grams.
+      additionalProperties: {}
+    MultiItemsEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          $ref: '#/components/schemas/MultiItems'
+    Party:
+      type: object
+      required: [name, phone, address]
+      properties:
+        name:
+          type: string
+        phone:
+          type: string
+          description: Digits with the country code, e.g. `62812345678`.
+        email:
+          type: string
+        address:
+          type: string
+        subdistrict_id:
+          type: integer
+          format: int64
+          x-mitra-assumption: Not in the order request tables seen; sent only if set. Fastrac accepting it would confirm it.
+        lat:
+          type: string
+          x-mitra-assumption: Not in the order request tables seen (the instant tariff takes lat/lng); sent only if set.
+        lng:
+          type: string
+          x-mitra-assumption: Not in the order request tables seen (the instant tariff takes lat/lng); sent only if set.
+    OrderExpressRequest:
+      type: object
+      required: [courier_code, code_service, shipper, receiver, items]
+      properties:
+        courier_code:
+          type: string
+          example: paxel
+        code_service:
+          type: string
+          example: PAXEL BIG
+        cod:
+          $ref: '#/components/schemas/Flag'
+        cod_amount:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Cash to collect on delivery, whole Rupiah.
+        insurance:
+          $ref: '#/components/schemas/Flag'
+        pickup:
+          $ref: '#/components/schemas/Flag'
+        pickup_start:
+          type: string
+          description: '`YYYY-MM-DD HH:mm:ss`'
+        pickup_end:
+          type: string
+          description: '`YYYY-MM-DD HH:mm:ss`'
+        shipper:
+          $ref: '#/components/schemas/Party'
+        receiver:
+          $ref: '#/components/schemas/Party'
+        items:
+          type: array
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/Item'
+    OrderInstantRequest:
+      type: object
+      required: [courier_code, tariff_id, shipper, receiver, item]
+      properties:
+        courier_code:
+          type: string
+          example: lalamove
+        tariff_id:
+          type: string
+          description: From the instant tariff, at most 5 minutes old.
+        shipper:
+          $ref: '#/components/schemas/Party'
+        receiver:
+          $ref: '#/components/schemas/Party'
+        stop:
+          $ref: '#/components/schemas/Party'
+        item:
+          $ref: '#/components/schemas/Item'
+        cod:
+          $ref: '#/components/schemas/Flag'
+        cod_amount:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Cash to collect on delivery, whole Rupiah.
+    CancelOrderRequest:
+      type: object
+      required: [courier_code, awb, cancel_reason]
+      properties:
+        courier_code:
+          type: string
+        awb:
+          type: string
+          example: CO.FASTRAC-20241205-1-R10BPJ
+        cancel_reason:
+          type: string
+          minLength: 5
+          maxLength: 150
+    TrackOrderRequest:
+      type: object
+      required: [courier_code, awb]
+      properties:
+        courier_code:
+          type: string
+        awb:
+          type: string
+    TrackEvent:
+      type: object
+      properties:
+        timestamp:
+          type: string
+          description: '`YYYY-MM-DD HH:mm:ss`'
+        status:
+          type: string
+          example: PENDING_PICKUP
+        desc:
+          type: string
+    Tracking:
+      type: object
+      properties:
+        awb:
+          type: string
+        shipper_name:
+          type: string
+        shipper_address:
+          type: string
+        receiver_name:
+          type: string
+        receiver_address:
+          type: string
+        courier:
+          type: string
+        courier_code:
+          type: string
+        service:
+          type: string
+        history:
+          type: array
+          items:
+            $ref: '#/components/schemas/TrackEvent'
+    TrackOrderEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          $ref: '#/components/schemas/Tracking'
+    BalanceHistoryRequest:
+      type: object
+      properties:
+        start_date:
+          type: string
+          format: date
+          description: Default one month ago.
+        end_date:
+          type: string
+          format: date
+          description: Default today.
+        filter_status:
+          type: string
+          enum: [order, tarik_tunai, dana_cod, bonus_referal, topup]
+        search:
+          type: string
+        limit:
+          type: integer
+          minimum: 1
+        offset:
+          type: integer
+          minimum: 0
+"#;

@@ -782,6 +782,7 @@ impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
 /// Every operation of the spec: id, method, path template and whether a
 /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
 pub mod operations {
+    pub use super::SPEC;
     ///`POST /oauth/token`: Get an access token (OAuth2 client credentials)
     pub const ISSUE_TOKEN: mitra_core::Operation = mitra_core::Operation {
         id: "issueToken",
@@ -946,3 +947,320 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         _ => return None,
     })
 }
+
+/// The OpenAPI spec this client was generated from (`specs/pafi.yaml`), as written.
+pub const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: PAFI API (SIPAFI)
+  version: '2024-02-20'
+  license:
+    name: MIT OR Apache-2.0 (this description; the API is the vendor's)
+    url: https://spdx.org/licenses/MIT.html
+  description: |
+    API of PAFI (Persatuan Ahli Farmasi Indonesia): the sufficiency of a
+    pharmacist's continuing-education credits (SKP) by NIK.
+
+    Hand-written by the mitra project from PAFI's API documentation (an Aglio page,
+    generated 20 Feb 2024; see `specs/SOURCES.md`). PAFI's own
+    draft-04 JSON Schemas are kept in `specs/pafi/` and `cargo xtask generate --check`
+    proves the schemas below agree with them.
+
+    Responses carry personal data (NIK, name, birth date) protected by UU 27/2022:
+    clients must keep them out of logs.
+
+    Conventions of this document:
+    - Every request sends `Accept: application/json`.
+    - `expires_in` of the token is a string (`"86400"`).
+    - Error bodies are `{message, status_code}`; a 200 whose body says
+      `"error": true` is an error too.
+    - Dates are `dd-mm-yyyy`.
+servers:
+  - url: https://api.webpafi.com/api/v1
+    description: Production
+security:
+  - bearerToken: []
+tags:
+  - name: auth
+    description: Access tokens (OAuth2 client credentials).
+  - name: kecukupan-skp
+    description: SKP sufficiency of members.
+paths:
+  /oauth/token:
+    post:
+      tags: [auth]
+      operationId: issueToken
+      summary: Get an access token (OAuth2 client credentials)
+      x-mitra-source: 'seed'
+      x-mitra-token-endpoint: true
+      security: []
+      x-mitra-retry-safe: true
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TokenRequest'
+            example:
+              grant_type: client_credentials
+              client_id: '1'
+              client_secret: example-client-secret
+              scope: read-kecukupan-skp
+      responses:
+        '200':
+          description: A bearer token valid `expires_in` seconds.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TokenResponse'
+              example:
+                status_code: 200
+                token_type: Bearer
+                expires_in: '86400'
+                access_token: eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJhdWQiOiIxIn0.c2lnbmF0dXJl
+        '401':
+          $ref: '#/components/responses/Unauthenticated'
+        '422':
+          description: Missing or invalid fields.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ValidationErrorBody'
+              example:
+                message: Validation error
+                errors: ['The client_id field is required.']
+                status_code: 422
+  /pengajuan/kecukupan-skp/user/{nik}:
+    get:
+      tags: [kecukupan-skp]
+      operationId: getKecukupanSkpByNik
+      summary: SKP sufficiency of a member, by NIK
+      x-mitra-source: 'seed'
+      description: |
+        Needs a token with the scope `read-kecukupan-skp`. The NIK is in the path, so
+        the URL of this call is personal data.
+      parameters:
+        - name: nik
+          in: path
+          required: true
+          x-mitra-validate: true
+          description: The member's NIK (16 digits).
+          schema:
+            $ref: '#/components/schemas/Nik'
+          example: '3204850000000000'
+      responses:
+        '200':
+          description: The member's SKP credits and recommendation status.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/KecukupanSkp'
+              examples:
+                found:
+                  summary: The documentation's example (dummy data)
+                  value:
+                    error: false
+                    status_code: 200
+                    message: Nomor berhasil ditemukan
+                    nama_anggota: Dummy Data S.Farm
+                    nik: '3206021201960046'
+                    tgl_lahir: 19-02-1998
+                    gender: pria
+                    no_str: 12345update
+                    tgl_mulai_str: 02-03-2023
+                    tgl_berakhir_str: 03-03-2024
+                    Pembelajaran: 24
+                    Profesionalisme: 0
+                    Pengabdian_Masyarakat_dan_Profesi: 28
+                    Publikasi_Ilmiah: 0
+                    Pengembangan_Ilmu: 0
+                    Total_SKP: 52
+                    nomor_surat: 28-1.3204.19021998.1.00000001
+                    Status_Rekom: Sudah Terbit
+                    OP: Persatuan Ahli Farmasi Indonesia (PAFI)
+        '401':
+          $ref: '#/components/responses/Unauthenticated'
+        '403':
+          description: The token lacks the scope.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+              example:
+                message: Forbidden
+                status_code: 403
+        '404':
+          description: No member has this NIK.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+              example:
+                message: 404 Not found
+                status_code: 404
+        '422':
+          description: Invalid input.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ValidationErrorBody'
+              example:
+                message: Validation error
+                errors: []
+                status_code: 422
+        '429':
+          description: Too many attempts.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+              example:
+                message: Too Many Attempts.
+                status_code: 429
+        '503':
+          description: The API is offline for maintenance.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorBody'
+              example:
+                message: Service Unavailable
+                status_code: 503
+components:
+  securitySchemes:
+    bearerToken:
+      type: http
+      scheme: bearer
+  responses:
+    Unauthenticated:
+      description: No valid token.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorBody'
+          example:
+            message: Unauthenticated.
+            status_code: 401
+  schemas:
+    Nik:
+      type: string
+      description: Nomor Induk Kependudukan, 16 digits. Personal data.
+      pattern: '^[0-9]{16}$'
+    PersonName:
+      type: string
+      description: A person's name. Personal data.
+    PersonalText:
+      type: string
+      description: Text that identifies a person (a licence or letter number holding a birth date). Personal data.
+    BirthDate:
+      type: string
+      description: |
+        A birth date, `dd-mm-yyyy` as a rule. PAFI's own schema types it a plain
+        string, so the client keeps any other text as sent. Personal data.
+    DateDmy:
+      type: string
+      description: A date as `dd-mm-yyyy`.
+      pattern: '^\d{2}-\d{2}-\d{4}$'
+    Gender:
+      type: string
+      description: '`pria` (male) or `wanita` (female); other values are kept as sent.'
+      example: pria
+    TokenRequest:
+      type: object
+      required: [grant_type, client_id, client_secret, scope]
+      properties:
+        grant_type:
+          type: string
+          description: The grant type to use
+          enum: [client_credentials]
+        client_id:
+          type: string
+          description: the client id
+        client_secret:
+          type: string
+          description: The client secret
+        scope:
+          type: string
+          description: Scope for role auth
+          example: read-kecukupan-skp
+    TokenResponse:
+      type: object
+      properties:
+        status_code:
+          type: integer
+          description: Status code response
+        token_type:
+          type: string
+          description: The token type
+        expires_in:
+          type: string
+          description: When the token expires (seconds, as a string)
+          pattern: '^\d+$'
+        access_token:
+          type: string
+          description: The Access token
+    ErrorBody:
+      type: object
+      properties:
+        message:
+          type: string
+        status_code:
+          type: integer
+    ValidationErrorBody:
+      type: object
+      properties:
+        message:
+          type: string
+        errors:
+          description: What was invalid (a list, or an object of field -> messages).
+        status_code:
+          type: integer
+    KecukupanSkp:
+      type: object
+      properties:
+        error:
+          type: boolean
+        status_code:
+          type: integer
+        message:
+          type: string
+        nama_anggota:
+          $ref: '#/components/schemas/PersonName'
+        nik:
+          $ref: '#/components/schemas/Nik'
+        tgl_lahir:
+          $ref: '#/components/schemas/BirthDate'
+        gender:
+          $ref: '#/components/schemas/Gender'
+        no_str:
+          $ref: '#/components/schemas/PersonalText'
+        tgl_mulai_str:
+          $ref: '#/components/schemas/DateDmy'
+        tgl_berakhir_str:
+          $ref: '#/components/schemas/DateDmy'
+        Pembelajaran:
+          type: number
+          description: SKP credits for learning.
+        Profesionalisme:
+          type: number
+          description: SKP credits for professionalism.
+        Pengabdian_Masyarakat_dan_Profesi:
+          type: number
+          description: SKP credits for community and professional service.
+        Publikasi_Ilmiah:
+          type: number
+          description: SKP credits for scientific publications.
+        Pengembangan_Ilmu:
+          type: number
+          description: SKP credits for developing the discipline.
+        Total_SKP:
+          type: number
+          description: Total SKP credits.
+        nomor_surat:
+          $ref: '#/components/schemas/PersonalText'
+        Status_Rekom:
+          type: string
+          description: Recommendation status, e.g. `Sudah Terbit`.
+        OP:
+          type: string
+          description: The professional organisation.
+"#;

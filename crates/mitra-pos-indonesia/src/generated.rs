@@ -2183,6 +2183,7 @@ impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
 /// Every operation of the spec: id, method, path template and whether a
 /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
 pub mod operations {
+    pub use super::SPEC;
     ///`POST /token`: Issue an access token (OAuth2 client credentials)
     pub const ISSUE_TOKEN: mitra_core::Operation = mitra_core::Operation {
         id: "issueToken",
@@ -2726,3 +2727,943 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         _ => return None,
     })
 }
+
+/// The OpenAPI spec this client was generated from (`specs/pos-indonesia.yaml`), as written.
+pub const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: Pos Indonesia utilitas
+  version: 1.0.1
+  license:
+    name: MIT OR Apache-2.0 (this description; the API is the vendor's)
+    url: https://spdx.org/licenses/MIT.html
+  description: |
+    Postal code and region lookup of PT Pos Indonesia (Persero), `utilitas/1.0.1`,
+    behind a WSO2 API Manager gateway.
+
+    Hand-written by the mitra project from the partner document "Dokumen Integrasi
+    Mitra via API PT Pos Indonesia (Persero)" and from what public client code shows
+    (see `specs/SOURCES.md`). Where the partner document
+    is silent the spec follows public clients and says so in the description.
+
+    Conventions of this document:
+    - Every utilitas operation is a `POST` with a JSON body, even the read-only
+      lookups. They change nothing at the vendor, so they carry
+      `x-mitra-retry-safe: true`: the client may retry them.
+    - Response bodies are an XML-to-JSON conversion done by the gateway: a list
+      arrives as a single object when exactly one item matches, as `null` when none
+      does, and numeric-looking codes may arrive as JSON numbers (schema `Code`).
+    - Gateway faults (WSO2) arrive as XML unless the request says exactly
+      `Accept: application/json`; both forms are documented on each operation.
+  contact:
+    name: mitra
+servers:
+  - url: https://api.posindonesia.co.id:8245
+    description: Production (the caller's static IP must be whitelisted by Pos Indonesia)
+  - url: https://sandbox.posindonesia.co.id:8245
+    description: Sandbox (separate consumer keys)
+security:
+  - bearerToken: []
+tags:
+  - name: auth
+    description: Access tokens (OAuth2 client credentials).
+  - name: utilitas
+    description: Postal code, region, post office and tracking lookups.
+paths:
+  /token:
+    post:
+      tags: [auth]
+      operationId: issueToken
+      summary: Issue an access token (OAuth2 client credentials)
+      x-mitra-source: 'seed'
+      x-mitra-token-endpoint: true
+      description: |
+        The token is valid for `expires_in` seconds. WSO2 hands out the still-valid
+        token again with its *remaining* lifetime, so `expires_in` is often less than
+        the 3600 s of the partner document. Authenticate with HTTP Basic
+        `base64(consumer_key:consumer_secret)`.
+      security:
+        - consumerKey: []
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            schema:
+              $ref: '#/components/schemas/TokenRequest'
+            example:
+              grant_type: client_credentials
+      responses:
+        '200':
+          description: A bearer token.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TokenResponse'
+              examples:
+                wso2ClientCredentials:
+                  summary: WSO2 API Manager documentation example (remaining lifetime 723 s)
+                  value:
+                    access_token: 4c27f899-6f9c-3217-b974-3ceb5a409ac3
+                    scope: am_application_scope default
+                    token_type: Bearer
+                    expires_in: 723
+        '400':
+          description: Malformed token request.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/OAuthError'
+              examples:
+                missingGrantType:
+                  value:
+                    error: invalid_request
+                    error_description: Missing grant_type parameter value
+        '401':
+          description: Unknown consumer key or wrong consumer secret.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/OAuthError'
+              examples:
+                unknownClientId:
+                  value:
+                    error_description: 'A valid OAuth client could not be found for client_id: invalid_client_id'
+                    error: invalid_client
+                authenticationFailed:
+                  value:
+                    error: invalid_client
+                    error_description: Client Authentication failed.
+  /utilitas/1.0.1/getPostalCode:
+    post:
+      tags: [utilitas]
+      operationId: getPostalCode
+      summary: Search postal codes by city and address
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::PostalCode>
+      description: |
+        The response shape is not published; it follows the `responses.response`
+        wrapper of the other lookups, with items like those of `getPostOffice`.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/PostalCodeRequest'
+            example:
+              city: bandung
+              address: cinunuk
+      responses:
+        '200':
+          description: Matching postal codes; `responses` or `response` is null when nothing matches.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/PostalCodeResponse'
+              examples:
+                list:
+                  summary: Synthetic, built from the fields public clients read
+                  value:
+                    responses:
+                      response:
+                        - posCode: '40623'
+                          address: 'Kel. Cinunuk, Kec. Cileunyi, Kab. Bandung (40623)'
+                          city: KAB. BANDUNG
+                        - posCode: 40624
+                          address: 'Kel. Cimekar, Kec. Cileunyi, Kab. Bandung (40624)'
+                          city: KAB. BANDUNG
+                single:
+                  summary: One match arrives as an object, not a list
+                  value:
+                    responses:
+                      response:
+                        posCode: '40623'
+                        address: 'Kel. Cinunuk, Kec. Cileunyi, Kab. Bandung (40623)'
+                        city: KAB. BANDUNG
+                none:
+                  summary: No match
+                  value:
+                    responses:
+                      response: null
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getProvince:
+    post:
+      tags: [utilitas]
+      operationId: getProvince
+      summary: List or search provinces
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::Province>
+      description: |
+        The partner document sends `provinceCode` (empty for all provinces); public
+        clients search with `provinceName`. Both are accepted.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ProvinceRequest'
+            examples:
+              partnerDocument:
+                summary: As in the partner document
+                value:
+                  provinceCode: ''
+              byName:
+                summary: As public clients send it
+                value:
+                  provinceName: jawa
+      responses:
+        '200':
+          description: Matching provinces.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ProvinceResponse'
+              examples:
+                list:
+                  summary: Synthetic (from the field names public clients read)
+                  value:
+                    responses:
+                      response:
+                        - provinceCode: '32'
+                          provinceName: JAWA BARAT
+                        - provinceCode: 33
+                          provinceName: JAWA TENGAH
+                single:
+                  summary: One match arrives as an object
+                  value:
+                    responses:
+                      response:
+                        provinceCode: '32'
+                        provinceName: JAWA BARAT
+                none:
+                  summary: No match
+                  value:
+                    responses: null
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getCity:
+    post:
+      tags: [utilitas]
+      operationId: getCity
+      summary: List or search the cities of a province
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::City>
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/CityRequest'
+            example:
+              provinceCode: '21'
+              cityName: KOTA ADM. JAKARTA TIMUR
+      responses:
+        '200':
+          description: Matching cities.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/CityResponse'
+              examples:
+                single:
+                  summary: Synthetic (from the field names public clients read); one match arrives as an object
+                  value:
+                    responses:
+                      response:
+                        cityCode: '3273'
+                        cityName: KOTA BANDUNG
+                list:
+                  summary: Synthetic; codes may be numbers
+                  value:
+                    responses:
+                      response:
+                        - cityCode: 246
+                          cityName: KOTA ADM. JAKARTA TIMUR
+                        - cityCode: '247'
+                          cityName: KOTA ADM. JAKARTA PUSAT
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getSubDistrict:
+    post:
+      tags: [utilitas]
+      operationId: getSubDistrict
+      summary: List or search the sub-districts (kecamatan) of a city
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::SubDistrict>
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SubDistrictRequest'
+            example:
+              provinceCode: '32'
+              cityCode: ''
+              subDistrictName: ''
+      responses:
+        '200':
+          description: Matching sub-districts.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SubDistrictResponse'
+              examples:
+                list:
+                  summary: Synthetic, from the fields public clients read
+                  value:
+                    responses:
+                      response:
+                        - subDistrictCode: '40516'
+                          subDistrictName: Kec.Pulogadung
+                        - subDistrictCode: 40517
+                          subDistrictName: Kec.Cakung
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getSubSubDistrict:
+    post:
+      tags: [utilitas]
+      operationId: getSubSubDistrict
+      summary: List or search the villages (kelurahan/desa) of a sub-district
+      x-mitra-source: 'seed'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::SubSubDistrict>
+      description: |
+        The response is not seen in public code; by analogy with the other lookups
+        it is modelled as `responses.response` items with a code, a name and a
+        postal code, all optional.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SubSubDistrictRequest'
+            example:
+              provinceCode: '21'
+              cityCode: '246'
+              subDistrictCode: '40516'
+              subDistrictType: ''
+              subDistrictName: Kec.Pulogadung
+      responses:
+        '200':
+          description: Matching villages.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SubSubDistrictResponse'
+              examples:
+                single:
+                  summary: Synthetic (shape inferred)
+                  value:
+                    responses:
+                      response:
+                        subSubDistrictCode: '3172051001'
+                        subSubDistrictName: Kel. Pulogadung
+                        posCode: 13260
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getPostOffice:
+    post:
+      tags: [utilitas]
+      operationId: getPostOffice
+      summary: List the post offices of a city
+      x-mitra-source: 'public: client code (tsabit12/cch KantorPos.js, the Posapp CodeIgniter library)'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::PostOffice>
+      description: Not in the partner document; called by public clients on the same gateway.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/PostOfficeRequest'
+            example:
+              city: bandung
+      responses:
+        '200':
+          description: Post offices of the city.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/PostOfficeResponse'
+              examples:
+                list:
+                  summary: Synthetic, address format as seen in public code
+                  value:
+                    responses:
+                      response:
+                        - address: 'Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)'
+                          city: BANDUNG
+                          posCode: '40001'
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getTrackAndTrace:
+    post:
+      tags: [utilitas]
+      operationId: getTrackAndTrace
+      summary: Track a parcel by its receipt number (resi)
+      x-mitra-source: 'public: client code (tsabit12/cch src/api.js; a Go test stub with verbatim bodies)'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::TrackEvent>
+      description: |
+        Not in the partner document; called by public clients on the same gateway.
+        Events are in `rs_tnt.r_tnt` (one object when there is one event, `rs_tnt`
+        null when the receipt is unknown). A second format,
+        `{"response": {"data": [...]}}` or `{"response": null}`, is seen in public
+        test stubs of the same API and is accepted too.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TrackAndTraceRequest'
+            example:
+              resi: P1807010123456
+      responses:
+        '200':
+          description: Tracking events, oldest first.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TrackAndTraceResponse'
+              examples:
+                stagingSuccess:
+                  summary: Verbatim staging stub from public code (values masked upstream)
+                  value:
+                    rs_tnt:
+                      r_tnt:
+                        - barcode: XXX
+                          officeCode: XXX
+                          office: TULUNGAGUNG
+                          eventName: POSTING LOKET - DUMMY DATA
+                          eventDate: '2018-06-30 16:15:07'
+                          description: XXX
+                        - barcode: XXX
+                          officeCode: XXX
+                          office: TULUNGAGUNG
+                          eventName: MANIFEST SERAH - DUMMY DATA
+                          eventDate: '2018-07-01 12:27:32'
+                          description: XXX
+                        - barcode: XXX
+                          officeCode: XXX
+                          office: Ngunut
+                          eventName: MANIFEST TERIMA - DUMMY DATA
+                          eventDate: '2018-07-02 12:00:01'
+                          description: XXX
+                        - barcode: XXX
+                          officeCode: XXX
+                          office: Ngunut
+                          eventName: PROSES ANTAR - DUMMY DATA
+                          eventDate: '2018-07-02 12:07:04'
+                          description: XXX
+                        - barcode: XXX
+                          officeCode: XXX
+                          office: Ngunut
+                          eventName: SELESAI ANTAR - DUMMY DATA
+                          eventDate: '2018-07-02 18:04:54'
+                          description: XXX
+                singleEvent:
+                  summary: One event arrives as an object
+                  value:
+                    rs_tnt:
+                      r_tnt:
+                        barcode: P1807010123456
+                        officeCode: 66200
+                        office: TULUNGAGUNG
+                        eventName: POSTING LOKET
+                        eventDate: '2018-06-30 16:15:07'
+                        description: 'PENGIRIM : X~~PENERIMA : Y'
+                notFound:
+                  summary: Verbatim staging stub, unknown receipt
+                  value:
+                    rs_tnt: null
+                notFoundSecondFormat:
+                  summary: Verbatim production stub of the second format, unknown receipt
+                  value:
+                    response: null
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+components:
+  securitySchemes:
+    consumerKey:
+      type: http
+      scheme: basic
+      description: HTTP Basic with the consumer key and consumer secret, for `/token` only.
+    bearerToken:
+      type: http
+      scheme: bearer
+      description: The access token from `/token`.
+  parameters:
+    PosUser:
+      name: X-POS-USER
+      in: header
+      required: false
+      x-mitra-from-config: true
+      description: |
+        Partner user name given with the credentials. Some public clients send it on
+        every call, most never do: optional.
+      schema:
+        type: string
+    PosPassword:
+      name: X-POS-PASSWORD
+      in: header
+      required: false
+      x-mitra-from-config: true
+      description: Partner password given with the credentials (a secret); optional.
+      schema:
+        type: string
+  responses:
+    GatewayUnauthorized:
+      description: |
+        WSO2 gateway: missing (900902), invalid or expired (900901, 900903, 900904)
+        access token. The body is XML unless the request sent exactly
+        `Accept: application/json`; API Manager 4.x sends a flat JSON object with the
+        code as a string.
+      headers:
+        WWW-Authenticate:
+          schema:
+            type: string
+          example: 'OAuth2 realm="WSO2 API Manager", error="invalid_token", error_description="The access token expired"'
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/GatewayFaultBody'
+          examples:
+            invalidCredentials:
+              value:
+                fault:
+                  code: 900901
+                  message: Invalid Credentials
+                  description: 'Access failure for API: /utilitas/1.0.1, version: 1.0.1 status: (900901) - Invalid Credentials. Make sure you have given the correct access token'
+            invalidCredentialsShort:
+              value:
+                fault:
+                  code: 900901
+                  message: Invalid Credentials
+                  description: Invalid Credentials. Make sure you have given the correct access token
+            missingCredentialsApim4:
+              value:
+                code: '900902'
+                message: Missing Credentials
+                description: "Invalid Credentials. Make sure your API invocation call has a header: 'Authorization : Bearer ACCESS_TOKEN' or 'Authorization : Basic ACCESS_TOKEN' or 'ApiKey : API_KEY'"
+        application/xml:
+          schema:
+            type: string
+          examples:
+            invalidCredentials:
+              value: '<ams:fault xmlns:ams="http://wso2.org/apimanager/security"><ams:code>900901</ams:code><ams:message>Invalid Credentials</ams:message><ams:description>Access failure for API: /utilitas/1.0.1, version: 1.0.1 status: (900901) - Invalid Credentials.</ams:description></ams:fault>'
+            accessTokenInactive:
+              value: '<ams:fault xmlns:ams="http://wso2.org/apimanager/security"><ams:code>900904</ams:code><ams:message>Access Token Inactive</ams:message><ams:description>Access failure for API: /utilitas/1.0.1, version: 1.0.1</ams:description></ams:fault>'
+    GatewayForbidden:
+      description: |
+        WSO2 gateway: the application is not subscribed to this API (900908) or the
+        token lacks the scope (900910). Retrying does not help.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/GatewayFaultBody'
+          examples:
+            invalidScope:
+              value:
+                fault:
+                  code: 900910
+                  message: The access token does not allow you to access the requested resource
+                  description: 'Access failure for API: /utilitas/1.0.1, version: 1.0.1 status: (900910) - The access token does not allow you to access the requested resource'
+        application/xml:
+          schema:
+            type: string
+          examples:
+            resourceForbidden:
+              value: '<ams:fault xmlns:ams="http://wso2.org/apimanager/security"><ams:code>900908</ams:code><ams:message>Resource forbidden</ams:message><ams:description>Access failure for API: /utilitas/1.0.1, version: 1.0.1 status: (900908) - Resource forbidden</ams:description></ams:fault>'
+  schemas:
+    NoMatch:
+      description: '`null`: nothing matches (the gateway sends null, not an empty list).'
+      type: object
+      nullable: true
+      enum: [null]
+    Code:
+      description: |
+        A code or amount that the gateway may send as a JSON string or as a JSON
+        number (XML-to-JSON conversion). Clients keep it as text.
+      oneOf:
+        - type: string
+        - type: integer
+    TokenRequest:
+      type: object
+      required: [grant_type]
+      properties:
+        grant_type:
+          type: string
+          enum: [client_credentials]
+    TokenResponse:
+      type: object
+      required: [access_token]
+      properties:
+        access_token:
+          type: string
+          description: Opaque bearer token.
+        token_type:
+          type: string
+          example: Bearer
+        scope:
+          type: string
+        expires_in:
+          description: Remaining lifetime in seconds (a number here; some vendors send a string).
+          oneOf:
+            - type: integer
+            - type: string
+    OAuthError:
+      type: object
+      required: [error]
+      properties:
+        error:
+          type: string
+          example: invalid_client
+        error_description:
+          type: string
+    GatewayFault:
+      type: object
+      properties:
+        code:
+          $ref: '#/components/schemas/Code'
+        message:
+          type: string
+        description:
+          type: string
+    GatewayFaultBody:
+      description: A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
+      type: object
+      properties:
+        fault:
+          $ref: '#/components/schemas/GatewayFault'
+        code:
+          $ref: '#/components/schemas/Code'
+        message:
+          type: string
+        description:
+          type: string
+    PostalCodeRequest:
+      type: object
+      required: [city, address]
+      properties:
+        city:
+          type: string
+          description: City name, e.g. `bandung`.
+        address:
+          type: string
+          default: ''
+          description: Free-text address fragment, e.g. a village name.
+    ProvinceRequest:
+      type: object
+      # The partner document's request is `{"provinceCode": ""}`: the default
+      # sends exactly that.
+      properties:
+        provinceCode:
+          type: string
+          default: ''
+          description: Province code; empty for every province.
+        provinceName:
+          type: string
+          description: Part of a province name to search for.
+    CityRequest:
+      type: object
+      required: [provinceCode, cityName]
+      properties:
+        provinceCode:
+          type: string
+        cityName:
+          type: string
+          default: ''
+          description: Part of a city name; empty for every city of the province.
+    SubDistrictRequest:
+      type: object
+      required: [provinceCode, cityCode, subDistrictName]
+      properties:
+        provinceCode:
+          type: string
+        cityCode:
+          type: string
+        subDistrictName:
+          type: string
+          default: ''
+          description: Part of a sub-district name; empty for all.
+    SubSubDistrictRequest:
+      type: object
+      required: [provinceCode, cityCode, subDistrictCode, subDistrictType, subDistrictName]
+      properties:
+        provinceCode:
+          type: string
+        cityCode:
+          type: string
+        subDistrictCode:
+          type: string
+        subDistrictType:
+          type: string
+          default: ''
+        subDistrictName:
+          type: string
+          default: ''
+    PostOfficeRequest:
+      type: object
+      required: [city]
+      properties:
+        city:
+          type: string
+    TrackAndTraceRequest:
+      type: object
+      required: [resi]
+      properties:
+        resi:
+          type: string
+          description: Receipt (barcode) number of the parcel.
+    PostalCode:
+      type: object
+      x-mitra-assumption: The field names come from public clients of getPostOffice; fields this guess misses are kept in `extra` rather than lost.
+      additionalProperties: {}
+      properties:
+        posCode:
+          $ref: '#/components/schemas/Code'
+        address:
+          type: string
+        city:
+          type: string
+    Province:
+      type: object
+      required: [provinceCode, provinceName]
+      properties:
+        provinceCode:
+          $ref: '#/components/schemas/Code'
+        provinceName:
+          type: string
+    City:
+      type: object
+      required: [cityCode, cityName]
+      properties:
+        cityCode:
+          $ref: '#/components/schemas/Code'
+        cityName:
+          type: string
+    SubDistrict:
+      type: object
+      required: [subDistrictCode, subDistrictName]
+      properties:
+        subDistrictCode:
+          $ref: '#/components/schemas/Code'
+        subDistrictName:
+          type: string
+    SubSubDistrict:
+      type: object
+      x-mitra-assumption: No public client reads this response; the field names are guessed by analogy, and any others are kept in `extra` rather than lost.
+      additionalProperties: {}
+      properties:
+        subSubDistrictCode:
+          $ref: '#/components/schemas/Code'
+        subSubDistrictName:
+          type: string
+        posCode:
+          $ref: '#/components/schemas/Code'
+    PostOffice:
+      type: object
+      properties:
+        address:
+          type: string
+          description: 'e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`'
+        city:
+          type: string
+        posCode:
+          $ref: '#/components/schemas/Code'
+    TrackEvent:
+      type: object
+      required: [eventName, eventDate]
+      properties:
+        barcode:
+          type: string
+        officeCode:
+          $ref: '#/components/schemas/Code'
+        office:
+          type: string
+        eventName:
+          type: string
+        eventDate:
+          type: string
+          description: '`YYYY-MM-DD HH:MM:SS`, local time (WIB), no zone.'
+          example: '2018-06-30 16:15:07'
+        description:
+          type: string
+          description: Free text; lines separated by `~~`.
+    TrackEventV2:
+      type: object
+      description: An event of the second tracking format.
+      properties:
+        status:
+          type: string
+        barcode:
+          type: string
+        eventDate:
+          type: string
+        eventName:
+          type: string
+        officeCode:
+          $ref: '#/components/schemas/Code'
+        officeName:
+          type: string
+        description:
+          type: string
+    PostalCodeResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/PostalCode'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/PostalCode'
+    ProvinceResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/Province'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/Province'
+    CityResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/City'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/City'
+    SubDistrictResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/SubDistrict'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/SubDistrict'
+    SubSubDistrictResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/SubSubDistrict'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/SubSubDistrict'
+    PostOfficeResponse:
+      type: object
+      properties:
+        responses:
+          type: object
+          nullable: true
+          properties:
+            response:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/PostOffice'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/PostOffice'
+    TrackAndTraceResponse:
+      type: object
+      properties:
+        rs_tnt:
+          type: object
+          nullable: true
+          properties:
+            r_tnt:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/TrackEvent'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/TrackEvent'
+        response:
+          type: object
+          nullable: true
+          description: Second tracking format.
+          properties:
+            data:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/TrackEventV2'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/TrackEventV2'
+"#;

@@ -1757,6 +1757,7 @@ impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
 /// Every operation of the spec: id, method, path template and whether a
 /// retry is safe (`x-mitra-retry-safe`, or a safe HTTP method).
 pub mod operations {
+    pub use super::SPEC;
     ///`POST /check`: Check that the API token is valid
     pub const CHECK_TOKEN: mitra_core::Operation = mitra_core::Operation {
         id: "checkToken",
@@ -2161,3 +2162,674 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         _ => return None,
     })
 }
+
+/// The OpenAPI spec this client was generated from (`specs/sempoa.yaml`), as written.
+pub const SPEC: &str = r#"openapi: 3.0.3
+info:
+  title: Sempoa integration API
+  version: '2023-07-31'
+  license:
+    name: MIT OR Apache-2.0 (this description; the API is the vendor's)
+    url: https://spdx.org/licenses/MIT.html
+  description: |
+    Integration API of Sempoa (sempoa.id), an accounting SaaS: check the API token,
+    read the chart of accounts, post and list general journals (jurnal umum).
+
+    Hand-written by the mitra project from the partner document (the June 2023
+    "API Integration" page) and the current public documentation
+    (`backend-sempoa/sempoa-docs`, docs/integrasi-api, 2023-07-31); see
+    `specs/SOURCES.md`.
+
+    Conventions of this document:
+    - Every response is an envelope `{status, message, data}` whose `status` repeats
+      the HTTP status; errors carry no `data`.
+    - "API Sempoa not authorized" arrives with HTTP 400 or 401.
+    - `POST /jurnal` has two documented request formats: the partner document's
+      parallel arrays of strings (`akun`, `debit`, `kredit`) and the current docs'
+      `transaksi` objects with integer amounts. Which one production accepts today
+      is unknown; both are described and the client sends the one it is configured
+      for. Its response also comes in two shapes.
+    - In requests `akun` is an account *code* ("1000"); in responses `akun` is the
+      account *name* ("Asset").
+    - Request dates are `YYYY-MM-DD`; response dates are `DD-MM-YYYY`.
+servers:
+  - url: https://sempoa.id/api/integration
+    description: Production
+security:
+  - bearerToken: []
+tags:
+  - name: token
+    description: Checking the API token.
+  - name: akun
+    description: Chart of accounts.
+  - name: jurnal
+    description: General journals.
+paths:
+  /check:
+    post:
+      tags: [token]
+      operationId: checkToken
+      summary: Check that the API token is valid
+      x-mitra-source: 'seed'
+      x-mitra-retry-safe: true
+      responses:
+        '200':
+          description: The token is valid.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmptyEnvelope'
+              example:
+                status: 200
+                message: Success
+                data: null
+        '400':
+          $ref: '#/components/responses/NotAuthorized400'
+        '401':
+          $ref: '#/components/responses/NotAuthorized401'
+  /akun:
+    get:
+      tags: [akun]
+      operationId: listAkun
+      summary: List the chart of accounts, a page at a time
+      x-mitra-source: 'public: https://github.com/backend-sempoa/sempoa-docs/blob/4e299af/docs/integrasi-api/akun.md'
+      x-mitra-returns: Vec<crate::Account>
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Page'
+      responses:
+        '200':
+          description: One page of accounts.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/AkunListEnvelope'
+              example:
+                status: 200
+                message: Success
+                data:
+                  - kode: '10000'
+                    akun: Asset
+                    tipe: Aset
+                    level: 1
+                    balance: Debit
+                    akun_induk: '-'
+                  - kode: '31000'
+                    akun: Laba Berjalan
+                    tipe: Modal
+                    level: 1
+                    balance: Credit
+                    akun_induk: Equity
+        '401':
+          $ref: '#/components/responses/NotAuthorized401'
+  /akun/{kode}:
+    get:
+      tags: [akun]
+      operationId: getAkun
+      summary: One account by its code
+      x-mitra-source: 'public: https://github.com/backend-sempoa/sempoa-docs/blob/4e299af/docs/integrasi-api/akun.md'
+      x-mitra-returns: crate::Account
+      parameters:
+        - name: kode
+          in: path
+          required: true
+          description: Account code, e.g. `10000`.
+          schema:
+            type: string
+          example: '10000'
+      responses:
+        '200':
+          description: The account.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/AkunEnvelope'
+              example:
+                status: 200
+                message: Success
+                data:
+                  kode: '10000'
+                  akun: Aktiva
+                  tipe: Aset
+                  level: 1
+                  balance: Debit
+                  akun_induk: '-'
+        '401':
+          $ref: '#/components/responses/NotAuthorized401'
+        '404':
+          description: No account has this code.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorEnvelope'
+              example:
+                status: 404
+                message: Akun 99999 tidak ditemukan.
+  /jurnal:
+    get:
+      tags: [jurnal]
+      operationId: listJurnal
+      summary: List general journals, a page at a time
+      x-mitra-source: 'public: https://github.com/backend-sempoa/sempoa-docs/blob/4e299af/docs/integrasi-api/jurnal.md'
+      x-mitra-returns: Vec<crate::JournalEntry>
+      parameters:
+        - $ref: '#/components/parameters/Limit'
+        - $ref: '#/components/parameters/Page'
+      responses:
+        '200':
+          description: One page of journals.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/JurnalListEnvelope'
+              example:
+                status: 200
+                message: Success
+                data:
+                  - tanggal: 30-12-2023
+                    referensi: PB/2023/VI/0009
+                    deskripsi: Pembelian ruko
+                    nominal: 90000
+                    status: Post
+                    transaksi:
+                      - akun: Asset
+                        kredit: 0
+                        debit: 15000
+                      - akun: Inventory
+                        kredit: 0
+                        debit: 75000
+                      - akun: BANK BCA
+                        kredit: 90000
+                        debit: 0
+                  - tanggal: 30-12-2023
+                    referensi: PB/2023/VI/0008
+                    deskripsi: Pembelian ruko
+                    nominal: 90000
+                    status: Post
+                    transaksi:
+                      - akun: Asset
+                        kredit: 0
+                        debit: 15000
+                      - akun: Inventory
+                        kredit: 0
+                        debit: 75000
+                      - akun: BANK BCA
+                        kredit: 90000
+                        debit: 0
+        '401':
+          $ref: '#/components/responses/NotAuthorized401'
+    post:
+      tags: [jurnal]
+      operationId: createJurnal
+      summary: Post a general journal
+      x-mitra-source: 'seed'
+      x-mitra-input: crate::Journal
+      x-mitra-validate: true
+      x-mitra-returns: crate::PostedJournal
+      description: |
+        Moves money in the company's books. `referensi` must be unique: posting the
+        same reference twice is refused with "Nomor referensi sudah ada", which lets
+        a caller who timed out find out whether the journal was posted. Never
+        retried automatically.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/JurnalRequest'
+            examples:
+              partnerDocument:
+                summary: Partner document (June 2023), parallel arrays of strings
+                value:
+                  deskripsi: Pembelian ruko di Citra Raya
+                  referensi: PB/2023/VI/0001
+                  tanggal: '2023-12-30'
+                  akun: ['1000', '1001', '1002']
+                  debit: ['15000', '75000', '0']
+                  kredit: ['0', '0', '90000']
+              currentDocs:
+                summary: Current docs (July 2023), transaksi objects
+                value:
+                  deskripsi: Pembelian ruko di Citra Raya
+                  referensi: PB/2023/VI/0001
+                  tanggal: '2023-12-30'
+                  transaksi:
+                    - akun: '1000'
+                      debit: 15000
+                      kredit: 0
+                    - akun: '1001'
+                      debit: 75000
+                      kredit: 0
+                    - akun: '1002'
+                      debit: 0
+                      kredit: 90000
+      responses:
+        '200':
+          description: The journal was posted.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/JurnalCreatedEnvelope'
+              examples:
+                currentDocs:
+                  value:
+                    status: 200
+                    message: Success
+                    data:
+                      id: 997474e9-17de-4e93-9ec1-c960507c3556
+                      tanggal: 30-12-2023
+                      referensi: PB/2023/VI/0012
+                      deskripsi: Pembelian ruko
+                      nominal: 90000
+                      status: Post
+                      transaksi:
+                        - akun: Asset
+                          kredit: 0
+                          debit: 15000
+                        - akun: Inventory
+                          kredit: 0
+                          debit: 75000
+                        - akun: BANK BCA
+                          kredit: 90000
+                          debit: 0
+                legacy:
+                  summary: June 2023 docs, a dump of the stored transaction
+                  value:
+                    status: 200
+                    message: Success
+                    data:
+                      transaction:
+                        id: 9963cfa0-4ee0-4c4b-8de9-cc4855efa538
+                        transaction_date: '2023-06-07'
+                        model_id: other
+                        model_type: null
+                        transaction_type: false
+                        transaction_status: 2
+                        reference_number: '003'
+                        description: Deskripsinya
+                        company_id: 995dab46-9947-4a7a-940a-91e757695ef4
+                        created_by: System
+                        updated_by: System
+                        void_by: null
+                        deleted_by: null
+                        created_at: '2023-06-12T03:14:02.000000Z'
+                        updated_at: '2023-06-12T03:14:02.000000Z'
+                        void_at: null
+                        deleted_at: null
+                        checking_balance_credit: 50000
+                        checking_balance_debit: 50000
+                        transaction_date_human: Jun 7, 2023
+                        transaction_details:
+                          - id: 9963cfa0-5032-4222-aa0a-0e707a8d1f94
+                            account_id: 9963cf70-bbf5-41eb-ab85-de4090bf1d17
+                            transaction_id: 9963cfa0-4ee0-4c4b-8de9-cc4855efa538
+                            debit_amount: 50000
+                            credit_amount: 0
+                          - id: 9963cfa0-514a-4bfe-9f1e-d0fdb8272103
+                            account_id: 9963cf70-cca2-4ba3-b87c-a2afde2fe084
+                            transaction_id: 9963cfa0-4ee0-4c4b-8de9-cc4855efa538
+                            debit_amount: 0
+                            credit_amount: 50000
+        '400':
+          description: Refused; a duplicate reference, or a token problem.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ErrorEnvelope'
+              examples:
+                duplicateReference:
+                  value:
+                    status: 400
+                    message: Nomor referensi sudah ada
+                notAuthorized:
+                  value:
+                    status: 400
+                    message: API Sempoa not authorized
+        '401':
+          $ref: '#/components/responses/NotAuthorized401'
+components:
+  securitySchemes:
+    bearerToken:
+      type: http
+      scheme: bearer
+      description: |
+        A random token generated in the Sempoa UI (Konfigurasi > Konfigurasi API >
+        Generate Token). Generating a new one invalidates the old one.
+  parameters:
+    Limit:
+      name: limit
+      in: query
+      required: false
+      description: Items per page (default 10).
+      schema:
+        type: integer
+        minimum: 1
+        default: 10
+    Page:
+      name: page
+      in: query
+      required: false
+      description: Page number, from 1 (default 1).
+      schema:
+        type: integer
+        minimum: 1
+        default: 1
+  responses:
+    NotAuthorized400:
+      description: The token is missing or invalid (generic error example of the docs).
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            status: 400
+            message: API Sempoa not authorized
+    NotAuthorized401:
+      description: The token is missing or invalid.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/ErrorEnvelope'
+          example:
+            status: 401
+            message: API Sempoa not authorized
+  schemas:
+    SuccessStatus:
+      type: integer
+      description: 200 in every success body (it repeats the HTTP status).
+      enum: [200]
+    DateDmy:
+      type: string
+      description: A date as `DD-MM-YYYY`, e.g. `30-12-2023`.
+      pattern: '^\d{2}-\d{2}-\d{4}$'
+      example: 30-12-2023
+    ErrorEnvelope:
+      type: object
+      required: [status, message]
+      properties:
+        status:
+          type: integer
+          description: Repeats the HTTP status.
+        message:
+          type: string
+    EmptyEnvelope:
+      type: object
+      required: [status, message]
+      properties:
+        status:
+          $ref: '#/components/schemas/SuccessStatus'
+        message:
+          type: string
+        data:
+          type: object
+          nullable: true
+          description: Always null.
+    Akun:
+      type: object
+      description: An account of the chart of accounts.
+      required: [kode, akun]
+      properties:
+        kode:
+          type: string
+          description: Account code, e.g. `10000`.
+        akun:
+          type: string
+          description: Account name, e.g. `Asset`.
+        tipe:
+          type: string
+          description: Account type, e.g. `Aset`, `Modal`.
+        level:
+          type: integer
+        balance:
+          type: string
+          description: Normal balance, `Debit` or `Credit`.
+        akun_induk:
+          type: string
+          description: Name of the parent account; `-` for none.
+    AkunEnvelope:
+      type: object
+      required: [status, message, data]
+      properties:
+        status:
+          $ref: '#/components/schemas/SuccessStatus'
+        message:
+          type: string
+        data:
+          $ref: '#/components/schemas/Akun'
+    AkunListEnvelope:
+      type: object
+      required: [status, message]
+      properties:
+        status:
+          $ref: '#/components/schemas/SuccessStatus'
+        message:
+          type: string
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/Akun'
+    Transaksi:
+      type: object
+      description: A journal line as responses show it (account *name*, integer amounts).
+      required: [akun, debit, kredit]
+      properties:
+        akun:
+          type: string
+          description: Account name.
+        debit:
+          type: integer
+          format: int64
+        kredit:
+          type: integer
+          format: int64
+    Jurnal:
+      type: object
+      required: [tanggal, referensi]
+      properties:
+        id:
+          type: string
+          description: Present in the response to `createJurnal`.
+        tanggal:
+          $ref: '#/components/schemas/DateDmy'
+        referensi:
+          type: string
+        deskripsi:
+          type: string
+        nominal:
+          type: integer
+          format: int64
+          description: Total of the debits (= total of the credits).
+        status:
+          type: string
+          example: Post
+        transaksi:
+          type: array
+          items:
+            $ref: '#/components/schemas/Transaksi'
+    JurnalListEnvelope:
+      type: object
+      required: [status, message]
+      properties:
+        status:
+          $ref: '#/components/schemas/SuccessStatus'
+        message:
+          type: string
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/Jurnal'
+    TransaksiRequest:
+      type: object
+      description: A journal line as the current docs send it (account *code*).
+      required: [akun, debit, kredit]
+      properties:
+        akun:
+          type: string
+          description: Account code.
+        debit:
+          type: integer
+          format: int64
+          minimum: 0
+        kredit:
+          type: integer
+          format: int64
+          minimum: 0
+    JurnalRequestLines:
+      type: object
+      description: Current docs (July 2023).
+      required: [deskripsi, referensi, tanggal, transaksi]
+      properties:
+        deskripsi:
+          type: string
+          minLength: 1
+        referensi:
+          type: string
+          minLength: 1
+          description: Unique reference number.
+        tanggal:
+          type: string
+          format: date
+          description: '`YYYY-MM-DD`'
+        transaksi:
+          type: array
+          minItems: 2
+          items:
+            $ref: '#/components/schemas/TransaksiRequest'
+    JurnalRequestArrays:
+      type: object
+      description: Partner document (June 2023); the three arrays are parallel.
+      required: [deskripsi, referensi, tanggal, akun, debit, kredit]
+      properties:
+        deskripsi:
+          type: string
+          minLength: 1
+        referensi:
+          type: string
+          minLength: 1
+          description: Unique reference number.
+        tanggal:
+          type: string
+          format: date
+          description: '`YYYY-MM-DD`'
+        akun:
+          type: array
+          description: Account codes.
+          minItems: 2
+          items:
+            type: string
+        debit:
+          type: array
+          description: Debit amounts in whole Rupiah, as decimal strings.
+          minItems: 2
+          items:
+            type: string
+            pattern: '^\d+$'
+        kredit:
+          type: array
+          description: Credit amounts in whole Rupiah, as decimal strings.
+          minItems: 2
+          items:
+            type: string
+            pattern: '^\d+$'
+    JurnalRequest:
+      description: Either documented format.
+      oneOf:
+        - $ref: '#/components/schemas/JurnalRequestArrays'
+        - $ref: '#/components/schemas/JurnalRequestLines'
+    LegacyTransactionDetail:
+      type: object
+      properties:
+        id:
+          type: string
+        account_id:
+          type: string
+        transaction_id:
+          type: string
+        debit_amount:
+          type: integer
+          format: int64
+        credit_amount:
+          type: integer
+          format: int64
+    LegacyTransaction:
+      type: object
+      description: The June 2023 response, a dump of the stored transaction.
+      required: [id]
+      properties:
+        id:
+          type: string
+        transaction_date:
+          type: string
+          description: '`YYYY-MM-DD`'
+        transaction_date_human:
+          type: string
+          example: Jun 7, 2023
+        model_id:
+          type: string
+        model_type:
+          type: string
+          nullable: true
+        transaction_type:
+          type: boolean
+        company_id:
+          type: string
+        created_by:
+          type: string
+        updated_by:
+          type: string
+        void_by:
+          type: string
+          nullable: true
+        deleted_by:
+          type: string
+          nullable: true
+        updated_at:
+          type: string
+        void_at:
+          type: string
+          nullable: true
+        deleted_at:
+          type: string
+          nullable: true
+        reference_number:
+          type: string
+        description:
+          type: string
+        transaction_status:
+          type: integer
+        checking_balance_debit:
+          type: integer
+          format: int64
+        checking_balance_credit:
+          type: integer
+          format: int64
+        created_at:
+          type: string
+        transaction_details:
+          type: array
+          items:
+            $ref: '#/components/schemas/LegacyTransactionDetail'
+    LegacyJurnalCreated:
+      type: object
+      required: [transaction]
+      properties:
+        transaction:
+          $ref: '#/components/schemas/LegacyTransaction'
+    JurnalCreated:
+      description: The posted journal, in the current or the June 2023 shape.
+      oneOf:
+        - $ref: '#/components/schemas/LegacyJurnalCreated'
+        - $ref: '#/components/schemas/Jurnal'
+    JurnalCreatedEnvelope:
+      type: object
+      required: [status, message, data]
+      properties:
+        status:
+          $ref: '#/components/schemas/SuccessStatus'
+        message:
+          type: string
+        data:
+          $ref: '#/components/schemas/JurnalCreated'
+"#;
