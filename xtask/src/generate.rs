@@ -56,6 +56,9 @@ pub struct OperationMeta {
     pub fields: Vec<crate::inputs::FieldMeta>,
     /// A valid input as a JSON object.
     pub example: Option<String>,
+    /// `x-mitra-errors`: the vendor messages the spec documents, as
+    /// (message, kind, field).
+    pub errors: Vec<(String, String, String)>,
 }
 
 /// What an operation rests on.
@@ -189,6 +192,36 @@ pub fn code_and_mock(
     code.push_str(&embedded_spec(spec_rel, text));
     let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;
     Ok((code, mock))
+}
+
+/// The operation's `x-mitra-errors`: a list of `{message, kind, field}`,
+/// `kind` one of `invalid_value`, `conflict`, `not_found`, `unauthorized`.
+fn known_errors(
+    id: &str,
+    extension: Option<&serde_json::Value>,
+) -> Result<Vec<(String, String, String)>> {
+    let Some(list) = extension else {
+        return Ok(Vec::new());
+    };
+    let list = list
+        .as_array()
+        .with_context(|| format!("{id}: x-mitra-errors must be a list"))?;
+    list.iter()
+        .map(|entry| {
+            let text = |key: &str| {
+                entry
+                    .get(key)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_owned)
+                    .with_context(|| format!("{id}: x-mitra-errors: each entry needs a text `{key}`"))
+            };
+            let kind = text("kind")?;
+            if !matches!(kind.as_str(), "invalid_value" | "conflict" | "not_found" | "unauthorized") {
+                bail!("{id}: x-mitra-errors: kind {kind:?} is none of invalid_value, conflict, not_found, unauthorized");
+            }
+            Ok((text("message")?, kind, text("field")?))
+        })
+        .collect()
 }
 
 /// The spec's text as a constant of the generated code (`operations::SPEC`),
@@ -358,9 +391,11 @@ fn collect_operations(
                 params.push(param_meta(spec, param)?);
             }
             let (fields, example) = crate::inputs::of(raw, yaml, path, method)?;
+            let errors = known_errors(&id, op.extensions.get("x-mitra-errors"))?;
             out.push(OperationMeta {
                 fields,
                 example,
+                errors,
                 id: id.clone(),
                 method,
                 path: path.clone(),
@@ -558,6 +593,9 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
             Some(e) => quote!(Some(#e)),
             None => quote!(None),
         };
+        let errors = op.errors.iter().map(|(message, kind, field)| {
+            quote!(mitra_core::KnownError { message: #message, kind: #kind, field: #field })
+        });
         quote! {
             #[doc = #doc]
             pub const #name: mitra_core::Operation = mitra_core::Operation {
@@ -568,6 +606,7 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
                 summary: #summary,
                 fields: &[#(#fields),*],
                 example: #example,
+                errors: &[#(#errors),*],
             };
         }
     });

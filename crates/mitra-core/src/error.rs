@@ -87,6 +87,21 @@ pub enum Error {
         errors: Vec<String>,
     },
 
+    /// The vendor refused one value of the request, and its message said
+    /// which (a message the spec documents, `x-mitra-errors`): e.g. a
+    /// journal line whose account code Sempoa does not know.
+    #[error("invalid {field}{}{}: {message}", value.as_deref().map(|v| format!(" {v:?}")).unwrap_or_default(), describe(*status, None))]
+    InvalidValue {
+        /// HTTP status, when a response was received.
+        status: Option<u16>,
+        /// The request field, as the spec names it (`transaksi[].akun`).
+        field: String,
+        /// The value the vendor named, bounded and masked, when it named one.
+        value: Option<String>,
+        /// The vendor's message.
+        message: String,
+    },
+
     /// The vendor already has what this call would create (e.g. a journal with
     /// the same reference number). After a timeout, this tells "already
     /// done" apart from a real failure.
@@ -211,6 +226,7 @@ impl Error {
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
             | Self::Conflict { status, .. }
+            | Self::InvalidValue { status, .. }
             | Self::Rejected { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }
@@ -229,6 +245,7 @@ impl Error {
             | Self::Forbidden { message, .. }
             | Self::NotFound { message, .. }
             | Self::Conflict { message, .. }
+            | Self::InvalidValue { message, .. }
             | Self::Rejected { message, .. }
             | Self::RateLimited { message, .. }
             | Self::Vendor { message, .. }
@@ -255,6 +272,7 @@ impl Error {
             Self::NotFound { .. } => "not_found",
             Self::Rejected { .. } => "rejected",
             Self::Conflict { .. } => "conflict",
+            Self::InvalidValue { .. } => "invalid_value",
             Self::RateLimited { .. } => "rate_limited",
             Self::Vendor { .. } => "vendor",
             Self::Decode { .. } => "decode",
@@ -271,6 +289,7 @@ impl Error {
             | Self::Forbidden { status, .. }
             | Self::NotFound { status, .. }
             | Self::Conflict { status, .. }
+            | Self::InvalidValue { status, .. }
             | Self::Rejected { status, .. }
             | Self::RateLimited { status, .. }
             | Self::Vendor { status, .. }

@@ -59,7 +59,7 @@ impl From<std::convert::Infallible> for Error {
     }
 }
 pub use http::{Connection, HttpConfig, build_http_client};
-pub use operation::{Field, Operation};
+pub use operation::{Field, KnownError, Operation};
 pub use retry::RetryPolicy;
 
 /// What vendor crates and their generated code stand on: the runtime, the

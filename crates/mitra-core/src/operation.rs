@@ -23,6 +23,136 @@ pub struct Operation {
     /// A valid input, as one JSON object keyed by field name (the spec's
     /// `x-mitra-example`, else its parameter and request body examples).
     pub example: Option<&'static str>,
+    /// The vendor messages the spec documents for it (`x-mitra-errors`),
+    /// each turned into the typed error it means.
+    pub errors: &'static [KnownError],
+}
+
+/// A vendor message the spec documents (`x-mitra-errors`), and the typed
+/// error it becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KnownError {
+    /// The message, compared without regard to ASCII case; `{value}` stands
+    /// for the value it names (`Akun {value} tidak ditemukan`). Without
+    /// `{value}`, a message that contains it matches.
+    pub message: &'static str,
+    /// What it means: `invalid_value` ([`Error::InvalidValue`](crate::Error::InvalidValue)),
+    /// `conflict`, `not_found` or `unauthorized`.
+    pub kind: &'static str,
+    /// The request field it is about, as the spec names it.
+    pub field: &'static str,
+}
+
+impl KnownError {
+    /// `error` as the typed error this documented message means, when its
+    /// message is this one; `None` otherwise.
+    pub fn classify(&self, error: &crate::Error) -> Option<crate::Error> {
+        use crate::Error;
+        let (status, message) = match error {
+            Error::Vendor {
+                status, message, ..
+            }
+            | Error::NotFound {
+                status, message, ..
+            }
+            | Error::Conflict {
+                status, message, ..
+            }
+            | Error::Rejected {
+                status, message, ..
+            } => (*status, message),
+            _ => return None,
+        };
+        let value = self.matched(message)?;
+        let message = message.clone();
+        Some(match self.kind {
+            "conflict" => Error::Conflict {
+                status,
+                code: None,
+                message,
+            },
+            "not_found" => Error::NotFound {
+                status,
+                code: None,
+                message,
+            },
+            "unauthorized" => Error::Unauthorized {
+                status,
+                code: None,
+                message,
+            },
+            _ => Error::InvalidValue {
+                status,
+                field: self.field.to_owned(),
+                value,
+                message,
+            },
+        })
+    }
+
+    /// `Some(value named)` when `message` is this one.
+    fn matched(&self, message: &str) -> Option<Option<String>> {
+        let lower = message.trim().to_ascii_lowercase();
+        let template = self.message.to_ascii_lowercase();
+        let Some((before, after)) = template.split_once("{value}") else {
+            return lower.contains(&template).then_some(None);
+        };
+        let start = lower.find(before)? + before.len();
+        let rest = &lower[start..];
+        let end = if after.is_empty() {
+            rest.find(char::is_whitespace).unwrap_or(rest.len())
+        } else {
+            rest.find(after)?
+        };
+        let value = message.trim().get(start..start + end)?.trim();
+        Some((!value.is_empty()).then(|| value.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Error;
+
+    #[test]
+    fn documented_messages_become_typed_errors() {
+        let unknown = KnownError {
+            message: "Akun {value} tidak ditemukan",
+            kind: "invalid_value",
+            field: "transaksi[].akun",
+        };
+        let vendor = |message: &str| Error::Vendor {
+            status: Some(400),
+            code: None,
+            message: message.into(),
+            retry_after: None,
+        };
+        assert_eq!(
+            unknown.classify(&vendor("Akun 7777 tidak ditemukan.")),
+            Some(Error::InvalidValue {
+                status: Some(400),
+                field: "transaksi[].akun".into(),
+                value: Some("7777".into()),
+                message: "Akun 7777 tidak ditemukan.".into(),
+            })
+        );
+        assert_eq!(unknown.classify(&vendor("Saldo tidak cukup")), None);
+        let duplicate = KnownError {
+            message: "sudah ada",
+            kind: "conflict",
+            field: "referensi",
+        };
+        assert!(matches!(
+            duplicate.classify(&vendor("Nomor referensi sudah ada")),
+            Some(Error::Conflict { .. })
+        ));
+        assert_eq!(
+            duplicate.classify(&Error::Timeout {
+                message: "sudah ada".into()
+            }),
+            None
+        );
+    }
 }
 
 /// One input of an [`Operation`].

@@ -230,6 +230,10 @@ impl Secrets {
             | Error::NotFound { message, .. }
             | Error::Conflict { message, .. }
             | Error::Vendor { message, .. } => scrub(message),
+            Error::InvalidValue { message, value, .. } => {
+                scrub(message);
+                value.iter_mut().for_each(scrub);
+            }
             Error::Rejected {
                 message, errors, ..
             } => {

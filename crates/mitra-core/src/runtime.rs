@@ -414,6 +414,12 @@ impl Runtime {
                 .inner
                 .secrets
                 .scrub_error(error, &context.extra_secrets());
+            // A message the spec documents says what was wrong, typed.
+            let error = op
+                .errors
+                .iter()
+                .find_map(|known| known.classify(&error))
+                .unwrap_or(error);
             let status = error.status().or(context.status());
             if let Some(status) = status {
                 attempt_span.record("http.response.status_code", i64::from(status));

@@ -1373,6 +1373,7 @@ pub mod operations {
         summary: "Data needed to register (packets and user types)",
         fields: &[],
         example: Some("{}"),
+        errors: &[],
     };
     ///`POST /integration/registration`: Register a user (30-day trial)
     pub const REGISTRATION: mitra_core::Operation = mitra_core::Operation {
@@ -1440,6 +1441,7 @@ pub mod operations {
         example: Some(
             "{\"address\":\"Bandung Tenggara\",\"email\":\"pemilik.baru@example.com\",\"no_telp\":\"081234567890\",\"password\":\"rahasia123\",\"toko_name\":\"Toko AHE Cabang Baru\",\"user_type\":\"0\"}",
         ),
+        errors: &[],
     };
     ///`POST /integration/user_check`: The package a user subscribes to
     pub const CHECK_USER: mitra_core::Operation = mitra_core::Operation {
@@ -1458,6 +1460,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"email\":\"pemilik@example.com\"}"),
+        errors: &[],
     };
     ///`POST /integration/activation`: Subscribe a user to a package
     pub const ACTIVATION: mitra_core::Operation = mitra_core::Operation {
@@ -1552,6 +1555,7 @@ pub mod operations {
         example: Some(
             "{\"cabang_id\":\"ELK34128-1\",\"email\":\"pemilik@example.com\",\"invoice_amount\":\"150000\",\"invoice_code\":\"INV-2016-0001\",\"packet_id\":\"10\",\"payment_date\":\"2016-03-18 22:08:02\",\"payment_gateway\":\"finpay195\",\"payment_method\":\"ATM\",\"registration_id\":\"ELK34128\"}",
         ),
+        errors: &[],
     };
     ///`GET /integration/users`: Every user, in one response
     pub const GET_ALL_USERS_WITHOUT_PAGING: mitra_core::Operation = mitra_core::Operation {
@@ -1562,6 +1566,7 @@ pub mod operations {
         summary: "Every user, in one response",
         fields: &[],
         example: Some("{}"),
+        errors: &[],
     };
     ///`GET /integration/users/{page}`: One page of users (10 a page)
     pub const GET_ALL_USERS: mitra_core::Operation = mitra_core::Operation {
@@ -1580,6 +1585,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"page\":1}"),
+        errors: &[],
     };
     ///`GET /integration/user/{registration_id}`: One user by registration id (a list of one)
     pub const GET_DETAIL_USER: mitra_core::Operation = mitra_core::Operation {
@@ -1598,6 +1604,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"registration_id\":\"ELK44552\"}"),
+        errors: &[],
     };
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).

@@ -2898,6 +2898,7 @@ pub mod operations {
         summary: "Provinces",
         fields: &[],
         example: Some("{}"),
+        errors: &[],
     };
     ///`GET /region/city`: Cities of a province
     pub const GET_CITY: mitra_core::Operation = mitra_core::Operation {
@@ -2916,6 +2917,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"province_id\":31}"),
+        errors: &[],
     };
     ///`GET /region/district`: Districts (kecamatan) of a city
     pub const GET_DISTRICT: mitra_core::Operation = mitra_core::Operation {
@@ -2934,6 +2936,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"city_id\":3101}"),
+        errors: &[],
     };
     ///`GET /region/sub-district`: Sub-districts (kelurahan) of a district
     pub const GET_SUB_DISTRICT: mitra_core::Operation = mitra_core::Operation {
@@ -2952,6 +2955,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"district_id\":3175010}"),
+        errors: &[],
     };
     ///`GET /region/postal-code`: Sub-districts of a postal code
     pub const GET_POSTAL_CODE: mitra_core::Operation = mitra_core::Operation {
@@ -2970,6 +2974,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"postal_code\":\"14450\"}"),
+        errors: &[],
     };
     ///`POST /region/search`: Search regions by keyword
     pub const SEARCH_REGION: mitra_core::Operation = mitra_core::Operation {
@@ -2988,6 +2993,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"keyword\":\"penjaringan\"}"),
+        errors: &[],
     };
     ///`GET /courier/service`: Courier services, instant and express
     pub const GET_COURIER_SERVICE: mitra_core::Operation = mitra_core::Operation {
@@ -2998,6 +3004,7 @@ pub mod operations {
         summary: "Courier services, instant and express",
         fields: &[],
         example: Some("{}"),
+        errors: &[],
     };
     ///`POST /tariff/express`: Express delivery tariffs
     pub const CHECK_TARIFF_EXPRESS: mitra_core::Operation = mitra_core::Operation {
@@ -3065,6 +3072,7 @@ pub mod operations {
         example: Some(
             "{\"cod\":\"0\",\"cod_amount\":0,\"destination\":3173020003,\"insurance\":\"1\",\"items\":[{\"height\":15,\"length\":30,\"name\":\"Sepatu\",\"price\":350000,\"quantity\":1,\"weight\":1200,\"width\":20}],\"origin\":3101010001}",
         ),
+        errors: &[],
     };
     ///`POST /tariff/instant`: Instant delivery tariffs
     pub const CHECK_TARIFF_INSTANT: mitra_core::Operation = mitra_core::Operation {
@@ -3123,6 +3131,7 @@ pub mod operations {
         example: Some(
             "{\"destination\":{\"alamat_google\":\"Jl. Tujuan, Jakarta\",\"alamat_lengkap\":\"Jl. Tujuan No. 2, Jakarta\",\"id\":\"3173020003\",\"lat\":\"-6.1751\",\"lng\":\"106.8650\"},\"origin\":{\"alamat_google\":\"Jl. Contoh, Jakarta\",\"alamat_lengkap\":\"Jl. Contoh No. 1, Jakarta\",\"id\":\"3101010001\",\"lat\":\"-6.2000\",\"lng\":\"106.8166\"},\"package\":{\"height\":2,\"length\":30,\"name\":\"Dokumen\",\"price\":10000,\"quantity\":1,\"weight\":500,\"width\":10},\"vehicle_type\":\"bike\"}",
         ),
+        errors: &[],
     };
     ///`POST /item/multi-items`: Weight and volume of several items
     pub const CALCULATE_MULTI_ITEMS: mitra_core::Operation = mitra_core::Operation {
@@ -3154,6 +3163,7 @@ pub mod operations {
         example: Some(
             "{\"courier\":\"paxel\",\"items\":[{\"height\":10,\"length\":10,\"name\":\"RMK-123\",\"quantity\":1,\"weight\":200,\"width\":10},{\"height\":85,\"length\":60,\"name\":\"Washmachine\",\"quantity\":2,\"weight\":600,\"width\":60}]}",
         ),
+        errors: &[],
     };
     ///`POST /order/express`: Place an express order
     pub const CREATE_ORDER_EXPRESS: mitra_core::Operation = mitra_core::Operation {
@@ -3266,6 +3276,7 @@ pub mod operations {
         example: Some(
             "{\"cod\":\"0\",\"cod_amount\":0,\"code_service\":\"PAXEL BIG\",\"courier_code\":\"paxel\",\"insurance\":\"0\",\"items\":[{\"height\":15,\"length\":30,\"name\":\"Sepatu\",\"price\":350000,\"quantity\":1,\"weight\":1200,\"width\":20}],\"pickup\":\"1\",\"pickup_end\":\"2025-08-09 12:00:00\",\"pickup_start\":\"2025-08-09 09:00:00\",\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\",\"subdistrict_id\":3173020003},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\",\"subdistrict_id\":3101010001}}",
         ),
+        errors: &[],
     };
     ///`POST /order/instant`: Place an instant order with a `tariff_id`
     pub const CREATE_ORDER_INSTANT: mitra_core::Operation = mitra_core::Operation {
@@ -3351,6 +3362,7 @@ pub mod operations {
         example: Some(
             "{\"courier_code\":\"lalamove\",\"item\":{\"height\":2,\"length\":30,\"name\":\"Dokumen\",\"price\":10000,\"quantity\":1,\"weight\":500,\"width\":10},\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"email\":\"pembeli@example.com\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\"},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"email\":\"toko@example.com\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\"},\"tariff_id\":\"8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e\"}",
         ),
+        errors: &[],
     };
     ///`POST /order/cancel`: Cancel an order
     pub const CANCEL_ORDER: mitra_core::Operation = mitra_core::Operation {
@@ -3391,6 +3403,7 @@ pub mod operations {
         example: Some(
             "{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"cancel_reason\":\"Pembeli membatalkan pesanan\",\"courier_code\":\"paxel\"}",
         ),
+        errors: &[],
     };
     ///`GET /order/track`: Track an order (a GET with a JSON body)
     pub const TRACK_ORDER: mitra_core::Operation = mitra_core::Operation {
@@ -3420,6 +3433,7 @@ pub mod operations {
             },
         ],
         example: Some("{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"courier_code\":\"paxel\"}"),
+        errors: &[],
     };
     ///`POST /user/balance/history`: Balance movements
     pub const GET_BALANCE_HISTORY: mitra_core::Operation = mitra_core::Operation {
@@ -3487,6 +3501,7 @@ pub mod operations {
         example: Some(
             "{\"end_date\":\"2025-08-01\",\"filter_status\":\"order\",\"limit\":10,\"offset\":0,\"start_date\":\"2025-07-01\"}",
         ),
+        errors: &[],
     };
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).

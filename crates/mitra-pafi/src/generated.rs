@@ -831,6 +831,7 @@ pub mod operations {
         example: Some(
             "{\"client_id\":\"1\",\"client_secret\":\"example-client-secret\",\"grant_type\":\"client_credentials\",\"scope\":\"read-kecukupan-skp\"}",
         ),
+        errors: &[],
     };
     ///`GET /pengajuan/kecukupan-skp/user/{nik}`: SKP sufficiency of a member, by NIK
     pub const GET_KECUKUPAN_SKP_BY_NIK: mitra_core::Operation = mitra_core::Operation {
@@ -849,6 +850,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"nik\":\"3204850000000000\"}"),
+        errors: &[],
     };
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).

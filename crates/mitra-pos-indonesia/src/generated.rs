@@ -2201,6 +2201,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"grant_type\":\"client_credentials\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getPostalCode`: Search postal codes by city and address
     pub const GET_POSTAL_CODE: mitra_core::Operation = mitra_core::Operation {
@@ -2230,6 +2231,7 @@ pub mod operations {
             },
         ],
         example: Some("{\"address\":\"cinunuk\",\"city\":\"bandung\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getProvince`: List or search provinces
     pub const GET_PROVINCE: mitra_core::Operation = mitra_core::Operation {
@@ -2259,6 +2261,7 @@ pub mod operations {
             },
         ],
         example: Some("{\"provinceCode\":\"\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getCity`: List or search the cities of a province
     pub const GET_CITY: mitra_core::Operation = mitra_core::Operation {
@@ -2288,6 +2291,7 @@ pub mod operations {
             },
         ],
         example: Some("{\"cityName\":\"KOTA ADM. JAKARTA TIMUR\",\"provinceCode\":\"21\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getSubDistrict`: List or search the sub-districts (kecamatan) of a city
     pub const GET_SUB_DISTRICT: mitra_core::Operation = mitra_core::Operation {
@@ -2326,6 +2330,7 @@ pub mod operations {
             },
         ],
         example: Some("{\"cityCode\":\"\",\"provinceCode\":\"32\",\"subDistrictName\":\"\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getSubSubDistrict`: List or search the villages (kelurahan/desa) of a sub-district
     pub const GET_SUB_SUB_DISTRICT: mitra_core::Operation = mitra_core::Operation {
@@ -2384,6 +2389,7 @@ pub mod operations {
         example: Some(
             "{\"cityCode\":\"246\",\"provinceCode\":\"21\",\"subDistrictCode\":\"40516\",\"subDistrictName\":\"Kec.Pulogadung\",\"subDistrictType\":\"\"}",
         ),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getPostOffice`: List the post offices of a city
     pub const GET_POST_OFFICE: mitra_core::Operation = mitra_core::Operation {
@@ -2402,6 +2408,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"city\":\"bandung\"}"),
+        errors: &[],
     };
     ///`POST /utilitas/1.0.1/getTrackAndTrace`: Track a parcel by its receipt number (resi)
     pub const GET_TRACK_AND_TRACE: mitra_core::Operation = mitra_core::Operation {
@@ -2420,6 +2427,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"resi\":\"P1807010123456\"}"),
+        errors: &[],
     };
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).

@@ -10,8 +10,6 @@ use serde::Deserialize;
 
 /// The message Sempoa gives for a missing or invalid token, with 400 or 401.
 const NOT_AUTHORIZED: &str = "not authorized";
-/// The message for a reference number that is already used.
-const DUPLICATE_REFERENCE: &str = "sudah ada";
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -30,13 +28,9 @@ fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
             code: None,
             message,
         }
-    } else if lower.contains(DUPLICATE_REFERENCE) {
-        Error::Conflict {
-            status: status_num,
-            code: None,
-            message,
-        }
     } else {
+        // Messages that say what was wrong (a duplicate reference, an
+        // unknown account) are typed by the spec's `x-mitra-errors`.
         error_from_response(
             status,
             headers,

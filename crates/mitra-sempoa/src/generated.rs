@@ -1767,6 +1767,7 @@ pub mod operations {
         summary: "Check that the API token is valid",
         fields: &[],
         example: Some("{}"),
+        errors: &[],
     };
     ///`GET /akun`: List the chart of accounts, a page at a time
     pub const LIST_AKUN: mitra_core::Operation = mitra_core::Operation {
@@ -1796,6 +1797,7 @@ pub mod operations {
             },
         ],
         example: Some("{}"),
+        errors: &[],
     };
     ///`GET /akun/{kode}`: One account by its code
     pub const GET_AKUN: mitra_core::Operation = mitra_core::Operation {
@@ -1814,6 +1816,7 @@ pub mod operations {
             secret: false,
         }],
         example: Some("{\"kode\":\"10000\"}"),
+        errors: &[],
     };
     ///`GET /jurnal`: List general journals, a page at a time
     pub const LIST_JURNAL: mitra_core::Operation = mitra_core::Operation {
@@ -1843,6 +1846,7 @@ pub mod operations {
             },
         ],
         example: Some("{}"),
+        errors: &[],
     };
     ///`POST /jurnal`: Post a general journal
     pub const CREATE_JURNAL: mitra_core::Operation = mitra_core::Operation {
@@ -1919,6 +1923,18 @@ pub mod operations {
         example: Some(
             "{\"akun\":[\"1000\",\"1001\",\"1002\"],\"debit\":[\"15000\",\"75000\",\"0\"],\"deskripsi\":\"Pembelian ruko di Citra Raya\",\"kredit\":[\"0\",\"0\",\"90000\"],\"referensi\":\"PB/2023/VI/0001\",\"tanggal\":\"2023-12-30\"}",
         ),
+        errors: &[
+            mitra_core::KnownError {
+                message: "sudah ada",
+                kind: "conflict",
+                field: "referensi",
+            },
+            mitra_core::KnownError {
+                message: "Akun {value} tidak ditemukan",
+                kind: "invalid_value",
+                field: "transaksi[].akun",
+            },
+        ],
     };
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).
@@ -2366,6 +2382,16 @@ paths:
       x-mitra-input: crate::Journal
       x-mitra-validate: true
       x-mitra-returns: crate::PostedJournal
+      # The messages Sempoa gives for a refused journal, and what they mean: the
+      # duplicate reference of the partner document, and the unknown account of
+      # getAkun's answer, given for a journal line's account too.
+      x-mitra-errors:
+        - message: 'sudah ada'
+          kind: conflict
+          field: referensi
+        - message: 'Akun {value} tidak ditemukan'
+          kind: invalid_value
+          field: 'transaksi[].akun'
       description: |
         Moves money in the company's books. `referensi` must be unique: posting the
         same reference twice is refused with "Nomor referensi sudah ada", which lets
@@ -2471,7 +2497,7 @@ paths:
                             debit_amount: 0
                             credit_amount: 50000
         '400':
-          description: Refused; a duplicate reference, or a token problem.
+          description: Refused; a duplicate reference, an unknown account, or a token problem.
           content:
             application/json:
               schema:
@@ -2481,6 +2507,10 @@ paths:
                   value:
                     status: 400
                     message: Nomor referensi sudah ada
+                unknownAccount:
+                  value:
+                    status: 400
+                    message: Akun 7777 tidak ditemukan.
                 notAuthorized:
                   value:
                     status: 400

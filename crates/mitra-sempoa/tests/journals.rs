@@ -299,3 +299,32 @@ async fn a_timed_out_post_is_not_retried_and_a_repost_reports_conflict() {
         "already posted: {again:?}"
     );
 }
+
+#[tokio::test]
+async fn an_unknown_account_is_an_invalid_value_naming_the_field_and_the_code() {
+    // The spec's `x-mitra-errors` says what this message means: no matching
+    // of Indonesian text in the caller's code.
+    let server = MockServer::always(MockResponse::json(
+        400,
+        r#"{"status":400,"message":"Akun 7777 tidak ditemukan."}"#,
+    ))
+    .await;
+    let journal = Journal::new("2023-12-30", "PB/2023/VI/0002", "Akun salah")
+        .line(JournalLine::debit("7777", 10_000))
+        .line(JournalLine::credit("1002", 10_000));
+    let err = client(&server).create_jurnal(&journal).await.unwrap_err();
+    assert_eq!(
+        err,
+        Error::InvalidValue {
+            status: Some(400),
+            field: "transaksi[].akun".into(),
+            value: Some("7777".into()),
+            message: "Akun 7777 tidak ditemukan.".into(),
+        }
+    );
+    assert_eq!(err.kind(), "invalid_value");
+    assert_eq!(
+        err.to_string(),
+        r#"invalid transaksi[].akun "7777" (HTTP 400): Akun 7777 tidak ditemukan."#
+    );
+}

@@ -18,6 +18,7 @@ pub const READ: Operation = Operation {
     summary: "",
     fields: &[],
     example: None,
+    errors: &[],
 };
 
 /// A call that changes state.
