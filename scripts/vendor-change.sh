@@ -11,7 +11,11 @@
 #   3. the examples are fixed: generation passes, and the review snapshots
 #      change for exactly the affected operations (the surface file, the
 #      wire snapshots of createOrderExpress and the new getVillage);
-#   4. the regenerated `mitra verify` accepts the new shape (exit 0).
+#   4. the regenerated `mitra verify` accepts the new shape (exit 0);
+#   5. `cargo xtask diff` classifies the rename and the new required field
+#      wire-breaking (the rename `major`), the new operation `minor`;
+#   6. `cargo xtask release fastrac` bumps only mitra-fastrac and the facade,
+#      with their changelog entries.
 # It prints the review a PR would get. Fails if any step differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -188,6 +192,10 @@ start = s.index("  /region/city:")
 end = s.index("  /region/district:")
 city = s[start:end].replace("                    name: ", "                    city_name: ")
 s = s[:start] + city + s[end:]
+# And an optional field the vendor now sends with each city.
+city_end = "          format: int64\n    CityEnvelope:\n"
+assert s.count(city_end) == 1
+s = s.replace(city_end, "          format: int64\n        province_name:\n          type: string\n    CityEnvelope:\n")
 old = "            example:\n              courier_code: paxel\n              code_service: PAXEL BIG\n"
 assert s.count(old) == 1
 s = s.replace(old, old + "              reference: ORD-2025-0001\n")
@@ -196,7 +204,7 @@ PY
 cargo xtask generate >/dev/null
 git add -A
 changed=$(git diff --cached --name-only | sort | tr '\n' ' ')
-expected="crates/mitra-fastrac/snapshots/api.txt crates/mitra-fastrac/snapshots/wire/createOrderExpress.snap crates/mitra-fastrac/snapshots/wire/getVillage.snap crates/mitra-fastrac/src/generated.rs crates/mitra-fastrac/src/mock.rs specs/fastrac.yaml "
+expected="crates/mitra-fastrac/README.md crates/mitra-fastrac/snapshots/api.txt crates/mitra-fastrac/snapshots/wire/createOrderExpress.snap crates/mitra-fastrac/snapshots/wire/getVillage.snap crates/mitra-fastrac/src/generated.rs crates/mitra-fastrac/src/mock.rs specs/fastrac.yaml "
 [ "$changed" = "$expected" ] || fail "changed: $changed; expected: $expected"
 echo "changed: $changed"
 echo "== the review: surface file"
@@ -210,4 +218,37 @@ env "${keys[@]}" "$CARGO_TARGET_DIR/debug/mitra" verify fastrac --base-url "$ven
 grep -E "^ok +getCity" "$scratch/verify-after.txt" >/dev/null || fail "getCity is not ok after the change"
 grep -E "^ok +getVillage" "$scratch/verify-after.txt" >/dev/null || fail "getVillage was not checked"
 tail -1 "$scratch/verify-after.txt" | sed 's/^/new shape, new spec: /'
-echo "vendor change: verify names it, generation refuses stale examples, the snapshots show exactly it"
+echo "-- 5. cargo xtask diff classifies each change, on the wire and in Rust"
+cargo xtask diff HEAD >"$scratch/diff.md"
+cat "$scratch/diff.md"
+cargo xtask diff HEAD --json >"$scratch/diff.jsonl"
+python3 - "$scratch/diff.jsonl" <<'PY'
+import json, sys
+changes = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+def find(words):
+    hits = [c for c in changes if all(w in c["change"] + " " + c["location"] for w in words)]
+    assert hits, f"no change with {words}: {changes}"
+    return hits[0]
+renamed = find(["renamed", "city_name"])
+assert (renamed["wire"], renamed["rust"]) == ("breaking", "major"), renamed
+required = find(["reference", "required"])
+assert required["wire"] == "breaking", required
+added = find(["operation added"])
+assert (added["wire"], added["rust"]) == ("compatible", "minor"), added
+assert all(c["vendor"] == "fastrac" for c in changes), changes
+print(f"diff: {len(changes)} changes classified as expected")
+PY
+if cargo xtask diff HEAD --fail-on breaking >/dev/null 2>&1; then fail "--fail-on breaking passed a breaking change"; fi
+
+echo "-- 6. cargo xtask release fastrac bumps only mitra-fastrac and the facade"
+git -c user.name=ci -c user.email=ci@localhost commit -qm "the vendor change"
+cargo xtask release fastrac >"$scratch/release.txt"
+released=$(git diff --name-only | sort | tr '\n' ' ')
+for f in crates/mitra-fastrac/Cargo.toml crates/mitra-fastrac/CHANGELOG.md crates/mitra/Cargo.toml crates/mitra/CHANGELOG.md; do
+  case " $released" in *" $f "*) ;; *) fail "release did not change $f (changed: $released)";; esac
+done
+for other in pos-indonesia elkassa pafi sempoa; do
+  case " $released" in *"crates/mitra-$other/Cargo.toml"*) fail "release bumped mitra-$other";; esac
+done
+git diff -- crates/mitra-fastrac/CHANGELOG.md | grep "^+" | head -20
+echo "vendor change: verify names it, generation refuses stale examples, the snapshots show exactly it, diff classifies it, release bumps one crate"
