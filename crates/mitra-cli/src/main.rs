@@ -14,6 +14,7 @@
 //! is printed as JSON on stdout; an error is one line on stderr. Exit status:
 //! 0 success, 2 invalid input (nothing sent), 1 any other failure.
 
+mod explain;
 mod registry;
 mod vendors;
 mod verify;
@@ -30,7 +31,7 @@ use mitra_core::config::Vars;
 use registry::VENDORS;
 use vendors::VendorCli;
 
-/// An error as the CLI reports it: a kind, a message, an exit status.
+/// An error as the CLI reports it: `error[kind]: message`, an exit status.
 #[derive(Debug)]
 pub struct CliError {
     kind: &'static str,
@@ -38,11 +39,14 @@ pub struct CliError {
     code: u8,
 }
 
+/// The one kind of every input the CLI refuses before sending anything.
+pub const INVALID_INPUT: &str = "invalid_input";
+
 impl CliError {
     /// Invalid input: nothing was sent; exit status 2.
     pub fn invalid(message: impl Into<String>) -> Self {
         Self {
-            kind: "invalid_input",
+            kind: INVALID_INPUT,
             message: message.into(),
             code: 2,
         }
@@ -58,19 +62,64 @@ impl CliError {
     }
 }
 
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error[{}]: {}", self.kind, self.message)
+    }
+}
+
 impl From<mitra_core::Error> for CliError {
+    /// A library error in the CLI's format: bad input and configuration
+    /// exit 2 (nothing was sent), the rest 1; the message without the words
+    /// that restate the kind (`conflict (HTTP 400): ...` → `HTTP 400: ...`).
     fn from(error: mitra_core::Error) -> Self {
-        let code = if matches!(error, mitra_core::Error::Validation { .. }) {
-            2
-        } else {
-            1
-        };
-        Self {
-            kind: error.kind(),
-            message: error.to_string(),
-            code,
+        match error {
+            mitra_core::Error::Validation { field, message } => {
+                Self::invalid(format!("{field}: {message}"))
+            }
+            mitra_core::Error::Config { message } => Self {
+                kind: "config",
+                message,
+                code: 2,
+            },
+            other => Self {
+                kind: other.kind(),
+                message: without_kind(other.kind(), &other.to_string()),
+                code: 1,
+            },
         }
     }
+}
+
+/// `display` with its leading words that restate `kind` cut, and the
+/// parenthesised status brought forward: `conflict (HTTP 400): m` → `HTTP
+/// 400: m`, `timed out: m` → `m`.
+fn without_kind(kind: &str, display: &str) -> String {
+    let words = match kind {
+        "unauthorized" => "unauthorized",
+        "forbidden" => "forbidden",
+        "not_found" => "not found",
+        "rejected" => "rejected as invalid",
+        "conflict" => "conflict",
+        "rate_limited" => "rate limited",
+        "vendor" => "vendor error",
+        "decode" => "cannot decode the response",
+        "timeout" => "timed out",
+        "transport" => "transport error",
+        _ => return display.to_owned(),
+    };
+    let Some(rest) = display.strip_prefix(words) else {
+        return display.to_owned();
+    };
+    if let Some(rest) = rest.strip_prefix(": ") {
+        return rest.to_owned();
+    }
+    if let Some(inner) = rest.strip_prefix(" (")
+        && let Some(close) = inner.find(')')
+    {
+        return format!("{}{}", &inner[..close], &inner[close + 1..]);
+    }
+    display.to_owned()
 }
 
 /// `provinceCode` → `province-code`, `city_id` → `city-id`.
@@ -218,10 +267,21 @@ fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Val
             continue;
         }
         if let Some(text) = matches.get_one::<String>(field.name) {
-            let value = if field.kind == "string" {
-                Value::String(text.clone())
-            } else {
-                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            let value = match field.kind {
+                "string" => Value::String(text.clone()),
+                // A scalar that does not parse stays text: the spec check
+                // then says what type the flag wants (`--limit: "abc" is text
+                // where an integer is wanted`).
+                "integer" | "number" | "boolean" => {
+                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+                }
+                _ => serde_json::from_str(text).map_err(|e| {
+                    CliError::invalid(format!(
+                        "--{} is not JSON: {e} (write it as {})",
+                        flag_name(field.name),
+                        json_hint(field.kind)
+                    ))
+                })?,
             };
             input.insert(field.name.to_owned(), value);
         }
@@ -232,6 +292,15 @@ fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Val
         }
     }
     Ok(Value::Object(input))
+}
+
+/// What a `[JSON]` flag of `kind` looks like.
+fn json_hint(kind: &str) -> &'static str {
+    match kind {
+        "array" => "a JSON array, e.g. '[...]'",
+        "object" => "a JSON object, e.g. '{...}'",
+        _ => "JSON",
+    }
 }
 
 /// The variable a secret field is read from: `MITRA_ELKASSA_PASSWORD`.
@@ -364,10 +433,103 @@ async fn send(
             None => std::env::var(name).ok(),
         }
     });
-    let client = (vendor.client)(&vars)?;
-    let result = client.call_json(op.id, input).await;
+    let client = match (vendor.client)(&vars) {
+        Ok(client) => client,
+        Err(mitra_core::Error::Config { message }) => {
+            return Err(config_error(vendor, &vars, message));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = client.call_json(op.id, input.clone()).await;
     drop(sandbox);
-    Ok(result?)
+    match result {
+        Ok(value) => Ok(value),
+        Err(mitra_core::Error::Validation { field, message }) => {
+            Err(invalid_input(vendor, op, &input, field, &message))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The library refused the input (nothing was sent): what the spec check
+/// finds wrong, by flag, else the library's own rule under the flag it
+/// concerns. A pattern is the library's to explain (`must be digits only`),
+/// unless nothing else is.
+fn invalid_input(
+    vendor: &VendorCli,
+    op: &Operation,
+    input: &Value,
+    field: &str,
+    message: &str,
+) -> CliError {
+    let found = explain::mismatches(vendor.spec, op, input);
+    let (patterns, structural): (Vec<_>, Vec<_>) = found
+        .into_iter()
+        .partition(|m| m.kind == mitra_spec::Kind::Pattern);
+    let is_flag = op.fields.iter().any(|f| f.name == field);
+    if !structural.is_empty() {
+        return CliError::invalid(explain::sentence(op, &structural));
+    }
+    if is_flag {
+        return CliError::invalid(format!("--{}: {message}", flag_name(field)));
+    }
+    if !patterns.is_empty() {
+        return CliError::invalid(explain::sentence(op, &patterns));
+    }
+    CliError::invalid(format!("{field}: {message}"))
+}
+
+/// A configuration error: when variables are missing, every one of them
+/// (the client's builder stops at the first; it is asked again with a
+/// stand-in for each one found until it stops asking), exit status 2.
+fn config_error(vendor: &VendorCli, vars: &Vars, message: String) -> CliError {
+    let mut missing: Vec<String> = Vec::new();
+    // The first round replays the failure; each next one stands in for
+    // what was found missing, until the builder asks for nothing more.
+    for _ in 0..8 {
+        let asked = std::sync::Mutex::new(Vec::<String>::new());
+        let result = {
+            let probe = Vars::from_fn(|name| {
+                if missing.iter().any(|m| m == name) {
+                    return Some("stand-in".to_owned());
+                }
+                let value = vars.optional(name);
+                if value.is_none() {
+                    asked
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(name.to_owned());
+                }
+                value
+            });
+            (vendor.client)(&probe).err()
+        };
+        let Some(mitra_core::Error::Config { message }) = result else {
+            break;
+        };
+        // The variable the builder gave up on: the last it asked for in
+        // vain, which its message names.
+        let asked = asked.into_inner().unwrap_or_else(|e| e.into_inner());
+        match asked.last() {
+            Some(name) if message.contains(name.as_str()) && !missing.contains(name) => {
+                missing.push(name.clone());
+            }
+            _ => break,
+        }
+    }
+    let message = match missing.as_slice() {
+        [] => message,
+        [one] => format!("{one} is not set; nothing was sent (set it, or try --sandbox)"),
+        many => format!(
+            "{} are not set; nothing was sent (set them, or try --sandbox)",
+            many.join(", ")
+        ),
+    };
+    CliError {
+        kind: "config",
+        message,
+        code: 2,
+    }
 }
 
 /// `mitra examples`: one line per operation, the spec's example input (or
@@ -461,7 +623,7 @@ fn main() -> ExitCode {
         root.get_count("verbose"),
         root.get_one::<String>("log-format").map(String::as_str) == Some("json"),
     ) {
-        eprintln!("error: invalid_input: {e}");
+        eprintln!("{}", CliError::invalid(e));
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -471,7 +633,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: runtime: {e}");
+            eprintln!("{}", CliError::other("runtime", e.to_string()));
             return ExitCode::from(1);
         }
     };
@@ -479,7 +641,7 @@ fn main() -> ExitCode {
         return match runtime.block_on(verify::run(&root, sub)) {
             Ok(code) => ExitCode::from(code),
             Err(e) => {
-                eprintln!("error: {}: {}", e.kind, e.message);
+                eprintln!("{e}");
                 ExitCode::from(e.code)
             }
         };
@@ -519,7 +681,7 @@ fn main() -> ExitCode {
         }
         Ok(None) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}: {}", e.kind, e.message);
+            eprintln!("{e}");
             ExitCode::from(e.code)
         }
     }
