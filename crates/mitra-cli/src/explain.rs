@@ -14,7 +14,7 @@ use crate::flag_name;
 const MAX_LISTED: usize = 5;
 
 /// The operation `id` of a parsed spec: its object, and its path item's.
-fn find<'a>(spec: &'a Value, id: &str) -> Option<(&'a Value, &'a Value)> {
+pub fn find<'a>(spec: &'a Value, id: &str) -> Option<(&'a Value, &'a Value)> {
     spec["paths"].as_object()?.values().find_map(|item| {
         item.as_object()?
             .values()

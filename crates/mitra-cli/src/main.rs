@@ -15,6 +15,7 @@
 //! 0 success, 2 invalid input (nothing sent), 1 any other failure.
 
 mod explain;
+mod help;
 mod registry;
 mod vendors;
 mod verify;
@@ -145,62 +146,113 @@ fn command_name(operation_id: &str) -> String {
     flag_name(operation_id)
 }
 
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// One operation's command: its own flags under their heading, apart from
+/// the global options; each described from the spec.
+fn operation_command(vendor: &VendorCli, op: &Operation, spec: &Value) -> Command {
+    let doc = help::of(spec, op.id);
+    let mut sub = Command::new(command_name(op.id))
+        .about(op.summary)
+        .next_help_heading(format!("Flags of {}", command_name(op.id)));
+    for field in op.fields {
+        let shape = doc.shapes.get(field.name).cloned().unwrap_or_else(|| {
+            match field.kind {
+                "string" => "text",
+                "integer" => "an integer",
+                "number" => "a number",
+                "boolean" => "true or false",
+                "array" => "a JSON array",
+                "object" => "a JSON object",
+                _ => "any JSON value",
+            }
+            .to_owned()
+        });
+        // The spec's words, then the shape the value takes; a field the spec
+        // leaves undescribed has its shape only.
+        let mut help = match field.help.trim() {
+            "" => capitalised(&shape),
+            text => format!("{} — {shape}", text.trim_end_matches('.')),
+        };
+        if field.location != "body" {
+            help.push_str(&format!(" ({} parameter)", field.location));
+        }
+        help.push_str(&help::formats_of(&doc, field.name));
+        if field.secret {
+            // A flag shows in `ps` and shell history: the value comes
+            // from the environment or stdin instead.
+            let var = secret_var(vendor.env_prefix, field.name);
+            help.push_str(&format!(
+                " (secret: not taken as a flag; set {var} or use --{}-stdin)",
+                flag_name(field.name)
+            ));
+            sub = sub.arg(
+                Arg::new(format!("{}-stdin", field.name))
+                    .long(format!("{}-stdin", flag_name(field.name)))
+                    .action(ArgAction::SetTrue)
+                    .help(format!(
+                        "Read --{} from the first line of standard input",
+                        flag_name(field.name)
+                    )),
+            );
+        }
+        if field.required && field.default.is_none() {
+            help.push_str(" (required)");
+        }
+        if let Some(default) = field.default {
+            help.push_str(&format!(" [default: {default}]"));
+        }
+        let value_name = if matches!(field.kind, "string" | "integer" | "number" | "boolean") {
+            field.kind.to_uppercase()
+        } else {
+            "JSON".to_owned()
+        };
+        sub = sub.arg(
+            Arg::new(field.name)
+                .long(flag_name(field.name))
+                .value_name(value_name)
+                .help(help),
+        );
+    }
+    sub = sub
+        .arg(Arg::new("json-body").long("json-body").value_name("FILE|-").help("Read input fields from a JSON object (a file, or - for stdin), keyed by the spec's field names; flags override it"))
+        .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
+    if let Some(after) = help::after(&doc, op) {
+        sub = sub.after_help(after);
+    }
+    sub
+}
+
+/// `text` with its first letter upper-case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn cli() -> Command {
     let mut root = Command::new("mitra")
         .about("Call the APIs of Indonesian vendors (one subcommand per vendor)")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
-        .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help("Override the vendor's base URL"))
-        .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
-        .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help("The most bytes of a response body read (default 16 MiB)"))
-        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
-        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
+        .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
+        .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help_heading(GLOBAL).help("Override the vendor's base URL"))
+        .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
+        .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help_heading(GLOBAL).help("The most bytes of a response body read (default 16 MiB)"))
+        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help_heading(GLOBAL).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
+        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help_heading(GLOBAL).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
             .about(vendor.about)
             .subcommand_required(true)
             .arg_required_else_help(true);
+        let spec = mitra_spec::parse(vendor.spec).unwrap_or(Value::Null);
         for op in vendor.operations {
-            let mut sub = Command::new(command_name(op.id))
-                .about(op.summary)
-                .arg(Arg::new("json-body").long("json-body").value_name("FILE|-").help("Read input fields from a JSON object (a file, or - for stdin); flags override it"))
-                .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
-            for field in op.fields {
-                let mut help = field.help.to_owned();
-                if field.secret {
-                    // A flag shows in `ps` and shell history: the value comes
-                    // from the environment or stdin instead.
-                    let var = secret_var(vendor.env_prefix, field.name);
-                    help.push_str(&format!(
-                        " (secret: not taken as a flag; set {var} or use --{}-stdin)",
-                        flag_name(field.name)
-                    ));
-                    sub = sub.arg(
-                        Arg::new(format!("{}-stdin", field.name))
-                            .long(format!("{}-stdin", flag_name(field.name)))
-                            .action(ArgAction::SetTrue)
-                            .help(format!(
-                                "Read --{} from the first line of standard input",
-                                flag_name(field.name)
-                            )),
-                    );
-                }
-                if field.required && field.default.is_none() {
-                    help.push_str(" (required)");
-                }
-                if !matches!(field.kind, "string" | "integer" | "number" | "boolean") {
-                    help.push_str(" [JSON]");
-                }
-                sub = sub.arg(
-                    Arg::new(field.name)
-                        .long(flag_name(field.name))
-                        .value_name("VALUE")
-                        .help(help),
-                );
-            }
-            command = command.subcommand(sub);
+            command = command.subcommand(operation_command(vendor, op, &spec));
         }
         root = root.subcommand(command);
     }

@@ -591,3 +591,58 @@ fn missing_credentials_exit_2_naming_every_variable() {
     }
     assert_eq!(server.requests().len(), 0, "nothing was sent");
 }
+
+/// An operation's `--help`: its flags under their own heading, apart from
+/// the global options; every flag described; a body with two formats says
+/// which flags send which.
+#[test]
+fn operation_help_groups_and_describes_every_flag() {
+    let out = mitra(&["sempoa", "create-jurnal", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let own = help.find("Flags of create-jurnal:").expect(&help);
+    let global = help.find("Global options:").expect(&help);
+    let formats = help.find("Body formats:").expect(&help);
+    assert!(own < global && global < formats, "{help}");
+    let (own_part, global_part) = (&help[own..global], &help[global..formats]);
+    for flag in ["--akun", "--transaksi", "--deskripsi", "--json-body"] {
+        assert!(
+            own_part.contains(flag) && !global_part.contains(flag),
+            "{flag}: {help}"
+        );
+    }
+    for flag in ["--sandbox", "--verbose", "--base-url"] {
+        assert!(
+            global_part.contains(flag) && !own_part.contains(flag),
+            "{flag}: {help}"
+        );
+    }
+    // No flag without words: each line of the flags has a description.
+    for line in own_part
+        .lines()
+        .skip(1)
+        .filter(|l| l.trim_start().starts_with("--"))
+    {
+        let described = line.split_once('>').map_or(line, |(_, rest)| rest);
+        assert!(described.trim().len() > 5, "undescribed: {line}");
+    }
+    assert!(
+        own_part.contains("--deskripsi <STRING>  Text (not empty)"),
+        "{help}"
+    );
+    assert!(
+        own_part.contains(
+            "{akun: text, debit: integer (>= 0), kredit: integer (>= 0)} [body format 2]"
+        ),
+        "{help}"
+    );
+    for needed in [
+        "1. JurnalRequestArrays: Partner document (June 2023)",
+        "choose it with --akun --debit --kredit",
+        "2. JurnalRequestLines: Current docs (July 2023).",
+        "choose it with --transaksi",
+        "The spec's example (format 1)",
+    ] {
+        assert!(help.contains(needed), "{needed}: {help}");
+    }
+}
