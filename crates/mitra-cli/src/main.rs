@@ -243,7 +243,7 @@ fn cli() -> Command {
         .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help_heading(GLOBAL).help("Override the vendor's base URL"))
         .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
         .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help_heading(GLOBAL).help("The most bytes of a response body read (default 16 MiB)"))
-        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help_heading(GLOBAL).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
+        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help_heading(GLOBAL).help("Log on stderr, secrets and personal data redacted: -v each request and response (method, URL template, headers with credentials redacted, bodies cut and masked) with the call's spans (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
         .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help_heading(GLOBAL).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)

@@ -312,6 +312,26 @@ fn verbose_traces_without_secrets() {
         "{stderr}"
     );
     assert!(!stderr.contains(mitra_sandbox_token()), "{stderr}");
+    // The request and the response themselves, redacted.
+    let request = stderr
+        .lines()
+        .find(|l| l.contains(" request "))
+        .expect(&stderr);
+    assert!(
+        request.contains("url.template=\"/check\"")
+            && request.contains("http.request.method=POST")
+            && request.contains("authorization: [REDACTED]"),
+        "{stderr}"
+    );
+    let response = stderr
+        .lines()
+        .find(|l| l.contains(" response "))
+        .expect(&stderr);
+    assert!(
+        response.contains("http.response.status_code=200")
+            && response.contains("http.response.body={\"data\":null,\"message\":\"Success\""),
+        "{stderr}"
+    );
     let out = mitra(&[
         "--sandbox",
         "--verbose",
@@ -323,9 +343,12 @@ fn verbose_traces_without_secrets() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("/pengajuan/kecukupan-skp/user/{nik}")
+            && stderr.contains("http.response.body={")
             && !stderr.contains("3273010101900001"),
         "{stderr}"
     );
+    let secret = mitra_sandbox::credentials::PAFI_CLIENT_SECRET;
+    assert!(!stderr.contains(secret), "{secret} in {stderr}");
 }
 
 fn mitra_sandbox_token() -> &'static str {
