@@ -11,8 +11,11 @@
 //! Credentials come from the environment variables each crate's
 //! `Client::from_env()` reads; `--sandbox` starts an offline emulator of the
 //! vendor in-process and uses its credentials instead. The decoded response
-//! is printed as JSON on stdout; an error is one line on stderr. Exit status:
-//! 0 success, 2 invalid input (nothing sent), 1 any other failure.
+//! is printed as JSON on stdout; an error is one line on stderr,
+//! `error[kind]: message`. Exit status: 0 success, 2 nothing sent because of
+//! the input (`invalid_input`: a flag that breaks the spec's or the library's
+//! rules, named by its flag) or the configuration (`config`: every missing
+//! variable named), 1 any other failure (the library's error kind).
 
 mod explain;
 mod help;
@@ -543,7 +546,8 @@ fn config_error(vendor: &VendorCli, vars: &Vars, message: String) -> CliError {
         let result = {
             let probe = Vars::from_fn(|name| {
                 if missing.iter().any(|m| m == name) {
-                    return Some("stand-in".to_owned());
+                    // A URL, so that a stand-in base URL passes too.
+                    return Some("https://stand-in.invalid".to_owned());
                 }
                 let value = vars.optional(name);
                 if value.is_none() {
@@ -559,13 +563,11 @@ fn config_error(vendor: &VendorCli, vars: &Vars, message: String) -> CliError {
         let Some(mitra_core::Error::Config { message }) = result else {
             break;
         };
-        // The variable the builder gave up on: the last it asked for in
-        // vain, which its message names.
+        // The variable the builder gave up on: one it asked for in vain
+        // and its message names.
         let asked = asked.into_inner().unwrap_or_else(|e| e.into_inner());
-        match asked.last() {
-            Some(name) if message.contains(name.as_str()) && !missing.contains(name) => {
-                missing.push(name.clone());
-            }
+        match asked.iter().rev().find(|n| message.contains(n.as_str())) {
+            Some(name) if !missing.contains(name) => missing.push(name.clone()),
             _ => break,
         }
     }

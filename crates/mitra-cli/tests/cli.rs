@@ -587,7 +587,7 @@ fn missing_credentials_exit_2_naming_every_variable() {
     let url = server.url();
     let cases: &[(&[&str], &str)] = &[
         (
-            &["sempoa", "check-token"],
+            &["--base-url", &url, "sempoa", "check-token"],
             "error[config]: MITRA_SEMPOA_TOKEN is not set; nothing was sent (set it, or try --sandbox)",
         ),
         (
@@ -599,10 +599,16 @@ fn missing_credentials_exit_2_naming_every_variable() {
             ],
             "error[config]: MITRA_PAFI_CLIENT_ID, MITRA_PAFI_CLIENT_SECRET are not set; nothing was sent (set them, or try --sandbox)",
         ),
+        // The base URL too (Fastrac has no default one), which its builder
+        // asks for last.
+        (
+            &["fastrac", "get-province"],
+            "error[config]: MITRA_FASTRAC_ACCESS_KEY, MITRA_FASTRAC_SECRET_KEY, MITRA_FASTRAC_BASE_URL are not set; nothing was sent (set them, or try --sandbox)",
+        ),
     ];
     for (case, expected) in cases {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
-        command.args(["--base-url", &url]).args(*case);
+        command.args(*case);
         for (name, _) in std::env::vars() {
             if name.starts_with("MITRA_") {
                 command.env_remove(name);
