@@ -521,7 +521,9 @@ fn invalid_input(
     let (patterns, structural): (Vec<_>, Vec<_>) = found
         .into_iter()
         .partition(|m| m.kind == mitra_spec::Kind::Pattern);
-    let is_flag = op.fields.iter().any(|f| f.name == field);
+    // Under its flag only when the user gave it: Sempoa's journal rules
+    // name `akun` for a line of `--transaksi` too.
+    let is_flag = op.fields.iter().any(|f| f.name == field) && input.get(field).is_some();
     if !structural.is_empty() {
         return CliError::invalid(explain::sentence(op, &structural));
     }
@@ -669,7 +671,19 @@ fn main() -> ExitCode {
     let root = match cli().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
-            let _ = e.print();
+            // Help and version are output; a usage error is bad input, in
+            // the one format of every error (clap's usage lines follow).
+            if e.use_stderr()
+                && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let text = e.render().to_string();
+                eprint!(
+                    "{}",
+                    CliError::invalid(text.strip_prefix("error: ").unwrap_or(&text))
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };

@@ -561,6 +561,17 @@ fn each_input_error_names_the_flag_and_the_rule() {
             "error[invalid_input]: --province-code: missing",
         ),
         (
+            journal(&[
+                "--tanggal",
+                "2026-11-25",
+                "--deskripsi",
+                "D",
+                "--transaksi",
+                r#"[{"akun":"1000","debit":10,"kredit":0},{"akun":"1002","debit":0,"kredit":9}]"#,
+            ]),
+            "error[invalid_input]: lines: unbalanced: total debit 10 is not total credit 9",
+        ),
+        (
             vec!["pos", "get-city", "--province-code", "3x"],
             r#"error[invalid_input]: --province-code: must be digits only, e.g. "32""#,
         ),
@@ -576,6 +587,17 @@ fn each_input_error_names_the_flag_and_the_rule() {
             "{case:?}"
         );
     }
+    // A usage error clap finds is the same kind, in the same format.
+    let out = mitra_env(
+        &["--base-url", &url, "pos", "get-city", "--bogus", "1"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error[invalid_input]: unexpected argument '--bogus' found"),
+        "{stderr}"
+    );
     assert_eq!(server.requests().len(), 0, "nothing was sent");
 }
 
