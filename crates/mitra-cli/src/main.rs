@@ -754,3 +754,48 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The library's Display restates its kind; the CLI's line does not.
+    #[test]
+    fn a_library_error_does_not_repeat_its_kind() {
+        let cases = [
+            (
+                mitra_core::Error::Conflict {
+                    status: Some(400),
+                    code: None,
+                    message: "Nomor referensi sudah ada".into(),
+                },
+                "error[conflict]: HTTP 400: Nomor referensi sudah ada",
+            ),
+            (
+                mitra_core::Error::RateLimited {
+                    status: Some(429),
+                    retry_after: Some(std::time::Duration::from_secs(3)),
+                    message: "slow down".into(),
+                },
+                "error[rate_limited]: HTTP 429, retry after 3s: slow down",
+            ),
+            (
+                mitra_core::Error::Timeout {
+                    message: "no answer in 30s".into(),
+                },
+                "error[timeout]: no answer in 30s",
+            ),
+            (
+                mitra_core::Error::config("environment variable X is not set"),
+                "error[config]: environment variable X is not set",
+            ),
+            (
+                mitra_core::Error::BodyTooLarge { limit: 64 },
+                "error[body_too_large]: the response body is larger than the limit of 64 bytes",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(CliError::from(error).to_string(), expected);
+        }
+    }
+}
