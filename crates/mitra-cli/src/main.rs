@@ -11,9 +11,14 @@
 //! Credentials come from the environment variables each crate's
 //! `Client::from_env()` reads; `--sandbox` starts an offline emulator of the
 //! vendor in-process and uses its credentials instead. The decoded response
-//! is printed as JSON on stdout; an error is one line on stderr. Exit status:
-//! 0 success, 2 invalid input (nothing sent), 1 any other failure.
+//! is printed as JSON on stdout; an error is one line on stderr,
+//! `error[kind]: message`. Exit status: 0 success, 2 nothing sent because of
+//! the input (`invalid_input`: a flag that breaks the spec's or the library's
+//! rules, named by its flag) or the configuration (`config`: every missing
+//! variable named), 1 any other failure (the library's error kind).
 
+mod explain;
+mod help;
 mod registry;
 mod vendors;
 mod verify;
@@ -30,7 +35,7 @@ use mitra_core::config::Vars;
 use registry::VENDORS;
 use vendors::VendorCli;
 
-/// An error as the CLI reports it: a kind, a message, an exit status.
+/// An error as the CLI reports it: `error[kind]: message`, an exit status.
 #[derive(Debug)]
 pub struct CliError {
     kind: &'static str,
@@ -38,11 +43,14 @@ pub struct CliError {
     code: u8,
 }
 
+/// The one kind of every input the CLI refuses before sending anything.
+pub const INVALID_INPUT: &str = "invalid_input";
+
 impl CliError {
     /// Invalid input: nothing was sent; exit status 2.
     pub fn invalid(message: impl Into<String>) -> Self {
         Self {
-            kind: "invalid_input",
+            kind: INVALID_INPUT,
             message: message.into(),
             code: 2,
         }
@@ -58,19 +66,64 @@ impl CliError {
     }
 }
 
+impl std::fmt::Display for CliError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error[{}]: {}", self.kind, self.message)
+    }
+}
+
 impl From<mitra_core::Error> for CliError {
+    /// A library error in the CLI's format: bad input and configuration
+    /// exit 2 (nothing was sent), the rest 1; the message without the words
+    /// that restate the kind (`conflict (HTTP 400): ...` → `HTTP 400: ...`).
     fn from(error: mitra_core::Error) -> Self {
-        let code = if matches!(error, mitra_core::Error::Validation { .. }) {
-            2
-        } else {
-            1
-        };
-        Self {
-            kind: error.kind(),
-            message: error.to_string(),
-            code,
+        match error {
+            mitra_core::Error::Validation { field, message } => {
+                Self::invalid(format!("{field}: {message}"))
+            }
+            mitra_core::Error::Config { message } => Self {
+                kind: "config",
+                message,
+                code: 2,
+            },
+            other => Self {
+                kind: other.kind(),
+                message: without_kind(other.kind(), &other.to_string()),
+                code: 1,
+            },
         }
     }
+}
+
+/// `display` with its leading words that restate `kind` cut, and the
+/// parenthesised status brought forward: `conflict (HTTP 400): m` → `HTTP
+/// 400: m`, `timed out: m` → `m`.
+fn without_kind(kind: &str, display: &str) -> String {
+    let words = match kind {
+        "unauthorized" => "unauthorized",
+        "forbidden" => "forbidden",
+        "not_found" => "not found",
+        "rejected" => "rejected as invalid",
+        "conflict" => "conflict",
+        "rate_limited" => "rate limited",
+        "vendor" => "vendor error",
+        "decode" => "cannot decode the response",
+        "timeout" => "timed out",
+        "transport" => "transport error",
+        _ => return display.to_owned(),
+    };
+    let Some(rest) = display.strip_prefix(words) else {
+        return display.to_owned();
+    };
+    if let Some(rest) = rest.strip_prefix(": ") {
+        return rest.to_owned();
+    }
+    if let Some(inner) = rest.strip_prefix(" (")
+        && let Some(close) = inner.find(')')
+    {
+        return format!("{}{}", &inner[..close], &inner[close + 1..]);
+    }
+    display.to_owned()
 }
 
 /// `provinceCode` → `province-code`, `city_id` → `city-id`.
@@ -96,62 +149,113 @@ fn command_name(operation_id: &str) -> String {
     flag_name(operation_id)
 }
 
+/// The help heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+
+/// One operation's command: its own flags under their heading, apart from
+/// the global options; each described from the spec.
+fn operation_command(vendor: &VendorCli, op: &Operation, spec: &Value) -> Command {
+    let doc = help::of(spec, op.id);
+    let mut sub = Command::new(command_name(op.id))
+        .about(op.summary)
+        .next_help_heading(format!("Flags of {}", command_name(op.id)));
+    for field in op.fields {
+        let shape = doc.shapes.get(field.name).cloned().unwrap_or_else(|| {
+            match field.kind {
+                "string" => "text",
+                "integer" => "an integer",
+                "number" => "a number",
+                "boolean" => "true or false",
+                "array" => "a JSON array",
+                "object" => "a JSON object",
+                _ => "any JSON value",
+            }
+            .to_owned()
+        });
+        // The spec's words, then the shape the value takes; a field the spec
+        // leaves undescribed has its shape only.
+        let mut help = match field.help.trim() {
+            "" => capitalised(&shape),
+            text => format!("{} — {shape}", text.trim_end_matches('.')),
+        };
+        if field.location != "body" {
+            help.push_str(&format!(" ({} parameter)", field.location));
+        }
+        help.push_str(&help::formats_of(&doc, field.name));
+        if field.secret {
+            // A flag shows in `ps` and shell history: the value comes
+            // from the environment or stdin instead.
+            let var = secret_var(vendor.env_prefix, field.name);
+            help.push_str(&format!(
+                " (secret: not taken as a flag; set {var} or use --{}-stdin)",
+                flag_name(field.name)
+            ));
+            sub = sub.arg(
+                Arg::new(format!("{}-stdin", field.name))
+                    .long(format!("{}-stdin", flag_name(field.name)))
+                    .action(ArgAction::SetTrue)
+                    .help(format!(
+                        "Read --{} from the first line of standard input",
+                        flag_name(field.name)
+                    )),
+            );
+        }
+        if field.required && field.default.is_none() {
+            help.push_str(" (required)");
+        }
+        if let Some(default) = field.default {
+            help.push_str(&format!(" [default: {default}]"));
+        }
+        let value_name = if matches!(field.kind, "string" | "integer" | "number" | "boolean") {
+            field.kind.to_uppercase()
+        } else {
+            "JSON".to_owned()
+        };
+        sub = sub.arg(
+            Arg::new(field.name)
+                .long(flag_name(field.name))
+                .value_name(value_name)
+                .help(help),
+        );
+    }
+    sub = sub
+        .arg(Arg::new("json-body").long("json-body").value_name("FILE|-").help("Read input fields from a JSON object (a file, or - for stdin), keyed by the spec's field names; flags override it"))
+        .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
+    if let Some(after) = help::after(&doc, op) {
+        sub = sub.after_help(after);
+    }
+    sub
+}
+
+/// `text` with its first letter upper-case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 fn cli() -> Command {
     let mut root = Command::new("mitra")
         .about("Call the APIs of Indonesian vendors (one subcommand per vendor)")
         .version(env!("CARGO_PKG_VERSION"))
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
-        .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help("Override the vendor's base URL"))
-        .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
-        .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help("The most bytes of a response body read (default 16 MiB)"))
-        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help("Log on stderr, secrets and personal data redacted: -v each call's spans and attempts (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
-        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
+        .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
+        .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help_heading(GLOBAL).help("Override the vendor's base URL"))
+        .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
+        .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help_heading(GLOBAL).help("The most bytes of a response body read (default 16 MiB)"))
+        .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help_heading(GLOBAL).help("Log on stderr, secrets and personal data redacted: -v each request and response (method, URL template, headers with credentials redacted, bodies cut and masked) with the call's spans (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
+        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help_heading(GLOBAL).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
             .about(vendor.about)
             .subcommand_required(true)
             .arg_required_else_help(true);
+        let spec = mitra_spec::parse(vendor.spec).unwrap_or(Value::Null);
         for op in vendor.operations {
-            let mut sub = Command::new(command_name(op.id))
-                .about(op.summary)
-                .arg(Arg::new("json-body").long("json-body").value_name("FILE|-").help("Read input fields from a JSON object (a file, or - for stdin); flags override it"))
-                .arg(Arg::new("schema").long("schema").action(ArgAction::SetTrue).help("Print the JSON Schema of the request and the response, and send nothing"));
-            for field in op.fields {
-                let mut help = field.help.to_owned();
-                if field.secret {
-                    // A flag shows in `ps` and shell history: the value comes
-                    // from the environment or stdin instead.
-                    let var = secret_var(vendor.env_prefix, field.name);
-                    help.push_str(&format!(
-                        " (secret: not taken as a flag; set {var} or use --{}-stdin)",
-                        flag_name(field.name)
-                    ));
-                    sub = sub.arg(
-                        Arg::new(format!("{}-stdin", field.name))
-                            .long(format!("{}-stdin", flag_name(field.name)))
-                            .action(ArgAction::SetTrue)
-                            .help(format!(
-                                "Read --{} from the first line of standard input",
-                                flag_name(field.name)
-                            )),
-                    );
-                }
-                if field.required && field.default.is_none() {
-                    help.push_str(" (required)");
-                }
-                if !matches!(field.kind, "string" | "integer" | "number" | "boolean") {
-                    help.push_str(" [JSON]");
-                }
-                sub = sub.arg(
-                    Arg::new(field.name)
-                        .long(flag_name(field.name))
-                        .value_name("VALUE")
-                        .help(help),
-                );
-            }
-            command = command.subcommand(sub);
+            command = command.subcommand(operation_command(vendor, op, &spec));
         }
         root = root.subcommand(command);
     }
@@ -218,10 +322,21 @@ fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Val
             continue;
         }
         if let Some(text) = matches.get_one::<String>(field.name) {
-            let value = if field.kind == "string" {
-                Value::String(text.clone())
-            } else {
-                serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+            let value = match field.kind {
+                "string" => Value::String(text.clone()),
+                // A scalar that does not parse stays text: the spec check
+                // then says what type the flag wants (`--limit: "abc" is text
+                // where an integer is wanted`).
+                "integer" | "number" | "boolean" => {
+                    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.clone()))
+                }
+                _ => serde_json::from_str(text).map_err(|e| {
+                    CliError::invalid(format!(
+                        "--{} is not JSON: {e} (write it as {})",
+                        flag_name(field.name),
+                        json_hint(field.kind)
+                    ))
+                })?,
             };
             input.insert(field.name.to_owned(), value);
         }
@@ -232,6 +347,15 @@ fn input(vendor: &VendorCli, op: &Operation, matches: &ArgMatches) -> Result<Val
         }
     }
     Ok(Value::Object(input))
+}
+
+/// What a `[JSON]` flag of `kind` looks like.
+fn json_hint(kind: &str) -> &'static str {
+    match kind {
+        "array" => "a JSON array, e.g. '[...]'",
+        "object" => "a JSON object, e.g. '{...}'",
+        _ => "JSON",
+    }
 }
 
 /// The variable a secret field is read from: `MITRA_ELKASSA_PASSWORD`.
@@ -364,10 +488,104 @@ async fn send(
             None => std::env::var(name).ok(),
         }
     });
-    let client = (vendor.client)(&vars)?;
-    let result = client.call_json(op.id, input).await;
+    let client = match (vendor.client)(&vars) {
+        Ok(client) => client,
+        Err(mitra_core::Error::Config { message }) => {
+            return Err(config_error(vendor, &vars, message));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = client.call_json(op.id, input.clone()).await;
     drop(sandbox);
-    Ok(result?)
+    match result {
+        Ok(value) => Ok(value),
+        Err(mitra_core::Error::Validation { field, message }) => {
+            Err(invalid_input(vendor, op, &input, field, &message))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The library refused the input (nothing was sent): what the spec check
+/// finds wrong, by flag, else the library's own rule under the flag it
+/// concerns. A pattern is the library's to explain (`must be digits only`),
+/// unless nothing else is.
+fn invalid_input(
+    vendor: &VendorCli,
+    op: &Operation,
+    input: &Value,
+    field: &str,
+    message: &str,
+) -> CliError {
+    let found = explain::mismatches(vendor.spec, op, input);
+    let (patterns, structural): (Vec<_>, Vec<_>) = found
+        .into_iter()
+        .partition(|m| m.kind == mitra_spec::Kind::Pattern);
+    // Under its flag only when the user gave it: Sempoa's journal rules
+    // name `akun` for a line of `--transaksi` too.
+    let is_flag = op.fields.iter().any(|f| f.name == field) && input.get(field).is_some();
+    if !structural.is_empty() {
+        return CliError::invalid(explain::sentence(op, &structural));
+    }
+    if is_flag {
+        return CliError::invalid(format!("--{}: {message}", flag_name(field)));
+    }
+    if !patterns.is_empty() {
+        return CliError::invalid(explain::sentence(op, &patterns));
+    }
+    CliError::invalid(format!("{field}: {message}"))
+}
+
+/// A configuration error: when variables are missing, every one of them
+/// (the client's builder stops at the first; it is asked again with a
+/// stand-in for each one found until it stops asking), exit status 2.
+fn config_error(vendor: &VendorCli, vars: &Vars, message: String) -> CliError {
+    let mut missing: Vec<String> = Vec::new();
+    // The first round replays the failure; each next one stands in for
+    // what was found missing, until the builder asks for nothing more.
+    for _ in 0..8 {
+        let asked = std::sync::Mutex::new(Vec::<String>::new());
+        let result = {
+            let probe = Vars::from_fn(|name| {
+                if missing.iter().any(|m| m == name) {
+                    // A URL, so that a stand-in base URL passes too.
+                    return Some("https://stand-in.invalid".to_owned());
+                }
+                let value = vars.optional(name);
+                if value.is_none() {
+                    asked
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push(name.to_owned());
+                }
+                value
+            });
+            (vendor.client)(&probe).err()
+        };
+        let Some(mitra_core::Error::Config { message }) = result else {
+            break;
+        };
+        // The variable the builder gave up on: one it asked for in vain
+        // and its message names.
+        let asked = asked.into_inner().unwrap_or_else(|e| e.into_inner());
+        match asked.iter().rev().find(|n| message.contains(n.as_str())) {
+            Some(name) if !missing.contains(name) => missing.push(name.clone()),
+            _ => break,
+        }
+    }
+    let message = match missing.as_slice() {
+        [] => message,
+        [one] => format!("{one} is not set; nothing was sent (set it, or try --sandbox)"),
+        many => format!(
+            "{} are not set; nothing was sent (set them, or try --sandbox)",
+            many.join(", ")
+        ),
+    };
+    CliError {
+        kind: "config",
+        message,
+        code: 2,
+    }
 }
 
 /// `mitra examples`: one line per operation, the spec's example input (or
@@ -453,7 +671,19 @@ fn main() -> ExitCode {
     let root = match cli().try_get_matches() {
         Ok(m) => m,
         Err(e) => {
-            let _ = e.print();
+            // Help and version are output; a usage error is bad input, in
+            // the one format of every error (clap's usage lines follow).
+            if e.use_stderr()
+                && e.kind() != clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let text = e.render().to_string();
+                eprint!(
+                    "{}",
+                    CliError::invalid(text.strip_prefix("error: ").unwrap_or(&text))
+                );
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
         }
     };
@@ -461,7 +691,7 @@ fn main() -> ExitCode {
         root.get_count("verbose"),
         root.get_one::<String>("log-format").map(String::as_str) == Some("json"),
     ) {
-        eprintln!("error: invalid_input: {e}");
+        eprintln!("{}", CliError::invalid(e));
         return ExitCode::from(2);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -471,7 +701,7 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: runtime: {e}");
+            eprintln!("{}", CliError::other("runtime", e.to_string()));
             return ExitCode::from(1);
         }
     };
@@ -479,7 +709,7 @@ fn main() -> ExitCode {
         return match runtime.block_on(verify::run(&root, sub)) {
             Ok(code) => ExitCode::from(code),
             Err(e) => {
-                eprintln!("error: {}: {}", e.kind, e.message);
+                eprintln!("{e}");
                 ExitCode::from(e.code)
             }
         };
@@ -519,8 +749,53 @@ fn main() -> ExitCode {
         }
         Ok(None) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}: {}", e.kind, e.message);
+            eprintln!("{e}");
             ExitCode::from(e.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The library's Display restates its kind; the CLI's line does not.
+    #[test]
+    fn a_library_error_does_not_repeat_its_kind() {
+        let cases = [
+            (
+                mitra_core::Error::Conflict {
+                    status: Some(400),
+                    code: None,
+                    message: "Nomor referensi sudah ada".into(),
+                },
+                "error[conflict]: HTTP 400: Nomor referensi sudah ada",
+            ),
+            (
+                mitra_core::Error::RateLimited {
+                    status: Some(429),
+                    retry_after: Some(std::time::Duration::from_secs(3)),
+                    message: "slow down".into(),
+                },
+                "error[rate_limited]: HTTP 429, retry after 3s: slow down",
+            ),
+            (
+                mitra_core::Error::Timeout {
+                    message: "no answer in 30s".into(),
+                },
+                "error[timeout]: no answer in 30s",
+            ),
+            (
+                mitra_core::Error::config("environment variable X is not set"),
+                "error[config]: environment variable X is not set",
+            ),
+            (
+                mitra_core::Error::BodyTooLarge { limit: 64 },
+                "error[body_too_large]: the response body is larger than the limit of 64 bytes",
+            ),
+        ];
+        for (error, expected) in cases {
+            assert_eq!(CliError::from(error).to_string(), expected);
         }
     }
 }

@@ -274,18 +274,10 @@ fn a_vendor_error_exits_1_with_its_kind_and_message() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(
-        stderr.starts_with("error: conflict: ") && stderr.contains("Nomor referensi sudah ada"),
+        stderr.starts_with("error[conflict]: HTTP 400: ")
+            && stderr.contains("Nomor referensi sudah ada"),
         "{stderr}"
     );
-
-    let out = mitra(&["--base-url", "http://127.0.0.1:9", "sempoa", "check-token"]);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "missing credentials: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stderr).contains("MITRA_SEMPOA_TOKEN"));
 }
 
 #[test]
@@ -320,6 +312,26 @@ fn verbose_traces_without_secrets() {
         "{stderr}"
     );
     assert!(!stderr.contains(mitra_sandbox_token()), "{stderr}");
+    // The request and the response themselves, redacted.
+    let request = stderr
+        .lines()
+        .find(|l| l.contains(" request "))
+        .expect(&stderr);
+    assert!(
+        request.contains("url.template=\"/check\"")
+            && request.contains("http.request.method=POST")
+            && request.contains("authorization: [REDACTED]"),
+        "{stderr}"
+    );
+    let response = stderr
+        .lines()
+        .find(|l| l.contains(" response "))
+        .expect(&stderr);
+    assert!(
+        response.contains("http.response.status_code=200")
+            && response.contains("http.response.body={\"data\":null,\"message\":\"Success\""),
+        "{stderr}"
+    );
     let out = mitra(&[
         "--sandbox",
         "--verbose",
@@ -331,9 +343,12 @@ fn verbose_traces_without_secrets() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("/pengajuan/kecukupan-skp/user/{nik}")
+            && stderr.contains("http.response.body={")
             && !stderr.contains("3273010101900001"),
         "{stderr}"
     );
+    let secret = mitra_sandbox::credentials::PAFI_CLIENT_SECRET;
+    assert!(!stderr.contains(secret), "{secret} in {stderr}");
 }
 
 fn mitra_sandbox_token() -> &'static str {
@@ -346,7 +361,7 @@ fn a_body_over_the_limit_exits_1_naming_the_limit() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.starts_with("error: body_too_large:") && stderr.contains("64 bytes"),
+        stderr.starts_with("error[body_too_large]: ") && stderr.contains("64 bytes"),
         "{stderr}"
     );
 }
@@ -363,7 +378,9 @@ fn http_to_another_machine_is_refused_unless_allowed() {
         ],
         &env,
     );
-    assert_eq!(out.status.code(), Some(1));
+    // Refused before anything is sent: a configuration error.
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error[config]: "));
     assert!(String::from_utf8_lossy(&out.stderr).contains("https"));
     let out = mitra_env(
         &[
@@ -467,4 +484,216 @@ fn mitra_log_chooses_what_is_logged_and_a_failure_shows_at_warn() {
         &[("MITRA_LOG", "mitra=[")],
     );
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// Each input mistake of issue 21, and the one line the user reads: the
+/// flag, the rule; exit 2 and nothing sent.
+#[test]
+fn each_input_error_names_the_flag_and_the_rule() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::always(MockResponse::json(200, "{}")));
+    let url = server.url();
+    let env = [
+        ("MITRA_SEMPOA_TOKEN", "t"),
+        ("MITRA_POS_CONSUMER_KEY", "k"),
+        ("MITRA_POS_CONSUMER_SECRET", "s"),
+    ];
+    let journal = |extra: &[&'static str]| -> Vec<&'static str> {
+        let mut args = vec!["sempoa", "create-jurnal", "--referensi", "R"];
+        args.extend_from_slice(extra);
+        args
+    };
+    let balanced =
+        r#"[{"akun":"1000","debit":10,"kredit":0},{"akun":"1002","debit":0,"kredit":10}]"#;
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            journal(&[
+                "--tanggal",
+                "2026-11-25",
+                "--transaksi",
+                r#"[{"akun":"1000","debit":10,"kredit":0},{"akun":"1002","debit":0}]"#,
+            ]),
+            "error[invalid_input]: --deskripsi: missing; --transaksi[1].kredit: missing",
+        ),
+        (
+            journal(&[
+                "--tanggal",
+                "2026-11-25",
+                "--deskripsi",
+                "D",
+                "--transaksi",
+                r#"[{"akun":"1000","#,
+            ]),
+            "error[invalid_input]: --transaksi is not JSON: EOF while parsing a value at line 1 column 16 (write it as a JSON array, e.g. '[...]')",
+        ),
+        (
+            journal(&[
+                "--tanggal",
+                "25-11-2026",
+                "--deskripsi",
+                "D",
+                "--transaksi",
+                balanced,
+            ]),
+            r#"error[invalid_input]: --tanggal: "25-11-2026" is not a real date written YYYY-MM-DD"#,
+        ),
+        (
+            journal(&[
+                "--tanggal",
+                "2026-11-25",
+                "--deskripsi",
+                "D",
+                "--akun",
+                r#"["1000","1002"]"#,
+                "--debit",
+                r#"["10",0]"#,
+                "--kredit",
+                r#"["0","10"]"#,
+            ]),
+            "error[invalid_input]: --debit[1]: 0 is a number where text is wanted (quote it)",
+        ),
+        (
+            vec!["sempoa", "list-akun", "--limit", "abc"],
+            r#"error[invalid_input]: --limit: "abc" is text where an integer is wanted"#,
+        ),
+        (
+            vec!["pos", "get-city"],
+            "error[invalid_input]: --province-code: missing",
+        ),
+        (
+            journal(&[
+                "--tanggal",
+                "2026-11-25",
+                "--deskripsi",
+                "D",
+                "--transaksi",
+                r#"[{"akun":"1000","debit":10,"kredit":0},{"akun":"1002","debit":0,"kredit":9}]"#,
+            ]),
+            "error[invalid_input]: lines: unbalanced: total debit 10 is not total credit 9",
+        ),
+        (
+            vec!["pos", "get-city", "--province-code", "3x"],
+            r#"error[invalid_input]: --province-code: must be digits only, e.g. "32""#,
+        ),
+    ];
+    for (case, expected) in cases {
+        let mut args = vec!["--base-url", &url];
+        args.extend_from_slice(&case);
+        let out = mitra_env(&args, &env);
+        assert_eq!(out.status.code(), Some(2), "{case:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr).trim_end(),
+            expected,
+            "{case:?}"
+        );
+    }
+    // A usage error clap finds is the same kind, in the same format.
+    let out = mitra_env(
+        &["--base-url", &url, "pos", "get-city", "--bogus", "1"],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error[invalid_input]: unexpected argument '--bogus' found"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 0, "nothing was sent");
+}
+
+/// Missing credentials: exit 2, every missing variable named, nothing sent.
+#[test]
+fn missing_credentials_exit_2_naming_every_variable() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::always(MockResponse::json(200, "{}")));
+    let url = server.url();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--base-url", &url, "sempoa", "check-token"],
+            "error[config]: MITRA_SEMPOA_TOKEN is not set; nothing was sent (set it, or try --sandbox)",
+        ),
+        (
+            &[
+                "pafi",
+                "get-kecukupan-skp-by-nik",
+                "--nik",
+                "3273010101900001",
+            ],
+            "error[config]: MITRA_PAFI_CLIENT_ID, MITRA_PAFI_CLIENT_SECRET are not set; nothing was sent (set them, or try --sandbox)",
+        ),
+        // The base URL too (Fastrac has no default one), which its builder
+        // asks for last.
+        (
+            &["fastrac", "get-province"],
+            "error[config]: MITRA_FASTRAC_ACCESS_KEY, MITRA_FASTRAC_SECRET_KEY, MITRA_FASTRAC_BASE_URL are not set; nothing was sent (set them, or try --sandbox)",
+        ),
+    ];
+    for (case, expected) in cases {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mitra"));
+        command.args(*case);
+        for (name, _) in std::env::vars() {
+            if name.starts_with("MITRA_") {
+                command.env_remove(name);
+            }
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{case:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), *expected);
+    }
+    assert_eq!(server.requests().len(), 0, "nothing was sent");
+}
+
+/// An operation's `--help`: its flags under their own heading, apart from
+/// the global options; every flag described; a body with two formats says
+/// which flags send which.
+#[test]
+fn operation_help_groups_and_describes_every_flag() {
+    let out = mitra(&["sempoa", "create-jurnal", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = String::from_utf8(out.stdout).unwrap();
+    let own = help.find("Flags of create-jurnal:").expect(&help);
+    let global = help.find("Global options:").expect(&help);
+    let formats = help.find("Body formats:").expect(&help);
+    assert!(own < global && global < formats, "{help}");
+    let (own_part, global_part) = (&help[own..global], &help[global..formats]);
+    for flag in ["--akun", "--transaksi", "--deskripsi", "--json-body"] {
+        assert!(
+            own_part.contains(flag) && !global_part.contains(flag),
+            "{flag}: {help}"
+        );
+    }
+    for flag in ["--sandbox", "--verbose", "--base-url"] {
+        assert!(
+            global_part.contains(flag) && !own_part.contains(flag),
+            "{flag}: {help}"
+        );
+    }
+    // No flag without words: each line of the flags has a description.
+    for line in own_part
+        .lines()
+        .skip(1)
+        .filter(|l| l.trim_start().starts_with("--"))
+    {
+        let described = line.split_once('>').map_or(line, |(_, rest)| rest);
+        assert!(described.trim().len() > 5, "undescribed: {line}");
+    }
+    assert!(
+        own_part.contains("--deskripsi <STRING>  Text (not empty)"),
+        "{help}"
+    );
+    assert!(
+        own_part.contains(
+            "{akun: text, debit: integer (>= 0), kredit: integer (>= 0)} [body format 2]"
+        ),
+        "{help}"
+    );
+    for needed in [
+        "1. JurnalRequestArrays: Partner document (June 2023)",
+        "choose it with --akun --debit --kredit",
+        "2. JurnalRequestLines: Current docs (July 2023).",
+        "choose it with --transaksi",
+        "The spec's example (format 1)",
+    ] {
+        assert!(help.contains(needed), "{needed}: {help}");
+    }
 }

@@ -105,9 +105,22 @@ impl Attempt {
         client: &reqwest::Client,
         request: Request,
     ) -> reqwest::Result<Response> {
+        // At DEBUG (`mitra -v`) the exchange itself is shown, redacted.
+        let traced = tracing::enabled!(tracing::Level::DEBUG);
+        if traced {
+            self.trace_request(&request);
+        }
         let response = client.execute(request).await?;
         let status = response.status();
         self.status.store(status.as_u16(), Ordering::Relaxed);
+        let response = if traced {
+            match self.trace_response(response).await {
+                Ok(response) => response,
+                Err(error) => return Ok(self.fail(error, status)),
+            }
+        } else {
+            response
+        };
         if !status.is_success() {
             return Ok(response);
         }
@@ -152,6 +165,78 @@ impl Attempt {
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         Ok(Response::from(rebuilt))
+    }
+
+    /// A DEBUG event of the request as it leaves: its headers, credentials
+    /// and sensitive ones redacted, and the start of its body, credentials
+    /// scrubbed and long digit runs (a NIK) masked. Method and URL template
+    /// are the call span's (the real URL may carry personal data or keys).
+    fn trace_request(&self, request: &Request) {
+        let headers = self.shown_headers(request.headers());
+        let body = request
+            .body()
+            .and_then(reqwest::Body::as_bytes)
+            .map(|b| self.shown_body(b))
+            .unwrap_or_default();
+        tracing::debug!(
+            http.request.method = %request.method(),
+            http.request.headers = %headers,
+            http.request.body = %body,
+            "request"
+        );
+    }
+
+    /// Reads the response (bounded by the client's limit), shows it as
+    /// [`trace_request`](Self::trace_request) shows the request, and hands
+    /// it on rebuilt from the bytes read.
+    async fn trace_response(&self, response: Response) -> Result<Response, Error> {
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
+        tracing::debug!(
+            http.response.status_code = status.as_u16(),
+            http.response.headers = %self.shown_headers(&headers),
+            http.response.body = %self.shown_body(&body),
+            "response"
+        );
+        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(Response::from(rebuilt))
+    }
+
+    /// `name: value; ...`, a sensitive or credential-bearing header's value
+    /// redacted, every other scrubbed and masked.
+    fn shown_headers(&self, headers: &reqwest::header::HeaderMap) -> String {
+        use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+        let extra = self.extra_secrets();
+        headers
+            .iter()
+            .map(|(name, value)| {
+                let hidden = value.is_sensitive()
+                    || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
+                let shown = if hidden {
+                    crate::redact::REDACTED.to_owned()
+                } else {
+                    let text = String::from_utf8_lossy(value.as_bytes());
+                    crate::decode::bounded(&self.runtime.secrets().scrub(&text, &extra))
+                };
+                format!("{name}: {shown}")
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// The start of a body: credentials scrubbed from the whole first (so a
+    /// cut cannot split one), then cut and masked.
+    fn shown_body(&self, body: &[u8]) -> String {
+        let scrubbed = self
+            .runtime
+            .secrets()
+            .scrub_bytes(body, &self.extra_secrets());
+        crate::decode::excerpt(&scrubbed)
     }
 
     /// Records `error` for the runtime and hands the generated code an empty

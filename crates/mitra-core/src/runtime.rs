@@ -219,6 +219,11 @@ impl Runtime {
         }
     }
 
+    /// The credentials scrubbed from whatever is shown.
+    pub(crate) fn secrets(&self) -> &Secrets {
+        &self.inner.secrets
+    }
+
     /// The vendor's error decoder.
     pub(crate) fn decoder(&self) -> &dyn ErrorDecoder {
         self.inner.decoder.as_ref()
