@@ -30,6 +30,7 @@ pub fn generate(
         .map(|id| format!("{}When", id.to_upper_camel_case()))
         .collect();
     FormBodies(&form_ops).visit_file_mut(&mut file);
+    UserTypedResponses::new(ops)?.visit_file_mut(&mut file);
     sealed_extension_trait(&mut file);
     // Users mock without adding httpmock themselves.
     file.items.insert(
@@ -47,8 +48,6 @@ pub fn generate(
             pub use ::httpmock::MockServer;
         },
     );
-    // The token endpoint is the token source's, not something to mock.
-    let _ = ops;
     let code = prettyplease::unparse(&file);
     crate::generate::rustfmt(&code)
 }
@@ -137,6 +136,82 @@ impl VisitMut for FormBodies<'_> {
                         )
                     });
                 }
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// `ok` takes what the client's method returns (`x-mitra-returns`): a
+/// slice for a `Vec`, `str` for a `String`. It is sent in the vendor's
+/// envelope, made by `mitra_core::plumbing::ResponseWire` (the inverse of
+/// the crate's `FromWire`); the wire-typed `ok` stays as `ok_wire`.
+struct UserTypedResponses(Vec<(String, syn::Type)>);
+
+impl UserTypedResponses {
+    fn new(ops: &[OperationMeta]) -> Result<Self> {
+        let mut out = Vec::new();
+        for op in ops {
+            let Some(returns) = &op.returns else {
+                continue;
+            };
+            let returns: syn::Type = syn::parse_str(returns)
+                .with_context(|| format!("{}: x-mitra-returns `{returns}`", op.id))?;
+            out.push((
+                format!("{}Then", op.id.to_upper_camel_case()),
+                borrowed_form(returns),
+            ));
+        }
+        Ok(Self(out))
+    }
+}
+
+/// `Vec<T>` as `[T]` and `String` as `str`: what a caller passes by reference.
+fn borrowed_form(ty: syn::Type) -> syn::Type {
+    if let syn::Type::Path(p) = &ty
+        && let Some(last) = p.path.segments.last()
+    {
+        if last.ident == "String" {
+            return syn::parse_quote!(str);
+        }
+        if last.ident == "Vec"
+            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(item)) = args.args.first()
+        {
+            return syn::parse_quote!([#item]);
+        }
+    }
+    ty
+}
+
+impl VisitMut for UserTypedResponses {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        if let Some((_, user)) = self.0.iter().find(|(then, _)| *then == name) {
+            let mut wire = None;
+            for member in item.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = member
+                    && f.sig.ident == "ok"
+                    && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+                    && let syn::Type::Reference(r) = &*arg.ty
+                {
+                    wire = Some((*r.elem).clone());
+                    f.sig.ident = syn::parse_quote!(ok_wire);
+                    f.attrs.push(syn::parse_quote! {
+                        /// A 200 with this body as the vendor sends it.
+                    });
+                }
+            }
+            if let Some(wire) = wire {
+                item.items.push(syn::parse_quote! {
+                    /// A 200 whose body the client's method returns as `value`:
+                    /// the vendor's envelope around it (see `ok_wire` for the
+                    /// body as sent).
+                    pub fn ok(self, value: &#user) -> Self {
+                        let wire: #wire = ::mitra_core::plumbing::ResponseWire::response_wire(value);
+                        self.ok_wire(&wire)
+                    }
+                });
             }
         }
         syn::visit_mut::visit_item_impl_mut(self, item);

@@ -97,6 +97,27 @@ pub trait FromWire<W>: Sized {
     fn from_wire(wire: W) -> Result<Self, Error>;
 }
 
+/// The inverse of [`FromWire`], for typed mocks: the body a vendor would
+/// send for a value an operation returns (`x-mitra-returns`), so a test
+/// mocks `then.ok(&[city])` in the client's own types. It need not be
+/// lossless: `W` only has to decode back to the same value.
+pub trait ResponseWire<W> {
+    /// The body that [`FromWire::from_wire`] turns back into `self`.
+    fn response_wire(&self) -> W;
+}
+
+/// A wire type from the JSON a vendor would send, for [`ResponseWire`]
+/// implementations: shorter than nesting generated constructors, and it
+/// goes through the same `Deserialize` as a real response.
+///
+/// # Panics
+/// When `json` is not a `W`: an implementation's mistake, found by the
+/// crate's mock tests.
+pub fn wire_from_json<W: serde::de::DeserializeOwned>(json: serde_json::Value) -> W {
+    serde_json::from_value(json)
+        .unwrap_or_else(|e| panic!("a mock's body is not a {}: {e}", std::any::type_name::<W>()))
+}
+
 /// A hand-written input type that an operation takes instead of the body
 /// the spec describes (`x-mitra-input` in the spec), such as a journal
 /// built line by line. `C` is the vendor's client, for settings that shape

@@ -33,13 +33,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RegistrationDataEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RegistrationDataEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::RegistrationData) -> Self {
+            let wire: types::RegistrationDataEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct RegistrationWhen(::httpmock::When);
@@ -73,13 +82,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RegistrationEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RegistrationEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &str) -> Self {
+            let wire: types::RegistrationEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CheckUserWhen(::httpmock::When);
@@ -113,13 +131,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::CheckUserEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CheckUserEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &Option<types::Packet>) -> Self {
+            let wire: types::CheckUserEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct ActivationWhen(::httpmock::When);
@@ -153,13 +180,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ActivationEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::ActivationEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::Activated) -> Self {
+            let wire: types::ActivationEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAllUsersWithoutPagingWhen(::httpmock::When);
@@ -183,13 +219,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAllUsersWhen(::httpmock::When);
@@ -221,13 +266,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetDetailUserWhen(::httpmock::When);
@@ -259,13 +313,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
 }

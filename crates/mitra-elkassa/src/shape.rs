@@ -2,7 +2,7 @@
 //! (`x-mitra-returns`), the inputs a caller writes (`x-mitra-input`), and
 //! the checks before sending (`x-mitra-validate`).
 
-use mitra_core::plumbing::{FromWire, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, ResponseWire, ToWire, Validate};
 use mitra_core::{Error, ExposeSecret, SecretText};
 
 use crate::client::{Activation, NewUser};
@@ -134,5 +134,44 @@ impl Validate for types::ActivationRequest {
             validation::required(field, value)?;
         }
         Ok(())
+    }
+}
+
+// The inverses, for typed mocks (`then.ok(&users)`): ELKASSA's envelope
+// around a value, so that `FromWire` gives the value back.
+
+fn envelope<W: serde::de::DeserializeOwned>(data: serde_json::Value) -> W {
+    mitra_core::plumbing::wire_from_json(
+        serde_json::json!({ "status": true, "messages": "Success", "data": data }),
+    )
+}
+
+impl ResponseWire<types::RegistrationEnvelope> for str {
+    fn response_wire(&self) -> types::RegistrationEnvelope {
+        envelope(serde_json::json!({ "registration_id": self }))
+    }
+}
+
+impl ResponseWire<types::RegistrationDataEnvelope> for types::RegistrationData {
+    fn response_wire(&self) -> types::RegistrationDataEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::CheckUserEnvelope> for Option<types::Packet> {
+    fn response_wire(&self) -> types::CheckUserEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::ActivationEnvelope> for types::Activated {
+    fn response_wire(&self) -> types::ActivationEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::UsersEnvelope> for [User] {
+    fn response_wire(&self) -> types::UsersEnvelope {
+        envelope(serde_json::json!(self))
     }
 }

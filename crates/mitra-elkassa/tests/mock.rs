@@ -7,14 +7,10 @@ use mitra_elkassa::{Client, types};
 #[tokio::test]
 async fn a_form_body_is_matched_field_by_field() {
     let server = MockServer::start_async().await;
-    let packet: types::CheckUserEnvelope = serde_json::from_value(serde_json::json!({
-        "status": true,
-        "data": {"packet_id": "10", "packet_code": "REG-1BULAN", "packet_desc": "1 Bulan"}
-    }))
-    .unwrap();
+    let packet = types::Packet::new(10).with_packet_code("REG-1BULAN");
     let mock = server.check_user(|when, then| {
         when.body(&types::CheckUserRequest::new("pemilik@example.com"));
-        then.ok(&packet);
+        then.ok(&Some(packet));
     });
     let client = Client::builder()
         .base_url(server.base_url())

@@ -41,7 +41,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -64,6 +65,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetCityWhen(::httpmock::When);
@@ -98,7 +107,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::CityEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CityEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -121,6 +131,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::City]) -> Self {
+            let wire: types::CityEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetDistrictWhen(::httpmock::When);
@@ -155,7 +173,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::DistrictEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::DistrictEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -178,6 +197,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::District]) -> Self {
+            let wire: types::DistrictEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetSubDistrictWhen(::httpmock::When);
@@ -212,7 +239,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -235,6 +263,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetPostalCodeWhen(::httpmock::When);
@@ -269,7 +305,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -292,6 +329,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct SearchRegionWhen(::httpmock::When);
@@ -326,7 +371,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -349,6 +395,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetCourierServiceWhen(::httpmock::When);
@@ -380,7 +434,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::CourierServiceResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CourierServiceResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -395,6 +450,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::CourierServices) -> Self {
+            let wire: types::CourierServiceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CheckTariffExpressWhen(::httpmock::When);
@@ -429,7 +492,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -452,6 +516,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CheckTariffInstantWhen(::httpmock::When);
@@ -486,7 +558,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::TariffInstantEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TariffInstantEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -509,6 +582,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::TariffOption]) -> Self {
+            let wire: types::TariffInstantEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CalculateMultiItemsWhen(::httpmock::When);
@@ -543,7 +624,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::MultiItemsEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::MultiItemsEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -558,6 +640,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::MultiItems) -> Self {
+            let wire: types::MultiItemsEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CreateOrderExpressWhen(::httpmock::When);
@@ -592,7 +682,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -607,6 +698,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CreateOrderInstantWhen(::httpmock::When);
@@ -641,7 +740,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -656,6 +756,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CancelOrderWhen(::httpmock::When);
@@ -690,7 +798,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -713,6 +822,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct TrackOrderWhen(::httpmock::When);
@@ -747,7 +864,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::TrackOrderEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TrackOrderEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -770,6 +888,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::Tracking) -> Self {
+            let wire: types::TrackOrderEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetBalanceHistoryWhen(::httpmock::When);
@@ -804,7 +930,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -819,6 +946,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
 }

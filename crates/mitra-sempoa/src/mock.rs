@@ -99,7 +99,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AkunListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::AkunListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -114,6 +115,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::Account]) -> Self {
+            let wire: types::AkunListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAkunWhen(::httpmock::When);
@@ -145,7 +154,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AkunEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::AkunEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -168,6 +178,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &crate::Account) -> Self {
+            let wire: types::AkunEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct ListJurnalWhen(::httpmock::When);
@@ -211,7 +229,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::JurnalListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::JurnalListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -226,6 +245,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::JournalEntry]) -> Self {
+            let wire: types::JurnalListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CreateJurnalWhen(::httpmock::When);
@@ -252,7 +279,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::JurnalCreatedEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::JurnalCreatedEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -275,6 +303,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &crate::PostedJournal) -> Self {
+            let wire: types::JurnalCreatedEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
 }
