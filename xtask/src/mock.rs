@@ -31,6 +31,8 @@ pub fn generate(
         .collect();
     FormBodies(&form_ops).visit_file_mut(&mut file);
     UserTypedResponses::new(ops)?.visit_file_mut(&mut file);
+    UserTypedInputs::new(ops, &form_operations(spec))?.visit_file_mut(&mut file);
+    ClientIntegers.visit_file_mut(&mut file);
     sealed_extension_trait(&mut file);
     // Users mock without adding httpmock themselves.
     file.items.insert(
@@ -215,5 +217,129 @@ impl VisitMut for UserTypedResponses {
             }
         }
         syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// The `body` matcher of an `x-mitra-input` operation takes the input the
+/// client's method takes (a `Journal`, not its wire body): the request
+/// matches when its body is one of those a client may send for it
+/// (`mitra_core::plumbing::MockInput`: one per client setting that shapes
+/// the body, such as Sempoa's journal format). The wire-typed matcher stays
+/// as `body_wire`.
+struct UserTypedInputs(Vec<(String, syn::Type, bool)>);
+
+impl UserTypedInputs {
+    fn new(ops: &[OperationMeta], form_ops: &[String]) -> Result<Self> {
+        let mut out = Vec::new();
+        for op in ops {
+            let Some(input) = &op.input else {
+                continue;
+            };
+            let input: syn::Type = syn::parse_str(input)
+                .with_context(|| format!("{}: x-mitra-input `{input}`", op.id))?;
+            out.push((
+                format!("{}When", op.id.to_upper_camel_case()),
+                input,
+                form_ops.contains(&op.id),
+            ));
+        }
+        Ok(Self(out))
+    }
+}
+
+impl VisitMut for UserTypedInputs {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        if let Some((_, input, form)) = self.0.iter().find(|(when, _, _)| *when == name) {
+            let mut wire = None;
+            for member in item.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = member
+                    && f.sig.ident == "body"
+                    && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+                    && let syn::Type::Reference(r) = &*arg.ty
+                {
+                    wire = Some((*r.elem).clone());
+                    f.sig.ident = syn::parse_quote!(body_wire);
+                    f.attrs.push(syn::parse_quote! {
+                        /// Matches this body as sent.
+                    });
+                }
+            }
+            // Compared as JSON values or as form fields: the order of an
+            // object's keys or a form's fields is not the body's meaning.
+            let matcher: syn::Expr = if *form {
+                syn::parse_quote!({
+                    let fields = |text: &str| {
+                        let mut fields: Vec<(String, String)> =
+                            ::serde_urlencoded::from_str(text).unwrap_or_default();
+                        fields.sort();
+                        fields
+                    };
+                    let expected: Vec<_> = bodies
+                        .iter()
+                        .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                        .collect();
+                    // The client adds its configured fields (keys, tokens) and
+                    // may send JSON instead of a form: the input's fields match
+                    // when all are there, whatever else is.
+                    move |req: &::httpmock::HttpMockRequest| {
+                        let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                            ::serde_json::Map<String, ::serde_json::Value>,
+                        >(
+                            req.body_ref()
+                        ) {
+                            Ok(object) => object
+                                .into_iter()
+                                .map(|(k, v)| match v {
+                                    ::serde_json::Value::String(s) => (k, s),
+                                    v => (k, v.to_string()),
+                                })
+                                .collect(),
+                            Err(_) => fields(&req.body_string()),
+                        };
+                        expected
+                            .iter()
+                            .any(|want| want.iter().all(|f| got.contains(f)))
+                    }
+                })
+            } else {
+                syn::parse_quote!({
+                    let expected: Vec<::serde_json::Value> = bodies
+                        .iter()
+                        .filter_map(|b| ::serde_json::to_value(b).ok())
+                        .collect();
+                    move |req: &::httpmock::HttpMockRequest| {
+                        ::serde_json::from_slice::<::serde_json::Value>(req.body_ref())
+                            .is_ok_and(|got| expected.contains(&got))
+                    }
+                })
+            };
+            if let Some(wire) = wire {
+                item.items.push(syn::parse_quote! {
+                    /// Matches the body the client sends for `value`, the input its
+                    /// method takes, whichever way the client is set to send it
+                    /// (see `body_wire` to match one body as sent).
+                    pub fn body(self, value: &#input) -> Self {
+                        let bodies: Vec<#wire> = ::mitra_core::plumbing::MockInput::wire_bodies(value);
+                        Self(self.0.is_true(#matcher))
+                    }
+                });
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// Matchers take the integer types the client's methods take: a count the
+/// spec starts at 1 is a `NonZeroU64` in progenitor's code, a `u64` in the
+/// client's (which refuses 0 before sending).
+struct ClientIntegers;
+
+impl VisitMut for ClientIntegers {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if ty.to_token_stream().to_string() == ":: std :: num :: NonZeroU64" {
+            *ty = syn::parse_quote!(u64);
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
     }
 }

@@ -118,6 +118,15 @@ pub fn wire_from_json<W: serde::de::DeserializeOwned>(json: serde_json::Value) -
         .unwrap_or_else(|e| panic!("a mock's body is not a {}: {e}", std::any::type_name::<W>()))
 }
 
+/// For typed mocks of an `x-mitra-input` operation (`when.body(&journal)`):
+/// every body a client may send for this input, one per client setting
+/// that shapes it (the same conversion as [`ToWire`]). Empty when the input
+/// would be refused before sending, so that it matches nothing.
+pub trait MockInput<W> {
+    /// The bodies, in any order.
+    fn wire_bodies(&self) -> Vec<W>;
+}
+
 /// A hand-written input type that an operation takes instead of the body
 /// the spec describes (`x-mitra-input` in the spec), such as a journal
 /// built line by line. `C` is the vendor's client, for settings that shape

@@ -63,7 +63,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::RegistrationRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::RegistrationRequest) -> Self {
             let text = ::serde_urlencoded::to_string(value).unwrap_or_default();
             let fields: Vec<(String, String)> =
                 ::serde_urlencoded::from_str(&text).unwrap_or_default();
@@ -72,6 +73,43 @@ pub mod operations {
                     .into_iter()
                     .fold(self.0, |when, (k, v)| when.form_urlencoded_tuple(k, v)),
             )
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::NewUser) -> Self {
+            let bodies: Vec<types::RegistrationRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let fields = |text: &str| {
+                    let mut fields: Vec<(String, String)> =
+                        ::serde_urlencoded::from_str(text).unwrap_or_default();
+                    fields.sort();
+                    fields
+                };
+                let expected: Vec<_> = bodies
+                    .iter()
+                    .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                        ::serde_json::Map<String, ::serde_json::Value>,
+                    >(req.body_ref())
+                    {
+                        Ok(object) => object
+                            .into_iter()
+                            .map(|(k, v)| match v {
+                                ::serde_json::Value::String(s) => (k, s),
+                                v => (k, v.to_string()),
+                            })
+                            .collect(),
+                        Err(_) => fields(&req.body_string()),
+                    };
+                    expected
+                        .iter()
+                        .any(|want| want.iter().all(|f| got.contains(f)))
+                }
+            }))
         }
     }
     pub struct RegistrationThen(::httpmock::Then);
@@ -161,7 +199,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::ActivationRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::ActivationRequest) -> Self {
             let text = ::serde_urlencoded::to_string(value).unwrap_or_default();
             let fields: Vec<(String, String)> =
                 ::serde_urlencoded::from_str(&text).unwrap_or_default();
@@ -170,6 +209,43 @@ pub mod operations {
                     .into_iter()
                     .fold(self.0, |when, (k, v)| when.form_urlencoded_tuple(k, v)),
             )
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::Activation) -> Self {
+            let bodies: Vec<types::ActivationRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let fields = |text: &str| {
+                    let mut fields: Vec<(String, String)> =
+                        ::serde_urlencoded::from_str(text).unwrap_or_default();
+                    fields.sort();
+                    fields
+                };
+                let expected: Vec<_> = bodies
+                    .iter()
+                    .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                        ::serde_json::Map<String, ::serde_json::Value>,
+                    >(req.body_ref())
+                    {
+                        Ok(object) => object
+                            .into_iter()
+                            .map(|(k, v)| match v {
+                                ::serde_json::Value::String(s) => (k, s),
+                                v => (k, v.to_string()),
+                            })
+                            .collect(),
+                        Err(_) => fields(&req.body_string()),
+                    };
+                    expected
+                        .iter()
+                        .any(|want| want.iter().all(|f| got.contains(f)))
+                }
+            }))
         }
     }
     pub struct ActivationThen(::httpmock::Then);
@@ -249,7 +325,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn page(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn page(self, value: u64) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/integration/users/{}$",
                 regex::escape(&::progenitor_client::encode_path(&value.to_string()))

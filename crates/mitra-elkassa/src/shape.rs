@@ -2,7 +2,7 @@
 //! (`x-mitra-returns`), the inputs a caller writes (`x-mitra-input`), and
 //! the checks before sending (`x-mitra-validate`).
 
-use mitra_core::plumbing::{FromWire, ResponseWire, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, MockInput, ResponseWire, ToWire, Validate};
 use mitra_core::{Error, ExposeSecret, SecretText};
 
 use crate::client::{Activation, NewUser};
@@ -59,6 +59,19 @@ impl FromWire<types::UsersEnvelope> for Vec<User> {
 
 impl ToWire<Client, types::RegistrationRequest> for NewUser {
     fn to_wire(&self, _: &Client) -> Result<types::RegistrationRequest, Error> {
+        self.request()
+    }
+}
+
+/// For typed mocks: no client setting shapes the body.
+impl MockInput<types::RegistrationRequest> for NewUser {
+    fn wire_bodies(&self) -> Vec<types::RegistrationRequest> {
+        self.request().into_iter().collect()
+    }
+}
+
+impl NewUser {
+    fn request(&self) -> Result<types::RegistrationRequest, Error> {
         validation::password(self.password.expose_secret())?;
         Ok(types::RegistrationRequest {
             toko_name: self.toko_name.clone(),
@@ -93,6 +106,19 @@ impl Validate for types::CheckUserRequest {
 
 impl ToWire<Client, types::ActivationRequest> for Activation {
     fn to_wire(&self, _: &Client) -> Result<types::ActivationRequest, Error> {
+        self.request()
+    }
+}
+
+/// For typed mocks: no client setting shapes the body.
+impl MockInput<types::ActivationRequest> for Activation {
+    fn wire_bodies(&self) -> Vec<types::ActivationRequest> {
+        self.request().into_iter().collect()
+    }
+}
+
+impl Activation {
+    fn request(&self) -> Result<types::ActivationRequest, Error> {
         let a = self;
         validation::amount("invoice_amount", &a.invoice_amount)?;
         let invalid = |field: &'static str| {

@@ -87,7 +87,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn province_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn province_id(self, value: u64) -> Self {
             Self(self.0.query_param("province_id", value.to_string()))
         }
     }
@@ -153,7 +153,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn city_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn city_id(self, value: u64) -> Self {
             Self(self.0.query_param("city_id", value.to_string()))
         }
     }
@@ -219,7 +219,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn district_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn district_id(self, value: u64) -> Self {
             Self(self.0.query_param("district_id", value.to_string()))
         }
     }

@@ -72,7 +72,7 @@ pub mod operations {
         }
         pub fn limit<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limit", value.to_string()))
@@ -82,7 +82,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -202,7 +202,7 @@ pub mod operations {
         }
         pub fn limit<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limit", value.to_string()))
@@ -212,7 +212,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -267,8 +267,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::JurnalRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::JurnalRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::Journal) -> Self {
+            let bodies: Vec<types::JurnalRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let expected: Vec<::serde_json::Value> = bodies
+                    .iter()
+                    .filter_map(|b| ::serde_json::to_value(b).ok())
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    ::serde_json::from_slice::<::serde_json::Value>(req.body_ref())
+                        .is_ok_and(|got| expected.contains(&got))
+                }
+            }))
         }
     }
     pub struct CreateJurnalThen(::httpmock::Then);

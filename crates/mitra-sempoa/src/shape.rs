@@ -3,7 +3,7 @@
 //! the checks a journal passes before it is sent (`x-mitra-validate`).
 
 use mitra_core::Error;
-use mitra_core::plumbing::{FromWire, ResponseWire, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, MockInput, ResponseWire, ToWire, Validate};
 
 use crate::journal::{Journal, JournalLine};
 use crate::model::{Account, JournalEntry, PostedJournal};
@@ -47,6 +47,20 @@ impl FromWire<types::JurnalCreatedEnvelope> for PostedJournal {
 impl ToWire<Client, types::JurnalRequest> for Journal {
     fn to_wire(&self, client: &Client) -> Result<types::JurnalRequest, Error> {
         self.to_request(client.journal_format())
+    }
+}
+
+/// A mocked `createJurnal` matches the journal in either format, so a test
+/// does not depend on the client's [`JournalFormat`](crate::JournalFormat).
+impl MockInput<types::JurnalRequest> for Journal {
+    fn wire_bodies(&self) -> Vec<types::JurnalRequest> {
+        [
+            crate::JournalFormat::ParallelArrays,
+            crate::JournalFormat::Transaksi,
+        ]
+        .into_iter()
+        .filter_map(|format| self.to_request(format).ok())
+        .collect()
     }
 }
 

@@ -2,7 +2,7 @@
 //! the client sends it, not as a regex.
 
 use mitra_sempoa::mock::{MockServer, MockServerExt};
-use mitra_sempoa::{Account, Client, Error};
+use mitra_sempoa::{Account, Client, Error, Journal, JournalFormat, JournalLine, PostedJournal};
 
 #[tokio::test]
 async fn a_mocked_path_parameter_matches_only_its_own_value() {
@@ -32,4 +32,67 @@ async fn a_mocked_path_parameter_matches_only_its_own_value() {
         Err(Error::NotFound { .. })
     ));
     mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_journal_is_mocked_with_the_journal_the_client_takes() {
+    let server = MockServer::start_async().await;
+    let journal = Journal::new("2026-11-25", "INV-1", "Sale")
+        .line(JournalLine::debit("10000", 150_000))
+        .line(JournalLine::credit("40000", 150_000));
+    let posted = PostedJournal::posted(&journal, "J-1").unwrap();
+    let mock = server.create_jurnal(|when, then| {
+        when.body(&journal);
+        then.ok(&posted);
+    });
+    // The same journal matches whichever body format the client sends.
+    for format in [JournalFormat::ParallelArrays, JournalFormat::Transaksi] {
+        let client = Client::builder()
+            .base_url(server.base_url())
+            .token("t")
+            .journal_format(format)
+            .build()
+            .unwrap();
+        let got = client.create_jurnal(&journal).await.unwrap();
+        assert_eq!(got.id.as_deref(), Some("J-1"));
+        assert_eq!(got.total, Some(150_000));
+    }
+    mock.assert_calls_async(2).await;
+
+    // Another amount is another journal.
+    let other = Journal::new("2026-11-25", "INV-1", "Sale")
+        .line(JournalLine::debit("10000", 99))
+        .line(JournalLine::credit("40000", 99));
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token("t")
+        .build()
+        .unwrap();
+    assert!(client.create_jurnal(&other).await.is_err());
+    mock.assert_calls_async(2).await;
+}
+
+#[tokio::test]
+async fn list_parameters_take_the_clients_integer_types() {
+    let server = MockServer::start_async().await;
+    let accounts = [Account {
+        code: "10000".into(),
+        name: "Asset".into(),
+        kind: None,
+        level: Some(1),
+        normal_balance: None,
+        parent_name: None,
+    }];
+    let limit: Option<u64> = Some(5);
+    let mock = server.list_akun(|when, then| {
+        when.limit(limit).page(1);
+        then.ok(&accounts);
+    });
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token("t")
+        .build()
+        .unwrap();
+    assert_eq!(client.list_akun(limit, Some(1)).await.unwrap(), accounts);
+    mock.assert_async().await;
 }
