@@ -33,6 +33,7 @@ pub fn generate(
     UserTypedResponses::new(ops)?.visit_file_mut(&mut file);
     UserTypedInputs::new(ops, &form_operations(spec))?.visit_file_mut(&mut file);
     ClientIntegers.visit_file_mut(&mut file);
+    RetryAfter.visit_file_mut(&mut file);
     sealed_extension_trait(&mut file);
     // Users mock without adding httpmock themselves.
     file.items.insert(
@@ -341,5 +342,37 @@ impl VisitMut for ClientIntegers {
             *ty = syn::parse_quote!(u64);
         }
         syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// A 429 says when to come back: `too_many_requests(retry_after, &body)`
+/// sets `Retry-After` (whole seconds, rounded up), which the client's
+/// retries and its `Error::RateLimited` read.
+struct RetryAfter;
+
+impl VisitMut for RetryAfter {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let mut wire = None;
+        for member in item.items.iter_mut() {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "too_many_requests"
+                && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+            {
+                wire = Some((*arg.ty).clone());
+                f.sig.ident = syn::parse_quote!(too_many_requests_body);
+                f.vis = syn::Visibility::Inherited;
+            }
+        }
+        if let Some(wire) = wire {
+            item.items.push(syn::parse_quote! {
+                /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+                /// up) and this body.
+                pub fn too_many_requests(self, retry_after: ::std::time::Duration, value: #wire) -> Self {
+                    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                    Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+                }
+            });
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
     }
 }

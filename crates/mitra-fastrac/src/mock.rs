@@ -33,7 +33,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -74,6 +74,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetCityWhen(::httpmock::When);
     impl GetCityWhen {
@@ -99,7 +109,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -140,6 +150,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetDistrictWhen(::httpmock::When);
     impl GetDistrictWhen {
@@ -165,7 +185,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -206,6 +226,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetSubDistrictWhen(::httpmock::When);
     impl GetSubDistrictWhen {
@@ -231,7 +261,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -271,6 +301,16 @@ pub mod operations {
             let wire: types::RawListEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetPostalCodeWhen(::httpmock::When);
@@ -297,7 +337,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -337,6 +377,16 @@ pub mod operations {
             let wire: types::RawListEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct SearchRegionWhen(::httpmock::When);
@@ -363,7 +413,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -404,6 +454,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetCourierServiceWhen(::httpmock::When);
     impl GetCourierServiceWhen {
@@ -426,7 +486,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -459,6 +519,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct CheckTariffExpressWhen(::httpmock::When);
     impl CheckTariffExpressWhen {
@@ -484,7 +554,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -525,6 +595,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct CheckTariffInstantWhen(::httpmock::When);
     impl CheckTariffInstantWhen {
@@ -550,7 +630,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -591,6 +671,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct CalculateMultiItemsWhen(::httpmock::When);
     impl CalculateMultiItemsWhen {
@@ -616,7 +706,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -649,6 +739,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct CreateOrderExpressWhen(::httpmock::When);
     impl CreateOrderExpressWhen {
@@ -674,7 +774,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -706,6 +806,16 @@ pub mod operations {
             let wire: types::RawEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CreateOrderInstantWhen(::httpmock::When);
@@ -732,7 +842,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -765,6 +875,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct CancelOrderWhen(::httpmock::When);
     impl CancelOrderWhen {
@@ -790,7 +910,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -831,6 +951,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct TrackOrderWhen(::httpmock::When);
     impl TrackOrderWhen {
@@ -856,7 +986,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -897,6 +1027,16 @@ pub mod operations {
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetBalanceHistoryWhen(::httpmock::When);
     impl GetBalanceHistoryWhen {
@@ -922,7 +1062,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -954,6 +1094,16 @@ pub mod operations {
             let wire: types::RawEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
 }

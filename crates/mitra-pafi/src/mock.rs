@@ -130,7 +130,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorBody) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -145,6 +145,16 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorBody,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
 }
