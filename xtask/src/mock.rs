@@ -35,6 +35,7 @@ pub fn generate(
     ClientIntegers.visit_file_mut(&mut file);
     RetryAfter.visit_file_mut(&mut file);
     sealed_extension_trait(&mut file);
+    explain_unmatched(&mut file, ops);
     // Users mock without adding httpmock themselves.
     file.items.insert(
         0,
@@ -374,5 +375,63 @@ impl VisitMut for RetryAfter {
             });
         }
         syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// `server.explain_unmatched()`: a catch-all mock, registered after the
+/// others (httpmock answers with the first mock registered that matches),
+/// whose 404 says which operation of the spec the request was closest to
+/// and how it differed (`mitra_core::plumbing::explain_unmatched`).
+fn explain_unmatched(file: &mut syn::File, ops: &[OperationMeta]) {
+    let routes = ops.iter().map(|op| {
+        let (id, method, path) = (&op.id, op.method, &op.path);
+        quote::quote!((#id, #method, #path))
+    });
+    let doc: syn::TraitItemFn = syn::parse_quote! {
+        /// Registers a catch-all mock whose answer to a request that no
+        /// other mock matched (a 404) says which operation of the spec it
+        /// was closest to and how it differed, as the client's
+        /// `Error::NotFound` message. Call it after the other mocks: the
+        /// first mock registered that matches answers.
+        fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+    };
+    let body: syn::ImplItemFn = syn::parse_quote! {
+        fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+            const ROUTES: &[(&str, &str, &str)] = &[#(#routes),*];
+            self.mock(|when, then| {
+                when.any_request();
+                then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                    let uri = req.uri();
+                    let message = ::mitra_core::plumbing::explain_unmatched(
+                        ROUTES,
+                        req.method_str(),
+                        uri.path(),
+                        uri.query(),
+                        req.body_ref(),
+                    );
+                    ::httpmock::HttpMockResponse::builder()
+                        .status(404)
+                        .header("content-type", "text/plain; charset=utf-8")
+                        .body(message)
+                        .build()
+                });
+            })
+        }
+    };
+    for item in file.items.iter_mut() {
+        match item {
+            syn::Item::Trait(t) if t.ident == "MockServerExt" => {
+                t.items.push(syn::TraitItem::Fn(doc.clone()));
+            }
+            syn::Item::Impl(i)
+                if i.trait_.is_some()
+                    && i.to_token_stream()
+                        .to_string()
+                        .starts_with("impl MockServerExt for") =>
+            {
+                i.items.push(syn::ImplItem::Fn(body.clone()));
+            }
+            _ => {}
+        }
     }
 }

@@ -436,6 +436,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_detail_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDetailUserWhen, operations::GetDetailUserThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_registration_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -516,6 +522,39 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetDetailUserWhen::new(when),
                 operations::GetDetailUserThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("getRegistrationData", "GET", "/integration/registration"),
+            ("registration", "POST", "/integration/registration"),
+            ("checkUser", "POST", "/integration/user_check"),
+            ("activation", "POST", "/integration/activation"),
+            ("getAllUsersWithoutPaging", "GET", "/integration/users"),
+            ("getAllUsers", "GET", "/integration/users/{page}"),
+            (
+                "getDetailUser",
+                "GET",
+                "/integration/user/{registration_id}",
+            ),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

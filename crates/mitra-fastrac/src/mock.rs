@@ -1156,6 +1156,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_balance_history<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetBalanceHistoryWhen, operations::GetBalanceHistoryThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1321,6 +1327,43 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetBalanceHistoryWhen::new(when),
                 operations::GetBalanceHistoryThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("getProvince", "GET", "/region/province"),
+            ("getCity", "GET", "/region/city"),
+            ("getDistrict", "GET", "/region/district"),
+            ("getSubDistrict", "GET", "/region/sub-district"),
+            ("getPostalCode", "GET", "/region/postal-code"),
+            ("searchRegion", "POST", "/region/search"),
+            ("getCourierService", "GET", "/courier/service"),
+            ("checkTariffExpress", "POST", "/tariff/express"),
+            ("checkTariffInstant", "POST", "/tariff/instant"),
+            ("calculateMultiItems", "POST", "/item/multi-items"),
+            ("createOrderExpress", "POST", "/order/express"),
+            ("createOrderInstant", "POST", "/order/instant"),
+            ("cancelOrder", "POST", "/order/cancel"),
+            ("trackOrder", "GET", "/order/track"),
+            ("getBalanceHistory", "POST", "/user/balance/history"),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

@@ -503,6 +503,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_track_and_trace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTrackAndTraceWhen, operations::GetTrackAndTraceThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -591,6 +597,44 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetTrackAndTraceWhen::new(when),
                 operations::GetTrackAndTraceThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("issueToken", "POST", "/token"),
+            ("getPostalCode", "POST", "/utilitas/1.0.1/getPostalCode"),
+            ("getProvince", "POST", "/utilitas/1.0.1/getProvince"),
+            ("getCity", "POST", "/utilitas/1.0.1/getCity"),
+            ("getSubDistrict", "POST", "/utilitas/1.0.1/getSubDistrict"),
+            (
+                "getSubSubDistrict",
+                "POST",
+                "/utilitas/1.0.1/getSubSubDistrict",
+            ),
+            ("getPostOffice", "POST", "/utilitas/1.0.1/getPostOffice"),
+            (
+                "getTrackAndTrace",
+                "POST",
+                "/utilitas/1.0.1/getTrackAndTrace",
+            ),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

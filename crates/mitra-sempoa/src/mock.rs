@@ -351,6 +351,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn create_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateJurnalWhen, operations::CreateJurnalThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn check_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -406,6 +412,33 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::CreateJurnalWhen::new(when),
                 operations::CreateJurnalThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("checkToken", "POST", "/check"),
+            ("listAkun", "GET", "/akun"),
+            ("getAkun", "GET", "/akun/{kode}"),
+            ("listJurnal", "GET", "/jurnal"),
+            ("createJurnal", "POST", "/jurnal"),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

@@ -96,3 +96,48 @@ async fn list_parameters_take_the_clients_integer_types() {
     assert_eq!(client.list_akun(limit, Some(1)).await.unwrap(), accounts);
     mock.assert_async().await;
 }
+
+#[tokio::test]
+async fn a_request_no_mock_matched_is_explained() {
+    let server = MockServer::start_async().await;
+    server.get_akun(|when, then| {
+        when.kode("10000");
+        then.ok(&Account {
+            code: "10000".into(),
+            name: "Asset".into(),
+            kind: None,
+            level: None,
+            normal_balance: None,
+            parent_name: None,
+        });
+    });
+    // After the other mocks: the first one registered that matches answers.
+    server.explain_unmatched();
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token("t")
+        .build()
+        .unwrap();
+
+    assert_eq!(client.get_akun("10000").await.unwrap().name, "Asset");
+    let err = client.get_akun("20000").await.unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
+    assert!(
+        message.contains("GET /akun/20000: it is getAkun (GET /akun/{kode})")
+            && message.contains("`assert()` on your getAkun mock"),
+        "{message}"
+    );
+    let journal = Journal::new("2026-11-25", "INV-1", "Sale")
+        .line(JournalLine::debit("10000", 1))
+        .line(JournalLine::credit("40000", 1));
+    let message = client
+        .create_jurnal(&journal)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("it is createJurnal (POST /jurnal)"),
+        "{message}"
+    );
+}
