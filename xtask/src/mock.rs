@@ -30,7 +30,12 @@ pub fn generate(
         .map(|id| format!("{}When", id.to_upper_camel_case()))
         .collect();
     FormBodies(&form_ops).visit_file_mut(&mut file);
+    UserTypedResponses::new(ops)?.visit_file_mut(&mut file);
+    UserTypedInputs::new(ops, &form_operations(spec))?.visit_file_mut(&mut file);
+    ClientIntegers.visit_file_mut(&mut file);
+    RetryAfter.visit_file_mut(&mut file);
     sealed_extension_trait(&mut file);
+    explain_unmatched(&mut file, ops);
     // Users mock without adding httpmock themselves.
     file.items.insert(
         0,
@@ -47,8 +52,6 @@ pub fn generate(
             pub use ::httpmock::MockServer;
         },
     );
-    // The token endpoint is the token source's, not something to mock.
-    let _ = ops;
     let code = prettyplease::unparse(&file);
     crate::generate::rustfmt(&code)
 }
@@ -140,5 +143,295 @@ impl VisitMut for FormBodies<'_> {
             }
         }
         syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// `ok` takes what the client's method returns (`x-mitra-returns`): a
+/// slice for a `Vec`, `str` for a `String`. It is sent in the vendor's
+/// envelope, made by `mitra_core::plumbing::ResponseWire` (the inverse of
+/// the crate's `FromWire`); the wire-typed `ok` stays as `ok_wire`.
+struct UserTypedResponses(Vec<(String, syn::Type)>);
+
+impl UserTypedResponses {
+    fn new(ops: &[OperationMeta]) -> Result<Self> {
+        let mut out = Vec::new();
+        for op in ops {
+            let Some(returns) = &op.returns else {
+                continue;
+            };
+            let returns: syn::Type = syn::parse_str(returns)
+                .with_context(|| format!("{}: x-mitra-returns `{returns}`", op.id))?;
+            out.push((
+                format!("{}Then", op.id.to_upper_camel_case()),
+                borrowed_form(returns),
+            ));
+        }
+        Ok(Self(out))
+    }
+}
+
+/// `Vec<T>` as `[T]` and `String` as `str`: what a caller passes by reference.
+fn borrowed_form(ty: syn::Type) -> syn::Type {
+    if let syn::Type::Path(p) = &ty
+        && let Some(last) = p.path.segments.last()
+    {
+        if last.ident == "String" {
+            return syn::parse_quote!(str);
+        }
+        if last.ident == "Vec"
+            && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(item)) = args.args.first()
+        {
+            return syn::parse_quote!([#item]);
+        }
+    }
+    ty
+}
+
+impl VisitMut for UserTypedResponses {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        if let Some((_, user)) = self.0.iter().find(|(then, _)| *then == name) {
+            let mut wire = None;
+            for member in item.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = member
+                    && f.sig.ident == "ok"
+                    && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+                    && let syn::Type::Reference(r) = &*arg.ty
+                {
+                    wire = Some((*r.elem).clone());
+                    f.sig.ident = syn::parse_quote!(ok_wire);
+                    f.attrs.push(syn::parse_quote! {
+                        /// A 200 with this body as the vendor sends it.
+                    });
+                }
+            }
+            if let Some(wire) = wire {
+                item.items.push(syn::parse_quote! {
+                    /// A 200 whose body the client's method returns as `value`:
+                    /// the vendor's envelope around it (see `ok_wire` for the
+                    /// body as sent).
+                    pub fn ok(self, value: &#user) -> Self {
+                        let wire: #wire = ::mitra_core::plumbing::ResponseWire::response_wire(value);
+                        self.ok_wire(&wire)
+                    }
+                });
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// The `body` matcher of an `x-mitra-input` operation takes the input the
+/// client's method takes (a `Journal`, not its wire body): the request
+/// matches when its body is one of those a client may send for it
+/// (`mitra_core::plumbing::MockInput`: one per client setting that shapes
+/// the body, such as Sempoa's journal format). The wire-typed matcher stays
+/// as `body_wire`.
+struct UserTypedInputs(Vec<(String, syn::Type, bool)>);
+
+impl UserTypedInputs {
+    fn new(ops: &[OperationMeta], form_ops: &[String]) -> Result<Self> {
+        let mut out = Vec::new();
+        for op in ops {
+            let Some(input) = &op.input else {
+                continue;
+            };
+            let input: syn::Type = syn::parse_str(input)
+                .with_context(|| format!("{}: x-mitra-input `{input}`", op.id))?;
+            out.push((
+                format!("{}When", op.id.to_upper_camel_case()),
+                input,
+                form_ops.contains(&op.id),
+            ));
+        }
+        Ok(Self(out))
+    }
+}
+
+impl VisitMut for UserTypedInputs {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        if let Some((_, input, form)) = self.0.iter().find(|(when, _, _)| *when == name) {
+            let mut wire = None;
+            for member in item.items.iter_mut() {
+                if let syn::ImplItem::Fn(f) = member
+                    && f.sig.ident == "body"
+                    && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+                    && let syn::Type::Reference(r) = &*arg.ty
+                {
+                    wire = Some((*r.elem).clone());
+                    f.sig.ident = syn::parse_quote!(body_wire);
+                    f.attrs.push(syn::parse_quote! {
+                        /// Matches this body as sent.
+                    });
+                }
+            }
+            // Compared as JSON values or as form fields: the order of an
+            // object's keys or a form's fields is not the body's meaning.
+            let matcher: syn::Expr = if *form {
+                syn::parse_quote!({
+                    let fields = |text: &str| {
+                        let mut fields: Vec<(String, String)> =
+                            ::serde_urlencoded::from_str(text).unwrap_or_default();
+                        fields.sort();
+                        fields
+                    };
+                    let expected: Vec<_> = bodies
+                        .iter()
+                        .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                        .collect();
+                    // The client adds its configured fields (keys, tokens) and
+                    // may send JSON instead of a form: the input's fields match
+                    // when all are there, whatever else is.
+                    move |req: &::httpmock::HttpMockRequest| {
+                        let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                            ::serde_json::Map<String, ::serde_json::Value>,
+                        >(
+                            req.body_ref()
+                        ) {
+                            Ok(object) => object
+                                .into_iter()
+                                .map(|(k, v)| match v {
+                                    ::serde_json::Value::String(s) => (k, s),
+                                    v => (k, v.to_string()),
+                                })
+                                .collect(),
+                            Err(_) => fields(&req.body_string()),
+                        };
+                        expected
+                            .iter()
+                            .any(|want| want.iter().all(|f| got.contains(f)))
+                    }
+                })
+            } else {
+                syn::parse_quote!({
+                    let expected: Vec<::serde_json::Value> = bodies
+                        .iter()
+                        .filter_map(|b| ::serde_json::to_value(b).ok())
+                        .collect();
+                    move |req: &::httpmock::HttpMockRequest| {
+                        ::serde_json::from_slice::<::serde_json::Value>(req.body_ref())
+                            .is_ok_and(|got| expected.contains(&got))
+                    }
+                })
+            };
+            if let Some(wire) = wire {
+                item.items.push(syn::parse_quote! {
+                    /// Matches the body the client sends for `value`, the input its
+                    /// method takes, whichever way the client is set to send it
+                    /// (see `body_wire` to match one body as sent).
+                    pub fn body(self, value: &#input) -> Self {
+                        let bodies: Vec<#wire> = ::mitra_core::plumbing::MockInput::wire_bodies(value);
+                        Self(self.0.is_true(#matcher))
+                    }
+                });
+            }
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// Matchers take the integer types the client's methods take: a count the
+/// spec starts at 1 is a `NonZeroU64` in progenitor's code, a `u64` in the
+/// client's (which refuses 0 before sending).
+struct ClientIntegers;
+
+impl VisitMut for ClientIntegers {
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if ty.to_token_stream().to_string() == ":: std :: num :: NonZeroU64" {
+            *ty = syn::parse_quote!(u64);
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// A 429 says when to come back: `too_many_requests(retry_after, &body)`
+/// sets `Retry-After` (whole seconds, rounded up), which the client's
+/// retries and its `Error::RateLimited` read.
+struct RetryAfter;
+
+impl VisitMut for RetryAfter {
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        let mut wire = None;
+        for member in item.items.iter_mut() {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "too_many_requests"
+                && let Some(syn::FnArg::Typed(arg)) = f.sig.inputs.iter().nth(1)
+            {
+                wire = Some((*arg.ty).clone());
+                f.sig.ident = syn::parse_quote!(too_many_requests_body);
+                f.vis = syn::Visibility::Inherited;
+            }
+        }
+        if let Some(wire) = wire {
+            item.items.push(syn::parse_quote! {
+                /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+                /// up) and this body.
+                pub fn too_many_requests(self, retry_after: ::std::time::Duration, value: #wire) -> Self {
+                    let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                    Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+                }
+            });
+        }
+        syn::visit_mut::visit_item_impl_mut(self, item);
+    }
+}
+
+/// `server.explain_unmatched()`: a catch-all mock, registered after the
+/// others (httpmock answers with the first mock registered that matches),
+/// whose 404 says which operation of the spec the request was closest to
+/// and how it differed (`mitra_core::plumbing::explain_unmatched`).
+fn explain_unmatched(file: &mut syn::File, ops: &[OperationMeta]) {
+    let routes = ops.iter().map(|op| {
+        let (id, method, path) = (&op.id, op.method, &op.path);
+        quote::quote!((#id, #method, #path))
+    });
+    let doc: syn::TraitItemFn = syn::parse_quote! {
+        /// Registers a catch-all mock whose answer to a request that no
+        /// other mock matched (a 404) says which operation of the spec it
+        /// was closest to and how it differed, as the client's
+        /// `Error::NotFound` message. Call it after the other mocks: the
+        /// first mock registered that matches answers.
+        fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+    };
+    let body: syn::ImplItemFn = syn::parse_quote! {
+        fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+            const ROUTES: &[(&str, &str, &str)] = &[#(#routes),*];
+            self.mock(|when, then| {
+                when.any_request();
+                then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                    let uri = req.uri();
+                    let message = ::mitra_core::plumbing::explain_unmatched(
+                        ROUTES,
+                        req.method_str(),
+                        uri.path(),
+                        uri.query(),
+                        req.body_ref(),
+                    );
+                    ::httpmock::HttpMockResponse::builder()
+                        .status(404)
+                        .header("content-type", "text/plain; charset=utf-8")
+                        .body(message)
+                        .build()
+                });
+            })
+        }
+    };
+    for item in file.items.iter_mut() {
+        match item {
+            syn::Item::Trait(t) if t.ident == "MockServerExt" => {
+                t.items.push(syn::TraitItem::Fn(doc.clone()));
+            }
+            syn::Item::Impl(i)
+                if i.trait_.is_some()
+                    && i.to_token_stream()
+                        .to_string()
+                        .starts_with("impl MockServerExt for") =>
+            {
+                i.items.push(syn::ImplItem::Fn(body.clone()));
+            }
+            _ => {}
+        }
     }
 }

@@ -97,6 +97,115 @@ pub trait FromWire<W>: Sized {
     fn from_wire(wire: W) -> Result<Self, Error>;
 }
 
+/// The inverse of [`FromWire`], for typed mocks: the body a vendor would
+/// send for a value an operation returns (`x-mitra-returns`), so a test
+/// mocks `then.ok(&[city])` in the client's own types. It need not be
+/// lossless: `W` only has to decode back to the same value.
+pub trait ResponseWire<W> {
+    /// The body that [`FromWire::from_wire`] turns back into `self`.
+    fn response_wire(&self) -> W;
+}
+
+/// A wire type from the JSON a vendor would send, for [`ResponseWire`]
+/// implementations: shorter than nesting generated constructors, and it
+/// goes through the same `Deserialize` as a real response.
+///
+/// # Panics
+/// When `json` is not a `W`: an implementation's mistake, found by the
+/// crate's mock tests.
+pub fn wire_from_json<W: serde::de::DeserializeOwned>(json: serde_json::Value) -> W {
+    serde_json::from_value(json)
+        .unwrap_or_else(|e| panic!("a mock's body is not a {}: {e}", std::any::type_name::<W>()))
+}
+
+/// For typed mocks of an `x-mitra-input` operation (`when.body(&journal)`):
+/// every body a client may send for this input, one per client setting
+/// that shapes it (the same conversion as [`ToWire`]). Empty when the input
+/// would be refused before sending, so that it matches nothing.
+pub trait MockInput<W> {
+    /// The bodies, in any order.
+    fn wire_bodies(&self) -> Vec<W>;
+}
+
+/// What a typed mock server answers to a request that no mock matched
+/// (`server.explain_unmatched()` in a vendor crate's `mock` module): which
+/// of the spec's `routes` (operation id, method, path template) it was
+/// closest to and how it differed, instead of httpmock's bare 404.
+///
+/// ```
+/// use mitra_core::plumbing::explain_unmatched;
+/// let routes = [("getAkun", "GET", "/akun/{kode}"), ("createJurnal", "POST", "/jurnal")];
+/// let text = explain_unmatched(&routes, "GET", "/jurnal", None, b"");
+/// assert!(text.contains("createJurnal"), "{text}");
+/// assert!(text.contains("takes POST, not GET"), "{text}");
+/// ```
+pub fn explain_unmatched(
+    routes: &[(&str, &str, &str)],
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: &[u8],
+) -> String {
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    let request = format!("{method} {path}{query}");
+    let segments = |p: &'_ str| {
+        p.trim_matches('/')
+            .split('/')
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let got = segments(path);
+    // Leading segments in common (a `{parameter}` matches any), minus
+    // those either has beyond: the route the request is nearest to.
+    let score = |template: &str| -> (usize, usize) {
+        let want = segments(template);
+        let common = want
+            .iter()
+            .zip(&got)
+            .take_while(|(w, g)| w.starts_with('{') || w == g)
+            .count();
+        (common, want.len().abs_diff(got.len()))
+    };
+    let same_path: Vec<_> = routes
+        .iter()
+        .filter(|(_, _, t)| {
+            let (common, extra) = score(t);
+            extra == 0 && common == got.len()
+        })
+        .collect();
+    if let Some((id, _, template)) = same_path
+        .iter()
+        .find(|(_, m, _)| m.eq_ignore_ascii_case(method))
+    {
+        let body = String::from_utf8_lossy(&body[..body.len().min(500)]);
+        let body = if body.is_empty() {
+            "(none)".into()
+        } else {
+            body
+        };
+        return format!(
+            "no mock matched {request}: it is {id} ({method} {template}) but no {id} mock's \
+             `when` accepts it: a path value, query parameter or the body differs (body sent: \
+             {body}). `assert()` on your {id} mock shows the closest request and each difference"
+        );
+    }
+    if let Some((id, m, template)) = same_path.first() {
+        return format!(
+            "no mock matched {request}: {template} is {id}'s path, which takes {m}, not {method}"
+        );
+    }
+    match routes.iter().max_by_key(|(_, _, t)| {
+        let (common, extra) = score(t);
+        (common, std::cmp::Reverse(extra))
+    }) {
+        Some((id, m, template)) => format!(
+            "no mock matched {request}: no operation of the spec is at {path}; the closest is \
+             {id} ({m} {template})"
+        ),
+        None => format!("no mock matched {request}"),
+    }
+}
+
 /// A hand-written input type that an operation takes instead of the body
 /// the spec describes (`x-mitra-input` in the spec), such as a journal
 /// built line by line. `C` is the vendor's client, for settings that shape

@@ -33,13 +33,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RegistrationDataEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RegistrationDataEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::RegistrationData) -> Self {
+            let wire: types::RegistrationDataEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct RegistrationWhen(::httpmock::When);
@@ -54,7 +63,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::RegistrationRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::RegistrationRequest) -> Self {
             let text = ::serde_urlencoded::to_string(value).unwrap_or_default();
             let fields: Vec<(String, String)> =
                 ::serde_urlencoded::from_str(&text).unwrap_or_default();
@@ -63,6 +73,43 @@ pub mod operations {
                     .into_iter()
                     .fold(self.0, |when, (k, v)| when.form_urlencoded_tuple(k, v)),
             )
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::NewUser) -> Self {
+            let bodies: Vec<types::RegistrationRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let fields = |text: &str| {
+                    let mut fields: Vec<(String, String)> =
+                        ::serde_urlencoded::from_str(text).unwrap_or_default();
+                    fields.sort();
+                    fields
+                };
+                let expected: Vec<_> = bodies
+                    .iter()
+                    .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                        ::serde_json::Map<String, ::serde_json::Value>,
+                    >(req.body_ref())
+                    {
+                        Ok(object) => object
+                            .into_iter()
+                            .map(|(k, v)| match v {
+                                ::serde_json::Value::String(s) => (k, s),
+                                v => (k, v.to_string()),
+                            })
+                            .collect(),
+                        Err(_) => fields(&req.body_string()),
+                    };
+                    expected
+                        .iter()
+                        .any(|want| want.iter().all(|f| got.contains(f)))
+                }
+            }))
         }
     }
     pub struct RegistrationThen(::httpmock::Then);
@@ -73,13 +120,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::RegistrationEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RegistrationEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &str) -> Self {
+            let wire: types::RegistrationEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct CheckUserWhen(::httpmock::When);
@@ -113,13 +169,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::CheckUserEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CheckUserEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &Option<types::Packet>) -> Self {
+            let wire: types::CheckUserEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct ActivationWhen(::httpmock::When);
@@ -134,7 +199,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::ActivationRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::ActivationRequest) -> Self {
             let text = ::serde_urlencoded::to_string(value).unwrap_or_default();
             let fields: Vec<(String, String)> =
                 ::serde_urlencoded::from_str(&text).unwrap_or_default();
@@ -143,6 +209,43 @@ pub mod operations {
                     .into_iter()
                     .fold(self.0, |when, (k, v)| when.form_urlencoded_tuple(k, v)),
             )
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::Activation) -> Self {
+            let bodies: Vec<types::ActivationRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let fields = |text: &str| {
+                    let mut fields: Vec<(String, String)> =
+                        ::serde_urlencoded::from_str(text).unwrap_or_default();
+                    fields.sort();
+                    fields
+                };
+                let expected: Vec<_> = bodies
+                    .iter()
+                    .map(|b| fields(&::serde_urlencoded::to_string(b).unwrap_or_default()))
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    let got: Vec<(String, String)> = match ::serde_json::from_slice::<
+                        ::serde_json::Map<String, ::serde_json::Value>,
+                    >(req.body_ref())
+                    {
+                        Ok(object) => object
+                            .into_iter()
+                            .map(|(k, v)| match v {
+                                ::serde_json::Value::String(s) => (k, s),
+                                v => (k, v.to_string()),
+                            })
+                            .collect(),
+                        Err(_) => fields(&req.body_string()),
+                    };
+                    expected
+                        .iter()
+                        .any(|want| want.iter().all(|f| got.contains(f)))
+                }
+            }))
         }
     }
     pub struct ActivationThen(::httpmock::Then);
@@ -153,13 +256,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ActivationEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::ActivationEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::Activated) -> Self {
+            let wire: types::ActivationEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAllUsersWithoutPagingWhen(::httpmock::When);
@@ -183,13 +295,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAllUsersWhen(::httpmock::When);
@@ -204,7 +325,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn page(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn page(self, value: u64) -> Self {
             let re = regex::Regex::new(&format!(
                 "^/integration/users/{}$",
                 regex::escape(&::progenitor_client::encode_path(&value.to_string()))
@@ -221,13 +342,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetDetailUserWhen(::httpmock::When);
@@ -259,13 +389,22 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::UsersEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::UsersEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::User]) -> Self {
+            let wire: types::UsersEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
 }
@@ -297,6 +436,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_detail_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetDetailUserWhen, operations::GetDetailUserThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_registration_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -377,6 +522,39 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetDetailUserWhen::new(when),
                 operations::GetDetailUserThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("getRegistrationData", "GET", "/integration/registration"),
+            ("registration", "POST", "/integration/registration"),
+            ("checkUser", "POST", "/integration/user_check"),
+            ("activation", "POST", "/integration/activation"),
+            ("getAllUsersWithoutPaging", "GET", "/integration/users"),
+            ("getAllUsers", "GET", "/integration/users/{page}"),
+            (
+                "getDetailUser",
+                "GET",
+                "/integration/user/{registration_id}",
+            ),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

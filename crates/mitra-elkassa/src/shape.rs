@@ -2,7 +2,7 @@
 //! (`x-mitra-returns`), the inputs a caller writes (`x-mitra-input`), and
 //! the checks before sending (`x-mitra-validate`).
 
-use mitra_core::plumbing::{FromWire, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, MockInput, ResponseWire, ToWire, Validate};
 use mitra_core::{Error, ExposeSecret, SecretText};
 
 use crate::client::{Activation, NewUser};
@@ -59,6 +59,19 @@ impl FromWire<types::UsersEnvelope> for Vec<User> {
 
 impl ToWire<Client, types::RegistrationRequest> for NewUser {
     fn to_wire(&self, _: &Client) -> Result<types::RegistrationRequest, Error> {
+        self.request()
+    }
+}
+
+/// For typed mocks: no client setting shapes the body.
+impl MockInput<types::RegistrationRequest> for NewUser {
+    fn wire_bodies(&self) -> Vec<types::RegistrationRequest> {
+        self.request().into_iter().collect()
+    }
+}
+
+impl NewUser {
+    fn request(&self) -> Result<types::RegistrationRequest, Error> {
         validation::password(self.password.expose_secret())?;
         Ok(types::RegistrationRequest {
             toko_name: self.toko_name.clone(),
@@ -93,6 +106,19 @@ impl Validate for types::CheckUserRequest {
 
 impl ToWire<Client, types::ActivationRequest> for Activation {
     fn to_wire(&self, _: &Client) -> Result<types::ActivationRequest, Error> {
+        self.request()
+    }
+}
+
+/// For typed mocks: no client setting shapes the body.
+impl MockInput<types::ActivationRequest> for Activation {
+    fn wire_bodies(&self) -> Vec<types::ActivationRequest> {
+        self.request().into_iter().collect()
+    }
+}
+
+impl Activation {
+    fn request(&self) -> Result<types::ActivationRequest, Error> {
         let a = self;
         validation::amount("invoice_amount", &a.invoice_amount)?;
         let invalid = |field: &'static str| {
@@ -134,5 +160,44 @@ impl Validate for types::ActivationRequest {
             validation::required(field, value)?;
         }
         Ok(())
+    }
+}
+
+// The inverses, for typed mocks (`then.ok(&users)`): ELKASSA's envelope
+// around a value, so that `FromWire` gives the value back.
+
+fn envelope<W: serde::de::DeserializeOwned>(data: serde_json::Value) -> W {
+    mitra_core::plumbing::wire_from_json(
+        serde_json::json!({ "status": true, "messages": "Success", "data": data }),
+    )
+}
+
+impl ResponseWire<types::RegistrationEnvelope> for str {
+    fn response_wire(&self) -> types::RegistrationEnvelope {
+        envelope(serde_json::json!({ "registration_id": self }))
+    }
+}
+
+impl ResponseWire<types::RegistrationDataEnvelope> for types::RegistrationData {
+    fn response_wire(&self) -> types::RegistrationDataEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::CheckUserEnvelope> for Option<types::Packet> {
+    fn response_wire(&self) -> types::CheckUserEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::ActivationEnvelope> for types::Activated {
+    fn response_wire(&self) -> types::ActivationEnvelope {
+        envelope(serde_json::json!(self))
+    }
+}
+
+impl ResponseWire<types::UsersEnvelope> for [User] {
+    fn response_wire(&self) -> types::UsersEnvelope {
+        envelope(serde_json::json!(self))
     }
 }

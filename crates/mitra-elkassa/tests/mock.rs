@@ -2,19 +2,15 @@
 //! field (progenitor's JSON body matcher would never match a form).
 
 use mitra_elkassa::mock::{MockServer, MockServerExt};
-use mitra_elkassa::{Client, types};
+use mitra_elkassa::{Client, NewUser, UserType, types};
 
 #[tokio::test]
 async fn a_form_body_is_matched_field_by_field() {
     let server = MockServer::start_async().await;
-    let packet: types::CheckUserEnvelope = serde_json::from_value(serde_json::json!({
-        "status": true,
-        "data": {"packet_id": "10", "packet_code": "REG-1BULAN", "packet_desc": "1 Bulan"}
-    }))
-    .unwrap();
+    let packet = types::Packet::new(10).with_packet_code("REG-1BULAN");
     let mock = server.check_user(|when, then| {
         when.body(&types::CheckUserRequest::new("pemilik@example.com"));
-        then.ok(&packet);
+        then.ok(&Some(packet));
     });
     let client = Client::builder()
         .base_url(server.base_url())
@@ -38,5 +34,36 @@ async fn a_form_body_is_matched_field_by_field() {
             .await
             .is_err()
     );
+    mock.assert_calls_async(1).await;
+}
+
+#[tokio::test]
+async fn a_registration_is_mocked_with_the_new_user_the_client_takes() {
+    let server = MockServer::start_async().await;
+    let user = NewUser {
+        toko_name: "Toko Maju".into(),
+        user_type: UserType::Retail,
+        no_telp: "081234567890".into(),
+        email: "pemilik@example.com".into(),
+        password: "rahasia123".to_owned().into(),
+        address: "Jl. Merdeka 1".into(),
+    };
+    let mock = server.registration(|when, then| {
+        when.body(&user);
+        then.ok("REG-1");
+    });
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .key("k")
+        .token("t")
+        .build()
+        .unwrap();
+
+    assert_eq!(client.registration(&user).await.unwrap(), "REG-1");
+    let other = NewUser {
+        email: "lain@example.com".into(),
+        ..user
+    };
+    assert!(client.registration(&other).await.is_err());
     mock.assert_calls_async(1).await;
 }

@@ -33,7 +33,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -41,7 +41,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -64,6 +65,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetCityWhen(::httpmock::When);
@@ -78,7 +97,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn province_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn province_id(self, value: u64) -> Self {
             Self(self.0.query_param("province_id", value.to_string()))
         }
     }
@@ -90,7 +109,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -98,7 +117,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::CityEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CityEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -121,6 +141,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::City]) -> Self {
+            let wire: types::CityEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetDistrictWhen(::httpmock::When);
@@ -135,7 +173,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn city_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn city_id(self, value: u64) -> Self {
             Self(self.0.query_param("city_id", value.to_string()))
         }
     }
@@ -147,7 +185,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -155,7 +193,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::DistrictEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::DistrictEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -178,6 +217,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::District]) -> Self {
+            let wire: types::DistrictEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetSubDistrictWhen(::httpmock::When);
@@ -192,7 +249,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn district_id(self, value: ::std::num::NonZeroU64) -> Self {
+        pub fn district_id(self, value: u64) -> Self {
             Self(self.0.query_param("district_id", value.to_string()))
         }
     }
@@ -204,7 +261,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -212,7 +269,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -235,6 +293,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetPostalCodeWhen(::httpmock::When);
@@ -261,7 +337,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -269,7 +345,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -292,6 +369,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct SearchRegionWhen(::httpmock::When);
@@ -318,7 +413,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -326,7 +421,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -350,6 +446,24 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[serde_json::Value]) -> Self {
+            let wire: types::RawListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
     pub struct GetCourierServiceWhen(::httpmock::When);
     impl GetCourierServiceWhen {
@@ -372,7 +486,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -380,7 +494,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::CourierServiceResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CourierServiceResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -395,6 +510,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::CourierServices) -> Self {
+            let wire: types::CourierServiceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CheckTariffExpressWhen(::httpmock::When);
@@ -421,7 +554,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -429,7 +562,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -452,6 +586,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CheckTariffInstantWhen(::httpmock::When);
@@ -478,7 +630,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -486,7 +638,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::TariffInstantEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TariffInstantEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -509,6 +662,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::TariffOption]) -> Self {
+            let wire: types::TariffInstantEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CalculateMultiItemsWhen(::httpmock::When);
@@ -535,7 +706,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -543,7 +714,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::MultiItemsEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::MultiItemsEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -558,6 +730,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::MultiItems) -> Self {
+            let wire: types::MultiItemsEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CreateOrderExpressWhen(::httpmock::When);
@@ -584,7 +774,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -592,7 +782,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -607,6 +798,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CreateOrderInstantWhen(::httpmock::When);
@@ -633,7 +842,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -641,7 +850,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -656,6 +866,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct CancelOrderWhen(::httpmock::When);
@@ -682,7 +910,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -690,7 +918,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -713,6 +942,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct TrackOrderWhen(::httpmock::When);
@@ -739,7 +986,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -747,7 +994,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::TrackOrderEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TrackOrderEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -770,6 +1018,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &types::Tracking) -> Self {
+            let wire: types::TrackOrderEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
     pub struct GetBalanceHistoryWhen(::httpmock::When);
@@ -796,7 +1062,7 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn too_many_requests(self, value: &types::ErrorEnvelope) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorEnvelope) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -804,7 +1070,8 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn ok(self, value: &types::RawEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -819,6 +1086,24 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &serde_json::Value) -> Self {
+            let wire: types::RawEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorEnvelope,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
         }
     }
 }
@@ -871,6 +1156,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_balance_history<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetBalanceHistoryWhen, operations::GetBalanceHistoryThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -1036,6 +1327,43 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetBalanceHistoryWhen::new(when),
                 operations::GetBalanceHistoryThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("getProvince", "GET", "/region/province"),
+            ("getCity", "GET", "/region/city"),
+            ("getDistrict", "GET", "/region/district"),
+            ("getSubDistrict", "GET", "/region/sub-district"),
+            ("getPostalCode", "GET", "/region/postal-code"),
+            ("searchRegion", "POST", "/region/search"),
+            ("getCourierService", "GET", "/courier/service"),
+            ("checkTariffExpress", "POST", "/tariff/express"),
+            ("checkTariffInstant", "POST", "/tariff/instant"),
+            ("calculateMultiItems", "POST", "/item/multi-items"),
+            ("createOrderExpress", "POST", "/order/express"),
+            ("createOrderInstant", "POST", "/order/instant"),
+            ("cancelOrder", "POST", "/order/cancel"),
+            ("trackOrder", "GET", "/order/track"),
+            ("getBalanceHistory", "POST", "/user/balance/history"),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

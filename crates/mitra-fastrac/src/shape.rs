@@ -5,7 +5,7 @@
 //! document asks (request, status and latency are logged by the runtime).
 
 use mitra_core::Error;
-use mitra_core::plumbing::{FromWire, Validate};
+use mitra_core::plumbing::{FromWire, ResponseWire, Validate};
 use serde_json::Value;
 
 use crate::{types, validation};
@@ -181,4 +181,34 @@ impl Validate for types::BalanceHistoryRequest {
         }
         Ok(())
     }
+}
+
+// The inverses, for typed mocks (`then.ok(&cities)`): Fastrac's envelope
+// around a value, so that `FromWire` gives the value back.
+
+fn envelope<W: serde::de::DeserializeOwned>(data: Value) -> W {
+    mitra_core::plumbing::wire_from_json(
+        serde_json::json!({ "success": true, "message": "OK", "data": data }),
+    )
+}
+
+macro_rules! enveloped {
+    ($($wire:ident => $user:ty),* $(,)?) => {$(
+        impl ResponseWire<types::$wire> for $user {
+            fn response_wire(&self) -> types::$wire {
+                envelope(serde_json::json!(self))
+            }
+        }
+    )*};
+}
+
+enveloped! {
+    RawListEnvelope => [Value],
+    RawEnvelope => Value,
+    CityEnvelope => [types::City],
+    DistrictEnvelope => [types::District],
+    CourierServiceResponse => types::CourierServices,
+    TariffInstantEnvelope => [types::TariffOption],
+    MultiItemsEnvelope => types::MultiItems,
+    TrackOrderEnvelope => types::Tracking,
 }

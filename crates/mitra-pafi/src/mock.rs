@@ -130,7 +130,7 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
-        pub fn too_many_requests(self, value: &types::ErrorBody) -> Self {
+        fn too_many_requests_body(self, value: &types::ErrorBody) -> Self {
             Self(
                 self.0
                     .status(429u16)
@@ -146,6 +146,16 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// A 429 with `Retry-After: retry_after` (whole seconds, rounded
+        /// up) and this body.
+        pub fn too_many_requests(
+            self,
+            retry_after: ::std::time::Duration,
+            value: &types::ErrorBody,
+        ) -> Self {
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            Self(self.0.header("retry-after", seconds.to_string())).too_many_requests_body(value)
+        }
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
@@ -158,6 +168,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_kecukupan_skp_by_nik<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetKecukupanSkpByNikWhen, operations::GetKecukupanSkpByNikThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -180,6 +196,34 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetKecukupanSkpByNikWhen::new(when),
                 operations::GetKecukupanSkpByNikThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("issueToken", "POST", "/oauth/token"),
+            (
+                "getKecukupanSkpByNik",
+                "GET",
+                "/pengajuan/kecukupan-skp/user/{nik}",
+            ),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

@@ -112,3 +112,32 @@ impl TrackEventExt for TrackEvent {
             .unwrap_or_default()
     }
 }
+
+macro_rules! lookup_mocks_list {
+    ($($response:ident => $item:ident),* $(,)?) => {$(
+        /// For typed mocks: the items as `responses.response`, a list.
+        impl mitra_core::plumbing::ResponseWire<types::$response> for [types::$item] {
+            fn response_wire(&self) -> types::$response {
+                mitra_core::plumbing::wire_from_json(
+                    serde_json::json!({ "responses": { "response": self } }),
+                )
+            }
+        }
+    )*};
+}
+
+lookup_mocks_list! {
+    PostalCodeResponse => PostalCode,
+    ProvinceResponse => Province,
+    CityResponse => City,
+    SubDistrictResponse => SubDistrict,
+    SubSubDistrictResponse => SubSubDistrict,
+    PostOfficeResponse => PostOffice,
+}
+
+/// For typed mocks: the events in the first of the two formats.
+impl mitra_core::plumbing::ResponseWire<types::TrackAndTraceResponse> for [TrackEvent] {
+    fn response_wire(&self) -> types::TrackAndTraceResponse {
+        mitra_core::plumbing::wire_from_json(serde_json::json!({ "rs_tnt": { "r_tnt": self } }))
+    }
+}

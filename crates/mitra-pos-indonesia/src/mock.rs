@@ -92,7 +92,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PostalCodeResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::PostalCodeResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -115,6 +116,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::PostalCode]) -> Self {
+            let wire: types::PostalCodeResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetProvinceWhen(::httpmock::When);
@@ -141,7 +150,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::ProvinceResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::ProvinceResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -164,6 +174,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::Province]) -> Self {
+            let wire: types::ProvinceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetCityWhen(::httpmock::When);
@@ -190,7 +208,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::CityResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::CityResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -213,6 +232,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::City]) -> Self {
+            let wire: types::CityResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetSubDistrictWhen(::httpmock::When);
@@ -239,7 +266,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SubDistrictResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::SubDistrictResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -262,6 +290,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::SubDistrict]) -> Self {
+            let wire: types::SubDistrictResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetSubSubDistrictWhen(::httpmock::When);
@@ -288,7 +324,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::SubSubDistrictResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::SubSubDistrictResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -311,6 +348,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::SubSubDistrict]) -> Self {
+            let wire: types::SubSubDistrictResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetPostOfficeWhen(::httpmock::When);
@@ -337,7 +382,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::PostOfficeResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::PostOfficeResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -360,6 +406,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::PostOffice]) -> Self {
+            let wire: types::PostOfficeResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetTrackAndTraceWhen(::httpmock::When);
@@ -386,7 +440,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::TrackAndTraceResponse) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TrackAndTraceResponse) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -409,6 +464,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::TrackEvent]) -> Self {
+            let wire: types::TrackAndTraceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
 }
@@ -440,6 +503,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn get_track_and_trace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::GetTrackAndTraceWhen, operations::GetTrackAndTraceThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -528,6 +597,44 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::GetTrackAndTraceWhen::new(when),
                 operations::GetTrackAndTraceThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("issueToken", "POST", "/token"),
+            ("getPostalCode", "POST", "/utilitas/1.0.1/getPostalCode"),
+            ("getProvince", "POST", "/utilitas/1.0.1/getProvince"),
+            ("getCity", "POST", "/utilitas/1.0.1/getCity"),
+            ("getSubDistrict", "POST", "/utilitas/1.0.1/getSubDistrict"),
+            (
+                "getSubSubDistrict",
+                "POST",
+                "/utilitas/1.0.1/getSubSubDistrict",
+            ),
+            ("getPostOffice", "POST", "/utilitas/1.0.1/getPostOffice"),
+            (
+                "getTrackAndTrace",
+                "POST",
+                "/utilitas/1.0.1/getTrackAndTrace",
+            ),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

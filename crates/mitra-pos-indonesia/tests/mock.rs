@@ -1,6 +1,6 @@
 //! The typed mocks a user writes in their own tests (feature `mock`): the
-//! token endpoint and `getCity` mocked with the spec's types, the client
-//! pointed at the mock server.
+//! token endpoint and `getCity` mocked with the client's own types, the
+//! client pointed at the mock server.
 
 use mitra_pos_indonesia::mock::{MockServer, MockServerExt};
 use mitra_pos_indonesia::{Client, types};
@@ -14,10 +14,8 @@ async fn a_users_test_mocks_get_city_with_typed_matchers_and_responses() {
     let request = types::CityRequest::new("32", "bandung");
     let get_city = server.get_city(|when, then| {
         when.body(&request);
-        then.ok(&types::CityResponse::new().with_responses(
-            types::CityResponseResponses::new()
-                .with_response(types::City::new("3273", "KOTA BANDUNG")),
-        ));
+        // What `get_city` returns; the mock wraps it in the gateway's envelope.
+        then.ok(&[types::City::new("3273", "KOTA BANDUNG")]);
     });
     let client = Client::builder()
         .base_url(server.base_url())

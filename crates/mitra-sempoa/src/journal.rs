@@ -266,3 +266,37 @@ impl Journal {
         })
     }
 }
+
+impl crate::PostedJournal {
+    /// What Sempoa answers when it posts `journal` as `id` (its lines name
+    /// their accounts by code): for a test's typed mock of `createJurnal`.
+    /// [`Error::Validation`] when `journal` would not be sent.
+    ///
+    /// ```
+    /// use mitra_sempoa::{Journal, JournalLine, PostedJournal};
+    /// let journal = Journal::new("2026-11-25", "INV-1", "Sale")
+    ///     .line(JournalLine::debit("10000", 150_000))
+    ///     .line(JournalLine::credit("40000", 150_000));
+    /// let posted = PostedJournal::posted(&journal, "J-1")?;
+    /// assert_eq!(posted.total, Some(150_000));
+    /// # Ok::<(), mitra_sempoa::Error>(())
+    /// ```
+    pub fn posted(journal: &Journal, id: impl Into<String>) -> Result<Self, Error> {
+        let date = journal.validate()?;
+        let amount = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        let total = amount(journal.total());
+        let mut jurnal = types::Jurnal::new(date, journal.referensi.as_str());
+        jurnal.id = Some(id.into());
+        jurnal.deskripsi = Some(journal.deskripsi.clone());
+        jurnal.nominal = Some(total);
+        jurnal.status = Some("Post".into());
+        jurnal.transaksi = journal
+            .lines
+            .iter()
+            .map(|l| {
+                types::Transaksi::new(l.account_code.as_str(), amount(l.debit), amount(l.credit))
+            })
+            .collect();
+        Ok(types::JurnalCreated::Jurnal(jurnal).into())
+    }
+}

@@ -72,7 +72,7 @@ pub mod operations {
         }
         pub fn limit<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limit", value.to_string()))
@@ -82,7 +82,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -99,7 +99,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AkunListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::AkunListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -114,6 +115,14 @@ pub mod operations {
                     .header("content-type", "application/json")
                     .json_body_obj(value),
             )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::Account]) -> Self {
+            let wire: types::AkunListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
         }
     }
     pub struct GetAkunWhen(::httpmock::When);
@@ -145,7 +154,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::AkunEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::AkunEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -169,6 +179,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &crate::Account) -> Self {
+            let wire: types::AkunEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
     }
     pub struct ListJurnalWhen(::httpmock::When);
     impl ListJurnalWhen {
@@ -184,7 +202,7 @@ pub mod operations {
         }
         pub fn limit<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("limit", value.to_string()))
@@ -194,7 +212,7 @@ pub mod operations {
         }
         pub fn page<T>(self, value: T) -> Self
         where
-            T: Into<Option<::std::num::NonZeroU64>>,
+            T: Into<Option<u64>>,
         {
             if let Some(value) = value.into() {
                 Self(self.0.query_param("page", value.to_string()))
@@ -211,7 +229,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::JurnalListEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::JurnalListEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -227,6 +246,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[crate::JournalEntry]) -> Self {
+            let wire: types::JurnalListEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
     }
     pub struct CreateJurnalWhen(::httpmock::When);
     impl CreateJurnalWhen {
@@ -240,8 +267,26 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::When {
             self.0
         }
-        pub fn body(self, value: &types::JurnalRequest) -> Self {
+        /// Matches this body as sent.
+        pub fn body_wire(self, value: &types::JurnalRequest) -> Self {
             Self(self.0.json_body_obj(value))
+        }
+        /// Matches the body the client sends for `value`, the input its
+        /// method takes, whichever way the client is set to send it
+        /// (see `body_wire` to match one body as sent).
+        pub fn body(self, value: &crate::Journal) -> Self {
+            let bodies: Vec<types::JurnalRequest> =
+                ::mitra_core::plumbing::MockInput::wire_bodies(value);
+            Self(self.0.is_true({
+                let expected: Vec<::serde_json::Value> = bodies
+                    .iter()
+                    .filter_map(|b| ::serde_json::to_value(b).ok())
+                    .collect();
+                move |req: &::httpmock::HttpMockRequest| {
+                    ::serde_json::from_slice::<::serde_json::Value>(req.body_ref())
+                        .is_ok_and(|got| expected.contains(&got))
+                }
+            }))
         }
     }
     pub struct CreateJurnalThen(::httpmock::Then);
@@ -252,7 +297,8 @@ pub mod operations {
         pub fn into_inner(self) -> ::httpmock::Then {
             self.0
         }
-        pub fn ok(self, value: &types::JurnalCreatedEnvelope) -> Self {
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::JurnalCreatedEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -276,6 +322,14 @@ pub mod operations {
                     .json_body_obj(value),
             )
         }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &crate::PostedJournal) -> Self {
+            let wire: types::JurnalCreatedEnvelope =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
     }
 }
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
@@ -297,6 +351,12 @@ pub trait MockServerExt: sealed::Sealed {
     fn create_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::CreateJurnalWhen, operations::CreateJurnalThen);
+    /// Registers a catch-all mock whose answer to a request that no
+    /// other mock matched (a 404) says which operation of the spec it
+    /// was closest to and how it differed, as the client's
+    /// `Error::NotFound` message. Call it after the other mocks: the
+    /// first mock registered that matches answers.
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
 }
 impl MockServerExt for ::httpmock::MockServer {
     fn check_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
@@ -352,6 +412,33 @@ impl MockServerExt for ::httpmock::MockServer {
                 operations::CreateJurnalWhen::new(when),
                 operations::CreateJurnalThen::new(then),
             )
+        })
+    }
+    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+        const ROUTES: &[(&str, &str, &str)] = &[
+            ("checkToken", "POST", "/check"),
+            ("listAkun", "GET", "/akun"),
+            ("getAkun", "GET", "/akun/{kode}"),
+            ("listJurnal", "GET", "/jurnal"),
+            ("createJurnal", "POST", "/jurnal"),
+        ];
+        self.mock(|when, then| {
+            when.any_request();
+            then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                let uri = req.uri();
+                let message = ::mitra_core::plumbing::explain_unmatched(
+                    ROUTES,
+                    req.method_str(),
+                    uri.path(),
+                    uri.query(),
+                    req.body_ref(),
+                );
+                ::httpmock::HttpMockResponse::builder()
+                    .status(404)
+                    .header("content-type", "text/plain; charset=utf-8")
+                    .body(message)
+                    .build()
+            });
         })
     }
 }

@@ -3,7 +3,7 @@
 //! the checks a journal passes before it is sent (`x-mitra-validate`).
 
 use mitra_core::Error;
-use mitra_core::plumbing::{FromWire, ToWire, Validate};
+use mitra_core::plumbing::{FromWire, MockInput, ResponseWire, ToWire, Validate};
 
 use crate::journal::{Journal, JournalLine};
 use crate::model::{Account, JournalEntry, PostedJournal};
@@ -47,6 +47,20 @@ impl FromWire<types::JurnalCreatedEnvelope> for PostedJournal {
 impl ToWire<Client, types::JurnalRequest> for Journal {
     fn to_wire(&self, client: &Client) -> Result<types::JurnalRequest, Error> {
         self.to_request(client.journal_format())
+    }
+}
+
+/// A mocked `createJurnal` matches the journal in either format, so a test
+/// does not depend on the client's [`JournalFormat`](crate::JournalFormat).
+impl MockInput<types::JurnalRequest> for Journal {
+    fn wire_bodies(&self) -> Vec<types::JurnalRequest> {
+        [
+            crate::JournalFormat::ParallelArrays,
+            crate::JournalFormat::Transaksi,
+        ]
+        .into_iter()
+        .filter_map(|format| self.to_request(format).ok())
+        .collect()
     }
 }
 
@@ -96,4 +110,70 @@ fn journal_of(body: &types::JurnalRequest) -> Result<Journal, Error> {
             journal
         }
     })
+}
+
+// The inverses, for typed mocks (`then.ok(&account)`): the envelope Sempoa
+// sends around a value, so that `FromWire` gives the value back.
+
+fn success() -> types::SuccessStatus {
+    types::SuccessStatus::try_from(200_i64).expect("200 is a success status")
+}
+
+fn akun(account: &Account) -> types::Akun {
+    types::Akun {
+        kode: account.code.clone(),
+        akun: account.name.clone(),
+        tipe: account.kind.clone(),
+        level: account.level,
+        balance: account.normal_balance.clone(),
+        akun_induk: account.parent_name.clone(),
+    }
+}
+
+fn jurnal(entry: &JournalEntry) -> types::Jurnal {
+    types::Jurnal {
+        id: entry.id.clone(),
+        tanggal: entry.date.into(),
+        referensi: entry.reference.clone(),
+        deskripsi: entry.description.clone(),
+        nominal: entry.total,
+        status: entry.status.clone(),
+        transaksi: entry
+            .lines
+            .iter()
+            .map(|l| types::Transaksi::new(l.account_name.as_str(), l.debit, l.credit))
+            .collect(),
+    }
+}
+
+impl ResponseWire<types::AkunListEnvelope> for [Account] {
+    fn response_wire(&self) -> types::AkunListEnvelope {
+        types::AkunListEnvelope {
+            status: success(),
+            message: "Success".into(),
+            data: Some(self.iter().map(akun).collect()),
+        }
+    }
+}
+
+impl ResponseWire<types::AkunEnvelope> for Account {
+    fn response_wire(&self) -> types::AkunEnvelope {
+        types::AkunEnvelope::new(success(), "Success", akun(self))
+    }
+}
+
+impl ResponseWire<types::JurnalListEnvelope> for [JournalEntry] {
+    fn response_wire(&self) -> types::JurnalListEnvelope {
+        types::JurnalListEnvelope {
+            status: success(),
+            message: "Success".into(),
+            data: Some(self.iter().map(jurnal).collect()),
+        }
+    }
+}
+
+impl ResponseWire<types::JurnalCreatedEnvelope> for PostedJournal {
+    fn response_wire(&self) -> types::JurnalCreatedEnvelope {
+        types::JurnalCreatedEnvelope::new(success(), "Success", self.raw.clone())
+    }
 }
