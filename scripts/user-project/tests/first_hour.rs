@@ -2,7 +2,9 @@
 //! its types, its mocks, its re-exports (dates, stream traits, the fleet).
 
 use mitra_sempoa::mock::{MockServer, MockServerExt};
-use mitra_sempoa::{Client, DateDmy, Error, TryStreamExt, types};
+use mitra_sempoa::{
+    Account, Client, DateDmy, Error, Journal, JournalLine, PostedJournal, TryStreamExt,
+};
 
 #[test]
 fn dates_parse_from_text() {
@@ -22,28 +24,49 @@ fn the_fleet_is_one_import_away() {
         .unwrap();
 }
 
+fn kas() -> Account {
+    Account {
+        code: "1100".into(),
+        name: "Kas".into(),
+        kind: Some("Aset".into()),
+        level: Some(2),
+        normal_balance: None,
+        parent_name: None,
+    }
+}
+
 #[tokio::test]
-async fn a_mocked_account_and_a_stream_of_accounts() {
+async fn a_mocked_account_a_stream_of_accounts_and_a_journal() {
     let server = MockServer::start_async().await;
-    let account = types::Akun::new("1100", "Kas");
     server.get_akun(|when, then| {
         when.kode("1100");
-        then.ok(&types::AkunEnvelope::new(ok(), "Success", account.clone()));
+        then.ok(&kas());
     });
     server.list_akun(|_, then| {
-        then.ok(&types::AkunListEnvelope::new(ok(), "Success").with_data(vec![account.clone()]));
+        then.ok(&[kas()]);
+    });
+    let journal = Journal::new("2023-12-30", "PB/2023/VI/0001", "Pembelian ruko")
+        .line(JournalLine::debit("1100", 90_000))
+        .line(JournalLine::credit("1002", 90_000));
+    let posted = PostedJournal::posted(&journal, "J-1").unwrap();
+    server.create_jurnal(|when, then| {
+        when.body(&journal);
+        then.ok(&posted);
     });
     let client = Client::builder()
         .base_url(server.base_url())
         .token("t")
         .build()
         .unwrap();
-    assert_eq!(client.get_akun("1100").await.unwrap().name, "Kas");
-    let all: Vec<_> = client.all_akun().try_collect().await.unwrap();
-    assert_eq!(all.len(), 1);
-    assert!(matches!(client.get_akun("9999").await, Err(Error::NotFound { .. })));
-}
-
-fn ok() -> types::SuccessStatus {
-    types::SuccessStatus::try_from(200).unwrap()
+    assert_eq!(client.get_akun("1100").await.unwrap(), kas());
+    let all: Vec<Account> = client.all_akun().try_collect().await.unwrap();
+    assert_eq!(all, [kas()]);
+    assert_eq!(
+        client.create_jurnal(&journal).await.unwrap().id.as_deref(),
+        Some("J-1")
+    );
+    assert!(matches!(
+        client.get_akun("9999").await,
+        Err(Error::NotFound { .. })
+    ));
 }
