@@ -302,8 +302,11 @@ async fn calls_survive_injected_faults() {
         match outcome {
             Ok(()) => *ok.entry(op).or_default() += 1,
             // A token response that is not JSON is a decode error of the
-            // token, told apart from the operation's own.
-            Err(e @ Error::Decode { message, .. }) if message.starts_with("token response") => {
+            // token endpoint (its message says so), told apart from the
+            // operation's own.
+            Err(e @ Error::Decode { message, .. })
+                if message.starts_with("token endpoint: token response") =>
+            {
                 *errors
                     .entry(format!("{op}: {} (token)", e.kind()))
                     .or_default() += 1
