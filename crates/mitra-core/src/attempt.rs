@@ -230,13 +230,14 @@ impl Attempt {
     }
 
     /// The start of a body: credentials scrubbed from the whole first (so a
-    /// cut cannot split one), then cut and masked.
+    /// cut cannot split one), then the vendor's excerpt (cut and masked, or
+    /// withheld by a vendor whose bodies hold personal data, as PAFI's do).
     fn shown_body(&self, body: &[u8]) -> String {
         let scrubbed = self
             .runtime
             .secrets()
             .scrub_bytes(body, &self.extra_secrets());
-        crate::decode::excerpt(&scrubbed)
+        self.runtime.decoder().excerpt(&scrubbed)
     }
 
     /// Records `error` for the runtime and hands the generated code an empty
