@@ -12,7 +12,7 @@ rm -rf "$copy"  # the copy of the sources only; its build cache is kept
 mkdir -p "$copy"
 git ls-files -z | xargs -0 -I{} cp --parents {} "$copy/"
 # Its own target directory: the copy's `mitra` must not replace the real one.
-export CARGO_TARGET_DIR="$root/target/new-operation-target"
+export CARGO_TARGET_DIR="${NEW_OPERATION_TARGET:-$root/target/new-operation-target}"
 cd "$copy"
 
 python3 - <<'PY'
