@@ -183,6 +183,7 @@ pub fn code_and_mock(
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
+    crate::tolerant::types(&mut file);
     crate::additive::types(&mut file, &raw_spec);
     drop_api_version_header(&mut file);
     crate::lean::strip_empty_header_maps(&mut file);

@@ -55,7 +55,7 @@ pub fn lighter_raw_client(code: &str) -> Result<String> {
         ("self.baseurl.as_str()", "&self.baseurl"),
         (
             "ResponseValue::from_response(response).await",
-            "mitra_core::plumbing::response_value(response).await",
+            "mitra_core::plumbing::response_value(response, &self.inner).await",
         ),
     ];
     let mut code = code.to_owned();

@@ -26,6 +26,7 @@ mod release;
 mod schemas;
 mod spec_diff;
 mod surface;
+mod tolerant;
 mod vendors;
 mod versions;
 mod wire;

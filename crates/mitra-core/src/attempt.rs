@@ -22,6 +22,8 @@ use crate::runtime::Runtime;
 /// only by the runtime, so no request leaves without auth and tracing.
 pub struct Attempt {
     runtime: Runtime,
+    /// The operation's id, for the tolerant reader's reports.
+    operation: &'static str,
     token: Option<Arc<AccessToken>>,
     status: AtomicU16,
     error_in_success: OnceLock<Error>,
@@ -44,11 +46,13 @@ impl fmt::Debug for Attempt {
 impl Attempt {
     pub(crate) fn new(
         runtime: Runtime,
+        operation: &'static str,
         token: Option<Arc<AccessToken>>,
         secret_fields: &'static [crate::Field],
     ) -> Self {
         Self {
             runtime,
+            operation,
             token,
             status: AtomicU16::new(0),
             error_in_success: OnceLock::new(),
@@ -69,6 +73,16 @@ impl Attempt {
             extra.extend(values.iter().map(String::as_str));
         }
         extra
+    }
+
+    /// The vendor's name.
+    pub(crate) fn vendor(&self) -> &'static str {
+        self.runtime.vendor()
+    }
+
+    /// The operation's id.
+    pub(crate) fn operation(&self) -> &'static str {
+        self.operation
     }
 
     /// The token this attempt sends, if the vendor uses OAuth2.

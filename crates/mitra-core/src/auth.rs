@@ -871,7 +871,6 @@ impl TokenSource {
         let parsed: TokenBody = serde_json::from_slice(&body).map_err(|e| Error::Decode {
             status: Some(status.as_u16()),
             message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
-            excerpt: "[token response withheld]".into(),
         })?;
         // No or unreadable `expires_in`: the default lifetime. Zero or
         // negative: already expired (used by the calls waiting for this
@@ -891,7 +890,6 @@ impl TokenSource {
         let header = bearer_header(&parsed.access_token).ok_or_else(|| Error::Decode {
             status: Some(status.as_u16()),
             message: "the access token is empty or has characters other than visible ASCII".into(),
-            excerpt: "[token response withheld]".into(),
         })?;
         Ok(self.access_token(header, lifetime))
     }

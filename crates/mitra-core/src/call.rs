@@ -266,12 +266,16 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
     Ok(())
 }
 
-/// A success body decoded as generated code expects it, without the copy
-/// of the response headers that progenitor's `ResponseValue::from_response`
-/// makes (mitra reads none of them).
+/// A success body decoded as generated code expects it, through the
+/// tolerant reader ([`crate::tolerant`]): what it tolerated is reported for
+/// `attempt`'s vendor and operation; a failure is said at its JSON pointer,
+/// without the body's text. No copy of the response headers, which
+/// progenitor's `ResponseValue::from_response` makes (mitra reads none).
 pub async fn response_value<T: serde::de::DeserializeOwned, E>(
     response: reqwest::Response,
+    attempt: &Attempt,
 ) -> Result<ResponseValue<T>, GenError<E>> {
+    use serde::de::Error as _;
     let status = response.status();
     let body = response
         .bytes()
@@ -279,10 +283,24 @@ pub async fn response_value<T: serde::de::DeserializeOwned, E>(
         .map_err(GenError::ResponseBodyError)?;
     // One UTF-8 check of the whole body is cheaper than serde_json's check
     // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
-    let parsed = std::str::from_utf8(&body)
-        .map_err(|_| <serde_json::Error as serde::de::Error>::custom("the body is not UTF-8"))
-        .and_then(serde_json::from_str);
-    let inner = parsed.map_err(|e| GenError::InvalidResponsePayload(body, e))?;
+    let Ok(text) = std::str::from_utf8(&body) else {
+        let error = serde_json::Error::custom("the answer is not UTF-8");
+        return Err(GenError::InvalidResponsePayload(body, error));
+    };
+    let (parsed, found) = crate::tolerant::recording(|| crate::tolerant::decode::<T>(text));
+    let inner = match parsed {
+        Ok(inner) => {
+            if !found.is_empty() {
+                crate::tolerant::report::<T>(attempt.vendor(), attempt.operation(), text, found);
+            }
+            inner
+        }
+        Err(error) => {
+            let message = crate::tolerant::locate_error::<T>(text, &error);
+            let error = serde_json::Error::custom(message);
+            return Err(GenError::InvalidResponsePayload(body, error));
+        }
+    };
     Ok(ResponseValue::new(
         inner,
         status,

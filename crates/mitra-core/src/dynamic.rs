@@ -71,7 +71,6 @@ pub fn output<T: Serialize>(value: T) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::Decode {
         status: None,
         message: format!("the result cannot be written as JSON: {e}"),
-        excerpt: String::new(),
     })
 }
 

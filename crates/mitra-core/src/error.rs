@@ -142,14 +142,17 @@ pub enum Error {
     },
 
     /// A response arrived but its body is not what the spec describes.
-    #[error("cannot decode the response{}: {message}; body starts: {excerpt:?}", describe(*status, None))]
+    ///
+    /// The message says where and what (`/data/0/city_id: expected an
+    /// integer, found an object`), never any of the body's text: it may be
+    /// personal data. (`mitra -v` shows bodies, masked.)
+    #[error("cannot decode the response{}: {message}", describe(*status, None))]
     Decode {
         /// HTTP status of the response, when known.
         status: Option<u16>,
-        /// What the decoder could not accept.
+        /// What the decoder could not accept: a JSON pointer and the
+        /// expected and found kinds.
         message: String,
-        /// The start of the body, bounded and with long digit runs masked.
-        excerpt: String,
     },
 
     /// No response within the configured timeout. The request may or may not

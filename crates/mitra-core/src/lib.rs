@@ -46,6 +46,7 @@ mod runtime;
 mod schema;
 pub mod shared;
 pub mod telemetry;
+pub mod tolerant;
 mod wire;
 
 pub use code::Code;

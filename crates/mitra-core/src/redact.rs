@@ -240,12 +240,7 @@ impl Secrets {
                 scrub(message);
                 errors.iter_mut().for_each(scrub);
             }
-            Error::Decode {
-                message, excerpt, ..
-            } => {
-                scrub(message);
-                scrub(excerpt);
-            }
+            Error::Decode { message, .. } => scrub(message),
             Error::BodyTooLarge { .. } => {}
         }
         error

@@ -387,7 +387,7 @@ impl Runtime {
             #[cfg(feature = "metrics")]
             let started = Some(Instant::now());
             let (result, mut context) =
-                attempt(Attempt::new(self.clone(), token, secret_fields)).await;
+                attempt(Attempt::new(self.clone(), op.id, token, secret_fields)).await;
             let elapsed = started.map(|s| s.elapsed());
             let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
             let found_in_success = context.take_error_in_success();
@@ -511,13 +511,6 @@ impl Runtime {
         }
     }
 
-    /// A decode error's excerpt of `body`, scrubbed before it is cut.
-    fn excerpt(&self, body: &[u8], extra: &[&str]) -> String {
-        self.inner
-            .decoder
-            .excerpt(&self.inner.secrets.scrub_bytes(body, extra))
-    }
-
     async fn classify<E>(
         &self,
         error: GenError<E>,
@@ -548,10 +541,10 @@ impl Runtime {
                 if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                     return vendor_error;
                 }
+                // The message is the tolerant reader's: a pointer and kinds.
                 Error::Decode {
                     status: Some(status.as_u16()),
                     message: scrub_serde(&e),
-                    excerpt: self.excerpt(&body, extra),
                 }
             }
             GenError::UnexpectedResponse(response) => {
@@ -568,7 +561,6 @@ impl Runtime {
                     return Error::Decode {
                         status: Some(status.as_u16()),
                         message: "a success status the spec does not describe".into(),
-                        excerpt: self.excerpt(&body, extra),
                     };
                 }
                 // Scrubbed before the decoder reads, cuts or masks it.
@@ -649,22 +641,5 @@ pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
 /// A serde error's text without the values it quotes (they come from the
 /// vendor's body and may be personal data).
 pub(crate) fn scrub_serde(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
-    for c in text.chars() {
-        match c {
-            '"' if !quoted => {
-                quoted = true;
-                out.push_str("\"…");
-            }
-            '"' => {
-                quoted = false;
-                out.push('"');
-            }
-            _ if !quoted => out.push(c),
-            _ => {}
-        }
-    }
-    crate::decode::bounded(&out)
+    crate::decode::bounded(&crate::tolerant::unquoted(&error.to_string()))
 }

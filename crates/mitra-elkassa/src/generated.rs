@@ -20,10 +20,18 @@ pub mod types {
     #[non_exhaustive]
     pub struct Activated {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3076356622>"
+        )]
         pub packet_desc: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub packet_id: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2043711997>"
+        )]
         pub registration_id: ::std::option::Option<::std::string::String>,
     }
     ///`ActivationEnvelope`
@@ -35,6 +43,7 @@ pub mod types {
         pub data: ::std::option::Option<ActivationEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1735382347>")]
         pub status: bool,
     }
     ///`ActivationEnvelopeData`
@@ -197,6 +206,7 @@ pub mod types {
         pub data: ::std::option::Option<CheckUserEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 874053212>")]
         pub status: bool,
     }
     ///`CheckUserEnvelopeData`
@@ -264,8 +274,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct Packet {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2630328751>"
+        )]
         pub packet_code: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3281702179>"
+        )]
         pub packet_desc: ::std::option::Option<::std::string::String>,
         pub packet_id: mitra_core::LenientInt,
     }
@@ -274,6 +292,7 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Registered {
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2453389160>")]
         pub registration_id: ::std::string::String,
     }
     ///`RegistrationData`
@@ -282,8 +301,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct RegistrationData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3891167517>")]
         pub registration_packets: ::std::vec::Vec<Packet>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3666894534>")]
         pub user_type: ::std::vec::Vec<UserTypeOption>,
     }
     ///`RegistrationDataEnvelope`
@@ -295,6 +316,7 @@ pub mod types {
         pub data: ::std::option::Option<RegistrationDataEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1335888600>")]
         pub status: bool,
     }
     ///`RegistrationDataEnvelopeData`
@@ -324,6 +346,7 @@ pub mod types {
         pub data: ::std::option::Option<RegistrationEnvelopeData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3317343936>")]
         pub status: bool,
     }
     ///`RegistrationEnvelopeData`
@@ -417,6 +440,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1019272790>"
+        )]
         pub desc: ::std::option::Option<::std::string::String>,
     }
     ///`UsersEnvelope`
@@ -428,6 +455,7 @@ pub mod types {
         pub data: ::std::option::Option<::std::vec::Vec<crate::user::User>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2199545365>")]
         pub status: bool,
     }
     /// Error types.
@@ -1126,7 +1154,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1160,7 +1188,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1194,7 +1222,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1228,7 +1256,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1260,7 +1288,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1297,7 +1325,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1332,7 +1360,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -14,7 +14,6 @@ fn missing_data(operation: &str) -> Error {
     Error::Decode {
         status: Some(200),
         message: format!("{operation} succeeded but returned no data"),
-        excerpt: String::new(),
     }
 }
 

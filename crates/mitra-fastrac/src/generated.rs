@@ -166,9 +166,15 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct City {
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 13357041>")]
         pub city_id: i64,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1993486303>")]
         pub name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3923340524>"
+        )]
         pub province_id: ::std::option::Option<i64>,
     }
     ///`CityEnvelope`
@@ -179,7 +185,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<City>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2226794051>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 584597615>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -189,15 +200,28 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CourierService {
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 170282042>")]
         pub code_service: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1183643724>"
+        )]
         pub etd_end: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3583877141>"
+        )]
         pub etd_start: ::std::option::Option<i64>,
         ///`hours` or `days`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub etd_unit: ::std::option::Option<::std::string::String>,
+        pub etd_unit: ::std::option::Option<CourierServiceEtdUnit>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1964410760>"
+        )]
         pub nama_service: ::std::option::Option<::std::string::String>,
     }
     ///`CourierServiceEnvelope`
@@ -207,10 +231,29 @@ pub mod types {
     pub struct CourierServiceEnvelope {
         pub data: CourierServices,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2095443118>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3069291154>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
+    }
+    ///`hours` or `days`.
+    ///
+    /// Open: a value the spec does not list (yet) is kept in `Unknown`,
+    /// so that a vendor's new value does not sink the answer.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[non_exhaustive]
+    pub enum CourierServiceEtdUnit {
+        ///`hours`
+        Hours,
+        ///`days`
+        Days,
+        /// A value the spec does not list, as the vendor sent it.
+        Unknown(::std::string::String),
     }
     ///The courier services without the envelope, as the documentation shows them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -244,8 +287,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct CourierServices {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 1333266591>")]
         pub express_delivery: ::std::vec::Vec<CourierService>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 2937048336>")]
         pub instant_delivery: ::std::vec::Vec<CourierService>,
     }
     ///`District`
@@ -254,8 +299,14 @@ pub mod types {
     #[non_exhaustive]
     pub struct District {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 538015212>"
+        )]
         pub city_id: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 81861263>")]
         pub district_id: i64,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2040983160>")]
         pub name: ::std::string::String,
     }
     ///`DistrictEnvelope`
@@ -266,7 +317,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<District>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4294428038>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1047901498>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -378,12 +434,24 @@ pub mod types {
     pub struct MultiItems {
         ///Description of the items.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2931427377>"
+        )]
         pub desc: ::std::option::Option<::std::string::String>,
         ///Total weight of all items, grams.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2869693083>"
+        )]
         pub total_weight: ::std::option::Option<f64>,
         ///Volumetric weight of all items, grams.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4140294201>"
+        )]
         pub volumetric_weight: ::std::option::Option<f64>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -396,7 +464,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<MultiItems>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 840060991>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1780689435>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -502,7 +575,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<RawData>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3513716500>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2123927232>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -515,7 +593,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<RawData>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3667121408>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 4162139036>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -603,7 +686,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<TariffOption>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 428611553>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3561469229>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -626,6 +714,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct TariffOption {
         ///Valid for 5 minutes; give it to the instant order.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2624366018>")]
         pub tariff_id: ::std::string::String,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -636,7 +725,10 @@ pub mod types {
     )]
     #[serde(transparent)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
-    pub struct Timestamp(pub ::std::string::String);
+    pub struct Timestamp(
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 4158043493>")]
+        pub  ::std::string::String,
+    );
     impl ::std::ops::Deref for Timestamp {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
@@ -670,11 +762,23 @@ pub mod types {
     #[non_exhaustive]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 607246159>"
+        )]
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 889688176>"
+        )]
         pub status: ::std::option::Option<::std::string::String>,
         ///`YYYY-MM-DD HH:mm:ss`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1673280406>"
+        )]
         pub timestamp: ::std::option::Option<::std::string::String>,
     }
     ///`TrackOrderEnvelope`
@@ -685,7 +789,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<Tracking>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1526283513>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 990230005>")]
         pub success: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
@@ -704,22 +813,55 @@ pub mod types {
     #[non_exhaustive]
     pub struct Tracking {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2275854988>"
+        )]
         pub awb: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1596272957>"
+        )]
         pub courier: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2561538267>"
+        )]
         pub courier_code: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 1612835710>")]
         pub history: ::std::vec::Vec<TrackEvent>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1113050260>"
+        )]
         pub receiver_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1468729135>"
+        )]
         pub receiver_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1600393389>"
+        )]
         pub service: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3422816148>"
+        )]
         pub shipper_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3488602159>"
+        )]
         pub shipper_name: ::std::option::Option<::std::string::String>,
     }
     ///`VehicleType`
@@ -838,6 +980,73 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl CourierServiceEtdUnit {
+        /// The value as it is on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Hours => "hours",
+                Self::Days => "days",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+    impl ::std::fmt::Display for CourierServiceEtdUnit {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::convert::From<&str> for CourierServiceEtdUnit {
+        fn from(value: &str) -> Self {
+            match value {
+                "hours" => Self::Hours,
+                "days" => Self::Days,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CourierServiceEtdUnit {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::serde::Serialize for CourierServiceEtdUnit {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            s: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            s.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CourierServiceEtdUnit {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            d: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value: ::std::string::String =
+                mitra_core::tolerant::read::<_, _, 3200123210u32>(d)?;
+            let value = Self::from(value.as_str());
+            if let Self::Unknown(_) = value {
+                mitra_core::tolerant::tolerated::<D::Error>(
+                    3200123210u32,
+                    "one of the spec's values",
+                    "another value",
+                )?;
+            }
+            Ok(value)
+        }
+    }
+    #[cfg(feature = "schema")]
+    impl ::schemars::JsonSchema for CourierServiceEtdUnit {
+        fn schema_name() -> ::std::borrow::Cow<'static, str> {
+            "CourierServiceEtdUnit".into()
+        }
+        fn json_schema(_: &mut ::schemars::SchemaGenerator) -> ::schemars::Schema {
+            ::schemars::json_schema!(
+                { "type" : "string", "description" :
+                "One of `hours`, `days`; another value is kept as sent." }
+            )
         }
     }
     impl BalanceHistoryRequest {
@@ -1055,7 +1264,7 @@ pub mod types {
         #[must_use]
         pub fn with_etd_unit(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<CourierServiceEtdUnit>,
         ) -> Self {
             self.etd_unit = ::std::option::Option::Some(value.into());
             self
@@ -2378,7 +2587,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2413,7 +2622,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2445,7 +2654,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2480,7 +2689,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2515,7 +2724,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2549,7 +2758,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2581,7 +2790,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2615,7 +2824,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2651,7 +2860,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2685,7 +2894,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2719,7 +2928,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2753,7 +2962,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2787,7 +2996,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2823,7 +3032,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2857,7 +3066,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -4923,6 +5132,7 @@ components:
         etd_unit:
           type: string
           description: '`hours` or `days`.'
+          enum: [hours, days]
     CourierServices:
       type: object
       properties:

@@ -85,7 +85,6 @@ impl FromWire<types::MultiItemsEnvelope> for types::MultiItems {
         env.data.ok_or_else(|| Error::Decode {
             status: Some(200),
             message: "calculateMultiItems succeeded but returned no data".into(),
-            excerpt: String::new(),
         })
     }
 }

@@ -30,10 +30,18 @@ pub mod types {
     #[non_exhaustive]
     pub struct KecukupanSkp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1199346990>"
+        )]
         pub error: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub gender: ::std::option::Option<crate::personal::Gender>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1299856607>"
+        )]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub nama_anggota: ::std::option::Option<crate::personal::Personal>,
@@ -45,11 +53,19 @@ pub mod types {
         pub nomor_surat: ::std::option::Option<crate::personal::Personal>,
         ///The professional organisation.
         #[serde(rename = "OP", skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 965944495>"
+        )]
         pub op: ::std::option::Option<::std::string::String>,
         ///SKP credits for learning.
         #[serde(
             rename = "Pembelajaran",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4256896882>"
         )]
         pub pembelajaran: ::std::option::Option<f64>,
         ///SKP credits for community and professional service.
@@ -57,11 +73,19 @@ pub mod types {
             rename = "Pengabdian_Masyarakat_dan_Profesi",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3709183369>"
+        )]
         pub pengabdian_masyarakat_dan_profesi: ::std::option::Option<f64>,
         ///SKP credits for developing the discipline.
         #[serde(
             rename = "Pengembangan_Ilmu",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2483449895>"
         )]
         pub pengembangan_ilmu: ::std::option::Option<f64>,
         ///SKP credits for professionalism.
@@ -69,19 +93,35 @@ pub mod types {
             rename = "Profesionalisme",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1954115464>"
+        )]
         pub profesionalisme: ::std::option::Option<f64>,
         ///SKP credits for scientific publications.
         #[serde(
             rename = "Publikasi_Ilmiah",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3781288347>"
+        )]
         pub publikasi_ilmiah: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2483351262>"
+        )]
         pub status_code: ::std::option::Option<i64>,
         ///Recommendation status, e.g. `Sudah Terbit`.
         #[serde(
             rename = "Status_Rekom",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 628499167>"
         )]
         pub status_rekom: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -94,6 +134,10 @@ pub mod types {
         #[serde(
             rename = "Total_SKP",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3496235887>"
         )]
         pub total_skp: ::std::option::Option<f64>,
     }
@@ -166,15 +210,27 @@ pub mod types {
     pub struct TokenResponse {
         ///The Access token
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1357047605>"
+        )]
         pub access_token: ::std::option::Option<::std::string::String>,
         ///When the token expires (seconds, as a string)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_in: ::std::option::Option<TokenResponseExpiresIn>,
         ///Status code response
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1002982097>"
+        )]
         pub status_code: ::std::option::Option<i64>,
         ///The token type
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2225747875>"
+        )]
         pub token_type: ::std::option::Option<::std::string::String>,
     }
     ///When the token expires (seconds, as a string)
@@ -710,7 +766,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -751,7 +807,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -22,6 +22,7 @@ pub mod types {
         #[serde(rename = "cityCode")]
         pub city_code: mitra_core::Code,
         #[serde(rename = "cityName")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 153815287>")]
         pub city_name: ::std::string::String,
     }
     ///`CityRequest`
@@ -138,8 +139,16 @@ pub mod types {
     pub struct PostOffice {
         ///e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 206182045>"
+        )]
         pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2727258736>"
+        )]
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "posCode",
@@ -200,8 +209,16 @@ pub mod types {
     #[non_exhaustive]
     pub struct PostalCode {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3749475641>"
+        )]
         pub address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2326112052>"
+        )]
         pub city: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "posCode",
@@ -269,6 +286,7 @@ pub mod types {
         #[serde(rename = "provinceCode")]
         pub province_code: mitra_core::Code,
         #[serde(rename = "provinceName")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2393840097>")]
         pub province_name: ::std::string::String,
     }
     ///`ProvinceRequest`
@@ -334,6 +352,7 @@ pub mod types {
         #[serde(rename = "subDistrictCode")]
         pub sub_district_code: mitra_core::Code,
         #[serde(rename = "subDistrictName")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3532348148>")]
         pub sub_district_name: ::std::string::String,
     }
     ///`SubDistrictRequest`
@@ -407,6 +426,10 @@ pub mod types {
         #[serde(
             rename = "subSubDistrictName",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1612620405>"
         )]
         pub sub_sub_district_name: ::std::option::Option<::std::string::String>,
         #[serde(flatten)]
@@ -531,13 +554,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct TokenResponse {
         ///Opaque bearer token.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1357047605>")]
         pub access_token: ::std::string::String,
         ///Remaining lifetime in seconds (a number here; some vendors send a string).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expires_in: ::std::option::Option<TokenResponseExpiresIn>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4164783103>"
+        )]
         pub scope: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2225747875>"
+        )]
         pub token_type: ::std::option::Option<::std::string::String>,
     }
     ///Remaining lifetime in seconds (a number here; some vendors send a string).
@@ -650,16 +682,30 @@ pub mod types {
     #[non_exhaustive]
     pub struct TrackEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2175240118>"
+        )]
         pub barcode: ::std::option::Option<::std::string::String>,
         ///Free text; lines separated by `~~`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1129127888>"
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         ///`YYYY-MM-DD HH:MM:SS`, local time (WIB), no zone.
         #[serde(rename = "eventDate")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 985070939>")]
         pub event_date: ::std::string::String,
         #[serde(rename = "eventName")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1490054460>")]
         pub event_name: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2408567054>"
+        )]
         pub office: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "officeCode",
@@ -673,17 +719,33 @@ pub mod types {
     #[non_exhaustive]
     pub struct TrackEventV2 {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1918032606>"
+        )]
         pub barcode: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1538535720>"
+        )]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "eventDate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 677657059>"
+        )]
         pub event_date: ::std::option::Option<::std::string::String>,
         #[serde(
             rename = "eventName",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1975434180>"
         )]
         pub event_name: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -695,8 +757,16 @@ pub mod types {
             rename = "officeName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3489668048>"
+        )]
         pub office_name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3478317592>"
+        )]
         pub status: ::std::option::Option<::std::string::String>,
     }
     /// Error types.
@@ -1906,7 +1976,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1942,7 +2012,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1978,7 +2048,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2010,7 +2080,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2042,7 +2112,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2079,7 +2149,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2113,7 +2183,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2152,7 +2222,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -20,19 +20,37 @@ pub mod types {
     #[non_exhaustive]
     pub struct Akun {
         ///Account name, e.g. `Asset`.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3783548887>")]
         pub akun: ::std::string::String,
         ///Name of the parent account; `-` for none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3045307373>"
+        )]
         pub akun_induk: ::std::option::Option<::std::string::String>,
         ///Normal balance, `Debit` or `Credit`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1356750336>"
+        )]
         pub balance: ::std::option::Option<::std::string::String>,
         ///Account code, e.g. `10000`.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2907772097>")]
         pub kode: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1166463458>"
+        )]
         pub level: ::std::option::Option<i64>,
         ///Account type, e.g. `Aset`, `Modal`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3238304804>"
+        )]
         pub tipe: ::std::option::Option<::std::string::String>,
     }
     ///`AkunEnvelope`
@@ -41,6 +59,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct AkunEnvelope {
         pub data: Akun,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1466758027>")]
         pub message: ::std::string::String,
         pub status: SuccessStatus,
     }
@@ -51,6 +70,7 @@ pub mod types {
     pub struct AkunListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1156189687>")]
         pub message: ::std::string::String,
         pub status: SuccessStatus,
     }
@@ -63,6 +83,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data:
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1693296415>")]
         pub message: ::std::string::String,
         pub status: SuccessStatus,
     }
@@ -81,18 +102,36 @@ pub mod types {
     #[non_exhaustive]
     pub struct Jurnal {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1844828883>"
+        )]
         pub deskripsi: ::std::option::Option<::std::string::String>,
         ///Present in the response to `createJurnal`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3380708204>"
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         ///Total of the debits (= total of the credits).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1326766631>"
+        )]
         pub nominal: ::std::option::Option<i64>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 781862362>")]
         pub referensi: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3170042187>"
+        )]
         pub status: ::std::option::Option<::std::string::String>,
         pub tanggal: mitra_core::DateDmy,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3349982265>")]
         pub transaksi: ::std::vec::Vec<Transaksi>,
     }
     ///The posted journal, in the current or the June 2023 shape.
@@ -119,6 +158,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct JurnalCreatedEnvelope {
         pub data: JurnalCreated,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 556654106>")]
         pub message: ::std::string::String,
         pub status: SuccessStatus,
     }
@@ -129,6 +169,7 @@ pub mod types {
     pub struct JurnalListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 142622668>")]
         pub message: ::std::string::String,
         pub status: SuccessStatus,
     }
@@ -498,46 +539,124 @@ pub mod types {
     #[non_exhaustive]
     pub struct LegacyTransaction {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1653682013>"
+        )]
         pub checking_balance_credit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3540239326>"
+        )]
         pub checking_balance_debit: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3567364777>"
+        )]
         pub company_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1085060268>"
+        )]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1169492816>"
+        )]
         pub created_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1756615815>"
+        )]
         pub deleted_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1538065483>"
+        )]
         pub deleted_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3418422566>"
+        )]
         pub description: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1984459265>")]
         pub id: ::std::string::String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2728476767>"
+        )]
         pub model_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3705149442>"
+        )]
         pub model_type: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1737610791>"
+        )]
         pub reference_number: ::std::option::Option<::std::string::String>,
         ///`YYYY-MM-DD`
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3813695293>"
+        )]
         pub transaction_date: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3969963463>"
+        )]
         pub transaction_date_human: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 2412530393>")]
         pub transaction_details: ::std::vec::Vec<LegacyTransactionDetail>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1922496899>"
+        )]
         pub transaction_status: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2339557513>"
+        )]
         pub transaction_type: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4152576265>"
+        )]
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4203056217>"
+        )]
         pub updated_by: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2507931654>"
+        )]
         pub void_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2591672654>"
+        )]
         pub void_by: ::std::option::Option<::std::string::String>,
     }
     ///`LegacyTransactionDetail`
@@ -546,14 +665,34 @@ pub mod types {
     #[non_exhaustive]
     pub struct LegacyTransactionDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 6924818>"
+        )]
         pub account_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1418422215>"
+        )]
         pub credit_amount: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2704303892>"
+        )]
         pub debit_amount: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2073624130>"
+        )]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1098220551>"
+        )]
         pub transaction_id: ::std::option::Option<::std::string::String>,
     }
     ///200 in every success body (it repeats the HTTP status).
@@ -597,8 +736,11 @@ pub mod types {
     #[non_exhaustive]
     pub struct Transaksi {
         ///Account name.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1625718270>")]
         pub akun: ::std::string::String,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1063602993>")]
         pub debit: i64,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2396091736>")]
         pub kredit: i64,
     }
     ///A journal line as the current docs send it (account *code*).
@@ -1581,7 +1723,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1618,7 +1760,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1651,7 +1793,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1688,7 +1830,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -1726,7 +1868,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200u16 => mitra_core::plumbing::response_value(response).await,
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
