@@ -140,6 +140,15 @@ pub const FIXTURES: &[Fixture] = &[
         },
     },
     Fixture {
+        name: "response-enum-value-added",
+        apply: |s| {
+            schema(s, "CourierService")["properties"]["etd_unit"]["enum"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("weeks"));
+        },
+    },
+    Fixture {
         name: "enum-value-removed",
         apply: |s| {
             schema(s, "VehicleType")["enum"]

@@ -8,7 +8,8 @@
 //!   so any parameter change changes a signature;
 //! - one type per schema: request and response types are `#[non_exhaustive]`
 //!   structs with a constructor taking the required fields (see
-//!   [`ADDITIONS_ARE_MINOR`]); enums are exhaustive;
+//!   [`ADDITIONS_ARE_MINOR`]); request enums are exhaustive, response enums
+//!   open (`Unknown(String)`, `#[non_exhaustive]`: a new value is minor);
 //! - paths, methods, media types, status codes and auth live in method
 //!   bodies and the hand-written layer, not in signatures.
 
@@ -557,6 +558,15 @@ impl Cx<'_> {
         if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
             self.schema(dir, &child(&location, "[]"), oi, ni);
         }
+        // The alternatives of a `oneOf`/`anyOf`, side by side (the signature
+        // above already tells a changed number of them).
+        for key in ["oneOf", "anyOf"] {
+            if let (Some(Value::Array(oa)), Some(Value::Array(na))) = (old.get(key), new.get(key)) {
+                for (o, n) in oa.iter().zip(na) {
+                    self.schema(dir, &location, o, n);
+                }
+            }
+        }
         let (op, np) = (properties(self.old, &old), properties(self.new, &new));
         if op.is_empty() && np.is_empty() {
             return;
@@ -605,17 +615,20 @@ impl Cx<'_> {
             );
         }
         for added in nv.difference(&ov) {
+            // A response enum is open (`Unknown(String)`, non-exhaustive):
+            // old clients decode the new value as `Unknown`, users' matches
+            // already have a wildcard. A request enum is closed: a new
+            // variant breaks users' exhaustive matches.
+            let (wire, bump) = if dir == Direction::Response {
+                (Wire::Compatible, Bump::Minor)
+            } else {
+                (Wire::Compatible, Bump::Major)
+            };
             self.push(
                 format!("enum value {added} added"),
                 location.to_owned(),
-                // Old clients cannot decode a value they do not know.
-                if dir == Direction::Response {
-                    Wire::Breaking
-                } else {
-                    Wire::Compatible
-                },
-                // Generated enums are exhaustive: users' matches stop compiling.
-                Bump::Major,
+                wire,
+                bump,
             );
         }
     }
@@ -993,9 +1006,10 @@ paths:
     #[test]
     fn enum_values_depend_on_direction() {
         let new = RESP.replace("[NEW, DONE]", "[NEW, DONE, LOST]");
-        let (what, wire, _) = one(spec("", REQ, RESP), spec("", REQ, &new));
+        let (what, wire, rust) = one(spec("", REQ, RESP), spec("", REQ, &new));
         assert_eq!(what, "enum value \"LOST\" added");
-        assert_eq!(wire, Wire::Breaking);
+        // Response enums are open: the old client reads it as `Unknown`.
+        assert_eq!((wire, rust), (Wire::Compatible, Bump::Minor));
         let (_, wire, _) = one(spec("", REQ, &new), spec("", REQ, RESP));
         assert_eq!(wire, Wire::Compatible);
     }

@@ -119,6 +119,30 @@ pub fn read<'de, D: Deserializer<'de>, T: Tolerant, const SITE: u32>(d: D) -> Re
     T::read(d, SITE)
 }
 
+/// [`read`] as a seed, for hand-written `Deserialize` impls that read a map
+/// themselves: `map.next_value_seed(Seed::<Option<String>>::at(7))`.
+pub struct Seed<T> {
+    site: u32,
+    read: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Seed<T> {
+    /// A seed that reads a `T` for the field `site`.
+    pub fn at(site: u32) -> Self {
+        Self {
+            site,
+            read: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Tolerant> DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::read(d, self.site)
+    }
+}
+
 /// Reads a list or object field whose absence means empty (`#[serde(default)]`):
 /// `null` is empty too, and reported.
 pub fn null_as_default<'de, D, T, const SITE: u32>(d: D) -> Result<T, D::Error>

@@ -74,7 +74,7 @@ impl NewUser {
         validation::password(self.password.expose_secret())?;
         Ok(types::RegistrationRequest {
             toko_name: self.toko_name.clone(),
-            user_type: self.user_type,
+            user_type: self.user_type.for_request()?,
             no_telp: self
                 .no_telp
                 .clone()

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use mitra_core::tolerant::Seed;
 use mitra_core::{Lenient, LenientInt, WibDateTime};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -10,30 +11,52 @@ use crate::types::Cabang;
 
 /// Retail or wholesale (grosir); sent as `"0"` / `"1"`.
 ///
+/// Open for answers: a user type ELKASSA adds later is kept as sent in
+/// [`Unknown`](Self::Unknown) (and reported as a difference from the spec),
+/// so one new value does not lose the whole user list. A request may only
+/// send the spec's two values.
+///
 /// ```
 /// use mitra_elkassa::UserType;
 /// assert_eq!(serde_json::from_str::<UserType>("\"1\"").unwrap(), UserType::Grosir);
 /// assert_eq!(serde_json::from_str::<UserType>("0").unwrap(), UserType::Retail);
+/// assert_eq!(serde_json::from_str::<UserType>("\"2\"").unwrap().as_str(), "2");
 /// assert_eq!(serde_json::to_string(&UserType::Grosir).unwrap(), "\"1\"");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum UserType {
     /// `0`: retail.
     Retail,
     /// `1`: grosir (wholesale).
     Grosir,
+    /// A value the spec does not list, as ELKASSA sent it.
+    Unknown(String),
+}
+
+/// The tolerant reader's names for the user's values (any distinct numbers).
+mod site {
+    pub const USER_TYPE: u32 = 0xE1CA_0001;
+    pub const REGISTRATION_ID: u32 = 0xE1CA_0002;
+    pub const TEXT: u32 = 0xE1CA_0003;
 }
 
 impl UserType {
-    /// The wire code, `0` or `1`.
-    pub fn code(self) -> &'static str {
+    /// The wire code: `0`, `1`, or the unknown value as sent.
+    pub fn as_str(&self) -> &str {
         match self {
             Self::Retail => "0",
             Self::Grosir => "1",
+            Self::Unknown(code) => code,
         }
     }
 
-    /// The user type for a wire code, if it is `0` or `1`.
+    /// The wire code (as [`as_str`](Self::as_str)).
+    pub fn code(&self) -> &str {
+        self.as_str()
+    }
+
+    /// The user type for a wire code, if it is one the spec lists (`0` or `1`).
     pub fn from_code(code: &str) -> Option<Self> {
         match code.trim() {
             "0" => Some(Self::Retail),
@@ -41,25 +64,46 @@ impl UserType {
             _ => None,
         }
     }
+
+    /// Refuses a type the spec does not list: requests send only `0` or `1`.
+    pub(crate) fn for_request(&self) -> Result<Self, mitra_core::Error> {
+        match self {
+            Self::Unknown(_) => Err(mitra_core::Error::validation(
+                "user_type",
+                "must be 0 (retail) or 1 (grosir)",
+            )),
+            known => Ok(known.clone()),
+        }
+    }
 }
 
 impl fmt::Display for UserType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for UserType {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
+        s.serialize_str(self.as_str())
     }
 }
 
 impl<'de> Deserialize<'de> for UserType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let code = LenientInt::deserialize(d)?;
-        Self::from_code(&code.to_string())
-            .ok_or_else(|| de::Error::custom("a user type is 0 (retail) or 1 (grosir)"))
+        // The spec says a string ("0"); a number (0) is tolerated, and reported.
+        let code: String = mitra_core::tolerant::read::<_, _, { site::USER_TYPE }>(d)?;
+        Ok(match Self::from_code(&code) {
+            Some(known) => known,
+            None => {
+                mitra_core::tolerant::tolerated::<D::Error>(
+                    site::USER_TYPE,
+                    "one of the spec's values",
+                    "another value",
+                )?;
+                Self::Unknown(code)
+            }
+        })
     }
 }
 
@@ -152,21 +196,30 @@ impl<'de> Deserialize<'de> for User {
                 ) -> Result<Option<T>, A::Error> {
                     map.next_value::<Option<T>>()
                 }
+                // Text the vendor may send as a number: read tolerantly.
+                fn text<'de, A: MapAccess<'de>>(
+                    map: &mut A,
+                    site: u32,
+                ) -> Result<Option<String>, A::Error> {
+                    map.next_value_seed(Seed::<Option<String>>::at(site))
+                }
                 while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
                     match key.as_ref() {
-                        "registration_id" => registration_id = opt(&mut map)?,
-                        "email" => user.email = opt(&mut map)?,
+                        "registration_id" => {
+                            registration_id = text(&mut map, site::REGISTRATION_ID)?
+                        }
+                        "email" => user.email = text(&mut map, site::TEXT)?,
                         "registered_date" => user.registered_date = opt(&mut map)?,
                         "user_type" => user.user_type = opt(&mut map)?,
-                        "account_status" => user.account_status = opt(&mut map)?,
-                        "user_type_desc" => descs.extend(opt::<String, A>(&mut map)?),
+                        "account_status" => user.account_status = text(&mut map, site::TEXT)?,
+                        "user_type_desc" => descs.extend(text(&mut map, site::TEXT)?),
                         "contract_id" => {
                             user.contract_id = opt::<LenientInt, A>(&mut map)?.map(LenientInt::get)
                         }
                         "expired_date" => user.expired_date = opt(&mut map)?,
-                        "contract_notes" => user.contract_notes = opt(&mut map)?,
-                        "toko_name" => user.toko_name = opt(&mut map)?,
-                        "toko_address" => user.toko_address = opt(&mut map)?,
+                        "contract_notes" => user.contract_notes = text(&mut map, site::TEXT)?,
+                        "toko_name" => user.toko_name = text(&mut map, site::TEXT)?,
+                        "toko_address" => user.toko_address = text(&mut map, site::TEXT)?,
                         "cabangs" => user.cabangs = opt(&mut map)?.unwrap_or_default(),
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
@@ -202,6 +255,6 @@ impl schemars::JsonSchema for UserType {
         "UserType".into()
     }
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        schemars::json_schema!({"type": "string", "enum": ["0", "1"], "description": "0 retail, 1 grosir"})
+        schemars::json_schema!({"type": "string", "description": "0 retail, 1 grosir; another value is kept as sent"})
     }
 }

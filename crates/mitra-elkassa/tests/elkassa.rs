@@ -148,7 +148,7 @@ async fn a_single_user_type_desc_goes_where_it_belongs() {
     let users = client(&server).get_all_users(1).await.unwrap();
     assert_eq!(
         (
-            users[0].user_type,
+            users[0].user_type.clone(),
             users[0].user_type_desc.as_deref(),
             users[0].account_status.as_deref()
         ),
@@ -333,9 +333,19 @@ async fn bad_input_is_rejected_with_nothing_sent() {
         c.check_user(&types::CheckUserRequest::new("nope")).await,
         Err(Error::Validation { field: "email", .. })
     ));
-    // The user type is an enum: there is no third value to send.
+    // A user type the spec does not list is read from an answer, never sent.
     assert_eq!(UserType::from_code("2"), None);
-    assert!(serde_json::from_str::<UserType>("\"2\"").is_err());
+    let unknown = serde_json::from_str::<UserType>("\"2\"").unwrap();
+    assert_eq!(unknown, UserType::Unknown("2".into()));
+    let mut user = common::new_user();
+    user.user_type = unknown;
+    assert!(matches!(
+        c.registration(&user).await,
+        Err(Error::Validation {
+            field: "user_type",
+            ..
+        })
+    ));
     assert_eq!(server.requests().len(), 0);
 }
 

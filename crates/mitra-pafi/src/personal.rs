@@ -70,8 +70,16 @@ impl Serialize for Nik {
 impl<'de> Deserialize<'de> for Nik {
     /// Any string: a response is kept even if the vendor's NIK is malformed.
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Self)
+        mitra_core::tolerant::read::<_, String, { site::NIK }>(d).map(Self)
     }
+}
+
+/// The tolerant reader's names for these types' values (any distinct numbers).
+mod site {
+    pub const NIK: u32 = 0x5041_0001;
+    pub const PERSONAL: u32 = 0x5041_0002;
+    pub const BIRTH_DATE: u32 = 0x5041_0003;
+    pub const GENDER: u32 = 0x5041_0004;
 }
 
 /// Text that identifies a person: a name, a licence (STR) number, a letter
@@ -112,7 +120,7 @@ impl Serialize for Personal {
 
 impl<'de> Deserialize<'de> for Personal {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(Self)
+        mitra_core::tolerant::read::<_, String, { site::PERSONAL }>(d).map(Self)
     }
 }
 
@@ -160,7 +168,7 @@ impl Serialize for BirthDate {
 impl<'de> Deserialize<'de> for BirthDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // Deliberately no value in any message.
-        let raw = String::deserialize(d)?;
+        let raw: String = mitra_core::tolerant::read::<_, _, { site::BIRTH_DATE }>(d)?;
         let date = mitra_core::DateDmy::parse(&raw).map(|d| d.date());
         Ok(Self { date, raw })
     }
@@ -203,11 +211,19 @@ impl Serialize for Gender {
 
 impl<'de> Deserialize<'de> for Gender {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
+        let text: String = mitra_core::tolerant::read::<_, _, { site::GENDER }>(d)?;
         Ok(match text.trim().to_ascii_lowercase().as_str() {
             "pria" | "laki-laki" | "laki laki" | "l" => Self::Male,
             "wanita" | "perempuan" | "p" => Self::Female,
-            _ => Self::Other(text),
+            _ => {
+                // Reported (never its value): the spec may want the new one.
+                mitra_core::tolerant::tolerated::<D::Error>(
+                    site::GENDER,
+                    "one of the spec's values",
+                    "another value",
+                )?;
+                Self::Other(text)
+            }
         })
     }
 }
