@@ -81,6 +81,29 @@ pub fn types(file: &mut syn::File) {
             _ => {}
         }
     }
+    // typify's `Deserialize` of a constrained newtype (`enum: [200]`, a
+    // pattern) reads its inner scalar strictly: read it tolerantly, the
+    // constraint is still checked.
+    for item in items.iter_mut() {
+        if let Item::Impl(i) = item
+            && let Some(name) = impl_self(i)
+            && reachable.contains(&name)
+            && i.to_token_stream()
+                .to_string()
+                .contains("Deserialize < 'de > for")
+        {
+            let site = site(&name, "");
+            let mut text = i.to_token_stream().to_string();
+            for scalar in ["i64", "u64", "f64", "bool", ":: std :: string :: String"] {
+                let strict = format!("< {scalar} > :: deserialize (deserializer)");
+                let tolerant = format!(
+                    "mitra_core :: tolerant :: read :: < _ , {scalar} , {site} > (deserializer)"
+                );
+                text = text.replace(&strict, &tolerant);
+            }
+            *i = syn::parse_str(&text).expect("a rewritten Deserialize impl parses");
+        }
+    }
     // typify's own impls of an opened enum are replaced by `open_enum_impls`'s.
     items.retain(|item| match item {
         Item::Impl(i) => !opened.iter().any(|name| impl_is_replaced(i, name)),
@@ -316,6 +339,14 @@ fn open_enum(e: &syn::ItemEnum) -> Item {
             /// A value the spec does not list, as the vendor sent it.
             Unknown(::std::string::String),
         }
+    }
+}
+
+/// The name of the type an impl is for.
+fn impl_self(i: &syn::ItemImpl) -> Option<String> {
+    match &*i.self_ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
     }
 }
 

@@ -461,8 +461,7 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct MultiItemsEnvelope {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<MultiItems>,
+        pub data: MultiItems,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
             default,
@@ -1656,9 +1655,9 @@ pub mod types {
     impl MultiItemsEnvelope {
         ///A `MultiItemsEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(success: bool) -> Self {
+        pub fn new(success: bool, data: impl ::std::convert::Into<MultiItems>) -> Self {
             Self {
-                data: ::std::option::Option::None,
+                data: data.into(),
                 message: ::std::option::Option::None,
                 success: success.into(),
                 timestamp: ::std::option::Option::None,
@@ -1667,7 +1666,7 @@ pub mod types {
         ///Sets `data`.
         #[must_use]
         pub fn with_data(mut self, value: impl ::std::convert::Into<MultiItems>) -> Self {
-            self.data = ::std::option::Option::Some(value.into());
+            self.data = value.into();
             self
         }
         ///Sets `message`.
@@ -5313,7 +5312,8 @@ components:
       additionalProperties: {}
     MultiItemsEnvelope:
       type: object
-      required: [success]
+      # `data` is what the call is for: a success without it is no answer.
+      required: [success, data]
       properties:
         success:
           type: boolean

@@ -82,10 +82,7 @@ impl FromWire<types::TariffInstantEnvelope> for Vec<types::TariffOption> {
 impl FromWire<types::MultiItemsEnvelope> for types::MultiItems {
     fn from_wire(env: types::MultiItemsEnvelope) -> Result<Self, Error> {
         log_ok(env.message.as_deref());
-        env.data.ok_or_else(|| Error::Decode {
-            status: Some(200),
-            message: "calculateMultiItems succeeded but returned no data".into(),
-        })
+        Ok(env.data)
     }
 }
 

@@ -726,8 +726,10 @@ pub mod types {
         where
             D: ::serde::Deserializer<'de>,
         {
-            Self::try_from(<i64>::deserialize(deserializer)?)
-                .map_err(|e| <D::Error as ::serde::de::Error>::custom(e.to_string()))
+            Self::try_from(mitra_core::tolerant::read::<_, i64, 835608948>(
+                deserializer,
+            )?)
+            .map_err(|e| <D::Error as ::serde::de::Error>::custom(e.to_string()))
         }
     }
     ///A journal line as responses show it (account *name*, integer amounts).
