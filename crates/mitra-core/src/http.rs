@@ -115,14 +115,63 @@ pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> 
         .dangerous() // the platform verifier does full certificate verification
         .with_custom_certificate_verifier(Arc::new(verifier))
         .with_no_client_auth();
-    reqwest::Client::builder()
+    let builder = reqwest::Client::builder()
         .tls_backend_preconfigured(tls)
         .connect_timeout(config.connect_timeout)
         .timeout(config.timeout)
         .user_agent(config.user_agent.clone())
-        .redirect(reqwest::redirect::Policy::none())
+        .redirect(reqwest::redirect::Policy::none());
+    proxies_but_not_for_loopback(builder)
         .build()
         .map_err(|e| Error::config(format!("HTTP client: {}", e.without_url())))
+}
+
+/// The environment's proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+/// `NO_PROXY`, either case), never for a request to this machine: a
+/// plain-`http` call to a local sandbox, gateway or recording proxy would
+/// otherwise hand its credentials to whatever the variable points at
+/// (reqwest obeys the variables for loopback too).
+fn proxies_but_not_for_loopback(builder: reqwest::ClientBuilder) -> reqwest::ClientBuilder {
+    let var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    let all = var(&["ALL_PROXY", "all_proxy"]);
+    let https = var(&["HTTPS_PROXY", "https_proxy"]).or_else(|| all.clone());
+    // `HTTP_PROXY` is not read under CGI (httpoxy): as reqwest does.
+    let cgi = std::env::var_os("REQUEST_METHOD").is_some();
+    let http = var(&["http_proxy"])
+        .or_else(|| (!cgi).then(|| var(&["HTTP_PROXY"])).flatten())
+        .or_else(|| all.clone());
+    if https.is_none() && http.is_none() {
+        return builder.no_proxy();
+    }
+    let proxy = reqwest::Proxy::custom(move |url| {
+        if is_loopback(url) {
+            return None;
+        }
+        match url.scheme() {
+            "https" => https.clone(),
+            "http" => http.clone(),
+            _ => None,
+        }
+    })
+    .no_proxy(reqwest::NoProxy::from_env());
+    builder.no_proxy().proxy(proxy)
+}
+
+/// `127.0.0.0/8`, `::1`, `localhost` (and its subdomains).
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        None => false,
+    }
 }
 
 /// How a vendor client connects: its timeouts and retry policy, or your own
