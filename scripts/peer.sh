@@ -11,9 +11,10 @@
 #                              time and 64 in flight, throughput 64 in flight,
 #                              one-call binary sizes
 #   scripts/peer.sh --check    CI: instructions per call only (one at a time
-#                              and 64 in flight); fails when mitra costs more
-#                              than the peer (beyond 1 %, the noise of the
-#                              measure)
+#                              and 64 in flight) and per 10,000-item decode;
+#                              fails when mitra costs more per call than the
+#                              peer (beyond 1 %, the noise of the measure), or
+#                              decodes at more than 1.10x plain serde
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -143,6 +144,32 @@ for inflight in 1 64; do
   limit=$(( per_call[peer] + per_call[peer] / 100 ))
   if [ "${per_call[mitra]}" -gt "$limit" ]; then
     echo "  mitra costs more per call than the peer (limit $limit)"
+    failed=true
+  fi
+done
+
+# Decoding: a 10,000-item answer through the client's real types and the
+# tolerant reader (mitra_core::plumbing::decode_answer, what every call does
+# with its body) beside plain serde derives of the same shapes
+# (crates/mitra-bench/src/bin/decode.rs). Per decode: (I(3) - I(1)) / 2, the
+# steady state; the first answer of an operation is also looked through for
+# unknown fields (about one decode more, once).
+cargo build -q --release -p mitra-bench --bin decode
+echo "instructions per 10,000-item decode (callgrind, (I(3) - I(1)) / 2):"
+for answer in pos sempoa fastrac; do
+  declare -A per_decode
+  for who in plain mitra; do
+    one=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/decode" "$who" "$answer" 1 2>&1 \
+      | sed -nE 's/.*Collected : ([0-9]+).*/\1/p')
+    three=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin/decode" "$who" "$answer" 3 2>&1 \
+      | sed -nE 's/.*Collected : ([0-9]+).*/\1/p')
+    per_decode[$who]=$(( (three - one) / 2 ))
+  done
+  ratio=$(awk -v a="${per_decode[mitra]}" -v b="${per_decode[plain]}" 'BEGIN { printf "%.3f", a / b }')
+  printf '  %-8s plain serde %10d  mitra %10d  (%sx)\n' "$answer" "${per_decode[plain]}" "${per_decode[mitra]}" "$ratio"
+  # The tolerant reader may cost at most 10 % over plain derives.
+  if [ "$(awk -v r="$ratio" 'BEGIN { print (r > 1.10) }')" = 1 ]; then
+    echo "  decoding $answer costs more than 1.10x plain serde"
     failed=true
   fi
 done

@@ -287,16 +287,9 @@ pub async fn response_value<T: serde::de::DeserializeOwned, E>(
         let error = serde_json::Error::custom("the answer is not UTF-8");
         return Err(GenError::InvalidResponsePayload(body, error));
     };
-    let (parsed, found) = crate::tolerant::recording(|| crate::tolerant::decode::<T>(text));
-    let inner = match parsed {
-        Ok(inner) => {
-            if !found.is_empty() {
-                crate::tolerant::report::<T>(attempt.vendor(), attempt.operation(), text, found);
-            }
-            inner
-        }
-        Err(error) => {
-            let message = crate::tolerant::locate_error::<T>(text, &error);
+    let inner = match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
+        Ok(inner) => inner,
+        Err(message) => {
             let error = serde_json::Error::custom(message);
             return Err(GenError::InvalidResponsePayload(body, error));
         }
@@ -306,6 +299,29 @@ pub async fn response_value<T: serde::de::DeserializeOwned, E>(
         status,
         reqwest::header::HeaderMap::new(),
     ))
+}
+
+/// What [`response_value`] does with a success body's text: decodes it
+/// through the tolerant reader and reports what it tolerated, for
+/// `operation` of `vendor`; a failure is the message of an
+/// [`Error::Decode`]: a JSON pointer and the kinds. (Public for the decode
+/// benchmark, which measures exactly this.)
+pub fn decode_answer<T: serde::de::DeserializeOwned>(
+    vendor: &'static str,
+    operation: &'static str,
+    text: &str,
+) -> Result<T, String> {
+    let (parsed, found) = crate::tolerant::recording(|| crate::tolerant::decode::<T>(text));
+    match parsed {
+        Ok(inner) => {
+            let sample = crate::tolerant::sample_for_unknown_fields(vendor, operation);
+            if sample || !found.is_empty() {
+                crate::tolerant::report::<T>(vendor, operation, text, found, sample);
+            }
+            Ok(inner)
+        }
+        Err(error) => Err(crate::tolerant::locate_error::<T>(text, &error)),
+    }
 }
 
 /// Whether `value` matches `pattern`, one of the few patterns the specs use

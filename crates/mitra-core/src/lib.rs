@@ -72,8 +72,8 @@ pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
         ClientCore, FromWire, MockInput, ResponseWire, ToWire, Validate, check_min_length,
-        check_minimum, check_path_param, explain_unmatched, matches_pattern, response_value,
-        wire_from_json,
+        check_minimum, check_path_param, decode_answer, explain_unmatched, matches_pattern,
+        response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
     pub use crate::runtime::{Runtime, RuntimeBuilder};

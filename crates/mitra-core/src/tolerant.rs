@@ -25,10 +25,13 @@
 //! expected and found kinds (no value), and the counter
 //! `mitra.decode.tolerated` (feature `metrics`). Places are found only then,
 //! by a second decode that stops at the difference (serde_path_to_error), so
-//! an answer that matches the spec costs nothing extra.
+//! an answer that matches the spec costs nothing extra. Unknown fields, which
+//! serde's derive skips without a word, are looked for (serde_ignored) in the
+//! first answer of each operation and then once a minute
+//! ([`look_for_unknown_fields_every`]).
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 use std::num::NonZeroU64;
 use std::sync::Mutex;
@@ -58,8 +61,9 @@ struct State {
     locating: Option<u32>,
     /// The distinct sites that differed.
     deviations: Vec<Deviation>,
-    /// Whether an unknown field was ignored.
-    unknown_field: bool,
+    /// When each operation's answers were last looked through for unknown
+    /// fields on this thread (keyed by the addresses of vendor and id).
+    answers: Vec<Answers>,
 }
 
 thread_local! {
@@ -179,84 +183,105 @@ fn wrong<E: de::Error>(found: &'static str, expected: &'static str) -> E {
     E::custom(format_args!("expected {expected}, found {found}"))
 }
 
-/// What a scalar turned out to be: the primitive read, before conversion.
-enum Scalar<'a> {
-    Null,
-    Bool(bool),
-    Int(i64),
-    Uint(u64),
-    Float(f64),
-    Str(std::borrow::Cow<'a, str>),
-    Other(&'static str),
-}
-
-struct ScalarVisitor;
-
-impl<'de> Visitor<'de> for ScalarVisitor {
-    type Value = Scalar<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON scalar")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Scalar::Bool(v))
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Scalar::Int(v))
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(Scalar::Uint(v))
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Scalar::Float(v))
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(std::borrow::Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(std::borrow::Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Scalar::Str(std::borrow::Cow::Owned(v)))
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Scalar::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Other(kind_of(&Unexpected::Seq)))
-    }
-    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map
-            .next_entry::<de::IgnoredAny, de::IgnoredAny>()?
-            .is_some()
-        {}
-        Ok(Scalar::Other(kind_of(&Unexpected::Map)))
-    }
-}
-
-impl Scalar<'_> {
-    fn kind(&self) -> &'static str {
-        match self {
-            Scalar::Null => "null",
-            Scalar::Bool(_) => "a boolean",
-            Scalar::Int(_) | Scalar::Uint(_) => "an integer",
-            Scalar::Float(_) => "a number",
-            Scalar::Str(_) => "a string",
-            Scalar::Other(kind) => kind,
-        }
-    }
-}
-
 const INTEGER: &str = "an integer";
 const NUMBER: &str = "a number";
 const STRING: &str = "a string";
 const BOOLEAN: &str = "a boolean";
+const EMPTY: &str = "an empty string";
+
+/// A scalar type the reader converts to: what it makes of each JSON kind.
+/// `Ok(None)` is "absent" (an empty string for a number, say).
+trait Target: Sized {
+    const EXPECTED: &'static str;
+    fn from_i64<E: de::Error>(v: i64, _site: u32) -> Result<Option<Self>, E> {
+        let _ = v;
+        Err(wrong(INTEGER, Self::EXPECTED))
+    }
+    fn from_u64<E: de::Error>(v: u64, site: u32) -> Result<Option<Self>, E> {
+        match i64::try_from(v) {
+            Ok(v) => Self::from_i64(v, site),
+            Err(_) => Err(wrong("an integer out of range", Self::EXPECTED)),
+        }
+    }
+    fn from_f64<E: de::Error>(v: f64, _site: u32) -> Result<Option<Self>, E> {
+        let _ = v;
+        Err(wrong(NUMBER, Self::EXPECTED))
+    }
+    fn from_bool<E: de::Error>(v: bool, _site: u32) -> Result<Option<Self>, E> {
+        let _ = v;
+        Err(wrong(BOOLEAN, Self::EXPECTED))
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E>;
+    fn from_string<E: de::Error>(v: String, site: u32) -> Result<Option<Self>, E> {
+        Self::from_str(&v, site)
+    }
+}
+
+/// Reads one scalar as `T`, straight from the deserializer's own calls
+/// (no intermediate value: an answer as the spec says costs what a plain
+/// derive costs).
+struct Reader<T> {
+    site: u32,
+    target: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> Reader<T> {
+    #[inline]
+    fn at(site: u32) -> Self {
+        Self {
+            site,
+            target: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Target> Visitor<'de> for Reader<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTED)
+    }
+    #[inline]
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        T::from_bool(v, self.site)
+    }
+    #[inline]
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        T::from_i64(v, self.site)
+    }
+    #[inline]
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        T::from_u64(v, self.site)
+    }
+    #[inline]
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        T::from_f64(v, self.site)
+    }
+    #[inline]
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        T::from_str(v, self.site)
+    }
+    #[inline]
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        T::from_string(v, self.site)
+    }
+    #[inline]
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    #[inline]
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(wrong(kind_of(&Unexpected::Seq), T::EXPECTED))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(wrong(kind_of(&Unexpected::Map), T::EXPECTED))
+    }
+}
 
 /// A whole number from a decimal text: `"3101"`, `" 3101 "`, `"1400.00"`.
 fn int_from_text(text: &str) -> Option<i64> {
@@ -276,120 +301,167 @@ fn whole_float(v: f64) -> Option<i64> {
     (v.fract() == 0.0 && v.abs() < 9.0e15).then_some(v as i64)
 }
 
-/// The integer of a scalar; `Ok(None)` for null.
-fn integer<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<i64>, E> {
-    match scalar {
-        Scalar::Int(v) => Ok(Some(v)),
-        Scalar::Uint(v) => i64::try_from(v)
-            .map(Some)
-            .map_err(|_| E::custom("expected an integer, found one out of range")),
-        Scalar::Float(v) => match whole_float(v) {
+impl Target for i64 {
+    const EXPECTED: &'static str = INTEGER;
+    #[inline]
+    fn from_i64<E: de::Error>(v: i64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v))
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        match whole_float(v) {
             Some(v) => tolerated(site, INTEGER, NUMBER).map(|()| Some(v)),
             None => Err(wrong(NUMBER, INTEGER)),
-        },
-        Scalar::Str(s) => match int_from_text(&s) {
-            Some(v) => tolerated(site, INTEGER, STRING).map(|()| Some(v)),
-            None if s.trim().is_empty() => {
-                tolerated(site, INTEGER, "an empty string").map(|()| None)
-            }
+        }
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        match int_from_text(v) {
+            Some(n) => tolerated(site, INTEGER, STRING).map(|()| Some(n)),
+            None if v.trim().is_empty() => tolerated(site, INTEGER, EMPTY).map(|()| None),
             None => Err(wrong("a string that is not a whole number", INTEGER)),
-        },
-        Scalar::Null => Ok(None),
-        other => Err(wrong(other.kind(), INTEGER)),
+        }
     }
 }
 
-fn number<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<f64>, E> {
-    match scalar {
-        Scalar::Int(v) => Ok(Some(v as f64)),
-        Scalar::Uint(v) => Ok(Some(v as f64)),
-        Scalar::Float(v) => Ok(Some(v)),
-        Scalar::Str(s) => match s.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => tolerated(site, NUMBER, STRING).map(|()| Some(v)),
-            _ if s.trim().is_empty() => tolerated(site, NUMBER, "an empty string").map(|()| None),
+impl Target for u64 {
+    const EXPECTED: &'static str = INTEGER;
+    #[inline]
+    fn from_u64<E: de::Error>(v: u64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v))
+    }
+    fn from_i64<E: de::Error>(v: i64, _: u32) -> Result<Option<Self>, E> {
+        u64::try_from(v)
+            .map(Some)
+            .map_err(|_| wrong("a negative integer", "an integer of 0 or more"))
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        match <i64 as Target>::from_f64::<E>(v, site)? {
+            Some(n) => Self::from_i64(n, site),
+            None => Ok(None),
+        }
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        match <i64 as Target>::from_str::<E>(v, site)? {
+            Some(n) => Self::from_i64(n, site),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Target for NonZeroU64 {
+    const EXPECTED: &'static str = "an integer of 1 or more";
+    #[inline]
+    fn from_u64<E: de::Error>(v: u64, _: u32) -> Result<Option<Self>, E> {
+        NonZeroU64::new(v)
+            .map(Some)
+            .ok_or_else(|| wrong("0", Self::EXPECTED))
+    }
+    fn from_i64<E: de::Error>(v: i64, site: u32) -> Result<Option<Self>, E> {
+        match u64::try_from(v) {
+            Ok(v) => Self::from_u64(v, site),
+            Err(_) => Err(wrong("a negative integer", Self::EXPECTED)),
+        }
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        match <i64 as Target>::from_f64::<E>(v, site)? {
+            Some(n) => Self::from_i64(n, site),
+            None => Ok(None),
+        }
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        match <i64 as Target>::from_str::<E>(v, site)? {
+            Some(n) => Self::from_i64(n, site),
+            None => Ok(None),
+        }
+    }
+}
+
+impl Target for f64 {
+    const EXPECTED: &'static str = NUMBER;
+    #[inline]
+    fn from_i64<E: de::Error>(v: i64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v as f64))
+    }
+    #[inline]
+    fn from_u64<E: de::Error>(v: u64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v as f64))
+    }
+    #[inline]
+    fn from_f64<E: de::Error>(v: f64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v))
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        match v.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => tolerated(site, NUMBER, STRING).map(|()| Some(n)),
+            _ if v.trim().is_empty() => tolerated(site, NUMBER, EMPTY).map(|()| None),
             _ => Err(wrong("a string that is not a number", NUMBER)),
-        },
-        Scalar::Null => Ok(None),
-        other => Err(wrong(other.kind(), NUMBER)),
+        }
     }
 }
 
-fn boolean<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<bool>, E> {
-    let from = |v: bool, found| tolerated(site, BOOLEAN, found).map(|()| Some(v));
-    match scalar {
-        Scalar::Bool(v) => Ok(Some(v)),
-        Scalar::Int(0) | Scalar::Uint(0) => from(false, INTEGER),
-        Scalar::Int(1) | Scalar::Uint(1) => from(true, INTEGER),
-        Scalar::Str(s) => match s.trim() {
-            "true" | "1" => from(true, STRING),
-            "false" | "0" => from(false, STRING),
-            "" => tolerated(site, BOOLEAN, "an empty string").map(|()| None),
+impl Target for bool {
+    const EXPECTED: &'static str = BOOLEAN;
+    #[inline]
+    fn from_bool<E: de::Error>(v: bool, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v))
+    }
+    fn from_i64<E: de::Error>(v: i64, site: u32) -> Result<Option<Self>, E> {
+        match v {
+            0 | 1 => tolerated(site, BOOLEAN, INTEGER).map(|()| Some(v == 1)),
+            _ => Err(wrong("an integer other than 0 or 1", BOOLEAN)),
+        }
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        match v.trim() {
+            "true" | "1" => tolerated(site, BOOLEAN, STRING).map(|()| Some(true)),
+            "false" | "0" => tolerated(site, BOOLEAN, STRING).map(|()| Some(false)),
+            "" => tolerated(site, BOOLEAN, EMPTY).map(|()| None),
             _ => Err(wrong("a string that is not a boolean", BOOLEAN)),
-        },
-        Scalar::Null => Ok(None),
-        other => Err(wrong(other.kind(), BOOLEAN)),
+        }
     }
 }
 
-fn string<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<String>, E> {
-    match scalar {
-        Scalar::Str(s) => Ok(Some(s.into_owned())),
-        Scalar::Int(v) => tolerated(site, STRING, INTEGER).map(|()| Some(v.to_string())),
-        Scalar::Uint(v) => tolerated(site, STRING, INTEGER).map(|()| Some(v.to_string())),
-        Scalar::Float(v) => tolerated(site, STRING, NUMBER).map(|()| Some(v.to_string())),
-        Scalar::Null => Ok(None),
-        other => Err(wrong(other.kind(), STRING)),
+impl Target for String {
+    const EXPECTED: &'static str = STRING;
+    #[inline]
+    fn from_str<E: de::Error>(v: &str, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v.to_owned()))
     }
-}
-
-fn required<T, E: de::Error>(value: Option<T>, expected: &'static str) -> Result<T, E> {
-    value.ok_or_else(|| wrong("null", expected))
+    #[inline]
+    fn from_string<E: de::Error>(v: String, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(v))
+    }
+    fn from_i64<E: de::Error>(v: i64, site: u32) -> Result<Option<Self>, E> {
+        tolerated(site, STRING, INTEGER).map(|()| Some(v.to_string()))
+    }
+    fn from_u64<E: de::Error>(v: u64, site: u32) -> Result<Option<Self>, E> {
+        tolerated(site, STRING, INTEGER).map(|()| Some(v.to_string()))
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        tolerated(site, STRING, NUMBER).map(|()| Some(v.to_string()))
+    }
 }
 
 macro_rules! tolerant_scalar {
-    ($ty:ty, $read:ident, $expected:expr) => {
+    ($($ty:ty),*) => {$(
         impl Tolerant for $ty {
+            #[inline]
             fn read<'de, D: Deserializer<'de>>(d: D, site: u32) -> Result<Self, D::Error> {
-                required($read(d.deserialize_any(ScalarVisitor)?, site)?, $expected)
+                match d.deserialize_any(Reader::<$ty>::at(site))? {
+                    Some(value) => Ok(value),
+                    None => Err(wrong("null", <$ty as Target>::EXPECTED)),
+                }
             }
         }
         impl Tolerant for Option<$ty> {
+            #[inline]
             fn read<'de, D: Deserializer<'de>>(d: D, site: u32) -> Result<Self, D::Error> {
-                $read(d.deserialize_any(ScalarVisitor)?, site)
+                d.deserialize_any(Reader::<$ty>::at(site))
             }
         }
-    };
+    )*};
 }
 
-tolerant_scalar!(i64, integer, INTEGER);
-tolerant_scalar!(f64, number, NUMBER);
-tolerant_scalar!(bool, boolean, BOOLEAN);
-tolerant_scalar!(String, string, STRING);
-
-fn unsigned<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<u64>, E> {
-    match scalar {
-        Scalar::Uint(v) => Ok(Some(v)),
-        other => match integer(other, site)? {
-            Some(v) => u64::try_from(v)
-                .map(Some)
-                .map_err(|_| wrong("a negative integer", "an integer of 0 or more")),
-            None => Ok(None),
-        },
-    }
-}
-
-tolerant_scalar!(u64, unsigned, INTEGER);
-
-fn non_zero<E: de::Error>(scalar: Scalar<'_>, site: u32) -> Result<Option<NonZeroU64>, E> {
-    match unsigned(scalar, site)? {
-        Some(v) => NonZeroU64::new(v)
-            .map(Some)
-            .ok_or_else(|| wrong("0", "an integer of 1 or more")),
-        None => Ok(None),
-    }
-}
-
-tolerant_scalar!(NonZeroU64, non_zero, INTEGER);
+tolerant_scalar!(i64, u64, NonZeroU64, f64, bool, String);
 
 // ---------------------------------------------------------------------------
 // Reporting.
@@ -398,12 +470,11 @@ tolerant_scalar!(NonZeroU64, non_zero, INTEGER);
 #[derive(Default)]
 pub(crate) struct Found {
     pub deviations: Vec<Deviation>,
-    pub unknown_field: bool,
 }
 
 impl Found {
     pub(crate) fn is_empty(&self) -> bool {
-        self.deviations.is_empty() && !self.unknown_field
+        self.deviations.is_empty()
     }
 }
 
@@ -413,7 +484,6 @@ pub(crate) fn recording<T>(decode: impl FnOnce() -> T) -> (T, Found) {
         let mut s = s.borrow_mut();
         s.recording = true;
         s.deviations.clear();
-        s.unknown_field = false;
     });
     let out = decode();
     let found = STATE.with(|s| {
@@ -421,7 +491,6 @@ pub(crate) fn recording<T>(decode: impl FnOnce() -> T) -> (T, Found) {
         s.recording = false;
         Found {
             deviations: std::mem::take(&mut s.deviations),
-            unknown_field: std::mem::take(&mut s.unknown_field),
         }
     });
     (out, found)
@@ -449,9 +518,6 @@ static REPORTED: Mutex<Option<HashSet<Reported>>> = Mutex::new(None);
 
 /// (vendor, operation, place).
 type Reported = (&'static str, &'static str, Place);
-/// How many answers with unknown fields each operation had.
-static UNKNOWN_SEEN: Mutex<Option<HashMap<(&'static str, &'static str), u32>>> = Mutex::new(None);
-
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Place {
     Site(u32),
@@ -459,27 +525,72 @@ enum Place {
     Unknown(String),
 }
 
-/// Answers with unknown fields are scanned for them in the first, then in
-/// one of every this many (a new field is noticed within that many answers).
-const UNKNOWN_FIELD_RESCAN: u32 = 256;
+/// How often an operation's answers are looked through for unknown fields,
+/// in milliseconds (the first answer always is). serde's derive skips
+/// unknown fields silently, and watching every answer for them would cost
+/// every decode; a new field is noticed within this time of its first
+/// answer. (`mitra verify` sees every one.)
+static UNKNOWN_FIELD_EVERY_MS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(60_000);
+
+/// Sets how often each operation's answers are looked through for unknown
+/// fields (default: the first answer, then about one a minute per thread:
+/// the clock is read every 64 answers);
+/// `Duration::ZERO` looks through every answer (each costs about one more
+/// decode).
+pub fn look_for_unknown_fields_every(interval: std::time::Duration) {
+    let ms = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX);
+    UNKNOWN_FIELD_EVERY_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether this answer of `operation` is one to look through for unknown
+/// fields.
+pub(crate) fn sample_for_unknown_fields(vendor: &'static str, operation: &'static str) -> bool {
+    let key = (vendor.as_ptr() as usize, operation.as_ptr() as usize);
+    let every = UNKNOWN_FIELD_EVERY_MS.load(std::sync::atomic::Ordering::Relaxed);
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let answers = &mut s.answers;
+        let Some(seen) = answers.iter_mut().find(|a| a.key == key) else {
+            answers.push(Answers {
+                key,
+                last_look: std::time::Instant::now(),
+                since: 0,
+            });
+            return true;
+        };
+        if every == 0 {
+            return true;
+        }
+        // The clock is read once every 64 answers, not for each.
+        seen.since = seen.since.wrapping_add(1);
+        if !seen.since.is_multiple_of(64) {
+            return false;
+        }
+        let now = std::time::Instant::now();
+        if now.duration_since(seen.last_look).as_millis() as u64 >= every {
+            seen.last_look = now;
+            true
+        } else {
+            false
+        }
+    })
+}
+
+/// When an operation's answers were last looked through on this thread.
+struct Answers {
+    /// The addresses of the vendor's name and the operation's id.
+    key: (usize, usize),
+    last_look: std::time::Instant,
+    /// Answers since, counted to read the clock only now and then.
+    since: u32,
+}
 
 fn first_time(vendor: &'static str, operation: &'static str, place: Place) -> bool {
     let mut reported = REPORTED.lock().unwrap_or_else(|p| p.into_inner());
     reported
         .get_or_insert_with(HashSet::new)
         .insert((vendor, operation, place))
-}
-
-/// Whether this answer with unknown fields is one to scan.
-fn scan_unknown_fields(vendor: &'static str, operation: &'static str) -> bool {
-    let mut seen = UNKNOWN_SEEN.lock().unwrap_or_else(|p| p.into_inner());
-    let count = seen
-        .get_or_insert_with(HashMap::new)
-        .entry((vendor, operation))
-        .or_insert(0);
-    let scan = count.is_multiple_of(UNKNOWN_FIELD_RESCAN);
-    *count = count.wrapping_add(1);
-    scan
 }
 
 /// One reported difference (for tests and `mitra verify`'s comparison).
@@ -504,6 +615,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
     operation: &'static str,
     text: &str,
     found: Found,
+    look_for_unknown_fields: bool,
 ) {
     for deviation in found.deviations {
         if !first_time(vendor, operation, Place::Site(deviation.site)) {
@@ -524,7 +636,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
             found: deviation.found,
         });
     }
-    if found.unknown_field && scan_unknown_fields(vendor, operation) {
+    if look_for_unknown_fields {
         let mut unknown: Vec<String> = Vec::new();
         quietly(None, || {
             let mut json = serde_json::Deserializer::from_str(text);
@@ -769,236 +881,10 @@ fn found_kind(found: &str) -> &'static str {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Unknown fields: noticed during the decode at no cost but a flag.
-
-/// A deserializer that passes everything through and notes when a value is
-/// skipped (an unknown field: serde's derive skips it with `IgnoredAny`).
-pub(crate) struct Watch<D>(pub D);
-
-fn note_unknown_field() {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.recording {
-            s.unknown_field = true;
-        }
-    });
-}
-
-macro_rules! forward {
-    ($($method:ident)*) => {
-        $(
-            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
-                self.0.$method(Watch(visitor))
-            }
-        )*
-    };
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Watch<D> {
-    type Error = D::Error;
-
-    forward! {
-        deserialize_any deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32
-        deserialize_i64 deserialize_i128 deserialize_u8 deserialize_u16 deserialize_u32
-        deserialize_u64 deserialize_u128 deserialize_f32 deserialize_f64 deserialize_char
-        deserialize_str deserialize_string deserialize_bytes deserialize_byte_buf
-        deserialize_option deserialize_unit deserialize_seq deserialize_map
-        deserialize_identifier
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        note_unknown_field();
-        // Unwatched: what is inside a skipped value is skipped with it.
-        self.0.deserialize_ignored_any(visitor)
-    }
-
-    fn deserialize_unit_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_unit_struct(name, Watch(visitor))
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_newtype_struct(name, Watch(visitor))
-    }
-
-    fn deserialize_tuple<V: Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple(len, Watch(visitor))
-    }
-
-    fn deserialize_tuple_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple_struct(name, len, Watch(visitor))
-    }
-
-    fn deserialize_struct<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_struct(name, fields, Watch(visitor))
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_enum(name, variants, Watch(visitor))
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
-    }
-}
-
-macro_rules! forward_visit {
-    ($($method:ident: $ty:ty)*) => {
-        $(
-            fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
-                self.0.$method(v)
-            }
-        )*
-    };
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Watch<V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.expecting(f)
-    }
-
-    forward_visit! {
-        visit_bool: bool visit_i8: i8 visit_i16: i16 visit_i32: i32 visit_i64: i64
-        visit_i128: i128 visit_u8: u8 visit_u16: u16 visit_u32: u32 visit_u64: u64
-        visit_u128: u128 visit_f32: f32 visit_f64: f64 visit_char: char
-        visit_str: &str visit_borrowed_str: &'de str visit_string: String
-        visit_bytes: &[u8] visit_borrowed_bytes: &'de [u8] visit_byte_buf: Vec<u8>
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        self.0.visit_some(Watch(d))
-    }
-
-    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        self.0.visit_newtype_struct(Watch(d))
-    }
-
-    fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-        self.0.visit_seq(Watch(seq))
-    }
-
-    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        self.0.visit_map(Watch(map))
-    }
-
-    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        self.0.visit_enum(Watch(data))
-    }
-}
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Watch<S> {
-    type Value = S::Value;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        self.0.deserialize(Watch(d))
-    }
-}
-
-impl<'de, A: de::SeqAccess<'de>> de::SeqAccess<'de> for Watch<A> {
-    type Error = A::Error;
-    fn next_element_seed<T: DeserializeSeed<'de>>(
-        &mut self,
-        seed: T,
-    ) -> Result<Option<T::Value>, A::Error> {
-        self.0.next_element_seed(Watch(seed))
-    }
-    fn size_hint(&self) -> Option<usize> {
-        self.0.size_hint()
-    }
-}
-
-impl<'de, A: de::MapAccess<'de>> de::MapAccess<'de> for Watch<A> {
-    type Error = A::Error;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, A::Error> {
-        // Keys are read as they are: an identifier is never skipped.
-        self.0.next_key_seed(seed)
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        self.0.next_value_seed(Watch(seed))
-    }
-    fn size_hint(&self) -> Option<usize> {
-        self.0.size_hint()
-    }
-}
-
-impl<'de, A: de::EnumAccess<'de>> de::EnumAccess<'de> for Watch<A> {
-    type Error = A::Error;
-    type Variant = Watch<A::Variant>;
-    fn variant_seed<V: DeserializeSeed<'de>>(
-        self,
-        seed: V,
-    ) -> Result<(V::Value, Self::Variant), A::Error> {
-        let (value, variant) = self.0.variant_seed(seed)?;
-        Ok((value, Watch(variant)))
-    }
-}
-
-impl<'de, A: de::VariantAccess<'de>> de::VariantAccess<'de> for Watch<A> {
-    type Error = A::Error;
-    fn unit_variant(self) -> Result<(), A::Error> {
-        self.0.unit_variant()
-    }
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, A::Error> {
-        self.0.newtype_variant_seed(Watch(seed))
-    }
-    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        self.0.tuple_variant(len, Watch(visitor))
-    }
-    fn struct_variant<V: Visitor<'de>>(
-        self,
-        fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, A::Error> {
-        self.0.struct_variant(fields, Watch(visitor))
-    }
-}
-
-/// Decodes `text` as `T` through the tolerant reader, watching for unknown
-/// fields: what `response_value` does with a success body.
+/// Decodes `text` as `T` (whose fields read tolerantly): what
+/// `response_value` does with a success body.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    let mut json = serde_json::Deserializer::from_str(text);
-    let value = T::deserialize(Watch(&mut json))?;
-    json.end()?;
-    Ok(value)
+    serde_json::from_str(text)
 }
 
 #[cfg(test)]
@@ -1046,7 +932,6 @@ mod tests {
         assert!(c.tags.is_empty());
         let sites: Vec<u32> = found.deviations.iter().map(|d| d.site).collect();
         assert_eq!(sites, [1, 2, 3, 4, 5, 6]);
-        assert!(found.unknown_field);
         // As the spec says: nothing recorded.
         let (_, found) =
             city(r#"{"city_id":3101,"province_id":32,"name":"Bandung","active":true,"tags":[]}"#)
@@ -1096,12 +981,23 @@ mod tests {
     }
 
     #[test]
+    fn unknown_fields_are_looked_for_in_the_first_answer_then_now_and_then() {
+        assert!(sample_for_unknown_fields("test-vendor", "listThings"));
+        for _ in 0..200 {
+            assert!(!sample_for_unknown_fields("test-vendor", "listThings"));
+        }
+        // Another operation has its own first answer.
+        assert!(sample_for_unknown_fields("test-vendor", "getThing"));
+    }
+
+    #[test]
     fn each_place_is_reported_once_with_its_pointer() {
         let body = r#"{"data":[{"city_id":"1","name":"a"},{"city_id":"2","name":"b","new":1}]}"#;
         for _ in 0..3 {
             let (out, found) = recording(|| decode::<Envelope>(body));
             out.unwrap();
-            report::<Envelope>("test-vendor", "getCity", body, found);
+            let sample = sample_for_unknown_fields("test-vendor", "getCity");
+            report::<Envelope>("test-vendor", "getCity", body, found, sample);
         }
         let ours: Vec<Difference> = reported()
             .into_iter()
