@@ -698,3 +698,61 @@ fn operation_help_groups_and_describes_every_flag() {
         assert!(help.contains(needed), "{needed}: {help}");
     }
 }
+
+/// The vendor's next deploy, as the CLI sees it: answers that differ from
+/// the spec the way vendors' answers do are decoded and printed.
+#[test]
+fn answers_that_drift_from_the_spec_still_decode() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let run = |body: &'static str, args: &[&str], env: &[(&str, &str)]| -> Value {
+        let server = runtime.block_on(MockServer::always(MockResponse::json(200, body)));
+        let url = server.url();
+        let mut all = vec!["--base-url", url.as_str()];
+        all.extend_from_slice(args);
+        let out = mitra_env(&all, env);
+        stdout_json(&out, &format!("{args:?}"))
+    };
+    let fastrac = [
+        ("MITRA_FASTRAC_ACCESS_KEY", "a"),
+        ("MITRA_FASTRAC_SECRET_KEY", "s"),
+    ];
+    // A city id sent as a string (Fastrac's V2 did this to `id`).
+    let cities = run(
+        r#"{"success":true,"message":"","data":[{"city_id":"3101","name":"KOTA JAKARTA SELATAN","province_id":31}],"timestamp":"2026-12-02 10:00:00"}"#,
+        &["fastrac", "get-city", "--province-id", "31"],
+        &fastrac,
+    );
+    assert_eq!(cities[0]["city_id"], 3101, "{cities}");
+    // An account code sent as a number.
+    let account = run(
+        r#"{"status":200,"message":"Success","data":{"kode":10000,"akun":"Asset","tipe":"Aset","level":"1","balance":"Debit","akun_induk":"-"}}"#,
+        &["sempoa", "get-akun", "--kode", "10000"],
+        &[("MITRA_SEMPOA_TOKEN", "t")],
+    );
+    assert_eq!(account["code"], "10000", "{account}");
+    // A journal answer with its optional fields null.
+    let journal = run(
+        r#"{"status":200,"message":"Success","data":{"id":"997474e9-17de-4e93-9ec1-c960507c3556","tanggal":"30-12-2023","referensi":"PB/2023/VI/0012","deskripsi":null,"nominal":null,"status":null,"transaksi":null}}"#,
+        &[
+            "sempoa",
+            "create-jurnal",
+            "--tanggal",
+            "2023-12-30",
+            "--referensi",
+            "PB/2023/VI/0012",
+            "--deskripsi",
+            "D",
+            "--transaksi",
+            r#"[{"akun":"1000","debit":10,"kredit":0},{"akun":"1002","debit":0,"kredit":10}]"#,
+        ],
+        &[("MITRA_SEMPOA_TOKEN", "t")],
+    );
+    assert!(journal.to_string().contains("997474e9"), "{journal}");
+    // A user type the spec does not list, shown as sent.
+    let users = run(
+        r#"{"status":true,"messages":"User data","data":[{"registration_id":"ELK44552","user_type":"2","user_type_desc":"Franchise"}]}"#,
+        &["elkassa", "get-all-users-without-paging"],
+        &[("MITRA_ELKASSA_KEY", "k"), ("MITRA_ELKASSA_TOKEN", "t")],
+    );
+    assert_eq!(users[0]["user_type"], "2", "{users}");
+}
