@@ -148,7 +148,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 /// The field's name on the wire: `#[serde(rename = "...")]`.
-fn wire_name(field: &syn::Field) -> Option<String> {
+pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
     field.attrs.iter().find_map(|a| {
         if !a.path().is_ident("serde") {
             return None;

@@ -153,6 +153,7 @@ pub fn code_and_mock(
         crate::schemas::check(root, &raw_spec, vendor.vendor_schemas)?;
     }
     check_examples(spec_rel, &raw_spec)?;
+    let table = crate::personal::table(spec_rel, &raw_spec)?;
 
     let yaml: serde_yaml::Value =
         serde_yaml::from_str(text).with_context(|| format!("parsing {spec_rel}"))?;
@@ -175,7 +176,7 @@ pub fn code_and_mock(
     let client = generator
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
-    let extras = hooks_and_operations(&operations);
+    let extras = hooks_and_operations(&operations, &table);
     let raw: syn::File =
         syn::parse2(client.clone()).context("progenitor produced code that does not parse")?;
     let public = crate::public::methods(&raw, &operations)?;
@@ -184,6 +185,7 @@ pub fn code_and_mock(
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
     crate::tolerant::types(&mut file);
+    crate::personal::debug(&mut file, &table);
     crate::additive::types(&mut file, &raw_spec);
     drop_api_version_header(&mut file);
     crate::lean::strip_empty_header_maps(&mut file);
@@ -565,7 +567,10 @@ fn keep_only_success_responses(spec: &mut OpenAPI) {
 
 /// The hooks that route every generated call through `mitra-core`, and the
 /// metadata of each operation.
-fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
+fn hooks_and_operations(
+    ops: &[OperationMeta],
+    table: &crate::personal::Table,
+) -> proc_macro2::TokenStream {
     let consts = ops.iter().map(|op| {
         let name = format_ident!("{}", op.id.to_shouty_snake_case());
         let (id, method, path, safe) = (&op.id, op.method, &op.path, op.retry_safe);
@@ -611,6 +616,8 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
             };
         }
     });
+    let personal = table.personal.iter();
+    let secret = table.secret.iter();
     let all = ops
         .iter()
         .filter(|op| !op.token_endpoint)
@@ -645,6 +652,15 @@ fn hooks_and_operations(ops: &[OperationMeta]) -> proc_macro2::TokenStream {
             /// Every operation a caller can call, in spec order (the token
             /// endpoint is the token source's, not the caller's).
             pub const ALL: &[mitra_core::Operation] = &[#(#all),*];
+
+            /// The fields the spec marks personal (`x-mitra-personal`), by
+            /// wire name: masked in traces, `Debug`, and verify's reports,
+            /// suggestions and fixtures.
+            pub const PERSONAL: &[&str] = &[#(#personal),*];
+
+            /// The fields the spec marks secret (`x-mitra-secret`, `format:
+            /// password`), by wire name: redacted wherever they would show.
+            pub const SECRET: &[&str] = &[#(#secret),*];
         }
     }
 }

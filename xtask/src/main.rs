@@ -20,6 +20,7 @@ mod judge;
 mod lean;
 mod mock;
 mod packaging;
+mod personal;
 mod public;
 mod registry;
 mod release;

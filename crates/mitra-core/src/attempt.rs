@@ -244,14 +244,22 @@ impl Attempt {
     }
 
     /// The start of a body: credentials scrubbed from the whole first (so a
-    /// cut cannot split one), then the vendor's excerpt (cut and masked, or
+    /// cut cannot split one), the spec's personal and secret fields masked,
+    /// then the vendor's excerpt (cut and masked, or
     /// withheld by a vendor whose bodies hold personal data, as PAFI's do).
     fn shown_body(&self, body: &[u8]) -> String {
         let scrubbed = self
             .runtime
             .secrets()
             .scrub_bytes(body, &self.extra_secrets());
-        self.runtime.decoder().excerpt(&scrubbed)
+        // The spec's personal and secret fields masked, structure kept.
+        let marked = self.runtime.marked();
+        if marked.is_empty() {
+            return self.runtime.decoder().excerpt(&scrubbed);
+        }
+        self.runtime
+            .decoder()
+            .excerpt(marked.mask(&scrubbed).as_bytes())
     }
 
     /// Records `error` for the runtime and hands the generated code an empty

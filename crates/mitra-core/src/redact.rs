@@ -95,6 +95,122 @@ fn forms(value: &str) -> Vec<String> {
     out
 }
 
+/// `text` with HTML entities (`&#039;`, `&#x27;`, `&amp;`, ...) and JSON
+/// `\uXXXX` escapes decoded, and for each byte of the result the offset
+/// in `text` of the escape or character it came from (one more entry: the
+/// end).
+fn decode_escapes(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
+    let mut out = Vec::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len() + 1);
+    let mut i = 0;
+    let push = |c: char, at: usize, out: &mut Vec<u8>, from: &mut Vec<usize>| {
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            out.push(b);
+            from.push(at);
+        }
+    };
+    while i < text.len() {
+        let rest = &text[i..];
+        if rest[0] == b'&'
+            && let Some(end) = rest.iter().take(12).position(|b| *b == b';')
+        {
+            let entity = &rest[1..end];
+            let decoded = match entity {
+                b"amp" => Some('&'),
+                b"lt" => Some('<'),
+                b"gt" => Some('>'),
+                b"quot" => Some('"'),
+                b"apos" => Some('\''),
+                _ if entity.first() == Some(&b'#') => {
+                    let digits = std::str::from_utf8(&entity[1..]).unwrap_or("");
+                    let code = match digits.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                        None => digits.parse::<u32>().ok(),
+                    };
+                    code.and_then(char::from_u32)
+                }
+                _ => None,
+            };
+            if let Some(c) = decoded {
+                push(c, i, &mut out, &mut from);
+                i += end + 1;
+                continue;
+            }
+        }
+        if rest.starts_with(b"\\u") && rest.len() >= 6 {
+            let unit = |s: &[u8]| {
+                std::str::from_utf8(s)
+                    .ok()
+                    .and_then(|h| u16::from_str_radix(h, 16).ok())
+            };
+            if let Some(high) = unit(&rest[2..6]) {
+                let pair = (rest.len() >= 12 && rest[6..8] == *b"\\u")
+                    .then(|| unit(&rest[8..12]))
+                    .flatten();
+                let (c, used) = match pair {
+                    Some(low) if (0xD800..0xDC00).contains(&high) => (
+                        char::decode_utf16([high, low]).next().and_then(Result::ok),
+                        12,
+                    ),
+                    _ => (char::decode_utf16([high]).next().and_then(Result::ok), 6),
+                };
+                if let Some(c) = c {
+                    push(c, i, &mut out, &mut from);
+                    i += used;
+                    continue;
+                }
+            }
+        }
+        out.push(rest[0]);
+        from.push(i);
+        i += 1;
+    }
+    from.push(text.len());
+    (out, from)
+}
+
+/// `text` with each of `values` that occurs in its decoded form (HTML
+/// entities, JSON `\u` escapes) replaced, where it stands in `text`, by
+/// [`REDACTED`]; `None` when none occurs.
+fn scrub_escaped(text: &[u8], values: &[&str]) -> Option<Vec<u8>> {
+    let (decoded, from) = decode_escapes(text);
+    if decoded.len() == text.len() {
+        return None; // nothing was escaped
+    }
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for value in values {
+        let finder = memchr::memmem::Finder::new(value.as_bytes());
+        for at in finder.find_iter(&decoded) {
+            let end = at + value.len();
+            // The end in `text`: where the next decoded byte came from.
+            let stop = from[end..]
+                .iter()
+                .copied()
+                .find(|o| *o > from[end - 1])
+                .unwrap_or(text.len());
+            spans.push((from[at], stop));
+        }
+    }
+    if spans.is_empty() {
+        return None;
+    }
+    spans.sort_unstable();
+    let mut out = Vec::with_capacity(text.len());
+    let mut cursor = 0;
+    for (start, end) in spans {
+        if start < cursor {
+            cursor = cursor.max(end);
+            continue;
+        }
+        out.extend_from_slice(&text[cursor..start]);
+        out.extend_from_slice(REDACTED.as_bytes());
+        cursor = end;
+    }
+    out.extend_from_slice(&text[cursor.min(text.len())..]);
+    Some(out)
+}
+
 /// Every byte but `A-Z a-z 0-9 - . _ ~` as `%XX`.
 fn percent_encode_all(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -186,10 +302,18 @@ impl Secrets {
             values.sort_by_key(|v| std::cmp::Reverse(v.len()));
         }
         let mut out = Cow::Borrowed(body);
-        for value in values {
+        for value in &values {
             if let Some(replaced) = replace_all(&out, value.as_bytes(), REDACTED.as_bytes()) {
                 out = Cow::Owned(replaced);
             }
+        }
+        // Escaped forms the list cannot foresee (`&#039;`, `&#x27;`,
+        // `\u0027`, mixed): found in the text decoded, replaced where they
+        // stand in the text as sent.
+        if (memchr::memchr(b'&', &out).is_some() || memchr::memmem::find(&out, b"\\u").is_some())
+            && let Some(replaced) = scrub_escaped(&out, &values)
+        {
+            out = Cow::Owned(replaced);
         }
         out
     }
@@ -269,6 +393,38 @@ fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_escaped_form_of_a_secret_is_scrubbed() {
+        let password = SecretString::from("Kata'Sandi#2024");
+        let secrets = Secrets::new([&password]);
+        for sent in [
+            "salah: Kata&#039;Sandi#2024 ditolak",
+            "salah: Kata&#x27;Sandi&#35;2024 ditolak",
+            "salah: Kata&#X27;Sandi#2024 ditolak",
+            r"salah: Kata\u0027Sandi#2024 ditolak",
+            "salah: Kata&apos;Sandi#2024 ditolak",
+        ] {
+            let shown = secrets.scrub(sent, &[]);
+            assert_eq!(shown, "salah: [REDACTED] ditolak", "{sent}");
+        }
+        // Other escapes are left as sent.
+        assert_eq!(secrets.scrub("a &amp; b", &[]), "a &amp; b");
+    }
+
+    #[test]
+    fn marked_fields_are_masked_at_any_depth_structure_kept() {
+        let marked = Marked {
+            personal: &["nama_anggota", "email"],
+            secret: &["password"],
+        };
+        let body = br#"{"data":[{"nama_anggota":"Siti","skp":12,"email":null}],"password":"p","x":{"email":"a@b.c"}}"#;
+        assert_eq!(
+            marked.mask(body),
+            r#"{"data":[{"email":null,"nama_anggota":"[personal data]","skp":12}],"password":"[REDACTED]","x":{"email":"[personal data]"}}"#
+        );
+        assert_eq!(marked.mask(b"not json, not a form"), "not json, not a form");
+    }
 
     #[test]
     fn credentials_in_vendor_text_are_scrubbed_short_values_are_not() {
@@ -363,5 +519,101 @@ mod tests {
         let text = Secrets::default().scrub_error(error, &[]).to_string();
         assert!(!text.contains("32060212"), "{text}");
         assert!(text.len() < 400, "{}", text.len());
+    }
+}
+
+/// What replaces a personal value in traces, reports and fixtures.
+pub const PERSONAL: &str = "[personal data]";
+
+/// The fields a spec marks personal and secret (its generated
+/// `operations::PERSONAL` and `operations::SECRET`), by wire name.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marked {
+    /// Fields that hold personal data.
+    pub personal: &'static [&'static str],
+    /// Fields that hold a secret.
+    pub secret: &'static [&'static str],
+}
+
+impl Marked {
+    /// What a value under `key` is replaced with, if it is marked.
+    fn replacement(&self, key: &str) -> Option<&'static str> {
+        if self.secret.contains(&key) {
+            Some(REDACTED)
+        } else if self.personal.contains(&key) {
+            Some(PERSONAL)
+        } else {
+            None
+        }
+    }
+
+    /// Whether nothing is marked.
+    pub fn is_empty(&self) -> bool {
+        self.personal.is_empty() && self.secret.is_empty()
+    }
+
+    /// `body` with the value of every marked field replaced, its structure
+    /// and every other value kept: a JSON document (at any depth; `null`
+    /// stays `null`), else a form body (`a=1&b=2`). Anything else is
+    /// returned as it is.
+    ///
+    /// ```
+    /// use mitra_core::redact::Marked;
+    /// let marked = Marked { personal: &["receiver_name"], secret: &["password"] };
+    /// let json = br#"{"data":{"awb":"FT1","receiver_name":"Siti Rahmawati"},"password":"x1"}"#;
+    /// assert_eq!(
+    ///     marked.mask(json),
+    ///     r#"{"data":{"awb":"FT1","receiver_name":"[personal data]"},"password":"[REDACTED]"}"#
+    /// );
+    /// assert_eq!(marked.mask(b"receiver_name=Siti&awb=FT1"), "receiver_name=%5Bpersonal+data%5D&awb=FT1");
+    /// ```
+    pub fn mask(&self, body: &[u8]) -> String {
+        if self.is_empty() {
+            return String::from_utf8_lossy(body).into_owned();
+        }
+        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
+            self.mask_value(&mut value);
+            return value.to_string();
+        }
+        let text = String::from_utf8_lossy(body);
+        let trimmed = text.trim();
+        let looks_like_form = !trimmed.is_empty()
+            && trimmed.contains('=')
+            && !trimmed.contains(char::is_whitespace)
+            && !trimmed.starts_with(['{', '[', '<']);
+        if looks_like_form {
+            return self.mask_query(trimmed);
+        }
+        text.into_owned()
+    }
+
+    /// A query string or form body with every marked field's value replaced.
+    pub fn mask_query(&self, query: &str) -> String {
+        let mut out = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in url::form_urlencoded::parse(query.as_bytes()) {
+            match self.replacement(&key) {
+                Some(shown) => out.append_pair(&key, shown),
+                None => out.append_pair(&key, &value),
+            };
+        }
+        out.finish()
+    }
+
+    /// Replaces the value of every marked field of `value`, at any depth.
+    pub fn mask_value(&self, value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, field) in map.iter_mut() {
+                    match self.replacement(key) {
+                        Some(shown) if !field.is_null() => {
+                            *field = serde_json::Value::String(shown.to_owned())
+                        }
+                        _ => self.mask_value(field),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.mask_value(v)),
+            _ => {}
+        }
     }
 }

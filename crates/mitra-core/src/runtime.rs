@@ -47,6 +47,7 @@ struct Inner {
     rate_limiter: Option<RateLimiter>,
     secrets: Secrets,
     max_body: u64,
+    marked: crate::redact::Marked,
 }
 
 impl fmt::Debug for Runtime {
@@ -112,6 +113,13 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The fields the vendor's spec marks personal and secret: their values
+    /// are masked wherever a body is shown (`-v`, trace events).
+    pub fn marked(mut self, marked: crate::redact::Marked) -> Self {
+        self.inner.marked = marked;
+        self
+    }
+
     /// Rewrites every request just before it is sent (after auth).
     pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
         self.inner.request_hook = Some(Box::new(hook));
@@ -170,6 +178,7 @@ impl Runtime {
                 secrets: Secrets::default(),
                 max_body: DEFAULT_MAX_BODY,
                 rate_limiter: None,
+                marked: crate::redact::Marked::default(),
             },
         }
     }
@@ -222,6 +231,11 @@ impl Runtime {
     /// The credentials scrubbed from whatever is shown.
     pub(crate) fn secrets(&self) -> &Secrets {
         &self.inner.secrets
+    }
+
+    /// The fields the spec marks personal and secret.
+    pub fn marked(&self) -> crate::redact::Marked {
+        self.inner.marked
     }
 
     /// The vendor's error decoder.

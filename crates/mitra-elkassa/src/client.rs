@@ -129,6 +129,10 @@ impl ClientBuilder {
         let mut runtime = self
             .connection
             .runtime("elkassa")
+            .marked(mitra_core::redact::Marked {
+                personal: crate::operations::PERSONAL,
+                secret: crate::operations::SECRET,
+            })
             .auth(Auth::Params(StaticParams::new([
                 ("key", key),
                 ("token", token),
@@ -185,8 +189,9 @@ fn form_to_json(request: &mut reqwest::Request) {
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
 }
 
-/// A user to register (`registration`).
-#[derive(Debug, Clone)]
+/// A user to register (`registration`). `Debug` shows the user type only:
+/// the rest is personal data or the password.
+#[derive(Clone)]
 pub struct NewUser {
     /// Shop name.
     pub toko_name: String,
@@ -202,8 +207,9 @@ pub struct NewUser {
     pub address: String,
 }
 
-/// A package subscription to record (`activation`).
-#[derive(Debug, Clone)]
+/// A package subscription to record (`activation`). `Debug` masks the
+/// e-mail address (personal data).
+#[derive(Clone)]
 pub struct Activation {
     /// The user's e-mail address.
     pub email: String,
@@ -223,6 +229,36 @@ pub struct Activation {
     pub payment_method: String,
     /// When it was paid (WIB), sent as `YYYY-MM-DD HH:MM:SS`.
     pub payment_date: NaiveDateTime,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use mitra_core::redact::{PERSONAL, REDACTED};
+        f.debug_struct("NewUser")
+            .field("toko_name", &PERSONAL)
+            .field("user_type", &self.user_type)
+            .field("no_telp", &PERSONAL)
+            .field("email", &PERSONAL)
+            .field("password", &REDACTED)
+            .field("address", &PERSONAL)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Activation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Activation")
+            .field("email", &mitra_core::redact::PERSONAL)
+            .field("packet_id", &self.packet_id)
+            .field("registration_id", &self.registration_id)
+            .field("cabang_id", &self.cabang_id)
+            .field("invoice_code", &self.invoice_code)
+            .field("invoice_amount", &self.invoice_amount)
+            .field("payment_gateway", &self.payment_gateway)
+            .field("payment_method", &self.payment_method)
+            .field("payment_date", &self.payment_date)
+            .finish()
+    }
 }
 
 impl Client {

@@ -65,7 +65,7 @@ pub mod types {
         }
     }
     ///`ActivationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct ActivationRequest {
@@ -186,7 +186,7 @@ pub mod types {
         }
     }
     ///A branch of the shop.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Cabang {
@@ -228,7 +228,7 @@ pub mod types {
         }
     }
     ///`CheckUserRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CheckUserRequest {
@@ -368,7 +368,7 @@ pub mod types {
         }
     }
     ///`RegistrationRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct RegistrationRequest {
@@ -482,6 +482,86 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::fmt::Debug for ActivationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("ActivationRequest")
+                .field("cabang_id", &self.cabang_id)
+                .field("email", &Masked("[personal data]"))
+                .field("invoice_amount", &self.invoice_amount)
+                .field("invoice_code", &self.invoice_code)
+                .field("packet_id", &self.packet_id)
+                .field("payment_date", &self.payment_date)
+                .field("payment_gateway", &self.payment_gateway)
+                .field("payment_method", &self.payment_method)
+                .field("registration_id", &self.registration_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Cabang {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Cabang")
+                .field(
+                    "cabang_address",
+                    &self
+                        .cabang_address
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field("cabang_id", &self.cabang_id)
+                .field(
+                    "cabang_name",
+                    &self.cabang_name.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CheckUserRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("CheckUserRequest")
+                .field("email", &Masked("[personal data]"))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RegistrationRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("RegistrationRequest")
+                .field("address", &Masked("[personal data]"))
+                .field("email", &Masked("[personal data]"))
+                .field("no_telp", &Masked("[personal data]"))
+                .field("password", &Masked("[REDACTED]"))
+                .field("toko_name", &Masked("[personal data]"))
+                .field("user_type", &self.user_type)
+                .finish()
         }
     }
     impl Activated {
@@ -1645,6 +1725,21 @@ pub mod operations {
         GET_ALL_USERS,
         GET_DETAIL_USER,
     ];
+    /// The fields the spec marks personal (`x-mitra-personal`), by
+    /// wire name: masked in traces, `Debug`, and verify's reports,
+    /// suggestions and fixtures.
+    pub const PERSONAL: &[&str] = &[
+        "address",
+        "cabang_address",
+        "cabang_name",
+        "email",
+        "no_telp",
+        "toko_address",
+        "toko_name",
+    ];
+    /// The fields the spec marks secret (`x-mitra-secret`, `format:
+    /// password`), by wire name: redacted wherever they would show.
+    pub const SECRET: &[&str] = &["key", "password", "token"];
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -2332,20 +2427,24 @@ components:
       required: [toko_name, user_type, no_telp, email, password, address, key, token]
       properties:
         toko_name:
+          x-mitra-personal: true
           type: string
           description: Shop name.
         user_type:
           $ref: '#/components/schemas/UserType'
         no_telp:
+          x-mitra-personal: true
           type: string
           pattern: '^\d+$'
           description: Phone number, digits only.
         email:
+          x-mitra-personal: true
           type: string
           format: email
         password:
           $ref: '#/components/schemas/Password'
         address:
+          x-mitra-personal: true
           type: string
         key:
           $ref: '#/components/schemas/Secret'
@@ -2357,6 +2456,7 @@ components:
       required: [email, key, token]
       properties:
         email:
+          x-mitra-personal: true
           type: string
           format: email
         key:
@@ -2369,6 +2469,7 @@ components:
       required: [email, packet_id, registration_id, cabang_id, invoice_code, invoice_amount, payment_gateway, payment_method, payment_date, key, token]
       properties:
         email:
+          x-mitra-personal: true
           type: string
           format: email
         packet_id:
@@ -2449,8 +2550,10 @@ components:
         cabang_id:
           type: string
         cabang_name:
+          x-mitra-personal: true
           type: string
         cabang_address:
+          x-mitra-personal: true
           type: string
     User:
       type: object
@@ -2462,6 +2565,7 @@ components:
         registration_id:
           type: string
         email:
+          x-mitra-personal: true
           type: string
         registered_date:
           $ref: '#/components/schemas/WibDateTime'
@@ -2476,8 +2580,10 @@ components:
         contract_notes:
           type: string
         toko_name:
+          x-mitra-personal: true
           type: string
         toko_address:
+          x-mitra-personal: true
           type: string
         cabangs:
           type: array

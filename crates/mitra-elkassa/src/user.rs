@@ -115,7 +115,7 @@ impl<'de> Deserialize<'de> for UserType {
 /// [`account_status`](Self::account_status); with a single
 /// `user_type_desc`, it is the user type's name when it names one, the
 /// account status otherwise.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq, Default)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub struct User {
@@ -146,6 +146,28 @@ pub struct User {
     pub toko_address: Option<String>,
     /// The shop's branches.
     pub cabangs: Vec<Cabang>,
+}
+
+/// The e-mail address and the shop's name and address are personal data:
+/// `Debug` masks them.
+impl fmt::Debug for User {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let masked = |v: &Option<String>| v.as_ref().map(|_| mitra_core::redact::PERSONAL);
+        f.debug_struct("User")
+            .field("registration_id", &self.registration_id)
+            .field("email", &masked(&self.email))
+            .field("registered_date", &self.registered_date)
+            .field("user_type", &self.user_type)
+            .field("user_type_desc", &self.user_type_desc)
+            .field("account_status", &self.account_status)
+            .field("contract_id", &self.contract_id)
+            .field("expired_date", &self.expired_date)
+            .field("contract_notes", &self.contract_notes)
+            .field("toko_name", &masked(&self.toko_name))
+            .field("toko_address", &masked(&self.toko_address))
+            .field("cabangs", &self.cabangs)
+            .finish()
+    }
 }
 
 impl Serialize for User {

@@ -162,7 +162,7 @@ pub mod types {
         }
     }
     ///`City`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct City {
@@ -294,7 +294,7 @@ pub mod types {
         pub instant_delivery: ::std::vec::Vec<CourierService>,
     }
     ///`District`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct District {
@@ -389,7 +389,7 @@ pub mod types {
         }
     }
     ///`Item`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Item {
@@ -412,7 +412,7 @@ pub mod types {
         pub width: ::std::option::Option<f64>,
     }
     ///A point of an instant delivery; note the ids and coordinates are strings here.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Location {
@@ -528,7 +528,7 @@ pub mod types {
         pub tariff_id: ::std::string::String,
     }
     ///`Party`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Party {
@@ -807,7 +807,7 @@ pub mod types {
         pub courier_code: ::std::string::String,
     }
     ///`Tracking`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Tracking {
@@ -1046,6 +1046,157 @@ pub mod types {
                 { "type" : "string", "description" :
                 "One of `hours`, `days`; another value is kept as sent." }
             )
+        }
+    }
+    impl ::std::fmt::Debug for City {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("City")
+                .field("city_id", &self.city_id)
+                .field("name", &Masked("[personal data]"))
+                .field("province_id", &self.province_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for District {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("District")
+                .field("city_id", &self.city_id)
+                .field("district_id", &self.district_id)
+                .field("name", &Masked("[personal data]"))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Item {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Item")
+                .field("height", &self.height)
+                .field("length", &self.length)
+                .field("name", &Masked("[personal data]"))
+                .field("price", &self.price)
+                .field("quantity", &self.quantity)
+                .field("weight", &self.weight)
+                .field("width", &self.width)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Location {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Location")
+                .field(
+                    "alamat_google",
+                    &self
+                        .alamat_google
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "alamat_lengkap",
+                    &self
+                        .alamat_lengkap
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field("id", &self.id)
+                .field("lat", &self.lat)
+                .field("lng", &self.lng)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Party {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Party")
+                .field("address", &Masked("[personal data]"))
+                .field(
+                    "email",
+                    &self.email.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("lat", &self.lat)
+                .field("lng", &self.lng)
+                .field("name", &Masked("[personal data]"))
+                .field("phone", &Masked("[personal data]"))
+                .field("subdistrict_id", &self.subdistrict_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Tracking {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Tracking")
+                .field("awb", &self.awb)
+                .field("courier", &self.courier)
+                .field("courier_code", &self.courier_code)
+                .field("history", &self.history)
+                .field(
+                    "receiver_address",
+                    &self
+                        .receiver_address
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "receiver_name",
+                    &self
+                        .receiver_name
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field("service", &self.service)
+                .field(
+                    "shipper_address",
+                    &self
+                        .shipper_address
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "shipper_name",
+                    &self
+                        .shipper_name
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .finish()
         }
     }
     impl BalanceHistoryRequest {
@@ -3730,6 +3881,24 @@ pub mod operations {
         TRACK_ORDER,
         GET_BALANCE_HISTORY,
     ];
+    /// The fields the spec marks personal (`x-mitra-personal`), by
+    /// wire name: masked in traces, `Debug`, and verify's reports,
+    /// suggestions and fixtures.
+    pub const PERSONAL: &[&str] = &[
+        "address",
+        "alamat_google",
+        "alamat_lengkap",
+        "email",
+        "name",
+        "phone",
+        "receiver_address",
+        "receiver_name",
+        "shipper_address",
+        "shipper_name",
+    ];
+    /// The fields the spec marks secret (`x-mitra-secret`, `format:
+    /// password`), by wire name: redacted wherever they would show.
+    pub const SECRET: &[&str] = &[];
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -5063,6 +5232,7 @@ components:
           type: integer
           format: int64
         name:
+          x-mitra-personal: false
           type: string
         province_id:
           type: integer
@@ -5090,6 +5260,7 @@ components:
           type: integer
           format: int64
         name:
+          x-mitra-personal: false
           type: string
         city_id:
           type: integer
@@ -5121,6 +5292,7 @@ components:
       required: [code_service]
       properties:
         nama_service:
+          x-mitra-personal: false
           type: string
         code_service:
           type: string
@@ -5180,6 +5352,7 @@ components:
       required: [name, weight]
       properties:
         name:
+          x-mitra-personal: false
           type: string
         weight:
           type: number
@@ -5240,9 +5413,11 @@ components:
         lng:
           type: string
         alamat_lengkap:
+          x-mitra-personal: true
           type: string
           description: Full address.
         alamat_google:
+          x-mitra-personal: true
           type: string
           description: Address as Google Maps gives it.
     VehicleType:
@@ -5328,13 +5503,17 @@ components:
       required: [name, phone, address]
       properties:
         name:
+          x-mitra-personal: true
           type: string
         phone:
+          x-mitra-personal: true
           type: string
           description: Digits with the country code, e.g. `62812345678`.
         email:
+          x-mitra-personal: true
           type: string
         address:
+          x-mitra-personal: true
           type: string
         subdistrict_id:
           type: integer
@@ -5445,12 +5624,16 @@ components:
         awb:
           type: string
         shipper_name:
+          x-mitra-personal: true
           type: string
         shipper_address:
+          x-mitra-personal: true
           type: string
         receiver_name:
+          x-mitra-personal: true
           type: string
         receiver_address:
+          x-mitra-personal: true
           type: string
         courier:
           type: string

@@ -160,6 +160,10 @@ impl ClientBuilder {
         let runtime = self
             .connection
             .runtime("pafi")
+            .marked(mitra_core::redact::Marked {
+                personal: crate::operations::PERSONAL,
+                secret: crate::operations::SECRET,
+            })
             .auth(Auth::OAuth2(Arc::new(tokens)))
             .secrets(secrets)
             .decoder(PafiDecoder)

@@ -25,7 +25,7 @@ pub mod types {
         pub status_code: ::std::option::Option<i64>,
     }
     ///`KecukupanSkp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct KecukupanSkp {
@@ -142,7 +142,7 @@ pub mod types {
         pub total_skp: ::std::option::Option<f64>,
     }
     ///`TokenRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TokenRequest {
@@ -204,7 +204,7 @@ pub mod types {
         }
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TokenResponse {
@@ -321,6 +321,96 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::fmt::Debug for KecukupanSkp {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("KecukupanSkp")
+                .field("error", &self.error)
+                .field(
+                    "gender",
+                    &self.gender.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("message", &self.message)
+                .field(
+                    "nama_anggota",
+                    &self
+                        .nama_anggota
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field("nik", &self.nik.as_ref().map(|_| Masked("[personal data]")))
+                .field(
+                    "no_str",
+                    &self.no_str.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "nomor_surat",
+                    &self.nomor_surat.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("op", &self.op)
+                .field("pembelajaran", &self.pembelajaran)
+                .field(
+                    "pengabdian_masyarakat_dan_profesi",
+                    &self.pengabdian_masyarakat_dan_profesi,
+                )
+                .field("pengembangan_ilmu", &self.pengembangan_ilmu)
+                .field("profesionalisme", &self.profesionalisme)
+                .field("publikasi_ilmiah", &self.publikasi_ilmiah)
+                .field("status_code", &self.status_code)
+                .field("status_rekom", &self.status_rekom)
+                .field("tgl_berakhir_str", &self.tgl_berakhir_str)
+                .field(
+                    "tgl_lahir",
+                    &self.tgl_lahir.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("tgl_mulai_str", &self.tgl_mulai_str)
+                .field("total_skp", &self.total_skp)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TokenRequest")
+                .field("client_id", &self.client_id)
+                .field("client_secret", &Masked("[REDACTED]"))
+                .field("grant_type", &self.grant_type)
+                .field("scope", &self.scope)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TokenResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TokenResponse")
+                .field(
+                    "access_token",
+                    &self.access_token.as_ref().map(|_| Masked("[REDACTED]")),
+                )
+                .field("expires_in", &self.expires_in)
+                .field("status_code", &self.status_code)
+                .field("token_type", &self.token_type)
+                .finish()
         }
     }
     impl ErrorBody {
@@ -863,7 +953,7 @@ pub mod operations {
                 kind: "string",
                 help: "The client secret",
                 default: None,
-                secret: false,
+                secret: true,
             },
             mitra_core::Field {
                 name: "grant_type",
@@ -911,6 +1001,20 @@ pub mod operations {
     /// Every operation a caller can call, in spec order (the token
     /// endpoint is the token source's, not the caller's).
     pub const ALL: &[mitra_core::Operation] = &[GET_KECUKUPAN_SKP_BY_NIK];
+    /// The fields the spec marks personal (`x-mitra-personal`), by
+    /// wire name: masked in traces, `Debug`, and verify's reports,
+    /// suggestions and fixtures.
+    pub const PERSONAL: &[&str] = &[
+        "gender",
+        "nama_anggota",
+        "nik",
+        "no_str",
+        "nomor_surat",
+        "tgl_lahir",
+    ];
+    /// The fields the spec marks secret (`x-mitra-secret`, `format:
+    /// password`), by wire name: redacted wherever they would show.
+    pub const SECRET: &[&str] = &["access_token", "client_secret"];
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -1200,16 +1304,20 @@ components:
             status_code: 401
   schemas:
     Nik:
+      x-mitra-personal: true
       type: string
       description: Nomor Induk Kependudukan, 16 digits. Personal data.
       pattern: '^[0-9]{16}$'
     PersonName:
+      x-mitra-personal: true
       type: string
       description: A person's name. Personal data.
     PersonalText:
+      x-mitra-personal: true
       type: string
       description: Text that identifies a person (a licence or letter number holding a birth date). Personal data.
     BirthDate:
+      x-mitra-personal: true
       type: string
       description: |
         A birth date, `dd-mm-yyyy` as a rule. PAFI's own schema types it a plain
@@ -1219,6 +1327,7 @@ components:
       description: A date as `dd-mm-yyyy`.
       pattern: '^\d{2}-\d{2}-\d{4}$'
     Gender:
+      x-mitra-personal: true
       type: string
       description: '`pria` (male) or `wanita` (female); other values are kept as sent.'
       example: pria
@@ -1234,6 +1343,7 @@ components:
           type: string
           description: the client id
         client_secret:
+          x-mitra-secret: true
           type: string
           description: The client secret
         scope:
@@ -1254,6 +1364,7 @@ components:
           description: When the token expires (seconds, as a string)
           pattern: '^\d+$'
         access_token:
+          x-mitra-secret: true
           type: string
           description: The Access token
     ErrorBody:

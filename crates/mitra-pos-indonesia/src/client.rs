@@ -40,10 +40,26 @@ pub struct Client {
 }
 
 /// The optional `X-POS-USER` / `X-POS-PASSWORD` pair.
-#[derive(Debug, Default)]
+#[derive(Default)]
 struct Partner {
     user: Option<String>,
     password: Option<SecretString>,
+}
+
+/// A user name is personal data: `Debug` says only whether one is set.
+impl std::fmt::Debug for Partner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Partner")
+            .field(
+                "user",
+                &self.user.as_ref().map(|_| mitra_core::redact::PERSONAL),
+            )
+            .field(
+                "password",
+                &self.password.as_ref().map(|_| mitra_core::redact::REDACTED),
+            )
+            .finish()
+    }
 }
 
 /// Configures a [`Client`].
@@ -62,7 +78,7 @@ struct Partner {
 /// // Secrets never show in Debug output.
 /// assert!(!format!("{client:?}").contains("my-consumer-secret"));
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct ClientBuilder {
     base_url: Option<mitra_core::config::GivenUrl>,
     consumer_key: Option<SecretString>,
@@ -72,6 +88,30 @@ pub struct ClientBuilder {
     refresh_margin: Option<Duration>,
     failure_backoff: Option<Duration>,
     grant: Option<(String, SecretString)>,
+}
+
+/// Credentials redacted; the password grant's user name and the partner
+/// user are personal data and shown only as set or not.
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use mitra_core::redact::{PERSONAL, REDACTED};
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url.as_ref().map(|_| "[set]"))
+            .field(
+                "consumer_key",
+                &self.consumer_key.as_ref().map(|_| REDACTED),
+            )
+            .field(
+                "consumer_secret",
+                &self.consumer_secret.as_ref().map(|_| REDACTED),
+            )
+            .field("partner", &self.partner)
+            .field("connection", &self.connection)
+            .field("refresh_margin", &self.refresh_margin)
+            .field("failure_backoff", &self.failure_backoff)
+            .field("grant", &self.grant.as_ref().map(|_| (PERSONAL, REDACTED)))
+            .finish()
+    }
 }
 
 impl ClientBuilder {
@@ -248,6 +288,10 @@ impl ClientBuilder {
         let mut runtime = self
             .connection
             .runtime("pos-indonesia")
+            .marked(mitra_core::redact::Marked {
+                personal: crate::operations::PERSONAL,
+                secret: crate::operations::SECRET,
+            })
             .auth(Auth::OAuth2(Arc::new(tokens)))
             .secrets(secrets)
             .decoder(PosDecoder)

@@ -549,7 +549,7 @@ pub mod types {
         }
     }
     ///`TokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TokenResponse {
@@ -793,6 +793,23 @@ pub mod types {
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl ::std::fmt::Debug for TokenResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TokenResponse")
+                .field("access_token", &Masked("[REDACTED]"))
+                .field("expires_in", &self.expires_in)
+                .field("scope", &self.scope)
+                .field("token_type", &self.token_type)
+                .finish()
         }
     }
     impl City {
@@ -2510,6 +2527,13 @@ pub mod operations {
         GET_POST_OFFICE,
         GET_TRACK_AND_TRACE,
     ];
+    /// The fields the spec marks personal (`x-mitra-personal`), by
+    /// wire name: masked in traces, `Debug`, and verify's reports,
+    /// suggestions and fixtures.
+    pub const PERSONAL: &[&str] = &[];
+    /// The fields the spec marks secret (`x-mitra-secret`, `format:
+    /// password`), by wire name: redacted wherever they would show.
+    pub const SECRET: &[&str] = &["access_token"];
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -3425,6 +3449,7 @@ components:
       required: [access_token]
       properties:
         access_token:
+          x-mitra-secret: true
           type: string
           description: Opaque bearer token.
         token_type:
@@ -3475,6 +3500,7 @@ components:
           type: string
           description: City name, e.g. `bandung`.
         address:
+          x-mitra-personal: false
           type: string
           default: ''
           description: Free-text address fragment, e.g. a village name.
@@ -3488,6 +3514,7 @@ components:
           default: ''
           description: Province code; empty for every province.
         provinceName:
+          x-mitra-personal: false
           type: string
           description: Part of a province name to search for.
     CityRequest:
@@ -3497,6 +3524,7 @@ components:
         provinceCode:
           type: string
         cityName:
+          x-mitra-personal: false
           type: string
           default: ''
           description: Part of a city name; empty for every city of the province.
@@ -3509,6 +3537,7 @@ components:
         cityCode:
           type: string
         subDistrictName:
+          x-mitra-personal: false
           type: string
           default: ''
           description: Part of a sub-district name; empty for all.
@@ -3526,6 +3555,7 @@ components:
           type: string
           default: ''
         subDistrictName:
+          x-mitra-personal: false
           type: string
           default: ''
     PostOfficeRequest:
@@ -3549,6 +3579,7 @@ components:
         posCode:
           $ref: '#/components/schemas/Code'
         address:
+          x-mitra-personal: false
           type: string
         city:
           type: string
@@ -3559,6 +3590,7 @@ components:
         provinceCode:
           $ref: '#/components/schemas/Code'
         provinceName:
+          x-mitra-personal: false
           type: string
     City:
       type: object
@@ -3567,6 +3599,7 @@ components:
         cityCode:
           $ref: '#/components/schemas/Code'
         cityName:
+          x-mitra-personal: false
           type: string
     SubDistrict:
       type: object
@@ -3575,6 +3608,7 @@ components:
         subDistrictCode:
           $ref: '#/components/schemas/Code'
         subDistrictName:
+          x-mitra-personal: false
           type: string
     SubSubDistrict:
       type: object
@@ -3584,6 +3618,7 @@ components:
         subSubDistrictCode:
           $ref: '#/components/schemas/Code'
         subSubDistrictName:
+          x-mitra-personal: false
           type: string
         posCode:
           $ref: '#/components/schemas/Code'
@@ -3591,6 +3626,7 @@ components:
       type: object
       properties:
         address:
+          x-mitra-personal: false
           type: string
           description: 'e.g. `Kel. Kelurahan, Kec. Antapani, Kab. Bandung (40001)`'
         city:
@@ -3608,6 +3644,7 @@ components:
         office:
           type: string
         eventName:
+          x-mitra-personal: false
           type: string
         eventDate:
           type: string
@@ -3627,10 +3664,12 @@ components:
         eventDate:
           type: string
         eventName:
+          x-mitra-personal: false
           type: string
         officeCode:
           $ref: '#/components/schemas/Code'
         officeName:
+          x-mitra-personal: false
           type: string
         description:
           type: string

@@ -101,6 +101,10 @@ impl ClientBuilder {
         let runtime = self
             .connection
             .runtime("sempoa")
+            .marked(mitra_core::redact::Marked {
+                personal: crate::operations::PERSONAL,
+                secret: crate::operations::SECRET,
+            })
             .auth(Auth::bearer(&token)?)
             .secrets(Secrets::new([&token]))
             .decoder(SempoaDecoder)

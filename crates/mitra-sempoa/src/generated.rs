@@ -2084,6 +2084,13 @@ pub mod operations {
     /// endpoint is the token source's, not the caller's).
     pub const ALL: &[mitra_core::Operation] =
         &[CHECK_TOKEN, LIST_AKUN, GET_AKUN, LIST_JURNAL, CREATE_JURNAL];
+    /// The fields the spec marks personal (`x-mitra-personal`), by
+    /// wire name: masked in traces, `Debug`, and verify's reports,
+    /// suggestions and fixtures.
+    pub const PERSONAL: &[&str] = &[];
+    /// The fields the spec marks secret (`x-mitra-secret`, `format:
+    /// password`), by wire name: redacted wherever they would show.
+    pub const SECRET: &[&str] = &[];
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
