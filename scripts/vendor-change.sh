@@ -195,7 +195,7 @@ s = s[:start] + city + s[end:]
 # And an optional field the vendor now sends with each city.
 city_end = "          format: int64\n    CityEnvelope:\n"
 assert s.count(city_end) == 1
-s = s.replace(city_end, "          format: int64\n        province_name:\n          type: string\n    CityEnvelope:\n")
+s = s.replace(city_end, "          format: int64\n        province_name:\n          type: string\n          x-mitra-personal: false\n    CityEnvelope:\n")
 old = "            example:\n              courier_code: paxel\n              code_service: PAXEL BIG\n"
 assert s.count(old) == 1
 s = s.replace(old, old + "              reference: ORD-2025-0001\n")

@@ -99,13 +99,15 @@ pub const FIXTURES: &[Fixture] = &[
     Fixture {
         name: "request-field-added-optional",
         apply: |s| {
-            schema(s, "TrackOrderRequest")["properties"]["phone"] = json!({"type": "string"});
+            schema(s, "TrackOrderRequest")["properties"]["phone"] =
+                json!({"type": "string", "x-mitra-personal": true});
         },
     },
     Fixture {
         name: "request-field-added-required",
         apply: |s| {
-            schema(s, "TrackOrderRequest")["properties"]["phone"] = json!({"type": "string"});
+            schema(s, "TrackOrderRequest")["properties"]["phone"] =
+                json!({"type": "string", "x-mitra-personal": true});
             let mut r = required(s, "TrackOrderRequest");
             r.push(json!("phone"));
             schema(s, "TrackOrderRequest")["required"] = Value::Array(r);
