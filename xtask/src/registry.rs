@@ -228,6 +228,7 @@ fn cli_registry() -> String {
              \x20       krate: \"{krate}\",\n\
              \x20       spec: {k}::operations::SPEC,\n\
              \x20       operations: {k}::operations::ALL,\n\
+             \x20       marked: mitra_core::redact::Marked {{ personal: {k}::operations::PERSONAL, secret: {k}::operations::SECRET }},\n\
              \x20       schema: {k}::operation_schema,\n\
              \x20       client: |vars| Ok(Box::new({k}::ClientBuilder::from_vars(vars)?.build()?)),\n\
              \x20   }},\n",

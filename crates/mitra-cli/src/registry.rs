@@ -15,6 +15,10 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-pos-indonesia",
         spec: mitra_pos_indonesia::operations::SPEC,
         operations: mitra_pos_indonesia::operations::ALL,
+        marked: mitra_core::redact::Marked {
+            personal: mitra_pos_indonesia::operations::PERSONAL,
+            secret: mitra_pos_indonesia::operations::SECRET,
+        },
         schema: mitra_pos_indonesia::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -29,6 +33,10 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-elkassa",
         spec: mitra_elkassa::operations::SPEC,
         operations: mitra_elkassa::operations::ALL,
+        marked: mitra_core::redact::Marked {
+            personal: mitra_elkassa::operations::PERSONAL,
+            secret: mitra_elkassa::operations::SECRET,
+        },
         schema: mitra_elkassa::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -43,6 +51,10 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-fastrac",
         spec: mitra_fastrac::operations::SPEC,
         operations: mitra_fastrac::operations::ALL,
+        marked: mitra_core::redact::Marked {
+            personal: mitra_fastrac::operations::PERSONAL,
+            secret: mitra_fastrac::operations::SECRET,
+        },
         schema: mitra_fastrac::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -57,6 +69,10 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-pafi",
         spec: mitra_pafi::operations::SPEC,
         operations: mitra_pafi::operations::ALL,
+        marked: mitra_core::redact::Marked {
+            personal: mitra_pafi::operations::PERSONAL,
+            secret: mitra_pafi::operations::SECRET,
+        },
         schema: mitra_pafi::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -71,6 +87,10 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-sempoa",
         spec: mitra_sempoa::operations::SPEC,
         operations: mitra_sempoa::operations::ALL,
+        marked: mitra_core::redact::Marked {
+            personal: mitra_sempoa::operations::PERSONAL,
+            secret: mitra_sempoa::operations::SECRET,
+        },
         schema: mitra_sempoa::operation_schema,
         client: |vars| {
             Ok(Box::new(

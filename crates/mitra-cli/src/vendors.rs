@@ -23,6 +23,9 @@ pub struct VendorCli {
     pub spec: &'static str,
     /// Every operation, from the vendor crate's spec.
     pub operations: &'static [Operation],
+    /// The fields its spec marks personal and secret: masked in verify's
+    /// reports, suggestions and fixtures.
+    pub marked: mitra_core::redact::Marked,
     /// The JSON Schemas of an operation's input and result.
     pub schema: fn(&str) -> Option<Value>,
     /// The client, configured from these variables.

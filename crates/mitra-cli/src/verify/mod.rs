@@ -95,6 +95,13 @@ fn refuse_clear_text(url: &str, allow: bool) -> Result<(), CliError> {
             "the base URL holds credentials: give them in the environment variables instead",
         ));
     }
+    // A query may hold a key; the report would print it. The client refuses
+    // one too.
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(CliError::invalid(
+            "the base URL has a query or a fragment: give the vendor's base URL alone",
+        ));
+    }
     if parsed.scheme() == "http" && !local && !allow {
         return Err(CliError::invalid(format!(
             "{url} is http:// to another machine (credentials in clear): use https, or --danger-allow-http"
@@ -160,6 +167,10 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
         .filter(|(k, _)| is_secret_var(k))
         .map(|(_, v)| v.clone())
         .collect();
+    // One masking for all verify writes: the spec's marked fields, the
+    // credentials in every form, and (added as the run goes) tokens and
+    // personal inputs.
+    let mut masker = record::Masker::new(vendor.marked, &secrets);
     let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default())?;
     let proxy = proxy::Proxy::start(&upstream, http)
         .await
@@ -223,10 +234,31 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
         let (tokens, calls): (Vec<_>, Vec<_>) = exchanges
             .into_iter()
             .partition(|e| token_paths.contains(&e.path.as_str()));
+        // The tokens the vendor issued, and what this call's input put in
+        // personal fields, are masked wherever they show up.
+        let issued: Vec<String> = tokens
+            .iter()
+            .filter_map(|t| serde_json::from_slice::<Value>(&t.body).ok())
+            .flat_map(|b| {
+                ["access_token", "refresh_token", "id_token"]
+                    .iter()
+                    .filter_map(|k| b[*k].as_str().map(str::to_owned))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let personal_inputs: Vec<String> = input
+            .iter()
+            .filter(|(k, _)| vendor.marked.personal.contains(&k.as_str()))
+            .map(|(_, v)| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+            .collect();
+        masker.also(&issued, &personal_inputs);
         let refused_token = tokens.iter().find(|t| !(200..300).contains(&t.status));
         let (outcome, body) = match (calls.last(), refused_token) {
             (None, Some(token)) if token.status == 0 => (
-                Outcome::Failed(format!("network: {}", String::from_utf8_lossy(&token.body))),
+                Outcome::Failed(format!(
+                    "network: {}",
+                    masker.text(&String::from_utf8_lossy(&token.body))
+                )),
                 None,
             ),
             (None, Some(token)) => (
@@ -238,7 +270,7 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
             ),
             (None, None) => (
                 Outcome::Failed(match result {
-                    Err(e) => format!("{}: {e}", e.kind()),
+                    Err(e) => format!("{}: {}", e.kind(), masker.text(&e.to_string())),
                     Ok(_) => "nothing was sent".to_owned(),
                 }),
                 None,
@@ -246,7 +278,7 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
             (Some(answer), _) if answer.status == 0 => (
                 Outcome::Failed(format!(
                     "network: {}",
-                    String::from_utf8_lossy(&answer.body)
+                    masker.text(&String::from_utf8_lossy(&answer.body))
                 )),
                 None,
             ),
@@ -259,7 +291,7 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                         answer.status,
                         &answer.content_type,
                         &answer.body,
-                        &secrets,
+                        &masker,
                     )
                     .map_err(|e| {
                         CliError::other("record", format!("writing to {}: {e}", dir.display()))
@@ -281,6 +313,21 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                             &answer.content_type,
                             &answer.body,
                         );
+                        // Found values shown only as their shape where
+                        // personal, and never a credential.
+                        let drifts: Vec<Drift> = drifts
+                            .into_iter()
+                            .map(|mut d| {
+                                match &mut d.mismatch {
+                                    Some(m) => {
+                                        m.found = masker.found(&m.pointer, &m.found);
+                                        d.message = m.to_string();
+                                    }
+                                    None => d.message = masker.text(&d.message),
+                                }
+                                d
+                            })
+                            .collect();
                         if drifts.is_empty() {
                             Outcome::Ok(status)
                         } else {

@@ -135,14 +135,29 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
     };
     let status = answer.status();
     let headers = answer.headers().clone();
-    let bytes = answer.bytes().await.unwrap_or_default();
+    // Bounded as the client bounds it: a vendor's endless answer must not
+    // fill memory.
+    let bytes = match read_bounded(answer).await {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            exchange.body = why.clone().into_bytes();
+            up.log
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(exchange);
+            return Response::builder()
+                .status(StatusCode::BAD_GATEWAY)
+                .body(Body::from(why))
+                .unwrap_or_default();
+        }
+    };
     exchange.status = status.as_u16();
     exchange.content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_owned();
-    exchange.body = bytes.to_vec();
+    exchange.body = bytes.clone();
     up.log
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -154,4 +169,28 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
         }
     }
     response.body(Body::from(bytes)).unwrap_or_default()
+}
+
+/// The answer's body, or why not: at most [`BODY_LIMIT`] bytes (checked
+/// against `Content-Length` first, then while reading).
+async fn read_bounded(mut answer: reqwest::Response) -> Result<Vec<u8>, String> {
+    let over = || format!("the answer is larger than the limit of {BODY_LIMIT} bytes");
+    if answer
+        .content_length()
+        .is_some_and(|n| n > BODY_LIMIT as u64)
+    {
+        return Err(over());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = answer
+        .chunk()
+        .await
+        .map_err(|e| e.without_url().to_string())?
+    {
+        if body.len() + chunk.len() > BODY_LIMIT {
+            return Err(over());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

@@ -80,38 +80,145 @@ fn personal_text(text: &str) -> bool {
         || (only_digits && mobile && (10..=14).contains(&digits))
 }
 
-/// `value` with personal and secret values masked; `secrets` are the
-/// credentials in use, masked wherever they appear.
-pub fn mask(value: &Value, secrets: &[String]) -> Value {
-    mask_in(value, secrets, false)
+/// What verify masks in everything it writes (fixtures, the report,
+/// `--suggest` notes): the fields the vendor's spec marks personal or secret
+/// (and the names the heuristics above know), personal-looking text under
+/// any key, long digit runs, the values the run's own input put in personal
+/// fields (an answer may quote the NIK it was asked about), and every
+/// credential and access token in every form a vendor may echo it
+/// (percent-encoded, base64, HTTP Basic, JSON and HTML escaped).
+pub struct Masker {
+    marked: mitra_core::redact::Marked,
+    secrets: mitra_core::redact::Secrets,
+    personal_values: Vec<String>,
 }
 
-fn mask_in(value: &Value, secrets: &[String], under_masked_key: bool) -> Value {
-    match value {
-        Value::String(text) => {
-            let mut text = text.clone();
-            for secret in secrets.iter().filter(|s| s.len() >= 4) {
-                text = text.replace(secret.as_str(), "<redacted>");
+impl Masker {
+    /// A masker for `marked` fields and these credentials (`secrets`; each
+    /// pair also as HTTP Basic).
+    pub fn new(marked: mitra_core::redact::Marked, secrets: &[String]) -> Self {
+        use mitra_core::SecretString;
+        let values: Vec<SecretString> = secrets
+            .iter()
+            .map(|s| SecretString::from(s.clone()))
+            .collect();
+        let mut all = mitra_core::redact::Secrets::new(values.iter());
+        for a in &values {
+            for b in &values {
+                all = all.with_basic(a, b);
             }
-            if under_masked_key || personal_text(&text) {
-                text = shape(&text);
-            }
-            Value::String(text)
         }
-        Value::Number(_) if under_masked_key => json!(0),
-        Value::Array(items) => Value::Array(
-            items
-                .iter()
-                .map(|v| mask_in(v, secrets, under_masked_key))
-                .collect(),
-        ),
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), mask_in(v, secrets, masked_key(k))))
-                .collect(),
-        ),
-        other => other.clone(),
+        Self {
+            marked,
+            secrets: all,
+            personal_values: Vec::new(),
+        }
     }
+
+    /// Also masks these values (tokens seen, personal inputs) wherever they
+    /// occur.
+    pub fn also(&mut self, secrets: &[String], personal: &[String]) {
+        let values: Vec<mitra_core::SecretString> = secrets
+            .iter()
+            .map(|s| mitra_core::SecretString::from(s.clone()))
+            .collect();
+        self.secrets = std::mem::take(&mut self.secrets).with(values.iter());
+        self.personal_values
+            .extend(personal.iter().filter(|v| v.chars().count() >= 4).cloned());
+    }
+
+    fn is_marked(&self, key: &str) -> bool {
+        masked_key(key) || self.marked.personal.contains(&key) || self.marked.secret.contains(&key)
+    }
+
+    /// A text with credentials replaced, personal values and long digit
+    /// runs shaped (digits as `0`, letters as `x`).
+    pub fn text(&self, text: &str) -> String {
+        let mut text = self
+            .secrets
+            .scrub(text, &[])
+            .replace(mitra_core::redact::REDACTED, "<redacted>");
+        for value in &self.personal_values {
+            if text.contains(value.as_str()) {
+                text = text.replace(value.as_str(), &shape(value));
+            }
+        }
+        zero_digit_runs(&text)
+    }
+
+    /// `value` masked.
+    pub fn mask(&self, value: &Value) -> Value {
+        self.mask_in(value, false)
+    }
+
+    fn mask_in(&self, value: &Value, under_masked_key: bool) -> Value {
+        match value {
+            Value::String(text) => {
+                let mut text = self.text(text);
+                if under_masked_key || personal_text(&text) {
+                    text = shape(&text);
+                }
+                Value::String(text)
+            }
+            Value::Number(_) if under_masked_key => json!(0),
+            Value::Number(n) if n.to_string().len() >= 10 => json!(0),
+            Value::Array(items) => Value::Array(
+                items
+                    .iter()
+                    .map(|v| self.mask_in(v, under_masked_key))
+                    .collect(),
+            ),
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| (k.clone(), self.mask_in(v, self.is_marked(k))))
+                    .collect(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// A drift's `found` text for a report or a note: the value's shape when
+    /// the field at `pointer` is marked or the value looks personal, else
+    /// the text masked.
+    pub fn found(&self, pointer: &str, found: &str) -> String {
+        let key = pointer.rsplit('/').next().unwrap_or("");
+        if self.is_marked(key) || personal_text(found.trim_matches('"')) {
+            shape(found)
+        } else {
+            self.text(found)
+        }
+    }
+}
+
+/// Runs of 10 or more digits (a NIK, a phone number, an account) as zeros.
+fn zero_digit_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 10 {
+            out.extend(std::iter::repeat_n('0', run.len()));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// `value` with personal and secret values masked; `secrets` are the
+/// credentials in use, masked wherever they appear.
+#[cfg(test)]
+pub fn mask(value: &Value, secrets: &[String]) -> Value {
+    Masker::new(mitra_core::redact::Marked::default(), secrets).mask(value)
 }
 
 /// Writes one answer to `dir/<vendor>/<operation>.json`.
@@ -122,17 +229,14 @@ pub fn write(
     status: u16,
     content_type: &str,
     body: &[u8],
-    secrets: &[String],
+    masker: &Masker,
 ) -> std::io::Result<()> {
     let folder = dir.join(vendor);
     std::fs::create_dir_all(&folder)?;
     let body = match serde_json::from_slice::<Value>(body) {
-        Ok(json) => mask(&json, secrets),
+        Ok(json) => masker.mask(&json),
         // Not JSON (an HTML error page): kept as text, masked as a string.
-        Err(_) => mask(
-            &Value::String(String::from_utf8_lossy(body).into_owned()),
-            secrets,
-        ),
+        Err(_) => masker.mask(&Value::String(String::from_utf8_lossy(body).into_owned())),
     };
     let record = json!({
         "operation": operation,
