@@ -38,10 +38,20 @@ fn is_token_call(request: &Recorded) -> bool {
 /// `request` as a snapshot shows it: credential headers, and every
 /// credential value wherever else it travels (ELKASSA's form fields and
 /// query), as `<redacted>`.
-fn render(request: &Recorded, secrets: &[&str]) -> String {
+fn render(request: &Recorded, secrets: &[&str], secret_fields: &'static [&'static str]) -> String {
+    // The fields the spec marks secret (a user's password), whatever their value.
+    let marked = mitra_core::redact::Marked {
+        personal: &[],
+        secret: secret_fields,
+    };
+    let mut request = request.clone();
+    if secret_fields.iter().any(|f| request.body.contains(f)) {
+        request.body = marked.mask(request.body.as_bytes());
+    }
     let mut text = request
         .render(SECRET_HEADERS)
-        .replace("[REDACTED]", "<redacted>");
+        .replace("[REDACTED]", "<redacted>")
+        .replace("%5BREDACTED%5D", "<redacted>");
     for secret in secrets {
         text = text.replace(secret, "<redacted>");
     }
@@ -90,7 +100,7 @@ async fn every_operation_example_on_the_wire() {
                 .requests()
                 .iter()
                 .filter(|r| !is_token_call(r))
-                .map(|r| render(r, &secrets))
+                .map(|r| render(r, &secrets, vendor.marked.secret))
                 .collect();
             assert_eq!(
                 sent.len(),
