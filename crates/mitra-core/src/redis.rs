@@ -66,6 +66,20 @@ return {token, redis.call('PTTL', KEYS[1])}
 
 // Compare-and-delete: the value (a token, a lock's owner) is deleted only
 // if it is still the one given.
+// Takes a lock for ARGV[1] for ARGV[2] ms if it is free, or if what holds
+// it has no TTL or one longer than a lock is ever given (planted by hand or
+// by a foreign writer): such a lock would never be released, or not for
+// far longer than any fetch.
+const TRY_LOCK: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+local left = redis.call('PTTL', KEYS[1])
+if left == -1 or left > tonumber(ARGV[2]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0
+";
+
 const DELETE_IF: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -359,15 +373,13 @@ impl SharedState for RedisState {
         ttl: Duration,
     ) -> SharedFuture<'a, bool> {
         Box::pin(self.run(move |mut c| async move {
-            let set: Option<String> = redis::cmd("SET")
-                .arg(key)
+            let taken: i64 = redis::Script::new(TRY_LOCK)
+                .key(key)
                 .arg(owner)
-                .arg("NX")
-                .arg("PX")
                 .arg(millis(ttl))
-                .query_async(&mut c)
+                .invoke_async(&mut c)
                 .await?;
-            Ok(set.is_some())
+            Ok(taken == 1)
         }))
     }
 

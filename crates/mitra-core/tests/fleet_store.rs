@@ -51,6 +51,57 @@ async fn a_holder_whose_lock_expired_does_not_free_the_next_owners() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lock_without_a_ttl_or_with_too_long_a_one_is_stale_at_once() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let state = RedisState::new(&redis.url()).unwrap();
+    let client = redis::Client::open(redis.url()).unwrap();
+    let mut c = client.get_multiplexed_async_connection().await.unwrap();
+    // Planted by hand: no TTL; then one of a day.
+    for planted in [None, Some(86_400_000u64)] {
+        let mut set = redis::cmd("SET");
+        set.arg("P").arg("planted");
+        if let Some(ms) = planted {
+            set.arg("PX").arg(ms);
+        }
+        let () = set.query_async(&mut c).await.unwrap();
+        let started = Instant::now();
+        assert!(
+            state
+                .try_lock("P", "me", Duration::from_secs(30))
+                .await
+                .unwrap(),
+            "a lock that would never end blocks the fleet ({planted:?})"
+        );
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let ttl: i64 = redis::cmd("PTTL")
+            .arg("P")
+            .query_async(&mut c)
+            .await
+            .unwrap();
+        assert!(
+            (1..=30_000).contains(&ttl),
+            "taken with a lock's TTL: {ttl}"
+        );
+        state.unlock("P", "me").await.unwrap();
+    }
+    // A live lock within the TTL is respected.
+    assert!(
+        state
+            .try_lock("P", "a", Duration::from_secs(30))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !state
+            .try_lock("P", "b", Duration::from_secs(30))
+            .await
+            .unwrap()
+    );
+}
+
 /// A port that accepts connections and never answers (a black-holed Redis).
 async fn black_hole() -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
