@@ -756,3 +756,20 @@ fn answers_that_drift_from_the_spec_still_decode() {
     );
     assert_eq!(users[0]["user_type"], "2", "{users}");
 }
+
+/// Credentials come from the environment: an input error never names them
+/// as missing flags (which would invite a secret onto the command line).
+#[test]
+fn configuration_is_never_reported_as_a_missing_flag() {
+    let out = mitra_env(
+        &["--base-url", "http://127.0.0.1:9", "elkassa", "check-user"],
+        &[("MITRA_ELKASSA_KEY", "k"), ("MITRA_ELKASSA_TOKEN", "t")],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("--email: missing"), "{stderr}");
+    assert!(
+        !stderr.contains("--key") && !stderr.contains("--token"),
+        "{stderr}"
+    );
+}
