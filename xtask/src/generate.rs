@@ -579,6 +579,7 @@ fn hooks_and_operations(
         let fields = op.fields.iter().map(|f| {
             let (name, location, required, kind, help, secret) =
                 (&f.name, &f.location, f.required, &f.kind, &f.help, f.secret);
+            let personal = table.personal.contains(&f.name);
             let default = match &f.default {
                 Some(d) => quote!(Some(#d)),
                 None => quote!(None),
@@ -592,6 +593,7 @@ fn hooks_and_operations(
                     help: #help,
                     default: #default,
                     secret: #secret,
+                    personal: #personal,
                 }
             }
         });

@@ -102,10 +102,19 @@ impl Attempt {
     /// Pre-send hook of the generated client: auth, fixed headers,
     /// sensitive marks, the vendor's rewrite.
     pub fn prepare(&self, request: &mut Request) {
-        if !self.secret_fields.is_empty() {
-            let _ = self
-                .secret_values
-                .set(secret_values(self.secret_fields, request));
+        let marked = self.runtime.marked();
+        let body = request.body().and_then(reqwest::Body::as_bytes);
+        let nested = !marked.is_empty() && body.is_some_and(|b| b.first() == Some(&b'{'));
+        if !self.secret_fields.is_empty() || nested {
+            let mut values = secret_values(self.secret_fields, request);
+            // Marked fields nested in a JSON body (a receiver's name in an
+            // order): a vendor's error may quote them too.
+            if let Some(body) = body.filter(|_| nested)
+                && let Ok(json) = serde_json::from_slice::<serde_json::Value>(body)
+            {
+                marked_values(&marked, &json, &mut values);
+            }
+            let _ = self.secret_values.set(values);
         }
         self.runtime.prepare(request, self.token.as_deref());
     }
@@ -272,10 +281,32 @@ impl Attempt {
     }
 }
 
+/// The text values of every field of `json` that `marked` names, at any depth.
+fn marked_values(marked: &crate::redact::Marked, json: &serde_json::Value, out: &mut Vec<String>) {
+    match json {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                let named = marked.personal.contains(&key.as_str())
+                    || marked.secret.contains(&key.as_str());
+                match value {
+                    serde_json::Value::String(text) if named => out.push(text.clone()),
+                    other => marked_values(marked, other, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| marked_values(marked, v, out)),
+        _ => {}
+    }
+}
+
 /// The values of the secret `fields` in `request`: its query, and its body
 /// as a form or a JSON object.
 fn secret_values(fields: &[crate::Field], request: &Request) -> Vec<String> {
-    let secret = |name: &str| fields.iter().any(|f| f.secret && f.name == name);
+    let secret = |name: &str| {
+        fields
+            .iter()
+            .any(|f| (f.secret || f.personal) && f.name == name)
+    };
     let mut values: Vec<String> = request
         .url()
         .query_pairs()

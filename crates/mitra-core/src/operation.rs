@@ -176,4 +176,8 @@ pub struct Field {
     /// never take it where others can see it (a command-line flag shows in
     /// `ps` and shell history), and scrub it from what they print.
     pub secret: bool,
+    /// Personal data (`x-mitra-personal` in the spec): its value is scrubbed,
+    /// like a secret's, from vendor text that echoes it (an error quoting
+    /// the NIK or the e-mail it was asked about) and from traces.
+    pub personal: bool,
 }

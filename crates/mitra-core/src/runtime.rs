@@ -368,9 +368,9 @@ impl Runtime {
         #[cfg(not(feature = "metrics"))]
         let _ = server;
         let mut refreshed_after_401 = false;
-        // Fields the spec marks secret (a user's password): their values
+        // Fields the spec marks secret (a password) or personal: their values
         // are scrubbed from vendor text like the client's credentials.
-        let secret_fields = if op.fields.iter().any(|f| f.secret) {
+        let secret_fields = if op.fields.iter().any(|f| f.secret || f.personal) {
             op.fields
         } else {
             &[]

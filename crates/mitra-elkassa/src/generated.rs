@@ -1499,6 +1499,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: true,
             },
             mitra_core::Field {
                 name: "email",
@@ -1508,6 +1509,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: true,
             },
             mitra_core::Field {
                 name: "no_telp",
@@ -1517,6 +1519,7 @@ pub mod operations {
                 help: "Phone number, digits only.",
                 default: None,
                 secret: false,
+                personal: true,
             },
             mitra_core::Field {
                 name: "password",
@@ -1526,6 +1529,7 @@ pub mod operations {
                 help: "At least 6 characters. A secret; never logged.",
                 default: None,
                 secret: true,
+                personal: false,
             },
             mitra_core::Field {
                 name: "toko_name",
@@ -1535,6 +1539,7 @@ pub mod operations {
                 help: "Shop name.",
                 default: None,
                 secret: false,
+                personal: true,
             },
             mitra_core::Field {
                 name: "user_type",
@@ -1544,6 +1549,7 @@ pub mod operations {
                 help: "`0` retail, `1` grosir (wholesale).",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -1566,6 +1572,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: true,
         }],
         example: Some("{\"email\":\"pemilik@example.com\"}"),
         errors: &[],
@@ -1586,6 +1593,7 @@ pub mod operations {
                 help: "Branch id, e.g. `ELK34128-1`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "email",
@@ -1595,6 +1603,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: true,
             },
             mitra_core::Field {
                 name: "invoice_amount",
@@ -1604,6 +1613,7 @@ pub mod operations {
                 help: "A non-negative amount in Rupiah.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "invoice_code",
@@ -1613,6 +1623,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "packet_id",
@@ -1622,6 +1633,7 @@ pub mod operations {
                 help: "A packet id from `getRegistrationData`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "payment_date",
@@ -1631,6 +1643,7 @@ pub mod operations {
                 help: "Free text in the document; `YYYY-MM-DD HH:MM:SS` is what the client sends.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "payment_gateway",
@@ -1640,6 +1653,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "payment_method",
@@ -1649,6 +1663,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "registration_id",
@@ -1658,6 +1673,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -1691,6 +1707,7 @@ pub mod operations {
             help: "Page number, from 1.",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"page\":1}"),
         errors: &[],
@@ -1710,6 +1727,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"registration_id\":\"ELK44552\"}"),
         errors: &[],

@@ -3274,6 +3274,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"province_id\":31}"),
         errors: &[],
@@ -3293,6 +3294,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"city_id\":3101}"),
         errors: &[],
@@ -3312,6 +3314,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"district_id\":3175010}"),
         errors: &[],
@@ -3331,6 +3334,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"postal_code\":\"14450\"}"),
         errors: &[],
@@ -3350,6 +3354,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"keyword\":\"penjaringan\"}"),
         errors: &[],
@@ -3381,6 +3386,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3390,6 +3396,7 @@ pub mod operations {
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "destination",
@@ -3399,6 +3406,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -3408,6 +3416,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3417,6 +3426,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -3426,6 +3436,7 @@ pub mod operations {
                 help: "Sub-district id (from the postal code or sub-district lookup).",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3449,6 +3460,7 @@ pub mod operations {
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "origin",
@@ -3458,6 +3470,7 @@ pub mod operations {
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "package",
@@ -3467,6 +3480,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -3476,6 +3490,7 @@ pub mod operations {
                 help: "A point of an instant delivery; note the ids and coordinates are strings here.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "vehicle_type",
@@ -3485,6 +3500,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3508,6 +3524,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3517,6 +3534,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3540,6 +3558,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3549,6 +3568,7 @@ pub mod operations {
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "code_service",
@@ -3558,6 +3578,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3567,6 +3588,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "insurance",
@@ -3576,6 +3598,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "items",
@@ -3585,6 +3608,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "pickup",
@@ -3594,6 +3618,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "pickup_end",
@@ -3603,6 +3628,7 @@ pub mod operations {
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "pickup_start",
@@ -3612,6 +3638,7 @@ pub mod operations {
                 help: "`YYYY-MM-DD HH:mm:ss`",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -3621,6 +3648,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -3630,6 +3658,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3653,6 +3682,7 @@ pub mod operations {
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "cod_amount",
@@ -3662,6 +3692,7 @@ pub mod operations {
                 help: "Cash to collect on delivery, whole Rupiah.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3671,6 +3702,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "item",
@@ -3680,6 +3712,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "receiver",
@@ -3689,6 +3722,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "shipper",
@@ -3698,6 +3732,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "stop",
@@ -3707,6 +3742,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "tariff_id",
@@ -3716,6 +3752,7 @@ pub mod operations {
                 help: "From the instant tariff, at most 5 minutes old.",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3739,6 +3776,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "cancel_reason",
@@ -3748,6 +3786,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3757,6 +3796,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -3780,6 +3820,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "courier_code",
@@ -3789,6 +3830,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"courier_code\":\"paxel\"}"),
@@ -3810,6 +3852,7 @@ pub mod operations {
                 help: "Default today.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "filter_status",
@@ -3819,6 +3862,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "limit",
@@ -3828,6 +3872,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "offset",
@@ -3837,6 +3882,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "search",
@@ -3846,6 +3892,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "start_date",
@@ -3855,6 +3902,7 @@ pub mod operations {
                 help: "Default one month ago.",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(

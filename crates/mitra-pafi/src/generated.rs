@@ -945,6 +945,7 @@ pub mod operations {
                 help: "the client id",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "client_secret",
@@ -954,6 +955,7 @@ pub mod operations {
                 help: "The client secret",
                 default: None,
                 secret: true,
+                personal: false,
             },
             mitra_core::Field {
                 name: "grant_type",
@@ -963,6 +965,7 @@ pub mod operations {
                 help: "The grant type to use",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "scope",
@@ -972,6 +975,7 @@ pub mod operations {
                 help: "Scope for role auth",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -994,6 +998,7 @@ pub mod operations {
             help: "The member's NIK (16 digits).",
             default: None,
             secret: false,
+            personal: true,
         }],
         example: Some("{\"nik\":\"3204850000000000\"}"),
         errors: &[],

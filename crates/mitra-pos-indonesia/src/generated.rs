@@ -2286,6 +2286,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"grant_type\":\"client_credentials\"}"),
         errors: &[],
@@ -2306,6 +2307,7 @@ pub mod operations {
                 help: "Free-text address fragment, e.g. a village name.",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "city",
@@ -2315,6 +2317,7 @@ pub mod operations {
                 help: "City name, e.g. `bandung`.",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{\"address\":\"cinunuk\",\"city\":\"bandung\"}"),
@@ -2336,6 +2339,7 @@ pub mod operations {
                 help: "Province code; empty for every province.",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "provinceName",
@@ -2345,6 +2349,7 @@ pub mod operations {
                 help: "Part of a province name to search for.",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{\"provinceCode\":\"\"}"),
@@ -2366,6 +2371,7 @@ pub mod operations {
                 help: "Part of a city name; empty for every city of the province.",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2375,6 +2381,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{\"cityName\":\"KOTA ADM. JAKARTA TIMUR\",\"provinceCode\":\"21\"}"),
@@ -2396,6 +2403,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2405,6 +2413,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -2414,6 +2423,7 @@ pub mod operations {
                 help: "Part of a sub-district name; empty for all.",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{\"cityCode\":\"\",\"provinceCode\":\"32\",\"subDistrictName\":\"\"}"),
@@ -2435,6 +2445,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "provinceCode",
@@ -2444,6 +2455,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "subDistrictCode",
@@ -2453,6 +2465,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "subDistrictName",
@@ -2462,6 +2475,7 @@ pub mod operations {
                 help: "",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "subDistrictType",
@@ -2471,6 +2485,7 @@ pub mod operations {
                 help: "",
                 default: Some("\"\""),
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
@@ -2493,6 +2508,7 @@ pub mod operations {
             help: "",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"city\":\"bandung\"}"),
         errors: &[],
@@ -2512,6 +2528,7 @@ pub mod operations {
             help: "Receipt (barcode) number of the parcel.",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"resi\":\"P1807010123456\"}"),
         errors: &[],

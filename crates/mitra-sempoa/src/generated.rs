@@ -1929,6 +1929,7 @@ pub mod operations {
                 help: "Items per page (default 10).",
                 default: Some("10"),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -1938,6 +1939,7 @@ pub mod operations {
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{}"),
@@ -1958,6 +1960,7 @@ pub mod operations {
             help: "Account code, e.g. `10000`.",
             default: None,
             secret: false,
+            personal: false,
         }],
         example: Some("{\"kode\":\"10000\"}"),
         errors: &[],
@@ -1978,6 +1981,7 @@ pub mod operations {
                 help: "Items per page (default 10).",
                 default: Some("10"),
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "page",
@@ -1987,6 +1991,7 @@ pub mod operations {
                 help: "Page number, from 1 (default 1).",
                 default: Some("1"),
                 secret: false,
+                personal: false,
             },
         ],
         example: Some("{}"),
@@ -2008,6 +2013,7 @@ pub mod operations {
                 help: "Account codes.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "debit",
@@ -2017,6 +2023,7 @@ pub mod operations {
                 help: "Debit amounts in whole Rupiah, as decimal strings.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "deskripsi",
@@ -2026,6 +2033,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "kredit",
@@ -2035,6 +2043,7 @@ pub mod operations {
                 help: "Credit amounts in whole Rupiah, as decimal strings.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "referensi",
@@ -2044,6 +2053,7 @@ pub mod operations {
                 help: "Unique reference number.",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "tanggal",
@@ -2053,6 +2063,7 @@ pub mod operations {
                 help: "`YYYY-MM-DD`",
                 default: None,
                 secret: false,
+                personal: false,
             },
             mitra_core::Field {
                 name: "transaksi",
@@ -2062,6 +2073,7 @@ pub mod operations {
                 help: "",
                 default: None,
                 secret: false,
+                personal: false,
             },
         ],
         example: Some(
