@@ -30,6 +30,14 @@ git ls-files -z | xargs -0 -I{} cp --parents {} "$copy/"
 export CARGO_TARGET_DIR="${VENDOR_CHANGE_TARGET:-$root/target/new-operation-target}"
 cd "$copy"
 git init -q . && git add -A && git -c user.name=ci -c user.email=ci@localhost commit -qm before
+# The spec of each crate's last release (a blob of the real history, which
+# `cargo xtask release` compares with): into the copy's object store.
+for manifest in crates/*/Cargo.toml; do
+  blob=$(sed -nE 's/^released-spec = "([0-9a-f]+)"/\1/p' "$manifest")
+  if [ -n "$blob" ] && git -C "$root" cat-file -e "$blob" 2>/dev/null; then
+    git -C "$root" cat-file blob "$blob" | git hash-object -w --stdin >/dev/null
+  fi
+done
 # The script's own files (logs, the new-shape server), out of the diff.
 scratch="$copy/.scratch"
 mkdir -p "$scratch" && echo ".scratch/" >>.git/info/exclude

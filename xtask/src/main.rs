@@ -133,6 +133,7 @@ fn main() -> ExitCode {
             if vendor.is_none() {
                 let files = registry::generate(&root, check).and_then(|mut files| {
                     files.extend(packaging::generate(&root, check)?);
+                    files.push(personal::readme(&root, check)?);
                     Ok(files)
                 });
                 match files {
