@@ -185,7 +185,7 @@ pub fn code_and_mock(
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
     crate::tolerant::types(&mut file);
-    crate::personal::debug(&mut file, &table);
+    crate::personal::debug(&mut file, &table, &raw_spec);
     crate::additive::types(&mut file, &raw_spec);
     drop_api_version_header(&mut file);
     crate::lean::strip_empty_header_maps(&mut file);

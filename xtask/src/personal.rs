@@ -141,7 +141,7 @@ fn walk(node: &Value, at: &str, field: &mut dyn FnMut(&str, &Value, &str)) {
 /// (`None` stays `None`), in place of the derived one: a user's
 /// `{:?}` of an answer or a request never prints a name, an address or a
 /// password.
-pub fn debug(file: &mut syn::File, table: &Table) {
+pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
     use quote::{ToTokens, quote};
     let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
         syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
@@ -155,6 +155,9 @@ pub fn debug(file: &mut syn::File, table: &Table) {
         let syn::Fields::Named(fields) = &s.fields else {
             continue;
         };
+        // A component's own properties say it best (Fastrac's `City.name` is
+        // no person's, a `Party.name` is); other types go by the table.
+        let component = &spec["components"]["schemas"][s.ident.to_string()]["properties"];
         let marked = |f: &syn::Field| -> Option<&'static str> {
             let wire = crate::additive::wire_name(f).unwrap_or_else(|| {
                 f.ident
@@ -164,6 +167,15 @@ pub fn debug(file: &mut syn::File, table: &Table) {
                     .trim_start_matches("r#")
                     .to_owned()
             });
+            if let Some(property) = component.get(&wire) {
+                return if is_secret(spec, property) {
+                    Some("[REDACTED]")
+                } else if mark(spec, property) == Some(true) {
+                    Some("[personal data]")
+                } else {
+                    None
+                };
+            }
             if table.secret.contains(&wire) {
                 Some("[REDACTED]")
             } else if table.personal.contains(&wire) {
@@ -313,5 +325,49 @@ mod tests {
         let error = table("x.yaml", &unsaid).unwrap_err().to_string();
         assert!(error.contains("`email`"), "{error}");
         assert!(error.contains("/components/schemas/Party"), "{error}");
+    }
+
+    #[test]
+    fn debug_masks_a_components_marked_properties_and_keeps_the_rest() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct Party {
+                    pub name: ::std::string::String,
+                    pub email: ::std::option::Option<::std::string::String>,
+                    pub city_id: i64,
+                }
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct City {
+                    pub name: ::std::string::String,
+                }
+            }
+        };
+        let spec = json!({"components": {"schemas": {
+            "Party": {"properties": {
+                "name": {"type": "string", "x-mitra-personal": true},
+                "email": {"type": "string", "x-mitra-personal": true},
+                "city_id": {"type": "integer"}
+            }},
+            "City": {"properties": {"name": {"type": "string", "x-mitra-personal": false}}}
+        }}});
+        let table = table("x.yaml", &spec).unwrap();
+        debug(&mut file, &table, &spec);
+        let code = prettyplease::unparse(&file);
+        assert!(code.contains("impl ::std::fmt::Debug for Party"), "{code}");
+        assert!(
+            code.contains(r#".field("name", &Masked("[personal data]"))"#),
+            "{code}"
+        );
+        assert!(
+            code.contains(r#".field("city_id", &self.city_id)"#),
+            "{code}"
+        );
+        // City's name is no person's: City keeps its derived Debug.
+        assert!(!code.contains("impl ::std::fmt::Debug for City"), "{code}");
+        assert!(
+            code.contains("#[derive(Clone, PartialEq)]\n    pub struct Party"),
+            "{code}"
+        );
     }
 }

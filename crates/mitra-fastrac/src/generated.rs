@@ -162,7 +162,7 @@ pub mod types {
         }
     }
     ///`City`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct City {
@@ -294,7 +294,7 @@ pub mod types {
         pub instant_delivery: ::std::vec::Vec<CourierService>,
     }
     ///`District`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct District {
@@ -389,7 +389,7 @@ pub mod types {
         }
     }
     ///`Item`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Item {
@@ -1046,58 +1046,6 @@ pub mod types {
                 { "type" : "string", "description" :
                 "One of `hours`, `days`; another value is kept as sent." }
             )
-        }
-    }
-    impl ::std::fmt::Debug for City {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            /// A masked value, shown without quotes.
-            struct Masked(&'static str);
-            impl ::std::fmt::Debug for Masked {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.0)
-                }
-            }
-            f.debug_struct("City")
-                .field("city_id", &self.city_id)
-                .field("name", &Masked("[personal data]"))
-                .field("province_id", &self.province_id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for District {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            /// A masked value, shown without quotes.
-            struct Masked(&'static str);
-            impl ::std::fmt::Debug for Masked {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.0)
-                }
-            }
-            f.debug_struct("District")
-                .field("city_id", &self.city_id)
-                .field("district_id", &self.district_id)
-                .field("name", &Masked("[personal data]"))
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for Item {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            /// A masked value, shown without quotes.
-            struct Masked(&'static str);
-            impl ::std::fmt::Debug for Masked {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    f.write_str(self.0)
-                }
-            }
-            f.debug_struct("Item")
-                .field("height", &self.height)
-                .field("length", &self.length)
-                .field("name", &Masked("[personal data]"))
-                .field("price", &self.price)
-                .field("quantity", &self.quantity)
-                .field("weight", &self.weight)
-                .field("width", &self.width)
-                .finish()
         }
     }
     impl ::std::fmt::Debug for Location {
