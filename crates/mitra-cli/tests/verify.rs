@@ -236,6 +236,22 @@ fn usage_and_unreachable_vendors_have_their_own_exit_status() {
     );
     assert_eq!(userinfo.status.code(), Some(2), "credentials in the URL");
     assert!(!String::from_utf8_lossy(&userinfo.stderr).contains("pw@"));
+    // A query may carry a key, which the report would print.
+    let query = mitra(
+        &[
+            "verify",
+            "sempoa",
+            "--base-url",
+            "https://vendor.example/api?key=k-0451-secret",
+        ],
+        &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+    );
+    assert_eq!(query.status.code(), Some(2), "a query in the base URL");
+    let said = String::from_utf8_lossy(&query.stderr);
+    assert!(
+        said.contains("query") && !said.contains("k-0451-secret"),
+        "{said}"
+    );
     // Nothing listens on port 9 of this machine: could not check.
     let down = mitra(
         &["verify", "sempoa", "--base-url", "http://127.0.0.1:9"],
@@ -248,4 +264,23 @@ fn usage_and_unreachable_vendors_have_their_own_exit_status() {
             .any(|l| l.starts_with("failed   checkToken") && l.contains("network: ")),
         "{text}"
     );
+}
+
+/// The recording proxy bounds an answer as the client does: a vendor's
+/// endless answer does not fill memory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_over_the_limit_is_not_read_whole() {
+    let huge = "x".repeat(17 << 20);
+    let server = MockServer::start(move |_, _| MockResponse::json(200, huge.clone())).await;
+    let url = server.url();
+    let out = tokio::task::spawn_blocking(move || {
+        mitra(
+            &["verify", "sempoa", "--base-url", &url],
+            &[("MITRA_SEMPOA_TOKEN", TOKEN)],
+        )
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("larger than the limit"), "{text}");
 }
