@@ -586,11 +586,47 @@ struct Answers {
     since: u32,
 }
 
+/// The most places remembered: an answer keyed by ids (or by personal
+/// data) must not grow the set, or the log, without bound.
+const MAX_PLACES: usize = 4096;
+
 fn first_time(vendor: &'static str, operation: &'static str, place: Place) -> bool {
     let mut reported = REPORTED.lock().unwrap_or_else(|p| p.into_inner());
-    reported
-        .get_or_insert_with(HashSet::new)
-        .insert((vendor, operation, place))
+    let set = reported.get_or_insert_with(HashSet::new);
+    if set.len() >= MAX_PLACES {
+        return false;
+    }
+    set.insert((vendor, operation, place))
+}
+
+/// A pointer fit for a log line: every token that is not an identifier
+/// (a key made of data: an id, an e-mail, a NIK) or a list index becomes
+/// `*`, and the whole is bounded.
+fn safe_pointer(pointer: &str) -> String {
+    let identifier = |t: &str| {
+        !t.is_empty()
+            && t.len() <= 64
+            && t.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && t.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    };
+    let index = |t: &str| !t.is_empty() && t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit());
+    let mut out = String::new();
+    for token in pointer.split('/').skip(1) {
+        out.push('/');
+        out.push_str(if identifier(token) || index(token) {
+            token
+        } else {
+            "*"
+        });
+        if out.len() > 200 {
+            out.push_str("/…");
+            break;
+        }
+    }
+    out
 }
 
 /// One reported difference (for tests and `mitra verify`'s comparison).
@@ -625,7 +661,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
             let mut json = serde_json::Deserializer::from_str(text);
             match serde_path_to_error::deserialize::<_, T>(&mut json) {
                 Ok(_) => String::new(),
-                Err(error) => pointer_of(error.path()),
+                Err(error) => safe_pointer(&pointer_of(error.path())),
             }
         });
         emit(Difference {
@@ -642,7 +678,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
             let mut json = serde_json::Deserializer::from_str(text);
             let _ = serde_ignored::deserialize::<_, _, T>(&mut json, |path| {
                 if unknown.len() < 64 {
-                    unknown.push(ignored_pointer(&path));
+                    unknown.push(safe_pointer(&ignored_pointer(&path)));
                 }
             });
         });
@@ -759,7 +795,7 @@ pub(crate) fn locate_error<T: serde::de::DeserializeOwned>(
         serde_path_to_error::deserialize::<_, T>(&mut json).err()
     });
     let (pointer, inner) = match &located {
-        Some(e) => (pointer_of(e.path()), e.inner()),
+        Some(e) => (safe_pointer(&pointer_of(e.path())), e.inner()),
         None => (String::new(), error),
     };
     let what = describe(inner);
@@ -790,7 +826,7 @@ fn describe(error: &serde_json::Error) -> String {
         None => &text[..],
     };
     if let Some(rest) = text.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
     {
         return format!(
             "expected {}, found {}",
@@ -799,7 +835,7 @@ fn describe(error: &serde_json::Error) -> String {
         );
     }
     if let Some(rest) = text.strip_prefix("invalid value: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
+        && let Some((found, expected)) = rest.rsplit_once(", expected ")
     {
         return format!(
             "expected {}, found {}",
@@ -808,7 +844,7 @@ fn describe(error: &serde_json::Error) -> String {
         );
     }
     if let Some(rest) = text.strip_prefix("invalid length ")
-        && let Some((_, expected)) = rest.split_once(", expected ")
+        && let Some((_, expected)) = rest.rsplit_once(", expected ")
     {
         return format!("expected {expected}, found another length");
     }
@@ -846,20 +882,26 @@ fn expected_kind(expected: &str) -> String {
 
 /// `text` without what it quotes between `"` (values from the body).
 pub(crate) fn unquoted(text: &str) -> String {
+    // serde quotes strings with `"` (Debug-escaped: `\"` inside) and other
+    // values with backticks; what is between is the vendor's.
     let mut out = String::with_capacity(text.len());
-    let mut quoted = false;
+    let mut open: Option<char> = None;
+    let mut escaped = false;
     for c in text.chars() {
-        match c {
-            '"' if !quoted => {
-                quoted = true;
-                out.push_str("\"…");
+        match open {
+            None if c == '"' || c == '`' => {
+                open = Some(c);
+                out.push(c);
+                out.push('…');
             }
-            '"' => {
-                quoted = false;
-                out.push('"');
+            None => out.push(c),
+            Some(_) if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => {
+                open = None;
+                out.push(c);
             }
-            _ if !quoted => out.push(c),
-            _ => {}
+            Some(_) => {}
         }
     }
     out
@@ -968,6 +1010,15 @@ mod tests {
         let e = decode::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
         assert_eq!(text, "/data: expected a list, found an object");
+        // A value that mimics serde's own words, or escapes its quotes.
+        let body = r#"{"data":"x, expected Siti Rahmawati"}"#;
+        let e = decode::<Envelope>(body).unwrap_err();
+        let text = locate_error::<Envelope>(body, &e);
+        assert_eq!(text, "/data: expected a list, found a string");
+        assert_eq!(
+            unquoted(r#"invalid "Siti \" Rahmawati" and `Budi`"#),
+            r#"invalid "…" and `…`"#
+        );
         let body = r#"{"data":[{"city_id":"Siti Rahmawati","name":"b"}]}"#;
         let e = decode::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
@@ -978,6 +1029,17 @@ mod tests {
             locate_error::<Envelope>("{\"data\": [", &e),
             "/data: the answer ends too early"
         );
+    }
+
+    #[test]
+    fn pointers_in_reports_hold_no_key_made_of_data() {
+        assert_eq!(safe_pointer("/data/0/city_id"), "/data/0/city_id");
+        assert_eq!(
+            safe_pointer("/by_nik/3273010101900001/nama"),
+            "/by_nik/*/nama"
+        );
+        assert_eq!(safe_pointer("/users/siti@contoh.id/x"), "/users/*/x");
+        assert_eq!(safe_pointer("/a\nINFO forged"), "/*");
     }
 
     #[test]

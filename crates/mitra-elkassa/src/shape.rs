@@ -89,6 +89,8 @@ impl NewUser {
 
 impl Validate for types::RegistrationRequest {
     fn validate(&self) -> Result<(), Error> {
+        // Read tolerantly from answers, sent only as the spec lists it.
+        self.user_type.for_request()?;
         validation::required("toko_name", &self.toko_name)?;
         validation::phone(&self.no_telp)?;
         validation::email(&self.email)?;

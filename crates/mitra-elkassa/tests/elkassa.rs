@@ -346,6 +346,19 @@ async fn bad_input_is_rejected_with_nothing_sent() {
             ..
         })
     ));
+    // The same through the wire body (the CLI's and `call_json`'s path).
+    let body: types::RegistrationRequest = serde_json::from_value(serde_json::json!({
+        "toko_name": "Toko", "user_type": "2", "no_telp": "081234567890",
+        "email": "pemilik@example.com", "password": "rahasia123", "address": "Bandung"
+    }))
+    .unwrap();
+    assert!(matches!(
+        c.registration_wire(&body).await,
+        Err(Error::Validation {
+            field: "user_type",
+            ..
+        })
+    ));
     assert_eq!(server.requests().len(), 0);
 }
 

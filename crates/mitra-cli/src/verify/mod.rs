@@ -297,7 +297,11 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                         CliError::other("record", format!("writing to {}: {e}", dir.display()))
                     })?;
                 }
-                let body = serde_json::from_slice::<Value>(&answer.body).ok();
+                // What --suggest reads: masked like a fixture (shapes and
+                // types kept, so its edits are the same).
+                let body = serde_json::from_slice::<Value>(&answer.body)
+                    .ok()
+                    .map(|b| masker.mask(&b));
                 let outcome = match answer.status {
                     401 | 403 => Outcome::Failed(format!(
                         "auth: HTTP {} (check the credentials)",
@@ -320,7 +324,13 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                             .map(|mut d| {
                                 match &mut d.mismatch {
                                     Some(m) => {
-                                        m.found = masker.found(&m.pointer, &m.found);
+                                        // A field the spec does not know
+                                        // may hold anything: only its kind.
+                                        m.found = if m.kind == mitra_spec::Kind::UnknownField {
+                                            kind_of_text(&m.found).to_owned()
+                                        } else {
+                                            masker.found(&m.pointer, &m.found)
+                                        };
                                         d.message = m.to_string();
                                     }
                                     None => d.message = masker.text(&d.message),
@@ -425,6 +435,19 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
     } else {
         0
     })
+}
+
+/// The kind of a JSON value shown as text (`"…"`, `{…}`, `12`).
+fn kind_of_text(text: &str) -> &'static str {
+    match text.trim_start().chars().next() {
+        Some('"') => "a string",
+        Some('{') => "an object",
+        Some('[') => "a list",
+        Some('t' | 'f') => "a boolean",
+        Some('n') => "null",
+        Some(_) => "a number",
+        None => "a value",
+    }
 }
 
 /// `specs/<stem>.yaml` of a vendor: the stem is the crate's name without

@@ -151,8 +151,38 @@ impl Masker {
         self.mask_in(value, false)
     }
 
+    fn is_secret_key(&self, key: &str) -> bool {
+        let lower = key.to_ascii_lowercase().replace('-', "_");
+        self.marked.secret.contains(&key)
+            || [
+                "password",
+                "secret",
+                "key",
+                "token",
+                "access_token",
+                "refresh_token",
+                "client_secret",
+                "authorization",
+            ]
+            .contains(&lower.as_str())
+    }
+
     fn mask_in(&self, value: &Value, under_masked_key: bool) -> Value {
         match value {
+            Value::Object(map) => Value::Object(
+                map.iter()
+                    .map(|(k, v)| {
+                        // A secret is not even shown by its shape.
+                        if self.is_secret_key(k) && !v.is_null() {
+                            return (k.clone(), json!("<redacted>"));
+                        }
+                        (
+                            k.clone(),
+                            self.mask_in(v, under_masked_key || self.is_marked(k)),
+                        )
+                    })
+                    .collect(),
+            ),
             Value::String(text) => {
                 let mut text = self.text(text);
                 if under_masked_key || personal_text(&text) {
@@ -168,11 +198,6 @@ impl Masker {
                     .map(|v| self.mask_in(v, under_masked_key))
                     .collect(),
             ),
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| (k.clone(), self.mask_in(v, self.is_marked(k))))
-                    .collect(),
-            ),
             other => other.clone(),
         }
     }
@@ -182,6 +207,15 @@ impl Masker {
     /// the text masked.
     pub fn found(&self, pointer: &str, found: &str) -> String {
         let key = pointer.rsplit('/').next().unwrap_or("");
+        if self.is_secret_key(key) {
+            return "<redacted>".to_owned();
+        }
+        // An object or a list: its own marked fields masked.
+        if let Ok(value) = serde_json::from_str::<Value>(found)
+            && (value.is_object() || value.is_array())
+        {
+            return self.mask_in(&value, self.is_marked(key)).to_string();
+        }
         if self.is_marked(key) || personal_text(found.trim_matches('"')) {
             shape(found)
         } else {
