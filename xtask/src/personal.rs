@@ -31,10 +31,11 @@ pub fn looks_personal(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     [
         "name", "nama", "address", "alamat", "email", "telp", "phone", "lahir", "birth",
+        "penerima", "pengirim", "ktp",
     ]
     .iter()
     .any(|word| name.contains(word))
-        || name == "nik"
+        || ["nik", "hp", "no_hp"].contains(&name.as_str())
 }
 
 /// The mark a schema (or what its `$ref` names) carries: `Some(true)`,
@@ -150,6 +151,7 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
         return;
     };
     let mut impls: Vec<syn::Item> = Vec::new();
+    let mut newtypes: Vec<(String, &'static str)> = Vec::new();
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
         let syn::Fields::Named(fields) = &s.fields else {
@@ -186,6 +188,13 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
         };
         if !fields.named.iter().any(|f| marked(f).is_some()) {
             continue;
+        }
+        // The newtypes a marked field holds (`RegistrationRequestNoTelp`)
+        // are masked too, wherever they are printed alone.
+        for f in fields.named.iter().filter(|f| marked(f).is_some()) {
+            let mut names = Vec::new();
+            collect_idents(&f.ty, &mut names);
+            newtypes.extend(names.into_iter().map(|n| (n, marked(f).expect("marked"))));
         }
         let shown = fields.named.iter().map(|f| {
             let ident = f.ident.as_ref().expect("named");
@@ -234,7 +243,59 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
             *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
         }
     }
+    for item in items.iter_mut() {
+        let syn::Item::Struct(s) = item else { continue };
+        if !matches!(s.fields, syn::Fields::Unnamed(_)) {
+            continue;
+        }
+        let Some((_, mask)) = newtypes.iter().find(|(n, _)| s.ident == n) else {
+            continue;
+        };
+        let name = &s.ident;
+        let label = name.to_string();
+        impls.push(syn::parse_quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    write!(f, "{}({})", #label, #mask)
+                }
+            }
+        });
+        drop_derive(&mut s.attrs, "Debug");
+    }
     items.extend(impls);
+}
+
+/// Every identifier a type names (`Option<RegistrationRequestNoTelp>` → both).
+fn collect_idents(ty: &syn::Type, out: &mut Vec<String>) {
+    use quote::ToTokens;
+    for token in ty.to_token_stream() {
+        match token {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => {
+                if let Ok(inner) = syn::parse2::<syn::Type>(g.stream()) {
+                    collect_idents(&inner, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn drop_derive(attrs: &mut [syn::Attribute], name: &str) {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let kept = paths
+            .into_iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name));
+        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
 }
 
 /// The markers of README's generated personal-data section.

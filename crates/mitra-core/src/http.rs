@@ -161,11 +161,17 @@ fn proxies_but_not_for_loopback(builder: reqwest::ClientBuilder) -> reqwest::Cli
     builder.no_proxy().proxy(proxy)
 }
 
-/// `127.0.0.0/8`, `::1`, `localhost` (and its subdomains).
+/// `127.0.0.0/8`, `::1`, `::ffff:127.0.0.0/104`, the unspecified addresses,
+/// `localhost` (and its subdomains, which RFC 6761 gives to loopback).
 fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        // `0.0.0.0` and `::` reach this machine too on the usual systems.
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
         Some(url::Host::Domain(name)) => {
             let name = name.trim_end_matches('.').to_ascii_lowercase();
             name == "localhost" || name.ends_with(".localhost")
@@ -375,6 +381,29 @@ macro_rules! connection_setters {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_is_every_form_of_this_machine_and_nothing_else() {
+        for url in [
+            "http://127.0.0.1/",
+            "http://127.1/",
+            "http://[::1]/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://0.0.0.0/",
+            "http://localhost./",
+            "http://api.localhost/",
+        ] {
+            assert!(is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+        }
+        for url in [
+            "http://127.0.0.1.evil.example/",
+            "http://localhost.evil.example/",
+            "http://10.0.0.1/",
+            "http://[::ffff:10.0.0.1]/",
+        ] {
+            assert!(!is_loopback(&url::Url::parse(url).unwrap()), "{url}");
+        }
+    }
 
     #[test]
     fn absurd_timeouts_are_configuration_errors() {

@@ -424,6 +424,8 @@ mod tests {
             r#"{"data":[{"email":null,"nama_anggota":"[personal data]","skp":12}],"password":"[REDACTED]","x":{"email":"[personal data]"}}"#
         );
         assert_eq!(marked.mask(b"not json, not a form"), "not json, not a form");
+        let notice = br#"<b>Notice</b>: x {"nama_anggota":"Siti"}"#;
+        assert!(!marked.mask(notice).contains("Siti"));
     }
 
     #[test]
@@ -583,6 +585,19 @@ impl Marked {
             && !trimmed.starts_with(['{', '[', '<']);
         if looks_like_form {
             return self.mask_query(trimmed);
+        }
+        // Neither (a PHP notice before the JSON, JSON inside a string, an
+        // XML page): shown only if no marked field's name is in it.
+        let names_one = self
+            .personal
+            .iter()
+            .chain(self.secret)
+            .any(|key| text.contains(key));
+        if names_one {
+            return format!(
+                "[withheld: {} bytes that name a personal or secret field but are not JSON or a form]",
+                body.len()
+            );
         }
         text.into_owned()
     }

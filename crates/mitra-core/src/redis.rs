@@ -64,22 +64,26 @@ if not token then return nil end
 return {token, redis.call('PTTL', KEYS[1])}
 ";
 
-// Compare-and-delete: the value (a token, a lock's owner) is deleted only
-// if it is still the one given.
 // Takes a lock for ARGV[1] for ARGV[2] ms if it is free, or if what holds
-// it has no TTL or one longer than a lock is ever given (planted by hand or
-// by a foreign writer): such a lock would never be released, or not for
-// far longer than any fetch.
+// it has no TTL or one longer than any lock is given (ARGV[3] ms, a fixed
+// maximum, not the caller's own TTL: a live lock of a holder with a longer
+// TTL is never taken): planted by hand or by a foreign writer, such a lock
+// would never be released, or not for far longer than any fetch.
 const TRY_LOCK: &str = r"
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
 local left = redis.call('PTTL', KEYS[1])
-if left == -1 or left > tonumber(ARGV[2]) then
+if left == -1 or left > tonumber(ARGV[3]) then
   redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
   return 1
 end
 return 0
 ";
 
+/// The longest a lock is ever held (every holder asks for far less).
+const MAX_LOCK: Duration = Duration::from_secs(300);
+
+// Compare-and-delete: the value (a token, a lock's owner) is deleted only
+// if it is still the one given.
 const DELETE_IF: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -377,6 +381,7 @@ impl SharedState for RedisState {
                 .key(key)
                 .arg(owner)
                 .arg(millis(ttl))
+                .arg(millis(MAX_LOCK.max(ttl)))
                 .invoke_async(&mut c)
                 .await?;
             Ok(taken == 1)

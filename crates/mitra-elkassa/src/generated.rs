@@ -382,7 +382,7 @@ pub mod types {
         pub user_type: crate::user::UserType,
     }
     ///Phone number, digits only.
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub struct RegistrationRequestNoTelp(::std::string::String);
@@ -562,6 +562,11 @@ pub mod types {
                 .field("toko_name", &Masked("[personal data]"))
                 .field("user_type", &self.user_type)
                 .finish()
+        }
+    }
+    impl ::std::fmt::Debug for RegistrationRequestNoTelp {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            write!(f, "{}({})", "RegistrationRequestNoTelp", "[personal data]")
         }
     }
     impl Activated {

@@ -677,7 +677,7 @@ pub mod types {
         }
     }
     ///`TrackEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TrackEvent {
@@ -714,7 +714,7 @@ pub mod types {
         pub office_code: ::std::option::Option<mitra_core::Code>,
     }
     ///An event of the second tracking format.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TrackEventV2 {
@@ -809,6 +809,51 @@ pub mod types {
                 .field("expires_in", &self.expires_in)
                 .field("scope", &self.scope)
                 .field("token_type", &self.token_type)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TrackEvent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TrackEvent")
+                .field("barcode", &self.barcode)
+                .field(
+                    "description",
+                    &self.description.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("event_date", &self.event_date)
+                .field("event_name", &self.event_name)
+                .field("office", &self.office)
+                .field("office_code", &self.office_code)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TrackEventV2 {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TrackEventV2")
+                .field("barcode", &self.barcode)
+                .field(
+                    "description",
+                    &self.description.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field("event_date", &self.event_date)
+                .field("event_name", &self.event_name)
+                .field("office_code", &self.office_code)
+                .field("office_name", &self.office_name)
+                .field("status", &self.status)
                 .finish()
         }
     }
@@ -2547,7 +2592,7 @@ pub mod operations {
     /// The fields the spec marks personal (`x-mitra-personal`), by
     /// wire name: masked in traces, `Debug`, and verify's reports,
     /// suggestions and fixtures.
-    pub const PERSONAL: &[&str] = &[];
+    pub const PERSONAL: &[&str] = &["description"];
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &["access_token"];
@@ -3668,6 +3713,7 @@ components:
           description: '`YYYY-MM-DD HH:MM:SS`, local time (WIB), no zone.'
           example: '2018-06-30 16:15:07'
         description:
+          x-mitra-personal: true
           type: string
           description: Free text; lines separated by `~~`.
     TrackEventV2:
@@ -3689,6 +3735,7 @@ components:
           x-mitra-personal: false
           type: string
         description:
+          x-mitra-personal: true
           type: string
     PostalCodeResponse:
       type: object
