@@ -245,3 +245,59 @@ async fn metrics_name_the_duration_retries_and_failures() {
         "{names:?}"
     );
 }
+
+/// A tolerated difference from the spec is reported to the operator: one
+/// INFO event with the place and the kinds (never the value), and the
+/// counter `mitra.decode.tolerated`, once per place however many answers.
+#[tokio::test]
+async fn an_answer_that_drifts_is_reported_once_with_its_place_and_counted() {
+    let server = MockServer::always(MockResponse::json(
+        200,
+        r#"{"status":200,"message":"Success","data":{"kode":31001,"akun":"Laba Berjalan","tipe":"Modal","level":"1","balance":"Credit","akun_induk":"Equity"}}"#,
+    ))
+    .await;
+    let client = client(&server);
+    let recorder = metrics_util::debugging::DebuggingRecorder::new();
+    let snapshotter = recorder.snapshotter();
+    let (guard, logs) = mitra_testkit::capture_tracing();
+    {
+        let _metrics = metrics::set_default_local_recorder(&recorder);
+        for _ in 0..3 {
+            let account = client.get_akun("31001").await.unwrap();
+            assert_eq!(account.code, "31001");
+        }
+    }
+    drop(guard);
+    let logs = logs.text();
+    let events: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("answer differs from the spec"))
+        .collect();
+    assert_eq!(events.len(), 2, "once per place: {logs}");
+    assert!(
+        events.iter().any(|l| l.contains("INFO")
+            && l.contains("pointer=/data/kode")
+            && l.contains("expected=\"a string\"")
+            && l.contains("found=\"an integer\"")),
+        "{logs}"
+    );
+    assert!(
+        events.iter().any(|l| l.contains("pointer=/data/level")),
+        "{logs}"
+    );
+    assert!(
+        !events.iter().any(|l| l.contains("31001")),
+        "no value: {logs}"
+    );
+    let tolerated: u64 = snapshotter
+        .snapshot()
+        .into_vec()
+        .into_iter()
+        .filter(|(key, _, _, _)| key.key().name() == "mitra.decode.tolerated")
+        .map(|(_, _, _, value)| match value {
+            metrics_util::debugging::DebugValue::Counter(n) => n,
+            _ => 0,
+        })
+        .sum();
+    assert_eq!(tolerated, 2, "one count per place reported");
+}
