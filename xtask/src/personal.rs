@@ -228,20 +228,7 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
                 }
             }
         });
-        for attr in s.attrs.iter_mut() {
-            if !attr.path().is_ident("derive") {
-                continue;
-            }
-            let Ok(paths) = attr.parse_args_with(
-                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-            ) else {
-                continue;
-            };
-            let kept = paths
-                .into_iter()
-                .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Debug"));
-            *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-        }
+        drop_derive(&mut s.attrs, "Debug");
     }
     for item in items.iter_mut() {
         let syn::Item::Struct(s) = item else { continue };
@@ -281,7 +268,8 @@ fn collect_idents(ty: &syn::Type, out: &mut Vec<String>) {
     }
 }
 
-fn drop_derive(attrs: &mut [syn::Attribute], name: &str) {
+/// `attrs` without `name` in their `#[derive(...)]`.
+pub fn drop_derive(attrs: &mut [syn::Attribute], name: &str) {
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
             continue;

@@ -115,28 +115,11 @@ pub fn types(file: &mut syn::File) {
             let mut named = Idents::default();
             named.visit_fields(&s.fields);
             if named.0.iter().any(|n| opened.contains(n)) {
-                drop_copy(&mut s.attrs);
+                crate::personal::drop_derive(&mut s.attrs, "Copy");
             }
         }
     }
     items.extend(extra);
-}
-
-fn drop_copy(attrs: &mut [syn::Attribute]) {
-    for attr in attrs.iter_mut() {
-        if !attr.path().is_ident("derive") {
-            continue;
-        }
-        let Ok(paths) = attr.parse_args_with(
-            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
-        ) else {
-            continue;
-        };
-        let kept = paths
-            .into_iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Copy"));
-        *attr = syn::parse_quote!(#[derive(#(#kept),*)]);
-    }
 }
 
 fn item_name(item: &Item) -> Option<String> {

@@ -122,15 +122,7 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
                 why.push_str(&format!(": {cause}"));
                 source = cause.source();
             }
-            exchange.body = why.clone().into_bytes();
-            up.log
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(exchange);
-            return Response::builder()
-                .status(StatusCode::BAD_GATEWAY)
-                .body(Body::from(why))
-                .unwrap_or_default();
+            return bad_gateway(&up, exchange, why);
         }
     };
     let status = answer.status();
@@ -140,15 +132,7 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
     let bytes = match read_bounded(answer).await {
         Ok(bytes) => bytes,
         Err(why) => {
-            exchange.body = why.clone().into_bytes();
-            up.log
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push(exchange);
-            return Response::builder()
-                .status(StatusCode::BAD_GATEWAY)
-                .body(Body::from(why))
-                .unwrap_or_default();
+            return bad_gateway(&up, exchange, why);
         }
     };
     exchange.status = status.as_u16();
@@ -169,6 +153,19 @@ async fn forward(State(up): State<Upstream>, request: Request) -> Response {
         }
     }
     response.body(Body::from(bytes)).unwrap_or_default()
+}
+
+/// Logs `exchange` with `why` as its body and answers 502 with it.
+fn bad_gateway(up: &Upstream, mut exchange: Exchange, why: String) -> Response {
+    exchange.body = why.clone().into_bytes();
+    up.log
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(exchange);
+    Response::builder()
+        .status(StatusCode::BAD_GATEWAY)
+        .body(Body::from(why))
+        .unwrap_or_default()
 }
 
 /// The answer's body, or why not: at most [`BODY_LIMIT`] bytes (checked
