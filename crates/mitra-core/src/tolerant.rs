@@ -322,6 +322,24 @@ impl Target for i64 {
     }
 }
 
+/// A whole number read as `i64` first when it came as a float or a text.
+macro_rules! through_i64 {
+    () => {
+        fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+            match <i64 as Target>::from_f64::<E>(v, site)? {
+                Some(n) => Self::from_i64(n, site),
+                None => Ok(None),
+            }
+        }
+        fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+            match <i64 as Target>::from_str::<E>(v, site)? {
+                Some(n) => Self::from_i64(n, site),
+                None => Ok(None),
+            }
+        }
+    };
+}
+
 impl Target for u64 {
     const EXPECTED: &'static str = INTEGER;
     #[inline]
@@ -333,18 +351,7 @@ impl Target for u64 {
             .map(Some)
             .map_err(|_| wrong("a negative integer", "an integer of 0 or more"))
     }
-    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
-        match <i64 as Target>::from_f64::<E>(v, site)? {
-            Some(n) => Self::from_i64(n, site),
-            None => Ok(None),
-        }
-    }
-    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
-        match <i64 as Target>::from_str::<E>(v, site)? {
-            Some(n) => Self::from_i64(n, site),
-            None => Ok(None),
-        }
-    }
+    through_i64!();
 }
 
 impl Target for NonZeroU64 {
@@ -361,18 +368,7 @@ impl Target for NonZeroU64 {
             Err(_) => Err(wrong("a negative integer", Self::EXPECTED)),
         }
     }
-    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
-        match <i64 as Target>::from_f64::<E>(v, site)? {
-            Some(n) => Self::from_i64(n, site),
-            None => Ok(None),
-        }
-    }
-    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
-        match <i64 as Target>::from_str::<E>(v, site)? {
-            Some(n) => Self::from_i64(n, site),
-            None => Ok(None),
-        }
-    }
+    through_i64!();
 }
 
 impl Target for f64 {
