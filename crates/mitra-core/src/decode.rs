@@ -375,13 +375,32 @@ pub fn excerpt(body: &[u8]) -> String {
 /// assert_eq!(mitra_core::decode::mask_digit_runs("code 900901"), "code 900901");
 /// ```
 pub fn mask_digit_runs(text: &str) -> String {
+    map_digit_runs(text, |run, out| {
+        let keep = run.len() - 4;
+        out.extend(std::iter::repeat_n('*', keep));
+        out.push_str(&run[keep..]);
+    })
+}
+
+/// Every run of 10 or more digits as zeros, its length kept: the shape of
+/// a NIK or a phone number in a fixture, none of its digits.
+///
+/// ```
+/// assert_eq!(mitra_core::decode::zero_digit_runs("hp 081234567890"), "hp 000000000000");
+/// ```
+pub fn zero_digit_runs(text: &str) -> String {
+    map_digit_runs(text, |run, out| {
+        out.extend(std::iter::repeat_n('0', run.len()))
+    })
+}
+
+/// `text` with each run of 10 or more ASCII digits written by `long`.
+fn map_digit_runs(text: &str, long: impl Fn(&str, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     let flush = |run: &mut String, out: &mut String| {
         if run.len() >= 10 {
-            let keep = run.len() - 4;
-            out.extend(std::iter::repeat_n('*', keep));
-            out.push_str(&run[keep..]);
+            long(run, out);
         } else {
             out.push_str(run);
         }

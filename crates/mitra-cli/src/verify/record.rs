@@ -143,7 +143,7 @@ impl Masker {
                 text = text.replace(value.as_str(), &shape(value));
             }
         }
-        zero_digit_runs(&text)
+        mitra_core::decode::zero_digit_runs(&text)
     }
 
     /// `value` masked.
@@ -222,30 +222,6 @@ impl Masker {
             self.text(found)
         }
     }
-}
-
-/// Runs of 10 or more digits (a NIK, a phone number, an account) as zeros.
-fn zero_digit_runs(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 10 {
-            out.extend(std::iter::repeat_n('0', run.len()));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
-    }
-    flush(&mut run, &mut out);
-    out
 }
 
 /// `value` with personal and secret values masked; `secrets` are the
