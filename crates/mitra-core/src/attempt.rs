@@ -102,18 +102,16 @@ impl Attempt {
     /// Pre-send hook of the generated client: auth, fixed headers,
     /// sensitive marks, the vendor's rewrite.
     pub fn prepare(&self, request: &mut Request) {
+        // Marked fields nested in a JSON body (a receiver's name in an
+        // order) are looked for too: a vendor's error may quote them.
         let marked = self.runtime.marked();
-        let body = request.body().and_then(reqwest::Body::as_bytes);
-        let nested = !marked.is_empty() && body.is_some_and(|b| b.first() == Some(&b'{'));
+        let nested = !marked.is_empty()
+            && request
+                .body()
+                .and_then(reqwest::Body::as_bytes)
+                .is_some_and(|b| b.first() == Some(&b'{'));
         if !self.secret_fields.is_empty() || nested {
-            let mut values = secret_values(self.secret_fields, request);
-            // Marked fields nested in a JSON body (a receiver's name in an
-            // order): a vendor's error may quote them too.
-            if let Some(body) = body.filter(|_| nested)
-                && let Ok(json) = serde_json::from_slice::<serde_json::Value>(body)
-            {
-                marked_values(&marked, &json, &mut values);
-            }
+            let values = secret_values(self.secret_fields, &marked, request);
             let _ = self.secret_values.set(values);
         }
         self.runtime.prepare(request, self.token.as_deref());
@@ -262,13 +260,8 @@ impl Attempt {
             .secrets()
             .scrub_bytes(body, &self.extra_secrets());
         // The spec's personal and secret fields masked, structure kept.
-        let marked = self.runtime.marked();
-        if marked.is_empty() {
-            return self.runtime.decoder().excerpt(&scrubbed);
-        }
-        self.runtime
-            .decoder()
-            .excerpt(marked.mask(&scrubbed).as_bytes())
+        let masked = self.runtime.marked().mask(&scrubbed);
+        self.runtime.decoder().excerpt(masked.as_bytes())
     }
 
     /// Records `error` for the runtime and hands the generated code an empty
@@ -281,27 +274,15 @@ impl Attempt {
     }
 }
 
-/// The text values of every field of `json` that `marked` names, at any depth.
-fn marked_values(marked: &crate::redact::Marked, json: &serde_json::Value, out: &mut Vec<String>) {
-    match json {
-        serde_json::Value::Object(map) => {
-            for (key, value) in map {
-                let named = marked.personal.contains(&key.as_str())
-                    || marked.secret.contains(&key.as_str());
-                match value {
-                    serde_json::Value::String(text) if named => out.push(text.clone()),
-                    other => marked_values(marked, other, out),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| marked_values(marked, v, out)),
-        _ => {}
-    }
-}
-
-/// The values of the secret `fields` in `request`: its query, and its body
-/// as a form or a JSON object.
-fn secret_values(fields: &[crate::Field], request: &Request) -> Vec<String> {
+/// The values of the secret and personal `fields` in `request`: its query,
+/// and its body as a form or a JSON object; in a JSON body also every field
+/// `marked` names, at any depth (a receiver's name in an order). The body
+/// is parsed once.
+fn secret_values(
+    fields: &[crate::Field],
+    marked: &crate::redact::Marked,
+    request: &Request,
+) -> Vec<String> {
     let secret = |name: &str| {
         fields
             .iter()
@@ -316,13 +297,18 @@ fn secret_values(fields: &[crate::Field], request: &Request) -> Vec<String> {
     let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
         return values;
     };
-    match serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(body) {
-        Ok(object) => values.extend(
-            object
-                .iter()
-                .filter(|(k, _)| secret(k))
-                .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
-        ),
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(json) => {
+            if let Some(object) = json.as_object() {
+                values.extend(
+                    object
+                        .iter()
+                        .filter(|(k, _)| secret(k))
+                        .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
+                );
+            }
+            marked.values_in(&json, &mut values);
+        }
         Err(_) => values.extend(
             url::form_urlencoded::parse(body)
                 .filter(|(k, _)| secret(k))

@@ -614,6 +614,24 @@ impl Marked {
         out.finish()
     }
 
+    /// Appends the text of every marked field of `json`, at any depth.
+    pub fn values_in(&self, json: &serde_json::Value, out: &mut Vec<String>) {
+        match json {
+            serde_json::Value::Object(map) => {
+                for (key, value) in map {
+                    match value {
+                        serde_json::Value::String(text) if self.replacement(key).is_some() => {
+                            out.push(text.clone())
+                        }
+                        other => self.values_in(other, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| self.values_in(v, out)),
+            _ => {}
+        }
+    }
+
     /// Replaces the value of every marked field of `value`, at any depth.
     pub fn mask_value(&self, value: &mut serde_json::Value) {
         match value {

@@ -36,7 +36,7 @@ use std::fmt;
 use std::num::NonZeroU64;
 use std::sync::Mutex;
 
-use serde::de::{self, DeserializeSeed, Deserializer, Unexpected, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
 /// The marker of the error a tolerant read returns while its place is being
 /// located.
@@ -163,21 +163,6 @@ where
     }
 }
 
-/// What a JSON value is, in words, for reports and errors.
-fn kind_of(unexpected: &Unexpected<'_>) -> &'static str {
-    match unexpected {
-        Unexpected::Bool(_) => "a boolean",
-        Unexpected::Unsigned(_) | Unexpected::Signed(_) => "an integer",
-        Unexpected::Float(_) => "a number",
-        Unexpected::Char(_) | Unexpected::Str(_) => "a string",
-        Unexpected::Bytes(_) => "bytes",
-        Unexpected::Unit | Unexpected::Option => "null",
-        Unexpected::Seq => "a list",
-        Unexpected::Map => "an object",
-        _ => "another kind of value",
-    }
-}
-
 /// An error that names the kinds, never the value (it may be personal data).
 fn wrong<E: de::Error>(found: &'static str, expected: &'static str) -> E {
     E::custom(format_args!("expected {expected}, found {found}"))
@@ -276,10 +261,10 @@ impl<'de, T: Target> Visitor<'de> for Reader<T> {
         d.deserialize_any(self)
     }
     fn visit_seq<A: de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(wrong(kind_of(&Unexpected::Seq), T::EXPECTED))
+        Err(wrong("a list", T::EXPECTED))
     }
     fn visit_map<A: de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
-        Err(wrong(kind_of(&Unexpected::Map), T::EXPECTED))
+        Err(wrong("an object", T::EXPECTED))
     }
 }
 
@@ -919,12 +904,6 @@ fn found_kind(found: &str) -> &'static str {
     }
 }
 
-/// Decodes `text` as `T` (whose fields read tolerantly): what
-/// `response_value` does with a success body.
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<T> {
-    serde_json::from_str(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -952,7 +931,7 @@ mod tests {
     }
 
     fn city(json: &str) -> Result<(City, Found), String> {
-        let (out, found) = recording(|| decode::<City>(json));
+        let (out, found) = recording(|| serde_json::from_str::<City>(json));
         out.map(|c| (c, found)).map_err(|e| e.to_string())
     }
 
@@ -990,25 +969,25 @@ mod tests {
     fn errors_name_the_pointer_and_the_kinds_never_the_value() {
         let body =
             r#"{"data":[{"city_id":1,"name":"a"},{"city_id":{"x":"Siti Rahmawati"},"name":"b"}]}"#;
-        let e = decode::<Envelope>(body).unwrap_err();
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
         assert_eq!(
             text,
             "/data/1/city_id: expected an integer, found an object"
         );
         let body = r#"{"data":[{"name":"Siti"}]}"#;
-        let e = decode::<Envelope>(body).unwrap_err();
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
         assert_eq!(
             locate_error::<Envelope>(body, &e),
             "/data/0/city_id: missing"
         );
         let body = r#"{"data":{"city_id":1,"name":"Siti"}}"#;
-        let e = decode::<Envelope>(body).unwrap_err();
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
         assert_eq!(text, "/data: expected a list, found an object");
         // A value that mimics serde's own words, or escapes its quotes.
         let body = r#"{"data":"x, expected Siti Rahmawati"}"#;
-        let e = decode::<Envelope>(body).unwrap_err();
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
         assert_eq!(text, "/data: expected a list, found a string");
         assert_eq!(
@@ -1016,11 +995,11 @@ mod tests {
             r#"invalid "…" and `…`"#
         );
         let body = r#"{"data":[{"city_id":"Siti Rahmawati","name":"b"}]}"#;
-        let e = decode::<Envelope>(body).unwrap_err();
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
         let text = locate_error::<Envelope>(body, &e);
         assert!(!text.contains("Siti"), "{text}");
         assert!(text.starts_with("/data/0/city_id: "), "{text}");
-        let e = decode::<Envelope>("{\"data\": [").unwrap_err();
+        let e = serde_json::from_str::<Envelope>("{\"data\": [").unwrap_err();
         assert_eq!(
             locate_error::<Envelope>("{\"data\": [", &e),
             "/data: the answer ends too early"
@@ -1052,7 +1031,7 @@ mod tests {
     fn each_place_is_reported_once_with_its_pointer() {
         let body = r#"{"data":[{"city_id":"1","name":"a"},{"city_id":"2","name":"b","new":1}]}"#;
         for _ in 0..3 {
-            let (out, found) = recording(|| decode::<Envelope>(body));
+            let (out, found) = recording(|| serde_json::from_str::<Envelope>(body));
             out.unwrap();
             let sample = sample_for_unknown_fields("test-vendor", "getCity");
             report::<Envelope>("test-vendor", "getCity", body, found, sample);

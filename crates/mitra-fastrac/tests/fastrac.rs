@@ -548,3 +548,29 @@ async fn absurd_rates_are_configuration_errors() {
     }
     assert!(builder(&server).requests_per_second(0.5).build().is_ok());
 }
+
+/// A vendor error that quotes the personal data of the request (nested in
+/// its JSON body: a receiver's name and address) shows none of it.
+#[tokio::test]
+async fn an_error_quoting_the_orders_personal_data_shows_none_of_it() {
+    let order: types::OrderExpressRequest = request_example("/order/express", "post");
+    let receiver = spec()["paths"]["/order/express"]["post"]["requestBody"]["content"]
+        ["application/json"]["example"]["receiver"]
+        .clone();
+    let (name, address) = (
+        receiver["name"].as_str().unwrap().to_owned(),
+        receiver["address"].as_str().unwrap().to_owned(),
+    );
+    let echo = json!({
+        "success": false,
+        "message": format!("Penerima {name} di {address} tidak dapat dijangkau"),
+    });
+    let server = MockServer::always(MockResponse::json(400, echo.to_string())).await;
+    let err = client(&server)
+        .create_order_express(&order)
+        .await
+        .unwrap_err();
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("tidak dapat dijangkau"), "{text}");
+    assert!(!text.contains(&name) && !text.contains(&address), "{text}");
+}

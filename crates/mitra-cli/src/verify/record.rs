@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-/// Keys (lower case, `-` as `_`) whose values are personal or secret.
+/// Keys (lower case, `-` as `_`) whose values are personal.
 const MASKED_KEYS: &[&str] = &[
     "nik",
     "no_ktp",
@@ -36,6 +36,10 @@ const MASKED_KEYS: &[&str] = &[
     "handphone",
     "mobile",
     "whatsapp",
+];
+
+/// Keys (lower case, `-` as `_`) whose values are secret: redacted whole.
+const SECRET_KEYS: &[&str] = &[
     "password",
     "secret",
     "key",
@@ -46,9 +50,15 @@ const MASKED_KEYS: &[&str] = &[
     "authorization",
 ];
 
+/// `key` lower case with `-` as `_`, as the key lists are written.
+fn normal(key: &str) -> String {
+    key.to_ascii_lowercase().replace('-', "_")
+}
+
 fn masked_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase().replace('-', "_");
+    let key = normal(key);
     MASKED_KEYS.contains(&key.as_str())
+        || SECRET_KEYS.contains(&key.as_str())
         || key.ends_with("_name") && !key.contains("city") && !key.contains("province")
         || key.ends_with("_phone")
         || key.ends_with("_email")
@@ -152,19 +162,7 @@ impl Masker {
     }
 
     fn is_secret_key(&self, key: &str) -> bool {
-        let lower = key.to_ascii_lowercase().replace('-', "_");
-        self.marked.secret.contains(&key)
-            || [
-                "password",
-                "secret",
-                "key",
-                "token",
-                "access_token",
-                "refresh_token",
-                "client_secret",
-                "authorization",
-            ]
-            .contains(&lower.as_str())
+        self.marked.secret.contains(&key) || SECRET_KEYS.contains(&normal(key).as_str())
     }
 
     fn mask_in(&self, value: &Value, under_masked_key: bool) -> Value {
