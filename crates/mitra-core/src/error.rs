@@ -264,6 +264,27 @@ impl Error {
         self
     }
 
+    /// Whether the call failed at the OAuth2 token endpoint (no token could be
+    /// had), not at the operation itself: see [`Error::at_token_endpoint`].
+    /// Concurrent callers share one token refresh, so they share its failure
+    /// too; a caller that counts failures per operation can set these apart.
+    pub fn is_from_token_endpoint(&self) -> bool {
+        match self {
+            Self::Unauthorized { message, .. }
+            | Self::Forbidden { message, .. }
+            | Self::NotFound { message, .. }
+            | Self::Conflict { message, .. }
+            | Self::InvalidValue { message, .. }
+            | Self::Rejected { message, .. }
+            | Self::RateLimited { message, .. }
+            | Self::Vendor { message, .. }
+            | Self::Decode { message, .. }
+            | Self::Timeout { message }
+            | Self::Transport { message, .. } => message.starts_with("token endpoint: "),
+            Self::Validation { .. } | Self::Config { .. } | Self::BodyTooLarge { .. } => false,
+        }
+    }
+
     /// A short, stable name of the variant (`"validation"`, `"rate_limited"`,
     /// ...), for logs and command-line output.
     pub fn kind(&self) -> &'static str {

@@ -87,6 +87,38 @@ async fn a_401_replaces_the_token_and_resends_once() {
 }
 
 #[tokio::test]
+async fn a_failed_token_fetch_is_told_apart_from_the_operations_own_failure() {
+    let server = MockServer::start(|request, _| {
+        if request.path == "/token" {
+            return MockResponse::json(503, r#"{"error":"temporarily_unavailable"}"#);
+        }
+        MockResponse::json(503, r#"{"message":"down"}"#)
+    })
+    .await;
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let oauth = Runtime::builder("test")
+        .auth(Auth::OAuth2(Arc::new(
+            TokenSource::new(
+                format!("{}/token", server.url()),
+                ClientCredentialsBasic::new(SecretString::from("id"), SecretString::from("s")),
+                http.clone(),
+            )
+            .retry_policy(RetryPolicy::none()),
+        )))
+        .retry(RetryPolicy::none())
+        .build();
+    let url = format!("{}/thing", server.url());
+    let no_token = call(&oauth, &http, &url, &READ).await.unwrap_err();
+    assert!(no_token.is_from_token_endpoint(), "{no_token}");
+    assert_eq!(server.count("/thing"), 0, "nothing sent without a token");
+
+    let plain = Runtime::builder("test").retry(RetryPolicy::none()).build();
+    let own = call(&plain, &http, &url, &READ).await.unwrap_err();
+    assert_eq!(own.kind(), no_token.kind());
+    assert!(!own.is_from_token_endpoint(), "{own}");
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_a_transport_error_without_the_url() {
     let runtime = Runtime::builder("test").retry(RetryPolicy::none()).build();
     let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
