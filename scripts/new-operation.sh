@@ -47,7 +47,7 @@ cargo xtask generate >/dev/null
 
 mkdir -p crates/mitra-sempoa/tests
 cat > crates/mitra-sempoa/tests/new_operation.rs <<'RS'
-use mitra_sempoa::mock::{MockServer, MockServerExt};
+use mitra_sempoa::mock::{MockServer, SempoaMockServer};
 use mitra_sempoa::{Client, operations, types};
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn the_new_operation_is_callable_and_mockable() {
         "status": 200, "message": "Success", "data": {"kode": "10000", "akun": "Asset"}
     }))
     .unwrap();
-    let mock = server.get_saldo_akun(|when, then| {
+    let mock = server.sempoa().get_saldo_akun(|when, then| {
         when.kode("10000");
         then.ok(&envelope);
     });

@@ -70,7 +70,9 @@ pub fn types(file: &mut syn::File, spec: &serde_json::Value) {
                     });
                 }
                 None => {
-                    if has_serde_default(field) {
+                    // The fields the spec does not name (`extra`) start empty:
+                    // a value is made from what the spec names.
+                    if has_serde_default(field) || is_flattened(field) {
                         inits.push(quote!(#ident: ::std::default::Default::default()));
                     } else {
                         let arg = if is_keyword(&plain) {
@@ -159,6 +161,14 @@ pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
         let end = start + rest[start..].find('"')?;
         Some(rest[start..end].to_owned())
     })
+}
+
+/// `#[serde(flatten)]`: the map of the fields the spec does not name.
+fn is_flattened(field: &syn::Field) -> bool {
+    field
+        .attrs
+        .iter()
+        .any(|a| a.path().is_ident("serde") && quote!(#a).to_string().contains("flatten"))
 }
 
 /// `#[serde(default)]` (or `default = ...`): absent means its default.

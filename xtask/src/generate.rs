@@ -193,7 +193,7 @@ pub fn code_and_mock(
     let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
     let mut code = rustfmt(&code)?;
     code.push_str(&embedded_spec(spec_rel, text));
-    let mock = crate::mock::generate(&settings, &mock_spec, &operations)?;
+    let mock = crate::mock::generate(&settings, &mock_spec, &operations, vendor)?;
     Ok((code, mock))
 }
 
@@ -980,7 +980,9 @@ mod tests {
         assert!(!before.contains("get_saldo_akun"));
         let (after, mock) = code_and_mock(&root, vendor, "specs/sempoa.yaml", &text).unwrap();
         // The typed mock users' tests call.
-        assert!(mock.contains("fn get_saldo_akun<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>"));
+        assert!(
+            mock.contains("pub fn get_saldo_akun<F>(self, config_fn: F) -> ::httpmock::Mock<'a>")
+        );
         assert!(mock.contains("pub struct GetSaldoAkunWhen"));
         for expected in [
             // The public method, with its metadata attached by construction.

@@ -5,7 +5,7 @@
 //! JSON body matcher never matches a form.
 
 use anyhow::{Context, Result};
-use heck::ToUpperCamelCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use openapiv3::{OpenAPI, ReferenceOr};
 use progenitor_impl::{GenerationSettings, Generator};
 use quote::ToTokens;
@@ -18,6 +18,7 @@ pub fn generate(
     settings: &GenerationSettings,
     spec: &OpenAPI,
     ops: &[OperationMeta],
+    vendor: &crate::vendors::Vendor,
 ) -> Result<String> {
     let tokens = Generator::new(settings)
         .httpmock(spec, "crate")
@@ -34,8 +35,7 @@ pub fn generate(
     UserTypedInputs::new(ops, &form_operations(spec))?.visit_file_mut(&mut file);
     ClientIntegers.visit_file_mut(&mut file);
     RetryAfter.visit_file_mut(&mut file);
-    sealed_extension_trait(&mut file);
-    explain_unmatched(&mut file, ops);
+    vendor_scoped_entry(&mut file, ops, vendor)?;
     // Users mock without adding httpmock themselves.
     file.items.insert(
         0,
@@ -47,34 +47,21 @@ pub fn generate(
     file.items.insert(
         1,
         syn::parse_quote! {
-            /// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-            /// method per operation.
+            /// A mock server on 127.0.0.1; this vendor's typed mocks are on
+            /// its vendor-named entry (see the module's traits).
             pub use ::httpmock::MockServer;
+        },
+    );
+    file.items.insert(
+        2,
+        syn::parse_quote! {
+            /// Captures the client's tracing events in a test, to assert what
+            /// a call logged (and that no secret or personal value is in it).
+            pub use ::mitra_core::testing::{Captured, capture_tracing};
         },
     );
     let code = prettyplease::unparse(&file);
     crate::generate::rustfmt(&code)
-}
-
-/// `MockServerExt` is implemented for httpmock's `MockServer` only, and
-/// sealed: a new operation's mock is a new trait method, which would break
-/// anyone else's implementation (cargo-semver-checks' `trait_method_added`);
-/// sealed, it is a minor change.
-fn sealed_extension_trait(file: &mut syn::File) {
-    for item in file.items.iter_mut() {
-        if let syn::Item::Trait(t) = item
-            && t.ident == "MockServerExt"
-        {
-            t.supertraits.push(syn::parse_quote!(sealed::Sealed));
-        }
-    }
-    file.items.push(syn::parse_quote! {
-        mod sealed {
-            /// Only `MockServer` has the typed mocks.
-            pub trait Sealed {}
-            impl Sealed for ::httpmock::MockServer {}
-        }
-    });
 }
 
 fn form_operations(spec: &OpenAPI) -> Vec<String> {
@@ -378,60 +365,153 @@ impl VisitMut for RetryAfter {
     }
 }
 
-/// `server.explain_unmatched()`: a catch-all mock, registered after the
-/// others (httpmock answers with the first mock registered that matches),
-/// whose 404 says which operation of the spec the request was closest to
-/// and how it differed (`mitra_core::plumbing::explain_unmatched`).
-fn explain_unmatched(file: &mut syn::File, ops: &[OperationMeta]) {
+/// progenitor's `MockServerExt` trait gives every vendor's crate the same
+/// method names on httpmock's one `MockServer` type (`get_city` is Pos
+/// Indonesia's and Fastrac's), so a test that mocks two vendors would not
+/// compile. Each vendor gets instead an entry named for it,
+/// `server.fastrac().get_city(...)`: a sealed one-method trait (its name and
+/// its method are the vendor's, so nothing clashes whatever is imported)
+/// returning a view whose inherent methods are the operations' mocks (a new
+/// operation is a new inherent method: a minor change). The view also has
+/// `explain_unmatched`.
+fn vendor_scoped_entry(
+    file: &mut syn::File,
+    ops: &[OperationMeta],
+    vendor: &crate::vendors::Vendor,
+) -> Result<()> {
+    let snake = vendor.name.to_snake_case();
+    let camel = vendor.name.to_upper_camel_case();
+    let title = vendor.title;
+    let entry = quote::format_ident!("{}", snake);
+    let mocks = quote::format_ident!("{}Mocks", camel);
+    let entry_trait = quote::format_ident!("{}MockServer", camel);
+    let mut methods: Vec<syn::ImplItemFn> = Vec::new();
+    file.items.retain(|item| match item {
+        syn::Item::Trait(t) => t.ident != "MockServerExt",
+        syn::Item::Impl(i) if i.trait_.is_some() => {
+            let head = i.to_token_stream().to_string();
+            if head.starts_with("impl MockServerExt for") {
+                for member in &i.items {
+                    if let syn::ImplItem::Fn(f) = member {
+                        methods.push(f.clone());
+                    }
+                }
+                false
+            } else {
+                true
+            }
+        }
+        _ => true,
+    });
+    anyhow::ensure!(
+        !methods.is_empty(),
+        "progenitor's httpmock code has no `impl MockServerExt for` any more"
+    );
+    let methods = methods
+        .into_iter()
+        .map(|f| {
+            let name = f.sig.ident.to_string();
+            let op = ops
+                .iter()
+                .find(|op| op.id.to_snake_case() == name)
+                .with_context(|| format!("mock method {name} is no operation of the spec"))?;
+            let doc = format!(
+                " Mocks `{}` (`{} {}`): `when` narrows the requests it answers, `then` says \
+                 the answer.",
+                op.id, op.method, op.path
+            );
+            let text = f
+                .to_token_stream()
+                .to_string()
+                .replacen("fn ", "pub fn ", 1)
+                .replacen("(& self ,", "(self ,", 1)
+                .replace(":: httpmock :: Mock < '_ >", ":: httpmock :: Mock < 'a >")
+                .replace("self . mock (", "self . server . mock (");
+            let mut f: syn::ImplItemFn = syn::parse_str(&text)
+                .with_context(|| format!("rewriting the mock method {name}"))?;
+            f.attrs.push(syn::parse_quote!(#[doc = #doc]));
+            Ok(f)
+        })
+        .collect::<Result<Vec<_>>>()?;
     let routes = ops.iter().map(|op| {
         let (id, method, path) = (&op.id, op.method, &op.path);
         quote::quote!((#id, #method, #path))
     });
-    let doc: syn::TraitItemFn = syn::parse_quote! {
-        /// Registers a catch-all mock whose answer to a request that no
-        /// other mock matched (a 404) says which operation of the spec it
-        /// was closest to and how it differed, as the client's
-        /// `Error::NotFound` message. Call it after the other mocks: the
-        /// first mock registered that matches answers.
-        fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
-    };
-    let body: syn::ImplItemFn = syn::parse_quote! {
-        fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
-            const ROUTES: &[(&str, &str, &str)] = &[#(#routes),*];
-            self.mock(|when, then| {
-                when.any_request();
-                then.respond_with(|req: &::httpmock::HttpMockRequest| {
-                    let uri = req.uri();
-                    let message = ::mitra_core::plumbing::explain_unmatched(
-                        ROUTES,
-                        req.method_str(),
-                        uri.path(),
-                        uri.query(),
-                        req.body_ref(),
-                    );
-                    ::httpmock::HttpMockResponse::builder()
-                        .status(404)
-                        .header("content-type", "text/plain; charset=utf-8")
-                        .body(message)
-                        .build()
-                });
-            })
-        }
-    };
-    for item in file.items.iter_mut() {
-        match item {
-            syn::Item::Trait(t) if t.ident == "MockServerExt" => {
-                t.items.push(syn::TraitItem::Fn(doc.clone()));
+    let entry_doc = format!(
+        " {title}'s typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): \
+         `server.{snake}().get_...(|when, then| ...)`. Named for the vendor, so that mocks of \
+         several vendors meet in one test, on one server or several, without a clash."
+    );
+    let entry_fn_doc = format!(" {title}'s typed mocks on this server.");
+    let mocks_doc = format!(
+        " {title}'s typed mocks on one server: a method per operation of the spec, and \
+         [`explain_unmatched`]({mocks}::explain_unmatched). Made by [`{entry_trait}::{snake}`]."
+    );
+    let items: Vec<syn::Item> = vec![
+        syn::parse_quote! {
+            #[doc = #entry_doc]
+            pub trait #entry_trait: sealed::Sealed {
+                #[doc = #entry_fn_doc]
+                fn #entry(&self) -> #mocks<'_>;
             }
-            syn::Item::Impl(i)
-                if i.trait_.is_some()
-                    && i.to_token_stream()
-                        .to_string()
-                        .starts_with("impl MockServerExt for") =>
-            {
-                i.items.push(syn::ImplItem::Fn(body.clone()));
+        },
+        syn::parse_quote! {
+            impl #entry_trait for ::httpmock::MockServer {
+                fn #entry(&self) -> #mocks<'_> {
+                    #mocks { server: self }
+                }
             }
-            _ => {}
-        }
-    }
+        },
+        syn::parse_quote! {
+            #[doc = #mocks_doc]
+            #[derive(Clone, Copy)]
+            pub struct #mocks<'a> {
+                server: &'a ::httpmock::MockServer,
+            }
+        },
+        syn::parse_quote! {
+            impl<'a> #mocks<'a> {
+                #(#methods)*
+
+                /// Registers a catch-all mock for a request that no other mock
+                /// matched: its answer names the operation of the spec the
+                /// request was closest to (by method and path, whether or not it
+                /// is mocked) and how it differed, and the client returns it as
+                /// `Error::UnmatchedMock`, never as the vendor's "not found".
+                /// Call it after the other mocks: the first mock registered that
+                /// matches answers.
+                pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
+                    const ROUTES: &[(&str, &str, &str)] = &[#(#routes),*];
+                    self.server.mock(|when, then| {
+                        when.any_request();
+                        then.respond_with(|req: &::httpmock::HttpMockRequest| {
+                            let uri = req.uri();
+                            let message = ::mitra_core::plumbing::explain_unmatched(
+                                ROUTES,
+                                req.method_str(),
+                                uri.path(),
+                                uri.query(),
+                                req.body_ref(),
+                            );
+                            ::httpmock::HttpMockResponse::builder()
+                                .status(404)
+                                .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
+                                .header("content-type", "text/plain; charset=utf-8")
+                                .body(message)
+                                .build()
+                        });
+                    })
+                }
+            }
+        },
+        syn::parse_quote! {
+            mod sealed {
+                /// Only `MockServer` has the typed mocks.
+                pub trait Sealed {}
+                impl Sealed for ::httpmock::MockServer {}
+            }
+        },
+    ];
+    file.items.extend(items);
+    Ok(())
 }

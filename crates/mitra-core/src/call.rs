@@ -127,6 +127,42 @@ pub trait MockInput<W> {
     fn wire_bodies(&self) -> Vec<W>;
 }
 
+/// The header a typed mock's `explain_unmatched` answer carries, by which
+/// the runtime tells a request no mock matched ([`Error::UnmatchedMock`])
+/// from the vendor's own "not found". No vendor sends it.
+pub const UNMATCHED_MOCK_HEADER: &str = "x-mitra-mock";
+
+/// httpmock's own answer when no mock matched (and no `explain_unmatched`
+/// was registered): a 404 with this message.
+const HTTPMOCK_NO_MATCH: &[u8] = b"Request did not match any route or mock";
+
+/// The [`Error::UnmatchedMock`] for a response that says no mock matched
+/// the request: a typed mock's `explain_unmatched` answer, or httpmock's
+/// bare 404 (which is given a hint to register `explain_unmatched`).
+pub(crate) fn unmatched_mock(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    body: &[u8],
+) -> Option<Error> {
+    if status != reqwest::StatusCode::NOT_FOUND {
+        return None;
+    }
+    if headers.contains_key(UNMATCHED_MOCK_HEADER) {
+        let text = String::from_utf8_lossy(&body[..body.len().min(2_000)]);
+        return Some(Error::UnmatchedMock {
+            message: text.into_owned(),
+        });
+    }
+    // httpmock's body: `{"message":"Request did not match any route or mock"}`.
+    (body.len() < 200 && memchr::memmem::find(body, HTTPMOCK_NO_MATCH).is_some()).then(|| {
+        Error::UnmatchedMock {
+            message: "no mock matched the request (register the vendor's `explain_unmatched()` \
+                      mock last to be told which operation it was closest to)"
+                .to_owned(),
+        }
+    })
+}
+
 /// What a typed mock server answers to a request that no mock matched
 /// (`server.explain_unmatched()` in a vendor crate's `mock` module): which
 /// of the spec's `routes` (operation id, method, path template) it was
@@ -184,9 +220,10 @@ pub fn explain_unmatched(
             body
         };
         return format!(
-            "no mock matched {request}: it is {id} ({method} {template}) but no {id} mock's \
-             `when` accepts it: a path value, query parameter or the body differs (body sent: \
-             {body}). `assert()` on your {id} mock shows the closest request and each difference"
+            "no mock matched {request}: it is {id} ({method} {template}), and no {id} mock is \
+             registered whose `when` accepts it: either none is, or a path value, query \
+             parameter or the body differs (body sent: {body}). `assert()` on a {id} mock shows \
+             the closest request and each difference"
         );
     }
     if let Some((id, m, template)) = same_path.first() {

@@ -171,6 +171,17 @@ pub enum Error {
         limit: u64,
     },
 
+    /// In a test: the typed mock server had no mock for this request (see a
+    /// vendor crate's `mock` module and its `explain_unmatched`). Never
+    /// returned by a vendor; kept apart from [`Error::NotFound`] so that a
+    /// test of the vendor's "not found" cannot pass without its mock.
+    #[error("{message}")]
+    UnmatchedMock {
+        /// Which operation of the spec the request was closest to, and how
+        /// it differed.
+        message: String,
+    },
+
     /// The connection failed or broke.
     #[error("transport error: {message}")]
     Transport {
@@ -254,6 +265,7 @@ impl Error {
             | Self::Vendor { message, .. }
             | Self::Decode { message, .. }
             | Self::Timeout { message }
+            | Self::UnmatchedMock { message }
             | Self::Transport { message, .. } => {
                 if !message.starts_with("token endpoint: ") {
                     message.insert_str(0, "token endpoint: ");
@@ -280,6 +292,7 @@ impl Error {
             | Self::Vendor { message, .. }
             | Self::Decode { message, .. }
             | Self::Timeout { message }
+            | Self::UnmatchedMock { message }
             | Self::Transport { message, .. } => message.starts_with("token endpoint: "),
             Self::Validation { .. } | Self::Config { .. } | Self::BodyTooLarge { .. } => false,
         }
@@ -303,6 +316,7 @@ impl Error {
             Self::Timeout { .. } => "timeout",
             Self::Transport { .. } => "transport",
             Self::BodyTooLarge { .. } => "body_too_large",
+            Self::UnmatchedMock { .. } => "unmatched_mock",
         }
     }
 

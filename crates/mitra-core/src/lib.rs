@@ -46,6 +46,9 @@ mod runtime;
 mod schema;
 pub mod shared;
 pub mod telemetry;
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+pub mod testing;
 pub mod tolerant;
 mod wire;
 
@@ -71,9 +74,9 @@ pub use retry::RetryPolicy;
 pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
-        ClientCore, FromWire, MockInput, ResponseWire, ToWire, Validate, check_min_length,
-        check_minimum, check_path_param, decode_answer, explain_unmatched, matches_pattern,
-        response_value, wire_from_json,
+        ClientCore, FromWire, MockInput, ResponseWire, ToWire, UNMATCHED_MOCK_HEADER, Validate,
+        check_min_length, check_minimum, check_path_param, decode_answer, explain_unmatched,
+        matches_pattern, response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
     pub use crate::runtime::{Runtime, RuntimeBuilder};

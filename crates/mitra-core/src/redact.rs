@@ -348,6 +348,7 @@ impl Secrets {
             | Error::Config { message }
             | Error::RateLimited { message, .. }
             | Error::Timeout { message }
+            | Error::UnmatchedMock { message }
             | Error::Transport { message, .. } => scrub(message),
             Error::Unauthorized { message, .. }
             | Error::Forbidden { message, .. }
@@ -521,6 +522,39 @@ mod tests {
         let text = Secrets::default().scrub_error(error, &[]).to_string();
         assert!(!text.contains("32060212"), "{text}");
         assert!(text.len() < 400, "{}", text.len());
+    }
+}
+
+/// The `Debug` of a type's fields that the spec does not name (its
+/// `extra` map): whatever a vendor echoes there, every field the spec marks
+/// is masked, at any depth. Generated `Debug` impls use it.
+///
+/// ```
+/// use mitra_core::redact::{Marked, MaskedFields};
+/// let extra: serde_json::Map<String, serde_json::Value> =
+///     serde_json::from_str(r#"{"receiver":{"name":"Siti Rahmawati","city":"Bandung"}}"#).unwrap();
+/// let marked = Marked { personal: &["name"], secret: &[] };
+/// let shown = format!("{:?}", MaskedFields { fields: &extra, marked });
+/// assert!(!shown.contains("Siti") && shown.contains("Bandung"), "{shown}");
+/// ```
+pub struct MaskedFields<'a> {
+    /// The fields.
+    pub fields: &'a serde_json::Map<String, serde_json::Value>,
+    /// What the spec marks.
+    pub marked: Marked,
+}
+
+impl std::fmt::Debug for MaskedFields<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.fields.is_empty() {
+            return self.fields.fmt(f);
+        }
+        let mut value = serde_json::Value::Object(self.fields.clone());
+        self.marked.mask_value(&mut value);
+        match &value {
+            serde_json::Value::Object(map) => map.fmt(f),
+            other => other.fmt(f),
+        }
     }
 }
 

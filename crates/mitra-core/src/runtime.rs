@@ -579,6 +579,9 @@ impl Runtime {
                 }
                 // Scrubbed before the decoder reads, cuts or masks it.
                 let body = self.inner.secrets.scrub_bytes(&body, extra);
+                if let Some(unmatched) = crate::call::unmatched_mock(status, &headers, &body) {
+                    return unmatched;
+                }
                 self.inner.decoder.error_response(status, &headers, &body)
             }
         }

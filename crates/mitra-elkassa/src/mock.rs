@@ -3,9 +3,12 @@
 
 /// The mock server crate, [httpmock](https://docs.rs/httpmock).
 pub use ::httpmock;
-/// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-/// method per operation.
+/// A mock server on 127.0.0.1; this vendor's typed mocks are on
+/// its vendor-named entry (see the module's traits).
 pub use ::httpmock::MockServer;
+/// Captures the client's tracing events in a test, to assert what
+/// a call logged (and that no secret or personal value is in it).
+pub use ::mitra_core::testing::{Captured, capture_tracing};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -408,123 +411,117 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt: sealed::Sealed {
-    fn get_registration_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetRegistrationDataWhen, operations::GetRegistrationDataThen);
-    fn registration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::RegistrationWhen, operations::RegistrationThen);
-    fn check_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CheckUserWhen, operations::CheckUserThen);
-    fn activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ActivationWhen, operations::ActivationThen);
-    fn get_all_users_without_paging<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(
-            operations::GetAllUsersWithoutPagingWhen,
-            operations::GetAllUsersWithoutPagingThen,
-        );
-    fn get_all_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAllUsersWhen, operations::GetAllUsersThen);
-    fn get_detail_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetDetailUserWhen, operations::GetDetailUserThen);
-    /// Registers a catch-all mock whose answer to a request that no
-    /// other mock matched (a 404) says which operation of the spec it
-    /// was closest to and how it differed, as the client's
-    /// `Error::NotFound` message. Call it after the other mocks: the
-    /// first mock registered that matches answers.
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+/// ELKASSA's typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): `server.elkassa().get_...(|when, then| ...)`. Named for the vendor, so that mocks of several vendors meet in one test, on one server or several, without a clash.
+pub trait ElkassaMockServer: sealed::Sealed {
+    /// ELKASSA's typed mocks on this server.
+    fn elkassa(&self) -> ElkassaMocks<'_>;
 }
-impl MockServerExt for ::httpmock::MockServer {
-    fn get_registration_data<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+impl ElkassaMockServer for ::httpmock::MockServer {
+    fn elkassa(&self) -> ElkassaMocks<'_> {
+        ElkassaMocks { server: self }
+    }
+}
+/// ELKASSA's typed mocks on one server: a method per operation of the spec, and [`explain_unmatched`](ElkassaMocks::explain_unmatched). Made by [`ElkassaMockServer::elkassa`].
+#[derive(Clone, Copy)]
+pub struct ElkassaMocks<'a> {
+    server: &'a ::httpmock::MockServer,
+}
+impl<'a> ElkassaMocks<'a> {
+    /// Mocks `getRegistrationData` (`GET /integration/registration`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_registration_data<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetRegistrationDataWhen, operations::GetRegistrationDataThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetRegistrationDataWhen::new(when),
                 operations::GetRegistrationDataThen::new(then),
             )
         })
     }
-    fn registration<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `registration` (`POST /integration/registration`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn registration<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::RegistrationWhen, operations::RegistrationThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::RegistrationWhen::new(when),
                 operations::RegistrationThen::new(then),
             )
         })
     }
-    fn check_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `checkUser` (`POST /integration/user_check`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn check_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CheckUserWhen, operations::CheckUserThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CheckUserWhen::new(when),
                 operations::CheckUserThen::new(then),
             )
         })
     }
-    fn activation<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `activation` (`POST /integration/activation`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn activation<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::ActivationWhen, operations::ActivationThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::ActivationWhen::new(when),
                 operations::ActivationThen::new(then),
             )
         })
     }
-    fn get_all_users_without_paging<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getAllUsersWithoutPaging` (`GET /integration/users`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_all_users_without_paging<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(
             operations::GetAllUsersWithoutPagingWhen,
             operations::GetAllUsersWithoutPagingThen,
         ),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetAllUsersWithoutPagingWhen::new(when),
                 operations::GetAllUsersWithoutPagingThen::new(then),
             )
         })
     }
-    fn get_all_users<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getAllUsers` (`GET /integration/users/{page}`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_all_users<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetAllUsersWhen, operations::GetAllUsersThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetAllUsersWhen::new(when),
                 operations::GetAllUsersThen::new(then),
             )
         })
     }
-    fn get_detail_user<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getDetailUser` (`GET /integration/user/{registration_id}`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_detail_user<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetDetailUserWhen, operations::GetDetailUserThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetDetailUserWhen::new(when),
                 operations::GetDetailUserThen::new(then),
             )
         })
     }
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+    /// Registers a catch-all mock for a request that no other mock
+    /// matched: its answer names the operation of the spec the
+    /// request was closest to (by method and path, whether or not it
+    /// is mocked) and how it differed, and the client returns it as
+    /// `Error::UnmatchedMock`, never as the vendor's "not found".
+    /// Call it after the other mocks: the first mock registered that
+    /// matches answers.
+    pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
         const ROUTES: &[(&str, &str, &str)] = &[
             ("getRegistrationData", "GET", "/integration/registration"),
             ("registration", "POST", "/integration/registration"),
@@ -538,7 +535,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 "/integration/user/{registration_id}",
             ),
         ];
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             when.any_request();
             then.respond_with(|req: &::httpmock::HttpMockRequest| {
                 let uri = req.uri();
@@ -551,6 +548,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)
+                    .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(message)
                     .build()

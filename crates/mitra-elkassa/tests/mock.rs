@@ -1,14 +1,14 @@
 //! Typed mocks (feature `mock`): ELKASSA's form bodies are matched field by
 //! field (progenitor's JSON body matcher would never match a form).
 
-use mitra_elkassa::mock::{MockServer, MockServerExt};
+use mitra_elkassa::mock::{ElkassaMockServer, MockServer};
 use mitra_elkassa::{Client, NewUser, UserType, types};
 
 #[tokio::test]
 async fn a_form_body_is_matched_field_by_field() {
     let server = MockServer::start_async().await;
     let packet = types::Packet::new(10).with_packet_code("REG-1BULAN");
-    let mock = server.check_user(|when, then| {
+    let mock = server.elkassa().check_user(|when, then| {
         when.body(&types::CheckUserRequest::new("pemilik@example.com"));
         then.ok(&Some(packet));
     });
@@ -48,7 +48,7 @@ async fn a_registration_is_mocked_with_the_new_user_the_client_takes() {
         password: "rahasia123".to_owned().into(),
         address: "Jl. Merdeka 1".into(),
     };
-    let mock = server.registration(|when, then| {
+    let mock = server.elkassa().registration(|when, then| {
         when.body(&user);
         then.ok("REG-1");
     });

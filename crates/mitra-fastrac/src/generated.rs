@@ -337,6 +337,34 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
     }
+    ///One courier service's tariff for the parcel; place the express order with its `courier_code` and `code_service`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExpressTariff {
+        ///The service, as the express order's `code_service` takes it (`PAXEL BIG`).
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 4008465332>")]
+        pub code_service: ::std::string::String,
+        ///The courier, as the express order's `courier_code` takes it (`paxel`).
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3679693452>")]
+        pub courier_code: ::std::string::String,
+        ///The estimated delivery time, as text (`1-2 days`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 924844644>"
+        )]
+        pub etd: ::std::option::Option<::std::string::String>,
+        ///The price in rupiah.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3806598054>"
+        )]
+        pub price: ::std::option::Option<f64>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
     ///`GetPostalCodePostalCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -428,7 +456,7 @@ pub mod types {
         pub lng: ::std::string::String,
     }
     ///`MultiItems`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct MultiItems {
@@ -481,6 +509,47 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub courier: ::std::option::Option<::std::string::String>,
         pub items: ::std::vec::Vec<Item>,
+    }
+    ///An order placed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct Order {
+        ///The air waybill number (`CO.FASTRAC-20241205-1-R10BPJ`), for tracking and cancellation.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2965295771>")]
+        pub awb: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 396649786>"
+        )]
+        pub courier_code: ::std::option::Option<::std::string::String>,
+        ///The order's status (`PENDING_PICKUP`); Fastrac publishes no list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2386548205>"
+        )]
+        pub status: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`OrderEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct OrderEnvelope {
+        pub data: Order,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1146532222>"
+        )]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3733727522>")]
+        pub success: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<Timestamp>,
     }
     ///`OrderExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -660,6 +729,24 @@ pub mod types {
                 })
         }
     }
+    ///`TariffExpressEnvelope`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TariffExpressEnvelope {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub data: ::std::option::Option<::std::vec::Vec<ExpressTariff>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3406708972>"
+        )]
+        pub message: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3411868168>")]
+        pub success: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub timestamp: ::std::option::Option<Timestamp>,
+    }
     ///`TariffExpressRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
@@ -708,7 +795,7 @@ pub mod types {
         pub vehicle_type: VehicleType,
     }
     ///A courier option. Its `tariff_id` is valid for 5 minutes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TariffOption {
@@ -1048,6 +1135,33 @@ pub mod types {
             )
         }
     }
+    impl ::std::fmt::Debug for ExpressTariff {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("ExpressTariff")
+                .field("code_service", &self.code_service)
+                .field("courier_code", &self.courier_code)
+                .field("etd", &self.etd)
+                .field("price", &self.price)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for Location {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
@@ -1078,6 +1192,58 @@ pub mod types {
                 .finish()
         }
     }
+    impl ::std::fmt::Debug for MultiItems {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("MultiItems")
+                .field("desc", &self.desc)
+                .field("total_weight", &self.total_weight)
+                .field("volumetric_weight", &self.volumetric_weight)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for Order {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Order")
+                .field("awb", &self.awb)
+                .field("courier_code", &self.courier_code)
+                .field("status", &self.status)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for Party {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
@@ -1098,6 +1264,30 @@ pub mod types {
                 .field("name", &Masked("[personal data]"))
                 .field("phone", &Masked("[personal data]"))
                 .field("subdistrict_id", &self.subdistrict_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for TariffOption {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("TariffOption")
+                .field("tariff_id", &self.tariff_id)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
                 .finish()
         }
     }
@@ -1587,6 +1777,63 @@ pub mod types {
             self
         }
     }
+    impl ExpressTariff {
+        ///A `ExpressTariff` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            code_service: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                code_service: code_service.into(),
+                courier_code: courier_code.into(),
+                etd: ::std::option::Option::None,
+                price: ::std::option::Option::None,
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `code_service`.
+        #[must_use]
+        pub fn with_code_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code_service = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+        ///Sets `etd`.
+        #[must_use]
+        pub fn with_etd(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.etd = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `price`.
+        #[must_use]
+        pub fn with_price(mut self, value: f64) -> Self {
+            self.price = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
     impl Item {
         ///A `Item` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
@@ -1706,16 +1953,12 @@ pub mod types {
     impl MultiItems {
         ///A `MultiItems` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            extra: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
+        pub fn new() -> Self {
             Self {
                 desc: ::std::option::Option::None,
                 total_weight: ::std::option::Option::None,
                 volumetric_weight: ::std::option::Option::None,
-                extra: extra.into(),
+                extra: ::std::default::Default::default(),
             }
         }
         ///Sets `desc`.
@@ -1815,6 +2058,92 @@ pub mod types {
             value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
         ) -> Self {
             self.items = value.into();
+            self
+        }
+    }
+    impl Order {
+        ///A `Order` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(awb: impl ::std::convert::Into<::std::string::String>) -> Self {
+            Self {
+                awb: awb.into(),
+                courier_code: ::std::option::Option::None,
+                status: ::std::option::Option::None,
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `awb`.
+        #[must_use]
+        pub fn with_awb(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.awb = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `status`.
+        #[must_use]
+        pub fn with_status(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.status = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl OrderEnvelope {
+        ///A `OrderEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool, data: impl ::std::convert::Into<Order>) -> Self {
+            Self {
+                data: data.into(),
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(mut self, value: impl ::std::convert::Into<Order>) -> Self {
+            self.data = value.into();
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
             self
         }
     }
@@ -2175,6 +2504,48 @@ pub mod types {
             self
         }
     }
+    impl TariffExpressEnvelope {
+        ///A `TariffExpressEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(success: bool) -> Self {
+            Self {
+                data: ::std::option::Option::None,
+                message: ::std::option::Option::None,
+                success: success.into(),
+                timestamp: ::std::option::Option::None,
+            }
+        }
+        ///Sets `data`.
+        #[must_use]
+        pub fn with_data(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExpressTariff>>,
+        ) -> Self {
+            self.data = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `message`.
+        #[must_use]
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `success`.
+        #[must_use]
+        pub fn with_success(mut self, value: bool) -> Self {
+            self.success = value.into();
+            self
+        }
+        ///Sets `timestamp`.
+        #[must_use]
+        pub fn with_timestamp(mut self, value: impl ::std::convert::Into<Timestamp>) -> Self {
+            self.timestamp = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
     impl TariffExpressRequest {
         ///A `TariffExpressRequest` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
@@ -2328,15 +2699,10 @@ pub mod types {
     impl TariffOption {
         ///A `TariffOption` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            tariff_id: impl ::std::convert::Into<::std::string::String>,
-            extra: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
+        pub fn new(tariff_id: impl ::std::convert::Into<::std::string::String>) -> Self {
             Self {
                 tariff_id: tariff_id.into(),
-                extra: extra.into(),
+                extra: ::std::default::Default::default(),
             }
         }
         ///Sets `tariff_id`.
@@ -2902,7 +3268,7 @@ impl Client {
     pub async fn check_tariff_express<'a>(
         &'a self,
         body: &'a types::TariffExpressRequest,
-    ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
+    ) -> Result<ResponseValue<types::TariffExpressEnvelope>, Error<()>> {
         let url = format!("{}/tariff/express", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -3006,7 +3372,7 @@ impl Client {
     pub async fn create_order_express<'a>(
         &'a self,
         body: &'a types::OrderExpressRequest,
-    ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
+    ) -> Result<ResponseValue<types::OrderEnvelope>, Error<()>> {
         let url = format!("{}/order/express", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -3040,7 +3406,7 @@ impl Client {
     pub async fn create_order_instant<'a>(
         &'a self,
         body: &'a types::OrderInstantRequest,
-    ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
+    ) -> Result<ResponseValue<types::OrderEnvelope>, Error<()>> {
         let url = format!("{}/order/instant", self.baseurl,);
         #[allow(unused_mut)]
         let mut request = self
@@ -4056,7 +4422,7 @@ impl crate::Client {
     pub async fn check_tariff_express<'a>(
         &'a self,
         body: &'a types::TariffExpressRequest,
-    ) -> mitra_core::Result<serde_json::Value> {
+    ) -> mitra_core::Result<Vec<types::ExpressTariff>> {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -4069,7 +4435,9 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <Vec<types::ExpressTariff> as mitra_core::plumbing::FromWire<
+            types::TariffExpressEnvelope,
+        >>::from_wire(wire)
     }
     /// Instant delivery tariffs.
     ///
@@ -4132,7 +4500,7 @@ impl crate::Client {
     pub async fn create_order_express<'a>(
         &'a self,
         body: &'a types::OrderExpressRequest,
-    ) -> mitra_core::Result<serde_json::Value> {
+    ) -> mitra_core::Result<types::Order> {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -4145,7 +4513,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <types::Order as mitra_core::plumbing::FromWire<types::OrderEnvelope>>::from_wire(wire)
     }
     /// Place an instant order with a `tariff_id`.
     ///
@@ -4155,7 +4523,7 @@ impl crate::Client {
     pub async fn create_order_instant<'a>(
         &'a self,
         body: &'a types::OrderInstantRequest,
-    ) -> mitra_core::Result<serde_json::Value> {
+    ) -> mitra_core::Result<types::Order> {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -4168,7 +4536,7 @@ impl crate::Client {
                 },
             )
             .await?;
-        <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
+        <types::Order as mitra_core::plumbing::FromWire<types::OrderEnvelope>>::from_wire(wire)
     }
     /// Cancel an order.
     ///
@@ -4378,7 +4746,7 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         "checkTariffExpress" => {
             ::serde_json::json!(
                 { "request" : ::schemars::schema_for!(types::TariffExpressRequest),
-                "response" : ::schemars::schema_for!(serde_json::Value), }
+                "response" : ::schemars::schema_for!(Vec < types::ExpressTariff >), }
             )
         }
         "checkTariffInstant" => {
@@ -4396,13 +4764,13 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         "createOrderExpress" => {
             ::serde_json::json!(
                 { "request" : ::schemars::schema_for!(types::OrderExpressRequest),
-                "response" : ::schemars::schema_for!(serde_json::Value), }
+                "response" : ::schemars::schema_for!(types::Order), }
             )
         }
         "createOrderInstant" => {
             ::serde_json::json!(
                 { "request" : ::schemars::schema_for!(types::OrderInstantRequest),
-                "response" : ::schemars::schema_for!(serde_json::Value), }
+                "response" : ::schemars::schema_for!(types::Order), }
             )
         }
         "cancelOrder" => {
@@ -4755,7 +5123,7 @@ paths:
       summary: Express delivery tariffs
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/check-tariff-express-delivery-20486900e0'
       x-mitra-validate: true
-      x-mitra-returns: serde_json::Value
+      x-mitra-returns: Vec<types::ExpressTariff>
       description: Reads only; safe to retry.
       x-mitra-retry-safe: true
       requestBody:
@@ -4782,11 +5150,11 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: Tariffs (shape not published; raw JSON).
+          description: One option per courier service, each with its price (the shape is not published; see ExpressTariff).
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/RawEnvelope'
+                $ref: '#/components/schemas/TariffExpressEnvelope'
         '400':
           $ref: '#/components/responses/BadRequest'
         '404':
@@ -4900,7 +5268,7 @@ paths:
       summary: Place an express order
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-express-19817643e0'
       x-mitra-validate: true
-      x-mitra-returns: serde_json::Value
+      x-mitra-returns: types::Order
       description: Changes state; never retried once it may have reached Fastrac.
       requestBody:
         required: true
@@ -4939,11 +5307,11 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: The order (shape not published; raw JSON).
+          description: The order placed, with the AWB that tracking and cancellation take (the shape is not published; see Order).
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/RawEnvelope'
+                $ref: '#/components/schemas/OrderEnvelope'
         '400':
           $ref: '#/components/responses/BadRequest'
   /order/instant:
@@ -4953,7 +5321,7 @@ paths:
       summary: Place an instant order with a `tariff_id`
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-instant-20486902e0'
       x-mitra-validate: true
-      x-mitra-returns: serde_json::Value
+      x-mitra-returns: types::Order
       description: Changes state; never retried once it may have reached Fastrac.
       requestBody:
         required: true
@@ -4986,11 +5354,11 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: The order (shape not published; raw JSON).
+          description: The order placed, with the AWB that tracking and cancellation take (the shape is not published; see Order).
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/RawEnvelope'
+                $ref: '#/components/schemas/OrderEnvelope'
         '400':
           $ref: '#/components/responses/BadRequest'
   /order/cancel:
@@ -5205,6 +5573,68 @@ components:
           $ref: '#/components/schemas/Timestamp'
         data:
           $ref: '#/components/schemas/RawData'
+    ExpressTariff:
+      type: object
+      x-mitra-assumption: 'Fastrac publishes no express tariff answer. The names are those the express order takes to place the order (`courier_code`, `code_service`) and a `price`; a 200 from Fastrac with other names contradicts it, and fields this guess misses are kept in `extra` rather than lost.'
+      description: One courier service's tariff for the parcel; place the express order with its `courier_code` and `code_service`.
+      required: [courier_code, code_service]
+      additionalProperties: {}
+      properties:
+        courier_code:
+          type: string
+          description: The courier, as the express order's `courier_code` takes it (`paxel`).
+        code_service:
+          type: string
+          description: The service, as the express order's `code_service` takes it (`PAXEL BIG`).
+        price:
+          type: number
+          description: The price in rupiah.
+        etd:
+          type: string
+          description: The estimated delivery time, as text (`1-2 days`).
+    TariffExpressEnvelope:
+      type: object
+      required: [success]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          type: array
+          nullable: true
+          items:
+            $ref: '#/components/schemas/ExpressTariff'
+    Order:
+      type: object
+      x-mitra-assumption: 'Fastrac publishes no order answer. `awb` is what tracking and cancellation take (the tracking answer names it so), `courier_code` and `status` as the tracking answer has them; a 200 from Fastrac without `awb` contradicts it, and fields this guess misses (an echoed shipper or receiver among them, masked in `Debug`) are kept in `extra` rather than lost.'
+      description: An order placed.
+      required: [awb]
+      additionalProperties: {}
+      properties:
+        awb:
+          type: string
+          description: The air waybill number (`CO.FASTRAC-20241205-1-R10BPJ`), for tracking and cancellation.
+        courier_code:
+          type: string
+        status:
+          type: string
+          description: The order's status (`PENDING_PICKUP`); Fastrac publishes no list.
+    OrderEnvelope:
+      type: object
+      # `data` is what the call is for: a success without it is no answer.
+      required: [success, data]
+      properties:
+        success:
+          type: boolean
+        message:
+          type: string
+        timestamp:
+          $ref: '#/components/schemas/Timestamp'
+        data:
+          $ref: '#/components/schemas/Order'
     RawListEnvelope:
       type: object
       required: [success]

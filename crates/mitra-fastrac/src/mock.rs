@@ -3,9 +3,12 @@
 
 /// The mock server crate, [httpmock](https://docs.rs/httpmock).
 pub use ::httpmock;
-/// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-/// method per operation.
+/// A mock server on 127.0.0.1; this vendor's typed mocks are on
+/// its vendor-named entry (see the module's traits).
 pub use ::httpmock::MockServer;
+/// Captures the client's tracing events in a test, to assert what
+/// a call logged (and that no secret or personal value is in it).
+pub use ::mitra_core::testing::{Captured, capture_tracing};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -563,7 +566,7 @@ pub mod operations {
             )
         }
         /// A 200 with this body as the vendor sends it.
-        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
+        pub fn ok_wire(self, value: &types::TariffExpressEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -590,8 +593,8 @@ pub mod operations {
         /// A 200 whose body the client's method returns as `value`:
         /// the vendor's envelope around it (see `ok_wire` for the
         /// body as sent).
-        pub fn ok(self, value: &serde_json::Value) -> Self {
-            let wire: types::RawEnvelope =
+        pub fn ok(self, value: &[types::ExpressTariff]) -> Self {
+            let wire: types::TariffExpressEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
@@ -783,7 +786,7 @@ pub mod operations {
             )
         }
         /// A 200 with this body as the vendor sends it.
-        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
+        pub fn ok_wire(self, value: &types::OrderEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -802,8 +805,8 @@ pub mod operations {
         /// A 200 whose body the client's method returns as `value`:
         /// the vendor's envelope around it (see `ok_wire` for the
         /// body as sent).
-        pub fn ok(self, value: &serde_json::Value) -> Self {
-            let wire: types::RawEnvelope =
+        pub fn ok(self, value: &types::Order) -> Self {
+            let wire: types::OrderEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
@@ -851,7 +854,7 @@ pub mod operations {
             )
         }
         /// A 200 with this body as the vendor sends it.
-        pub fn ok_wire(self, value: &types::RawEnvelope) -> Self {
+        pub fn ok_wire(self, value: &types::OrderEnvelope) -> Self {
             Self(
                 self.0
                     .status(200u16)
@@ -870,8 +873,8 @@ pub mod operations {
         /// A 200 whose body the client's method returns as `value`:
         /// the vendor's envelope around it (see `ok_wire` for the
         /// body as sent).
-        pub fn ok(self, value: &serde_json::Value) -> Self {
-            let wire: types::RawEnvelope =
+        pub fn ok(self, value: &types::Order) -> Self {
+            let wire: types::OrderEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)
         }
@@ -1107,229 +1110,210 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt: sealed::Sealed {
-    fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetProvinceWhen, operations::GetProvinceThen);
-    fn get_city<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetCityWhen, operations::GetCityThen);
-    fn get_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetDistrictWhen, operations::GetDistrictThen);
-    fn get_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetSubDistrictWhen, operations::GetSubDistrictThen);
-    fn get_postal_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPostalCodeWhen, operations::GetPostalCodeThen);
-    fn search_region<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::SearchRegionWhen, operations::SearchRegionThen);
-    fn get_courier_service<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetCourierServiceWhen, operations::GetCourierServiceThen);
-    fn check_tariff_express<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CheckTariffExpressWhen, operations::CheckTariffExpressThen);
-    fn check_tariff_instant<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CheckTariffInstantWhen, operations::CheckTariffInstantThen);
-    fn calculate_multi_items<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CalculateMultiItemsWhen, operations::CalculateMultiItemsThen);
-    fn create_order_express<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CreateOrderExpressWhen, operations::CreateOrderExpressThen);
-    fn create_order_instant<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CreateOrderInstantWhen, operations::CreateOrderInstantThen);
-    fn cancel_order<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CancelOrderWhen, operations::CancelOrderThen);
-    fn track_order<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::TrackOrderWhen, operations::TrackOrderThen);
-    fn get_balance_history<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetBalanceHistoryWhen, operations::GetBalanceHistoryThen);
-    /// Registers a catch-all mock whose answer to a request that no
-    /// other mock matched (a 404) says which operation of the spec it
-    /// was closest to and how it differed, as the client's
-    /// `Error::NotFound` message. Call it after the other mocks: the
-    /// first mock registered that matches answers.
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+/// Fastrac's typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): `server.fastrac().get_...(|when, then| ...)`. Named for the vendor, so that mocks of several vendors meet in one test, on one server or several, without a clash.
+pub trait FastracMockServer: sealed::Sealed {
+    /// Fastrac's typed mocks on this server.
+    fn fastrac(&self) -> FastracMocks<'_>;
 }
-impl MockServerExt for ::httpmock::MockServer {
-    fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+impl FastracMockServer for ::httpmock::MockServer {
+    fn fastrac(&self) -> FastracMocks<'_> {
+        FastracMocks { server: self }
+    }
+}
+/// Fastrac's typed mocks on one server: a method per operation of the spec, and [`explain_unmatched`](FastracMocks::explain_unmatched). Made by [`FastracMockServer::fastrac`].
+#[derive(Clone, Copy)]
+pub struct FastracMocks<'a> {
+    server: &'a ::httpmock::MockServer,
+}
+impl<'a> FastracMocks<'a> {
+    /// Mocks `getProvince` (`GET /region/province`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_province<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetProvinceWhen, operations::GetProvinceThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetProvinceWhen::new(when),
                 operations::GetProvinceThen::new(then),
             )
         })
     }
-    fn get_city<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getCity` (`GET /region/city`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_city<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetCityWhen, operations::GetCityThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetCityWhen::new(when),
                 operations::GetCityThen::new(then),
             )
         })
     }
-    fn get_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getDistrict` (`GET /region/district`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_district<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetDistrictWhen, operations::GetDistrictThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetDistrictWhen::new(when),
                 operations::GetDistrictThen::new(then),
             )
         })
     }
-    fn get_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getSubDistrict` (`GET /region/sub-district`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_sub_district<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetSubDistrictWhen, operations::GetSubDistrictThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetSubDistrictWhen::new(when),
                 operations::GetSubDistrictThen::new(then),
             )
         })
     }
-    fn get_postal_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getPostalCode` (`GET /region/postal-code`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_postal_code<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetPostalCodeWhen, operations::GetPostalCodeThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetPostalCodeWhen::new(when),
                 operations::GetPostalCodeThen::new(then),
             )
         })
     }
-    fn search_region<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `searchRegion` (`POST /region/search`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn search_region<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::SearchRegionWhen, operations::SearchRegionThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::SearchRegionWhen::new(when),
                 operations::SearchRegionThen::new(then),
             )
         })
     }
-    fn get_courier_service<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getCourierService` (`GET /courier/service`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_courier_service<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetCourierServiceWhen, operations::GetCourierServiceThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetCourierServiceWhen::new(when),
                 operations::GetCourierServiceThen::new(then),
             )
         })
     }
-    fn check_tariff_express<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `checkTariffExpress` (`POST /tariff/express`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn check_tariff_express<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CheckTariffExpressWhen, operations::CheckTariffExpressThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CheckTariffExpressWhen::new(when),
                 operations::CheckTariffExpressThen::new(then),
             )
         })
     }
-    fn check_tariff_instant<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `checkTariffInstant` (`POST /tariff/instant`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn check_tariff_instant<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CheckTariffInstantWhen, operations::CheckTariffInstantThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CheckTariffInstantWhen::new(when),
                 operations::CheckTariffInstantThen::new(then),
             )
         })
     }
-    fn calculate_multi_items<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `calculateMultiItems` (`POST /item/multi-items`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn calculate_multi_items<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CalculateMultiItemsWhen, operations::CalculateMultiItemsThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CalculateMultiItemsWhen::new(when),
                 operations::CalculateMultiItemsThen::new(then),
             )
         })
     }
-    fn create_order_express<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `createOrderExpress` (`POST /order/express`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn create_order_express<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CreateOrderExpressWhen, operations::CreateOrderExpressThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CreateOrderExpressWhen::new(when),
                 operations::CreateOrderExpressThen::new(then),
             )
         })
     }
-    fn create_order_instant<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `createOrderInstant` (`POST /order/instant`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn create_order_instant<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CreateOrderInstantWhen, operations::CreateOrderInstantThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CreateOrderInstantWhen::new(when),
                 operations::CreateOrderInstantThen::new(then),
             )
         })
     }
-    fn cancel_order<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `cancelOrder` (`POST /order/cancel`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn cancel_order<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CancelOrderWhen, operations::CancelOrderThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CancelOrderWhen::new(when),
                 operations::CancelOrderThen::new(then),
             )
         })
     }
-    fn track_order<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `trackOrder` (`GET /order/track`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn track_order<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::TrackOrderWhen, operations::TrackOrderThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::TrackOrderWhen::new(when),
                 operations::TrackOrderThen::new(then),
             )
         })
     }
-    fn get_balance_history<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getBalanceHistory` (`POST /user/balance/history`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_balance_history<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetBalanceHistoryWhen, operations::GetBalanceHistoryThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetBalanceHistoryWhen::new(when),
                 operations::GetBalanceHistoryThen::new(then),
             )
         })
     }
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+    /// Registers a catch-all mock for a request that no other mock
+    /// matched: its answer names the operation of the spec the
+    /// request was closest to (by method and path, whether or not it
+    /// is mocked) and how it differed, and the client returns it as
+    /// `Error::UnmatchedMock`, never as the vendor's "not found".
+    /// Call it after the other mocks: the first mock registered that
+    /// matches answers.
+    pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
         const ROUTES: &[(&str, &str, &str)] = &[
             ("getProvince", "GET", "/region/province"),
             ("getCity", "GET", "/region/city"),
@@ -1347,7 +1331,7 @@ impl MockServerExt for ::httpmock::MockServer {
             ("trackOrder", "GET", "/order/track"),
             ("getBalanceHistory", "POST", "/user/balance/history"),
         ];
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             when.any_request();
             then.respond_with(|req: &::httpmock::HttpMockRequest| {
                 let uri = req.uri();
@@ -1360,6 +1344,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)
+                    .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(message)
                     .build()

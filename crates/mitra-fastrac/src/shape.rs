@@ -79,6 +79,20 @@ impl FromWire<types::TariffInstantEnvelope> for Vec<types::TariffOption> {
     }
 }
 
+impl FromWire<types::TariffExpressEnvelope> for Vec<types::ExpressTariff> {
+    fn from_wire(env: types::TariffExpressEnvelope) -> Result<Self, Error> {
+        log_ok(env.message.as_deref());
+        Ok(env.data.unwrap_or_default())
+    }
+}
+
+impl FromWire<types::OrderEnvelope> for types::Order {
+    fn from_wire(env: types::OrderEnvelope) -> Result<Self, Error> {
+        log_ok(env.message.as_deref());
+        Ok(env.data)
+    }
+}
+
 impl FromWire<types::MultiItemsEnvelope> for types::MultiItems {
     fn from_wire(env: types::MultiItemsEnvelope) -> Result<Self, Error> {
         log_ok(env.message.as_deref());
@@ -205,6 +219,8 @@ enveloped! {
     DistrictEnvelope => [types::District],
     CourierServiceResponse => types::CourierServices,
     TariffInstantEnvelope => [types::TariffOption],
+    TariffExpressEnvelope => [types::ExpressTariff],
+    OrderEnvelope => types::Order,
     MultiItemsEnvelope => types::MultiItems,
     TrackOrderEnvelope => types::Tracking,
 }

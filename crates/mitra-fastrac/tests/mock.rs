@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use mitra_fastrac::mock::{MockServer, MockServerExt};
+use mitra_fastrac::mock::{FastracMockServer, MockServer};
 use mitra_fastrac::{Client, Error, RetryPolicy, types};
 
 fn client(server: &MockServer) -> Client {
@@ -21,7 +21,7 @@ fn client(server: &MockServer) -> Client {
 async fn a_response_is_what_the_client_returns() {
     let server = MockServer::start_async().await;
     let cities = [types::City::new(3273, "KOTA BANDUNG")];
-    let mock = server.get_city(|when, then| {
+    let mock = server.fastrac().get_city(|when, then| {
         when.province_id(32);
         then.ok(&cities);
     });
@@ -33,7 +33,7 @@ async fn a_response_is_what_the_client_returns() {
 #[tokio::test]
 async fn a_mocked_429_says_when_to_come_back() {
     let server = MockServer::start_async().await;
-    server.get_city(|when, then| {
+    server.fastrac().get_city(|when, then| {
         when.province_id(32);
         then.too_many_requests(
             Duration::from_millis(6_500),

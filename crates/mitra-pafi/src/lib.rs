@@ -42,8 +42,8 @@ pub mod fuzzing;
 #[allow(missing_docs, clippy::all)]
 mod generated;
 /// Typed mocks of every operation of the spec, for your own tests (feature
-/// `mock`): `MockServer::start_async().await`, then one method per
-/// operation with typed request matchers and typed responses. Generated
+/// `mock`): `MockServer::start_async().await`, then `server.pafi()` has one
+/// method per operation with typed request matchers and typed responses. Generated
 /// from the spec with the client.
 #[cfg(feature = "mock")]
 // progenitor's generated docs link `MockServer` twice over.

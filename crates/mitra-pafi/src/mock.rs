@@ -3,9 +3,12 @@
 
 /// The mock server crate, [httpmock](https://docs.rs/httpmock).
 pub use ::httpmock;
-/// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-/// method per operation.
+/// A mock server on 127.0.0.1; this vendor's typed mocks are on
+/// its vendor-named entry (see the module's traits).
 pub use ::httpmock::MockServer;
+/// Captures the client's tracing events in a test, to assert what
+/// a call logged (and that no secret or personal value is in it).
+pub use ::mitra_core::testing::{Captured, capture_tracing};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -158,47 +161,54 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt: sealed::Sealed {
-    fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::IssueTokenWhen, operations::IssueTokenThen);
-    fn get_kecukupan_skp_by_nik<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetKecukupanSkpByNikWhen, operations::GetKecukupanSkpByNikThen);
-    /// Registers a catch-all mock whose answer to a request that no
-    /// other mock matched (a 404) says which operation of the spec it
-    /// was closest to and how it differed, as the client's
-    /// `Error::NotFound` message. Call it after the other mocks: the
-    /// first mock registered that matches answers.
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+/// PAFI's typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): `server.pafi().get_...(|when, then| ...)`. Named for the vendor, so that mocks of several vendors meet in one test, on one server or several, without a clash.
+pub trait PafiMockServer: sealed::Sealed {
+    /// PAFI's typed mocks on this server.
+    fn pafi(&self) -> PafiMocks<'_>;
 }
-impl MockServerExt for ::httpmock::MockServer {
-    fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+impl PafiMockServer for ::httpmock::MockServer {
+    fn pafi(&self) -> PafiMocks<'_> {
+        PafiMocks { server: self }
+    }
+}
+/// PAFI's typed mocks on one server: a method per operation of the spec, and [`explain_unmatched`](PafiMocks::explain_unmatched). Made by [`PafiMockServer::pafi`].
+#[derive(Clone, Copy)]
+pub struct PafiMocks<'a> {
+    server: &'a ::httpmock::MockServer,
+}
+impl<'a> PafiMocks<'a> {
+    /// Mocks `issueToken` (`POST /oauth/token`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn issue_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::IssueTokenWhen, operations::IssueTokenThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::IssueTokenWhen::new(when),
                 operations::IssueTokenThen::new(then),
             )
         })
     }
-    fn get_kecukupan_skp_by_nik<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getKecukupanSkpByNik` (`GET /pengajuan/kecukupan-skp/user/{nik}`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_kecukupan_skp_by_nik<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetKecukupanSkpByNikWhen, operations::GetKecukupanSkpByNikThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetKecukupanSkpByNikWhen::new(when),
                 operations::GetKecukupanSkpByNikThen::new(then),
             )
         })
     }
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+    /// Registers a catch-all mock for a request that no other mock
+    /// matched: its answer names the operation of the spec the
+    /// request was closest to (by method and path, whether or not it
+    /// is mocked) and how it differed, and the client returns it as
+    /// `Error::UnmatchedMock`, never as the vendor's "not found".
+    /// Call it after the other mocks: the first mock registered that
+    /// matches answers.
+    pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
         const ROUTES: &[(&str, &str, &str)] = &[
             ("issueToken", "POST", "/oauth/token"),
             (
@@ -207,7 +217,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 "/pengajuan/kecukupan-skp/user/{nik}",
             ),
         ];
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             when.any_request();
             then.respond_with(|req: &::httpmock::HttpMockRequest| {
                 let uri = req.uri();
@@ -220,6 +230,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)
+                    .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(message)
                     .build()

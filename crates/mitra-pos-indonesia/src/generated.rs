@@ -204,7 +204,7 @@ pub mod types {
         }
     }
     ///`PostalCode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct PostalCode {
@@ -409,7 +409,7 @@ pub mod types {
         }
     }
     ///`SubSubDistrict`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct SubSubDistrict {
@@ -795,6 +795,58 @@ pub mod types {
             }
         }
     }
+    impl ::std::fmt::Debug for PostalCode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("PostalCode")
+                .field("address", &self.address)
+                .field("city", &self.city)
+                .field("pos_code", &self.pos_code)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for SubSubDistrict {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("SubSubDistrict")
+                .field("pos_code", &self.pos_code)
+                .field("sub_sub_district_code", &self.sub_sub_district_code)
+                .field("sub_sub_district_name", &self.sub_sub_district_name)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for TokenResponse {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
@@ -1150,16 +1202,12 @@ pub mod types {
     impl PostalCode {
         ///A `PostalCode` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            extra: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
+        pub fn new() -> Self {
             Self {
                 address: ::std::option::Option::None,
                 city: ::std::option::Option::None,
                 pos_code: ::std::option::Option::None,
-                extra: extra.into(),
+                extra: ::std::default::Default::default(),
             }
         }
         ///Sets `address`.
@@ -1472,16 +1520,12 @@ pub mod types {
     impl SubSubDistrict {
         ///A `SubSubDistrict` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            extra: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
+        pub fn new() -> Self {
             Self {
                 pos_code: ::std::option::Option::None,
                 sub_sub_district_code: ::std::option::Option::None,
                 sub_sub_district_name: ::std::option::Option::None,
-                extra: extra.into(),
+                extra: ::std::default::Default::default(),
             }
         }
         ///Sets `pos_code`.

@@ -3,9 +3,12 @@
 
 /// The mock server crate, [httpmock](https://docs.rs/httpmock).
 pub use ::httpmock;
-/// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-/// method per operation.
+/// A mock server on 127.0.0.1; this vendor's typed mocks are on
+/// its vendor-named entry (see the module's traits).
 pub use ::httpmock::MockServer;
+/// Captures the client's tracing events in a test, to assert what
+/// a call logged (and that no secret or personal value is in it).
+pub use ::mitra_core::testing::{Captured, capture_tracing};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -475,131 +478,126 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt: sealed::Sealed {
-    fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::IssueTokenWhen, operations::IssueTokenThen);
-    fn get_postal_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPostalCodeWhen, operations::GetPostalCodeThen);
-    fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetProvinceWhen, operations::GetProvinceThen);
-    fn get_city<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetCityWhen, operations::GetCityThen);
-    fn get_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetSubDistrictWhen, operations::GetSubDistrictThen);
-    fn get_sub_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetSubSubDistrictWhen, operations::GetSubSubDistrictThen);
-    fn get_post_office<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetPostOfficeWhen, operations::GetPostOfficeThen);
-    fn get_track_and_trace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetTrackAndTraceWhen, operations::GetTrackAndTraceThen);
-    /// Registers a catch-all mock whose answer to a request that no
-    /// other mock matched (a 404) says which operation of the spec it
-    /// was closest to and how it differed, as the client's
-    /// `Error::NotFound` message. Call it after the other mocks: the
-    /// first mock registered that matches answers.
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+/// Pos Indonesia's typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): `server.pos_indonesia().get_...(|when, then| ...)`. Named for the vendor, so that mocks of several vendors meet in one test, on one server or several, without a clash.
+pub trait PosIndonesiaMockServer: sealed::Sealed {
+    /// Pos Indonesia's typed mocks on this server.
+    fn pos_indonesia(&self) -> PosIndonesiaMocks<'_>;
 }
-impl MockServerExt for ::httpmock::MockServer {
-    fn issue_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+impl PosIndonesiaMockServer for ::httpmock::MockServer {
+    fn pos_indonesia(&self) -> PosIndonesiaMocks<'_> {
+        PosIndonesiaMocks { server: self }
+    }
+}
+/// Pos Indonesia's typed mocks on one server: a method per operation of the spec, and [`explain_unmatched`](PosIndonesiaMocks::explain_unmatched). Made by [`PosIndonesiaMockServer::pos_indonesia`].
+#[derive(Clone, Copy)]
+pub struct PosIndonesiaMocks<'a> {
+    server: &'a ::httpmock::MockServer,
+}
+impl<'a> PosIndonesiaMocks<'a> {
+    /// Mocks `issueToken` (`POST /token`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn issue_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::IssueTokenWhen, operations::IssueTokenThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::IssueTokenWhen::new(when),
                 operations::IssueTokenThen::new(then),
             )
         })
     }
-    fn get_postal_code<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getPostalCode` (`POST /utilitas/1.0.1/getPostalCode`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_postal_code<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetPostalCodeWhen, operations::GetPostalCodeThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetPostalCodeWhen::new(when),
                 operations::GetPostalCodeThen::new(then),
             )
         })
     }
-    fn get_province<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getProvince` (`POST /utilitas/1.0.1/getProvince`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_province<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetProvinceWhen, operations::GetProvinceThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetProvinceWhen::new(when),
                 operations::GetProvinceThen::new(then),
             )
         })
     }
-    fn get_city<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getCity` (`POST /utilitas/1.0.1/getCity`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_city<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetCityWhen, operations::GetCityThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetCityWhen::new(when),
                 operations::GetCityThen::new(then),
             )
         })
     }
-    fn get_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getSubDistrict` (`POST /utilitas/1.0.1/getSubDistrict`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_sub_district<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetSubDistrictWhen, operations::GetSubDistrictThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetSubDistrictWhen::new(when),
                 operations::GetSubDistrictThen::new(then),
             )
         })
     }
-    fn get_sub_sub_district<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getSubSubDistrict` (`POST /utilitas/1.0.1/getSubSubDistrict`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_sub_sub_district<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetSubSubDistrictWhen, operations::GetSubSubDistrictThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetSubSubDistrictWhen::new(when),
                 operations::GetSubSubDistrictThen::new(then),
             )
         })
     }
-    fn get_post_office<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getPostOffice` (`POST /utilitas/1.0.1/getPostOffice`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_post_office<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetPostOfficeWhen, operations::GetPostOfficeThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetPostOfficeWhen::new(when),
                 operations::GetPostOfficeThen::new(then),
             )
         })
     }
-    fn get_track_and_trace<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getTrackAndTrace` (`POST /utilitas/1.0.1/getTrackAndTrace`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_track_and_trace<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetTrackAndTraceWhen, operations::GetTrackAndTraceThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetTrackAndTraceWhen::new(when),
                 operations::GetTrackAndTraceThen::new(then),
             )
         })
     }
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+    /// Registers a catch-all mock for a request that no other mock
+    /// matched: its answer names the operation of the spec the
+    /// request was closest to (by method and path, whether or not it
+    /// is mocked) and how it differed, and the client returns it as
+    /// `Error::UnmatchedMock`, never as the vendor's "not found".
+    /// Call it after the other mocks: the first mock registered that
+    /// matches answers.
+    pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
         const ROUTES: &[(&str, &str, &str)] = &[
             ("issueToken", "POST", "/token"),
             ("getPostalCode", "POST", "/utilitas/1.0.1/getPostalCode"),
@@ -618,7 +616,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 "/utilitas/1.0.1/getTrackAndTrace",
             ),
         ];
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             when.any_request();
             then.respond_with(|req: &::httpmock::HttpMockRequest| {
                 let uri = req.uri();
@@ -631,6 +629,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)
+                    .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(message)
                     .build()

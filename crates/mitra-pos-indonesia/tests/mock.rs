@@ -2,17 +2,17 @@
 //! token endpoint and `getCity` mocked with the client's own types, the
 //! client pointed at the mock server.
 
-use mitra_pos_indonesia::mock::{MockServer, MockServerExt};
+use mitra_pos_indonesia::mock::{MockServer, PosIndonesiaMockServer};
 use mitra_pos_indonesia::{Client, types};
 
 #[tokio::test]
 async fn a_users_test_mocks_get_city_with_typed_matchers_and_responses() {
     let server = MockServer::start_async().await;
-    let token = server.issue_token(|_, then| {
+    let token = server.pos_indonesia().issue_token(|_, then| {
         then.ok(&types::TokenResponse::new("mock-token").with_token_type("Bearer"));
     });
     let request = types::CityRequest::new("32", "bandung");
-    let get_city = server.get_city(|when, then| {
+    let get_city = server.pos_indonesia().get_city(|when, then| {
         when.body(&request);
         // What `get_city` returns; the mock wraps it in the gateway's envelope.
         then.ok(&[types::City::new("3273", "KOTA BANDUNG")]);

@@ -3,9 +3,12 @@
 
 /// The mock server crate, [httpmock](https://docs.rs/httpmock).
 pub use ::httpmock;
-/// A mock server on 127.0.0.1; [`MockServerExt`] adds one typed
-/// method per operation.
+/// A mock server on 127.0.0.1; this vendor's typed mocks are on
+/// its vendor-named entry (see the module's traits).
 pub use ::httpmock::MockServer;
+/// Captures the client's tracing events in a test, to assert what
+/// a call logged (and that no secret or personal value is in it).
+pub use ::mitra_core::testing::{Captured, capture_tracing};
 pub mod operations {
     //! [`When`](::httpmock::When) and [`Then`](::httpmock::Then)
     //! wrappers for each operation. Each can be converted to
@@ -332,89 +335,90 @@ pub mod operations {
         }
     }
 }
-/// An extension trait for [`MockServer`](::httpmock::MockServer) that
-/// adds a method for each operation. These are the equivalent of
-/// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt: sealed::Sealed {
-    fn check_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CheckTokenWhen, operations::CheckTokenThen);
-    fn list_akun<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ListAkunWhen, operations::ListAkunThen);
-    fn get_akun<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::GetAkunWhen, operations::GetAkunThen);
-    fn list_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::ListJurnalWhen, operations::ListJurnalThen);
-    fn create_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
-    where
-        F: FnOnce(operations::CreateJurnalWhen, operations::CreateJurnalThen);
-    /// Registers a catch-all mock whose answer to a request that no
-    /// other mock matched (a 404) says which operation of the spec it
-    /// was closest to and how it differed, as the client's
-    /// `Error::NotFound` message. Call it after the other mocks: the
-    /// first mock registered that matches answers.
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_>;
+/// Sempoa's typed mocks on an httpmock [`MockServer`](::httpmock::MockServer): `server.sempoa().get_...(|when, then| ...)`. Named for the vendor, so that mocks of several vendors meet in one test, on one server or several, without a clash.
+pub trait SempoaMockServer: sealed::Sealed {
+    /// Sempoa's typed mocks on this server.
+    fn sempoa(&self) -> SempoaMocks<'_>;
 }
-impl MockServerExt for ::httpmock::MockServer {
-    fn check_token<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+impl SempoaMockServer for ::httpmock::MockServer {
+    fn sempoa(&self) -> SempoaMocks<'_> {
+        SempoaMocks { server: self }
+    }
+}
+/// Sempoa's typed mocks on one server: a method per operation of the spec, and [`explain_unmatched`](SempoaMocks::explain_unmatched). Made by [`SempoaMockServer::sempoa`].
+#[derive(Clone, Copy)]
+pub struct SempoaMocks<'a> {
+    server: &'a ::httpmock::MockServer,
+}
+impl<'a> SempoaMocks<'a> {
+    /// Mocks `checkToken` (`POST /check`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn check_token<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CheckTokenWhen, operations::CheckTokenThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CheckTokenWhen::new(when),
                 operations::CheckTokenThen::new(then),
             )
         })
     }
-    fn list_akun<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `listAkun` (`GET /akun`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn list_akun<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::ListAkunWhen, operations::ListAkunThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::ListAkunWhen::new(when),
                 operations::ListAkunThen::new(then),
             )
         })
     }
-    fn get_akun<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `getAkun` (`GET /akun/{kode}`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_akun<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::GetAkunWhen, operations::GetAkunThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::GetAkunWhen::new(when),
                 operations::GetAkunThen::new(then),
             )
         })
     }
-    fn list_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `listJurnal` (`GET /jurnal`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn list_jurnal<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::ListJurnalWhen, operations::ListJurnalThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::ListJurnalWhen::new(when),
                 operations::ListJurnalThen::new(then),
             )
         })
     }
-    fn create_jurnal<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
+    /// Mocks `createJurnal` (`POST /jurnal`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn create_jurnal<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
         F: FnOnce(operations::CreateJurnalWhen, operations::CreateJurnalThen),
     {
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             config_fn(
                 operations::CreateJurnalWhen::new(when),
                 operations::CreateJurnalThen::new(then),
             )
         })
     }
-    fn explain_unmatched(&self) -> ::httpmock::Mock<'_> {
+    /// Registers a catch-all mock for a request that no other mock
+    /// matched: its answer names the operation of the spec the
+    /// request was closest to (by method and path, whether or not it
+    /// is mocked) and how it differed, and the client returns it as
+    /// `Error::UnmatchedMock`, never as the vendor's "not found".
+    /// Call it after the other mocks: the first mock registered that
+    /// matches answers.
+    pub fn explain_unmatched(self) -> ::httpmock::Mock<'a> {
         const ROUTES: &[(&str, &str, &str)] = &[
             ("checkToken", "POST", "/check"),
             ("listAkun", "GET", "/akun"),
@@ -422,7 +426,7 @@ impl MockServerExt for ::httpmock::MockServer {
             ("listJurnal", "GET", "/jurnal"),
             ("createJurnal", "POST", "/jurnal"),
         ];
-        self.mock(|when, then| {
+        self.server.mock(|when, then| {
             when.any_request();
             then.respond_with(|req: &::httpmock::HttpMockRequest| {
                 let uri = req.uri();
@@ -435,6 +439,7 @@ impl MockServerExt for ::httpmock::MockServer {
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)
+                    .header(::mitra_core::plumbing::UNMATCHED_MOCK_HEADER, "unmatched")
                     .header("content-type", "text/plain; charset=utf-8")
                     .body(message)
                     .build()

@@ -285,42 +285,9 @@ fn to_response(reply: MockResponse) -> Response {
     response
 }
 
-/// A buffer holding everything tracing wrote while a [`capture_tracing`]
-/// guard was alive.
-#[derive(Clone, Default)]
-pub struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    /// The captured text.
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl std::io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Captures every tracing event and span field of the current thread at
-/// TRACE level until the guard drops. Use it with a current-thread runtime
-/// (`#[tokio::test]`), whose tasks all run on the test's thread.
-pub fn capture_tracing() -> (tracing::subscriber::DefaultGuard, Captured) {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
-        .finish();
-    (tracing::subscriber::set_default(subscriber), captured)
-}
+/// The log capture users' tests get from a vendor crate's `mock` module
+/// (`mitra_core::testing`), for the workspace's own tests.
+pub use mitra_core::testing::{Captured, capture_tracing};
 
 /// Seeds and mutations for fuzzing decoders with proptest.
 pub mod fuzz {

@@ -1,7 +1,7 @@
 //! A user's first tests, written with `mitra-sempoa` alone: its client,
 //! its types, its mocks, its re-exports (dates, stream traits, the fleet).
 
-use mitra_sempoa::mock::{MockServer, MockServerExt};
+use mitra_sempoa::mock::{MockServer, SempoaMockServer};
 use mitra_sempoa::{
     Account, Client, DateDmy, Error, Journal, JournalLine, PostedJournal, TryStreamExt,
 };
@@ -38,18 +38,18 @@ fn kas() -> Account {
 #[tokio::test]
 async fn a_mocked_account_a_stream_of_accounts_and_a_journal() {
     let server = MockServer::start_async().await;
-    server.get_akun(|when, then| {
+    server.sempoa().get_akun(|when, then| {
         when.kode("1100");
         then.ok(&kas());
     });
-    server.list_akun(|_, then| {
+    server.sempoa().list_akun(|_, then| {
         then.ok(&[kas()]);
     });
     let journal = Journal::new("2023-12-30", "PB/2023/VI/0001", "Pembelian ruko")
         .line(JournalLine::debit("1100", 90_000))
         .line(JournalLine::credit("1002", 90_000));
     let posted = PostedJournal::posted(&journal, "J-1").unwrap();
-    server.create_jurnal(|when, then| {
+    server.sempoa().create_jurnal(|when, then| {
         when.body(&journal);
         then.ok(&posted);
     });
