@@ -259,4 +259,24 @@ for other in pos-indonesia elkassa pafi sempoa; do
   case " $released" in *"crates/mitra-$other/Cargo.toml"*) fail "release bumped mitra-$other";; esac
 done
 git diff -- crates/mitra-fastrac/CHANGELOG.md | grep "^+" | head -20
-echo "vendor change: verify names it, generation refuses stale examples, the snapshots show exactly it, diff classifies it, release bumps one crate"
+echo "-- 7. a spec edit that breaks a request: verify --sandbox says so (exit 3), never ok"
+python3 - <<'PY'
+p = "specs/fastrac.yaml"
+s = open(p).read()
+# trackOrder's path edited (a guessed path, guessed wrong): the sandbox, like
+# Fastrac, answers the spec's own example with a 404.
+assert s.count("  /order/track:\n") == 1
+s = s.replace("  /order/track:\n", "  /order/tracking:\n")
+open(p, "w").write(s)
+PY
+cargo xtask generate >/dev/null
+cargo build -q -p mitra-cli
+set +e
+"$CARGO_TARGET_DIR/debug/mitra" verify fastrac --sandbox >"$scratch/verify-broken.txt"
+status=$?
+set -e
+cat "$scratch/verify-broken.txt"
+[ "$status" = 3 ] || fail "verify --sandbox after a request-breaking edit exited $status, not 3"
+grep -E "^unconfirmed +trackOrder +HTTP 4" "$scratch/verify-broken.txt" >/dev/null \
+  || fail "verify does not name trackOrder as unconfirmed"
+echo "vendor change: verify names it, generation refuses stale examples, the snapshots show exactly it, diff classifies it, release bumps one crate, a broken request is unconfirmed"

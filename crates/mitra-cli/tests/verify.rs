@@ -96,7 +96,14 @@ async fn each_drift_is_reported_at_its_json_pointer() {
             .iter()
             .find(|o| o["operation"] == op)
             .unwrap_or_else(|| panic!("{op} in {report:#}"));
-        assert_eq!(entry["status"], "drift", "{entry}");
+        // The HTML page answered to checkToken's own example is an error:
+        // unconfirmed, its drift from the spec kept beside.
+        let expected = if op == "checkToken" {
+            "unconfirmed"
+        } else {
+            "drift"
+        };
+        assert_eq!(entry["status"], expected, "{entry}");
         entry["drift"]
             .as_array()
             .unwrap()
@@ -134,7 +141,8 @@ async fn each_drift_is_reported_at_its_json_pointer() {
         drift("listJurnal"),
         pairs(&[("/data/0/tanggal", "pattern"), ("/status", "enum")])
     );
-    assert_eq!(report["summary"]["drift"], 4);
+    assert_eq!(report["summary"]["drift"], 3);
+    assert_eq!(report["summary"]["unconfirmed"], 1);
     // Nothing that changes state was sent; the others once each.
     assert_eq!(server.count("/jurnal"), 1, "listJurnal only");
     assert!(
@@ -143,6 +151,36 @@ async fn each_drift_is_reported_at_its_json_pointer() {
             .iter()
             .all(|r| r.method == "GET" || r.path == "/check")
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_answered_to_the_specs_own_example_is_never_ok() {
+    // What a broken request looks like from outside: the spec's example of
+    // getAkun answered 404 (a renamed path, a field the vendor no longer
+    // takes), every other call fine.
+    let server = MockServer::start(|request, _| match request.path.as_str() {
+        "/akun/10000" => {
+            MockResponse::json(404, r#"{"status": 404, "message": "Akun tidak ditemukan"}"#)
+        }
+        "/check" => MockResponse::json(200, r#"{"status": 200, "message": "Token valid"}"#),
+        "/akun" => MockResponse::json(200, r#"{"status": 200, "message": "Success", "data": []}"#),
+        _ => MockResponse::json(200, r#"{"status": 200, "message": "Success", "data": []}"#),
+    })
+    .await;
+    let url = server.url();
+    let env = [("MITRA_SEMPOA_TOKEN", TOKEN)];
+    let out = mitra(&["verify", "sempoa", "--base-url", &url], &env);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("getAkun"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        line.starts_with("unconfirmed") && line.contains("HTTP 404 (not_found)"),
+        "{line}"
+    );
+    assert!(text.contains("1 unconfirmed"), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -178,7 +216,7 @@ async fn the_text_report_records_and_suggests() {
         "{text}"
     );
     assert!(
-        text.contains("summary: 0 ok, 4 drift, 0 failed, 1 skipped"),
+        text.contains("summary: 0 ok, 3 drift, 1 unconfirmed, 0 failed, 1 skipped"),
         "{text}"
     );
     // The spec edit that would accept it, for review.

@@ -50,6 +50,10 @@ pub fn command(vendors: &[&'static str]) -> Command {
 /// What came of one operation.
 enum Outcome {
     Ok(u16),
+    /// The spec's own success example was answered with an error status: the
+    /// request the spec describes is not (or no longer) what the vendor
+    /// takes. The status, the error's kind and the vendor's message (masked).
+    Unconfirmed(u16, &'static str, String, Vec<Drift>),
     Drift(u16, Vec<Drift>),
     Failed(String),
     Skipped(&'static str),
@@ -338,7 +342,13 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                                 d
                             })
                             .collect();
-                        if drifts.is_empty() {
+                        if !(200..300).contains(&status) {
+                            // How the error body differs from the spec's is
+                            // kept too; the verdict is the error.
+                            let (kind, message) =
+                                error_kind(status, &answer.content_type, &answer.body);
+                            Outcome::Unconfirmed(status, kind, masker.text(&message), drifts)
+                        } else if drifts.is_empty() {
                             Outcome::Ok(status)
                         } else {
                             Outcome::Drift(status, drifts)
@@ -359,7 +369,9 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
     drop(proxy);
     drop(sandbox);
 
-    let judged = judge_assumptions(vendor, &spec, &runs);
+    // The sandbox is ours: its answers say what we assumed, not what the
+    // vendor does, so they settle no assumption.
+    let judged = judge_assumptions(vendor, &spec, &runs, !use_sandbox);
     let when = chrono::Utc::now().format("%Y-%m-%d").to_string();
     let suggestion = sub.get_flag("suggest").then(|| {
         let seen: Vec<suggest::Seen<'_>> = runs
@@ -383,11 +395,12 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
     let counts = |f: fn(&Outcome) -> bool| runs.iter().filter(|r| f(&r.outcome)).count();
     let ok = counts(|o| matches!(o, Outcome::Ok(_)));
     let drift = counts(|o| matches!(o, Outcome::Drift(..)));
+    let unconfirmed = counts(|o| matches!(o, Outcome::Unconfirmed(..)));
     let failed = counts(|o| matches!(o, Outcome::Failed(_)));
     let skipped = counts(|o| matches!(o, Outcome::Skipped(_)));
     let verdicts = |v: Verdict| judged.iter().filter(|(_, verdict)| *verdict == v).count();
     let summary = format!(
-        "{ok} ok, {drift} drift, {failed} failed, {skipped} skipped; assumptions: {} confirmed, {} contradicted, {} not exercised",
+        "{ok} ok, {drift} drift, {unconfirmed} unconfirmed, {failed} failed, {skipped} skipped; assumptions: {} confirmed, {} contradicted, {} not exercised",
         verdicts(Verdict::Confirmed),
         verdicts(Verdict::Contradicted),
         verdicts(Verdict::NotExercised)
@@ -405,7 +418,7 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                 "assumption": a.text,
                 "verdict": v.word(),
             })).collect::<Vec<_>>(),
-            "summary": {"ok": ok, "drift": drift, "failed": failed, "skipped": skipped,
+            "summary": {"ok": ok, "drift": drift, "unconfirmed": unconfirmed, "failed": failed, "skipped": skipped,
                         "confirmed": verdicts(Verdict::Confirmed),
                         "contradicted": verdicts(Verdict::Contradicted),
                         "not_exercised": verdicts(Verdict::NotExercised)},
@@ -428,13 +441,29 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
             }
         }
     }
-    Ok(if drift > 0 {
+    Ok(if drift > 0 || unconfirmed > 0 {
         3
     } else if failed > 0 {
         1
     } else {
         0
     })
+}
+
+/// What an error answer is, as the clients would return it: the
+/// `Error::kind()` its status gives and the vendor's message.
+fn error_kind(status: u16, content_type: &str, body: &[u8]) -> (&'static str, String) {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Ok(value) = reqwest::header::HeaderValue::from_str(content_type) {
+        headers.insert(reqwest::header::CONTENT_TYPE, value);
+    }
+    let read = mitra_core::decode::read_error_body(&headers, body);
+    let message = read.message.clone();
+    let status = reqwest::StatusCode::from_u16(status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY);
+    (
+        mitra_core::decode::error_from_response(status, &headers, read).kind(),
+        message,
+    )
 }
 
 /// The kind of a JSON value shown as text (`"…"`, `{…}`, `12`).
@@ -462,12 +491,14 @@ fn judge_assumptions(
     vendor: &VendorCli,
     spec: &Value,
     runs: &[Run],
+    settles: bool,
 ) -> Vec<(assumptions::Assumption, Verdict)> {
     let mut judged: BTreeMap<String, (assumptions::Assumption, Verdict, usize)> = BTreeMap::new();
     for (order, (op, run)) in vendor.operations.iter().zip(runs).enumerate() {
         let (status, drifts): (Option<u16>, &[Drift]) = match &run.outcome {
             Outcome::Ok(status) => (Some(*status), &[]),
             Outcome::Drift(status, drifts) => (Some(*status), drifts),
+            Outcome::Unconfirmed(status, .., drifts) => (Some(*status), drifts),
             _ => (None, &[]),
         };
         let schemas: Vec<String> = drifts
@@ -478,7 +509,11 @@ fn judge_assumptions(
         for assumption in
             assumptions::of_operation(spec, op.path, &op.method.to_ascii_lowercase(), op.id)
         {
-            let verdict = assumptions::judge(&assumption, status, &run.input, &schemas, not_json);
+            let verdict = if settles {
+                assumptions::judge(&assumption, status, &run.input, &schemas, not_json)
+            } else {
+                Verdict::NotExercised
+            };
             let entry = judged.entry(assumption.at.clone()).or_insert((
                 assumption,
                 Verdict::NotExercised,
@@ -500,6 +535,14 @@ fn run_json(run: &Run) -> Value {
     let (status, http, drift, why) = match &run.outcome {
         Outcome::Ok(s) => ("ok", Some(*s), Vec::new(), None),
         Outcome::Drift(s, drifts) => ("drift", Some(*s), drifts.clone(), None),
+        Outcome::Unconfirmed(s, kind, message, drifts) => (
+            "unconfirmed",
+            Some(*s),
+            drifts.clone(),
+            Some(format!(
+                "the spec's example answered with an error ({kind}): {message}"
+            )),
+        ),
         Outcome::Failed(why) => ("failed", None, Vec::new(), Some(why.clone())),
         Outcome::Skipped(why) => ("skipped", None, Vec::new(), Some((*why).to_owned())),
     };
@@ -575,6 +618,11 @@ fn print_text(
                 "drift    {:width$}  HTTP {status}: {}",
                 run.id,
                 collapse(drifts).join("; ")
+            ),
+            Outcome::Unconfirmed(status, kind, message, _) => format!(
+                "unconfirmed {:width$}  HTTP {status} ({kind}) to the spec's own example: {}",
+                run.id,
+                shorten(message, 120)
             ),
             Outcome::Failed(why) => format!("failed   {:width$}  {why}", run.id),
             Outcome::Skipped(why) => format!("skipped  {:width$}  {why}", run.id),
