@@ -243,6 +243,7 @@ fn cli() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .arg(Arg::new("sandbox").long("sandbox").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("Run against an offline sandbox of the vendor, started in-process, with its credentials"))
+        .arg(Arg::new("sandbox-url").long("sandbox-url").value_name("URL").global(true).help_heading(GLOBAL).help("Run against a sandbox already serving at URL (`mitra sandbox` prints it; also MITRA_SANDBOX_URL), with its credentials: separate commands share its state (an order placed can be tracked)"))
         .arg(Arg::new("base-url").long("base-url").value_name("URL").global(true).help_heading(GLOBAL).help("Override the vendor's base URL"))
         .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
         .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help_heading(GLOBAL).help("The most bytes of a response body read (default 16 MiB)"))
@@ -455,14 +456,15 @@ async fn send(
     // environment's; `--base-url` over either.
     let base_url_var = format!("{}_BASE_URL", vendor.env_prefix);
     let base_url = root.get_one::<String>("base-url").cloned();
-    let sandbox_vars: Option<Vec<(String, String)>> = match &sandbox {
-        Some(sandbox) => {
-            let which = Vendor::from_key(vendor.name).ok_or_else(|| {
-                CliError::other("sandbox", format!("no sandbox for {}", vendor.name))
-            })?;
-            Some(sandbox.env(which))
-        }
-        None => None,
+    let running = sandbox_url(root)?;
+    let which = || {
+        Vendor::from_key(vendor.name)
+            .ok_or_else(|| CliError::other("sandbox", format!("no sandbox for {}", vendor.name)))
+    };
+    let sandbox_vars: Option<Vec<(String, String)>> = match (&sandbox, &running) {
+        (Some(sandbox), _) => Some(sandbox.env(which()?)),
+        (None, Some(url)) => Some(mitra_sandbox::env_at(url, which()?)),
+        (None, None) => None,
     };
     let allow_http = root.get_flag("danger-allow-http");
     let max_body = root.get_one::<u64>("max-body-bytes").copied();
@@ -526,6 +528,16 @@ fn invalid_input(
     let is_flag = op.fields.iter().any(|f| f.name == field) && input.get(field).is_some();
     if !structural.is_empty() {
         return CliError::invalid(explain::sentence(op, &structural));
+    }
+    // The spec's own rule for the flag (Fastrac's 5-digit postal code)
+    // says more than the library's.
+    let own: Vec<_> = patterns
+        .iter()
+        .filter(|m| m.pointer.trim_start_matches('/') == field)
+        .cloned()
+        .collect();
+    if is_flag && !own.is_empty() {
+        return CliError::invalid(explain::sentence(op, &own));
     }
     if is_flag {
         return CliError::invalid(format!("--{}: {message}", flag_name(field)));
@@ -607,6 +619,28 @@ fn print_examples() {
     }
 }
 
+/// `--sandbox-url`, else `MITRA_SANDBOX_URL`: a sandbox already running.
+/// Refused beside `--sandbox` (which starts its own) or `--base-url`.
+fn sandbox_url(root: &ArgMatches) -> Result<Option<String>, CliError> {
+    let url = root.get_one::<String>("sandbox-url").cloned().or_else(|| {
+        std::env::var("MITRA_SANDBOX_URL")
+            .ok()
+            .filter(|u| !u.is_empty())
+    });
+    let Some(url) = url else { return Ok(None) };
+    if root.get_flag("sandbox") {
+        return Err(CliError::invalid(
+            "--sandbox starts a sandbox of its own; --sandbox-url (or MITRA_SANDBOX_URL) names a running one: give one",
+        ));
+    }
+    if root.get_one::<String>("base-url").is_some() {
+        return Err(CliError::invalid(
+            "--base-url and --sandbox-url (or MITRA_SANDBOX_URL) exclude each other",
+        ));
+    }
+    Ok(Some(url))
+}
+
 async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliError> {
     let config = SandboxConfig {
         fastrac_requests_per_second,
@@ -627,9 +661,16 @@ async fn serve(port: u16, fastrac_requests_per_second: u32) -> Result<(), CliErr
         );
     }
     println!(
-        "credentials: see mitra_sandbox::credentials (e.g. MITRA_SEMPOA_TOKEN={})",
-        mitra_sandbox::credentials::SEMPOA_TOKEN
+        "point the CLI at it with --sandbox-url http://{addr} (or MITRA_SANDBOX_URL), or a program's \
+         Client::from_env() with these (made-up) variables:",
+        addr = sandbox.addr()
     );
+    println!("MITRA_SANDBOX_URL=http://{}", sandbox.addr());
+    for vendor in Vendor::ALL {
+        for (name, value) in sandbox.env(vendor) {
+            println!("{name}={value}");
+        }
+    }
     let _ = tokio::signal::ctrl_c().await;
     Ok(())
 }

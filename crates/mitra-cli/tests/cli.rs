@@ -773,3 +773,216 @@ fn configuration_is_never_reported_as_a_missing_flag() {
         "{stderr}"
     );
 }
+
+/// `mitra sandbox` on a free port, until dropped; its `MITRA_SANDBOX_URL`.
+struct RunningSandbox {
+    child: std::process::Child,
+    url: String,
+    printed: Vec<String>,
+}
+
+impl RunningSandbox {
+    fn start() -> Self {
+        use std::io::BufRead;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mitra"))
+            .args(["sandbox", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run mitra sandbox");
+        let stdout = child.stdout.take().unwrap();
+        let mut printed = Vec::new();
+        let mut url = None;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            let last = line.starts_with("MITRA_SEMPOA_BASE_URL=");
+            if let Some(u) = line.strip_prefix("MITRA_SANDBOX_URL=") {
+                url = Some(u.to_owned());
+            }
+            printed.push(line);
+            if last {
+                break;
+            }
+        }
+        Self {
+            child,
+            url: url.expect("MITRA_SANDBOX_URL printed"),
+            printed,
+        }
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
+    let sandbox = RunningSandbox::start();
+    // Every vendor's base URL and credentials, as a program's `from_env` reads them.
+    for name in [
+        "MITRA_POS_CONSUMER_KEY=",
+        "MITRA_ELKASSA_TOKEN=",
+        "MITRA_FASTRAC_SECRET_KEY=",
+        "MITRA_PAFI_CLIENT_SECRET=",
+        "MITRA_SEMPOA_BASE_URL=",
+    ] {
+        assert!(
+            sandbox.printed.iter().any(|l| l.starts_with(name)),
+            "{name} in {:#?}",
+            sandbox.printed
+        );
+    }
+    let url = sandbox.url.as_str();
+    let run = |args: &[&str], what: &str| {
+        let mut all = vec!["--sandbox-url", url];
+        all.extend_from_slice(args);
+        stdout_json(&mitra(&all), what)
+    };
+    // The buyer's postal code from Pos Indonesia leads to Fastrac's sub-district.
+    let codes = run(
+        &[
+            "pos",
+            "get-postal-code",
+            "--city",
+            "bandung",
+            "--address",
+            "cinunuk",
+        ],
+        "getPostalCode",
+    );
+    let code = codes[0]["posCode"].as_str().unwrap().to_owned();
+    let places = run(
+        &["fastrac", "get-postal-code", "--postal-code", &code],
+        "fastrac getPostalCode",
+    );
+    let destination = places[0]["subdistrict_id"].as_i64().unwrap().to_string();
+    let cities = run(
+        &["fastrac", "get-city", "--province-id", "32"],
+        "getCity 32",
+    );
+    assert!(
+        cities
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["name"] == "KAB. BANDUNG"),
+        "{cities}"
+    );
+    // The cheapest express option is ordered.
+    let items = r#"[{"name":"Sepatu","weight":1200,"quantity":1}]"#;
+    let tariffs = run(
+        &[
+            "fastrac",
+            "check-tariff-express",
+            "--origin",
+            "3175010003",
+            "--destination",
+            &destination,
+            "--items",
+            items,
+        ],
+        "checkTariffExpress",
+    );
+    let cheapest = tariffs
+        .as_array()
+        .unwrap()
+        .iter()
+        .min_by(|a, b| {
+            a["price"]
+                .as_f64()
+                .unwrap()
+                .total_cmp(&b["price"].as_f64().unwrap())
+        })
+        .unwrap()
+        .clone();
+    let shipper = r#"{"name":"Toko Contoh","phone":"62812345678","address":"Jl. Contoh No. 1","subdistrict_id":3175010003}"#;
+    let receiver = format!(
+        r#"{{"name":"Pembeli Contoh","phone":"62813456789","address":"Kel. Cinunuk","subdistrict_id":{destination}}}"#
+    );
+    let courier = cheapest["courier_code"].as_str().unwrap();
+    let order = run(
+        &[
+            "fastrac",
+            "create-order-express",
+            "--courier-code",
+            courier,
+            "--code-service",
+            cheapest["code_service"].as_str().unwrap(),
+            "--shipper",
+            shipper,
+            "--receiver",
+            &receiver,
+            "--items",
+            items,
+        ],
+        "createOrderExpress",
+    );
+    let awb = order["awb"].as_str().unwrap().to_owned();
+    // Another command, the same sandbox: the order is there.
+    let tracked = run(
+        &[
+            "fastrac",
+            "track-order",
+            "--courier-code",
+            courier,
+            "--awb",
+            &awb,
+        ],
+        "trackOrder",
+    );
+    assert_eq!(tracked["awb"], awb.as_str());
+    run(
+        &[
+            "fastrac",
+            "cancel-order",
+            "--courier-code",
+            courier,
+            "--awb",
+            &awb,
+            "--cancel-reason",
+            "Pembeli membatalkan",
+        ],
+        "cancelOrder",
+    );
+    let history = run(&["fastrac", "get-balance-history"], "getBalanceHistory");
+    let entries = history["items"].as_array().unwrap();
+    assert_eq!(
+        entries.iter().filter(|e| e["awb"] == awb.as_str()).count(),
+        2,
+        "charged and refunded: {history}"
+    );
+    let tracked = run(
+        &[
+            "fastrac",
+            "track-order",
+            "--courier-code",
+            courier,
+            "--awb",
+            &awb,
+        ],
+        "trackOrder after cancel",
+    );
+    assert!(tracked.to_string().contains("CANCELLED"), "{tracked}");
+    // And a journal posted is listed.
+    let reference = "SHOP-DAY-0001";
+    run(
+        &[
+            "sempoa",
+            "create-jurnal",
+            "--tanggal",
+            "2026-12-02",
+            "--referensi",
+            reference,
+            "--deskripsi",
+            "Ongkir",
+            "--transaksi",
+            r#"[{"akun":"1000","debit":24000,"kredit":0},{"akun":"1002","debit":0,"kredit":24000}]"#,
+        ],
+        "createJurnal",
+    );
+    let journals = run(&["sempoa", "list-jurnal"], "listJurnal");
+    assert!(journals.to_string().contains(reference), "{journals}");
+}

@@ -43,8 +43,20 @@ pub fn take<T: DeserializeOwned>(
     name: &'static str,
 ) -> Result<T, Error> {
     let value = input.remove(name).unwrap_or(Value::Null);
-    lenient(value)
-        .map_err(|_| Error::validation(name, "is missing or not of the type the spec gives"))
+    let missing = value.is_null();
+    lenient(value).map_err(|e| {
+        if missing {
+            return Error::validation(name, "is required");
+        }
+        // The rule that failed (a pattern, a range) as the type says it,
+        // never the value given (it may be personal data).
+        let rule = crate::runtime::scrub_serde(&e);
+        if e.is_data() && !rule.is_empty() {
+            Error::validation(name, rule)
+        } else {
+            Error::validation(name, "is not of the type the spec gives")
+        }
+    })
 }
 
 fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {

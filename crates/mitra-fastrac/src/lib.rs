@@ -18,8 +18,9 @@
 //! - Envelope `{success, message, data, timestamp}`: `success: false` is an
 //!   error whatever the HTTP status; "Data not found" is
 //!   [`Error::NotFound`]; business errors (400) are [`Error::Rejected`].
-//! - Auth: V2 HTTP Basic by default, V1 `access-key`/`secret-key` headers by
-//!   configuration ([`AuthStyle`]); never logged.
+//! - Auth: by default both V2 HTTP Basic and V1 `access-key`/`secret-key`
+//!   headers go out (every generation of the API accepts one of them); one
+//!   of the two by configuration ([`AuthStyle`]); never logged.
 //! - Rate limits: a 429 is [`Error::RateLimited`] with its `Retry-After`,
 //!   retried for calls that are safe to repeat; an optional client-side
 //!   limit ([`ClientBuilder::requests_per_second`]) keeps you under

@@ -27,8 +27,15 @@ struct Fastrac {
     window: Mutex<(Instant, u32)>,
     tariffs: Mutex<HashMap<String, Instant>>,
     orders: Mutex<HashMap<String, Order>>,
+    /// The balance history: an order placed is charged, one cancelled
+    /// refunded.
+    ledger: Mutex<Vec<Value>>,
     counter: Mutex<u32>,
 }
+
+/// What the sandbox charges for an order (the express tariff's price per kg
+/// is not kept with it).
+const ORDER_CHARGE: i64 = 12000;
 
 type Shared = State<Arc<Fastrac>>;
 
@@ -39,17 +46,24 @@ const CITIES: &[(i64, &str)] = &[
     (3173, "KOTA JAKARTA PUSAT"),
     (3174, "KOTA JAKARTA BARAT"),
     (3175, "KOTA JAKARTA UTARA"),
+    (3204, "KAB. BANDUNG"),
+    (3273, "KOTA BANDUNG"),
 ];
 const DISTRICTS: &[(i64, i64, &str)] = &[
     (3101010, 3101, "KEPULAUAN SERIBU SELATAN"),
     (3101020, 3101, "KEPULAUAN SERIBU UTARA"),
     (3175010, 3175, "PENJARINGAN"),
+    (3204080, 3204, "CILEUNYI"),
+    (3273180, 3273, "ANTAPANI"),
 ];
 const SUB_DISTRICTS: &[(i64, i64, &str, &str)] = &[
     (3175010001, 3175010, "PENJARINGAN", "14440"),
     (3175010002, 3175010, "KAMAL MUARA", "14470"),
     (3175010003, 3175010, "PLUIT", "14450"),
     (3101010001, 3101010, "PULAU TIDUNG", "14520"),
+    // Pos Indonesia's emulator has these postal codes too.
+    (3204080001, 3204080, "CINUNUK", "40623"),
+    (3273180001, 3273180, "ANTAPANI KIDUL", "40291"),
 ];
 
 pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
@@ -68,6 +82,11 @@ pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
         window: Mutex::new((Instant::now(), 0)),
         tariffs: Mutex::new(HashMap::new()),
         orders: Mutex::new(orders),
+        ledger: Mutex::new(vec![
+            json!({"type": "topup", "amount": 500000, "created_at": "2026-11-20 10:00:00"}),
+            json!({"type": "order", "amount": -ORDER_CHARGE, "created_at": "2026-11-20 10:00:00"}),
+            json!({"type": "dana_cod", "amount": 150000, "created_at": "2026-11-20 10:00:00"}),
+        ]),
         counter: Mutex::new(0),
     });
     axum::Router::new()
@@ -93,7 +112,7 @@ pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
 fn ok(data: Value) -> Response {
     json(
         StatusCode::OK,
-        json!({"success": true, "message": "success", "data": data, "timestamp": chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now()).format("%Y-%m-%d %H:%M:%S").to_string()}),
+        json!({"success": true, "message": "success", "data": data, "timestamp": now()}),
     )
 }
 
@@ -389,6 +408,12 @@ fn placed(f: &Fastrac, courier: &str) -> Response {
     ok(json!({"awb": awb, "courier_code": courier, "status": "PENDING_PICKUP"}))
 }
 
+fn now() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
 fn new_awb(f: &Fastrac, courier: &str) -> String {
     let awb = format!(
         "CO.FASTRAC-{}-{}-SBX{:03}",
@@ -403,6 +428,10 @@ fn new_awb(f: &Fastrac, courier: &str) -> String {
             cancelled: false,
         },
     );
+    f.ledger
+        .lock()
+        .unwrap()
+        .push(json!({"type": "order", "amount": -ORDER_CHARGE, "awb": awb, "created_at": now()}));
     awb
 }
 
@@ -464,6 +493,9 @@ async fn cancel(State(f): Shared, body: Bytes) -> Response {
     match orders.get_mut(&text(&req, "awb")) {
         Some(order) if !order.cancelled && order.courier_code == text(&req, "courier_code") => {
             order.cancelled = true;
+            f.ledger.lock().unwrap().push(
+                json!({"type": "order", "amount": ORDER_CHARGE, "awb": text(&req, "awb"), "created_at": now()}),
+            );
             ok(json!({"awb": text(&req, "awb"), "status": "CANCELLED"}))
         }
         _ => fail(
@@ -500,7 +532,7 @@ async fn track(State(f): Shared, body: Bytes) -> Response {
     }))
 }
 
-async fn balance(body: Bytes) -> Response {
+async fn balance(State(f): Shared, body: Bytes) -> Response {
     let req = fields(&body).unwrap_or_default();
     let filter = text(&req, "filter_status");
     if !filter.is_empty()
@@ -509,11 +541,13 @@ async fn balance(body: Bytes) -> Response {
     {
         return fail(StatusCode::BAD_REQUEST, "filter_status tidak valid");
     }
-    let all = [("topup", 500000), ("order", -12000), ("dana_cod", 150000)];
-    let list: Vec<Value> = all
+    let list: Vec<Value> = f
+        .ledger
+        .lock()
+        .unwrap()
         .iter()
-        .filter(|(kind, _)| filter.is_empty() || filter == *kind)
-        .map(|(kind, amount)| json!({"type": kind, "amount": amount, "created_at": "2026-11-20 10:00:00"}))
+        .filter(|entry| filter.is_empty() || entry["type"] == filter.as_str())
+        .cloned()
         .collect();
     ok(json!({"total": list.len(), "items": list}))
 }

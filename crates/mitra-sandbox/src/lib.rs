@@ -257,21 +257,36 @@ impl Sandbox {
     /// # Ok(()) }
     /// ```
     pub fn env(&self, vendor: Vendor) -> Vec<(String, String)> {
-        let mut vars: Vec<(String, String)> = credentials::env(vendor)
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        vars.push((
-            format!("{}_BASE_URL", vendor.env_prefix()),
-            self.url(vendor),
-        ));
-        vars
+        env_at(&format!("http://{}", self.addr), vendor)
     }
 
     /// Runs until the server stops (for `mitra sandbox`).
     pub async fn wait(mut self) {
         let _ = (&mut self.task).await;
     }
+}
+
+/// The variables a vendor client's `from_env` reads for a sandbox already
+/// running at `sandbox_url` (`http://127.0.0.1:8080`, as `mitra sandbox`
+/// prints it): the vendor's credentials and its base URL under the
+/// sandbox. Separate programs, or CLI commands with `--sandbox-url`, share
+/// the one sandbox's state this way.
+///
+/// ```
+/// use mitra_sandbox::{Vendor, env_at};
+/// let vars = env_at("http://127.0.0.1:8080/", Vendor::Fastrac);
+/// assert!(vars.contains(&("MITRA_FASTRAC_BASE_URL".into(), "http://127.0.0.1:8080/fastrac".into())));
+/// ```
+pub fn env_at(sandbox_url: &str, vendor: Vendor) -> Vec<(String, String)> {
+    let mut vars: Vec<(String, String)> = credentials::env(vendor)
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    vars.push((
+        format!("{}_BASE_URL", vendor.env_prefix()),
+        format!("{}{}", sandbox_url.trim_end_matches('/'), vendor.prefix()),
+    ));
+    vars
 }
 
 impl Drop for Sandbox {

@@ -37,6 +37,7 @@ const CITIES: &[(&str, u32, &str)] = &[
     ("21", 245, "KOTA ADM. JAKARTA SELATAN"),
     ("21", 246, "KOTA ADM. JAKARTA TIMUR"),
     ("21", 247, "KOTA ADM. JAKARTA PUSAT"),
+    ("21", 248, "KOTA ADM. JAKARTA UTARA"),
     ("32", 3204, "KAB. BANDUNG"),
     ("32", 3217, "KAB. BANDUNG BARAT"),
     ("32", 3273, "KOTA BANDUNG"),
@@ -47,6 +48,7 @@ const CITIES: &[(&str, u32, &str)] = &[
 const SUB_DISTRICTS: &[(&str, &str, u32, &str)] = &[
     ("21", "246", 40516, "Kec.Pulogadung"),
     ("21", "246", 40517, "Kec.Cakung"),
+    ("21", "248", 40520, "Kec. Penjaringan"),
     ("32", "3273", 327318, "Kec. Antapani"),
     ("32", "3204", 320412, "Kec. Cileunyi"),
 ];
@@ -56,6 +58,11 @@ const VILLAGES: &[(&str, &str, &str, u32)] = &[
     ("40516", "4051602", "Kel. Jati", 13220),
     ("327318", "3273181001", "Kel. Antapani Kidul", 40291),
     ("320412", "3204121001", "Kel. Cinunuk", 40623),
+    // The sub-districts Fastrac's emulator has, with the same postal codes:
+    // a Pos postal code leads to a Fastrac sub-district id.
+    ("40520", "4052001", "Kel. Penjaringan", 14440),
+    ("40520", "4052002", "Kel. Pluit", 14450),
+    ("40520", "4052003", "Kel. Kamal Muara", 14470),
 ];
 
 pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
