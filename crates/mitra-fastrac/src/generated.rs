@@ -757,6 +757,7 @@ pub mod types {
         ///Cash to collect on delivery, whole Rupiah.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod_amount: ::std::option::Option<i64>,
+        ///The receiver's sub-district id (from the postal code or sub-district lookup).
         pub destination: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub insurance: ::std::option::Option<mitra_core::Flag>,
@@ -3717,7 +3718,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "integer",
-                help: "",
+                help: "The receiver's sub-district id (from the postal code or sub-district lookup).",
                 default: None,
                 secret: false,
                 personal: false,
@@ -5812,6 +5813,7 @@ components:
         destination:
           type: integer
           format: int64
+          description: The receiver's sub-district id (from the postal code or sub-district lookup).
         items:
           type: array
           minItems: 1

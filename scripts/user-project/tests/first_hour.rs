@@ -65,8 +65,10 @@ async fn a_mocked_account_a_stream_of_accounts_and_a_journal() {
         client.create_jurnal(&journal).await.unwrap().id.as_deref(),
         Some("J-1")
     );
+    // An account no mock answers is not the vendor's "not found": a test of
+    // that cannot pass without its mock.
     assert!(matches!(
         client.get_akun("9999").await,
-        Err(Error::NotFound { .. })
+        Err(Error::UnmatchedMock { .. })
     ));
 }
