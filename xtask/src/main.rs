@@ -239,11 +239,7 @@ fn main() -> ExitCode {
                 } else {
                     print!("{}", report.render(&vendor, &shown));
                 }
-                if report.agree() {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::from(3)
-                }
+                ExitCode::from(docs::exit_code(&report))
             }
             Err(e) => {
                 eprintln!("{e:#}");

@@ -16,6 +16,9 @@ pub mod json;
 pub mod postman;
 pub mod text;
 
+#[cfg(test)]
+mod tests;
+
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -133,4 +136,10 @@ pub fn run(root: &Path, vendor: &str, file: &Path) -> Result<compare::Report> {
     let spec = mitra_spec::parse(&text).with_context(|| format!("parsing {spec_rel}"))?;
     let endpoints = read_document(file)?;
     compare::compare(&spec, &endpoints)
+}
+
+/// The exit status of a comparison: 0 when document and spec agree, 3 when
+/// they differ (2, usage or reading errors, is the caller's).
+pub fn exit_code(report: &compare::Report) -> u8 {
+    if report.agree() { 0 } else { 3 }
 }
