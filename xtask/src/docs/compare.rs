@@ -88,6 +88,8 @@ pub struct Line {
 pub struct Report {
     /// One line per endpoint of the document, then per operation gone.
     pub lines: Vec<Line>,
+    /// What the positions count: `line` of a text, `request` of a collection.
+    pub unit: &'static str,
 }
 
 impl Report {
@@ -122,10 +124,9 @@ impl Report {
         let mut out = format!("docs {vendor} {file}\n\n");
         out.push_str("| status | endpoint | operation | findings |\n|---|---|---|---|\n");
         for l in &self.lines {
-            let endpoint = l
-                .endpoint
-                .as_ref()
-                .map_or(String::new(), |(e, line)| format!("`{e}` (line {line})"));
+            let endpoint = l.endpoint.as_ref().map_or(String::new(), |(e, line)| {
+                format!("`{e}` ({} {line})", self.unit)
+            });
             let mut findings = Vec::new();
             if !l.differences.is_empty() {
                 findings.push(format!("{} differ", l.differences.len()));
@@ -153,7 +154,10 @@ impl Report {
                 .or(l.endpoint.as_ref().map(|e| e.0.clone()))
                 .unwrap_or_default();
             out.push_str(&format!("\n{who}:\n"));
-            let at = |f: &Finding| f.line.map_or(String::new(), |n| format!("line {n}: "));
+            let at = |f: &Finding| {
+                f.line
+                    .map_or(String::new(), |n| format!("{} {n}: ", self.unit))
+            };
             for d in &l.differences {
                 out.push_str(&format!("  differs   {}{}\n", at(d), d.what));
             }
@@ -184,6 +188,8 @@ impl Report {
             "vendor": vendor,
             "document": file,
             "agree": self.agree(),
+            // What `line` counts: a text's lines, or a collection's requests.
+            "unit": self.unit,
             "endpoints": self.lines.iter().map(|l| json!({
                 "status": l.status.word(),
                 "endpoint": l.endpoint.as_ref().map(|e| &e.0),
@@ -232,7 +238,7 @@ fn mask_pointer(pointer: &str) -> String {
         .split('/')
         .map(|t| {
             let digits = t.chars().filter(char::is_ascii_digit).count();
-            if t.contains('@') || (digits >= 6 && digits < t.len()) || digits >= 6 {
+            if t.contains('@') || digits >= 6 {
                 "*"
             } else {
                 t
@@ -498,10 +504,10 @@ fn request_fields(spec: &Value, op: &Op) -> Vec<Vec<(String, bool)>> {
         .chain(op.node["parameters"].as_array().into_iter().flatten())
     {
         let p = mitra_spec::resolve(spec, p);
-        if matches!(p["in"].as_str(), Some("query" | "path")) {
-            if let Some(name) = p["name"].as_str() {
-                params.push((name.to_owned(), p["required"].as_bool().unwrap_or(false)));
-            }
+        if matches!(p["in"].as_str(), Some("query" | "path"))
+            && let Some(name) = p["name"].as_str()
+        {
+            params.push((name.to_owned(), p["required"].as_bool().unwrap_or(false)));
         }
     }
     match request_schema(spec, op) {
@@ -646,5 +652,27 @@ pub fn compare(spec: &Value, endpoints: &[Endpoint]) -> Result<Report> {
             Status::Gone,
         ));
     }
-    Ok(Report { lines })
+    Ok(Report {
+        lines,
+        unit: "line",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_made_of_data_are_masked_in_pointers() {
+        assert_eq!(
+            super::mask_pointer("/users/3204850000000000/a@b.id/name/0"),
+            "/users/*/*/name/0"
+        );
+    }
+
+    #[test]
+    fn paths_match_with_any_parameter_names() {
+        assert!(super::same_path("/user/{id}", "/user/{registration_id}/"));
+        assert!(!super::same_path("/user/{id}", "/users/{id}"));
+        assert_eq!(super::url_path("https://h:8245/a/b?x=1"), "/a/b");
+        assert_eq!(super::url_path("{baseUrl}"), "");
+    }
 }

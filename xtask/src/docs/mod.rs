@@ -113,14 +113,29 @@ impl Endpoint {
     }
 }
 
+/// A document read.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Its endpoints, in document order.
+    pub endpoints: Vec<Endpoint>,
+    /// What its positions count: `line` (text) or `request` (Postman).
+    pub unit: &'static str,
+}
+
 /// Read a document: a Postman collection when the file is one, else text.
-pub fn read_document(path: &Path) -> Result<Vec<Endpoint>> {
+pub fn read_document(path: &Path) -> Result<Document> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
     let content = String::from_utf8_lossy(&bytes);
     if let Some(collection) = postman::as_collection(&content) {
-        return postman::read(&collection);
+        return Ok(Document {
+            endpoints: postman::read(&collection)?,
+            unit: "request",
+        });
     }
-    Ok(text::read(&content))
+    Ok(Document {
+        endpoints: text::read(&content),
+        unit: "line",
+    })
 }
 
 /// Compare the document at `file` with `specs/<vendor>.yaml` under `root`.
@@ -134,8 +149,10 @@ pub fn run(root: &Path, vendor: &str, file: &Path) -> Result<compare::Report> {
     let text =
         std::fs::read_to_string(&spec_path).with_context(|| format!("reading {spec_rel}"))?;
     let spec = mitra_spec::parse(&text).with_context(|| format!("parsing {spec_rel}"))?;
-    let endpoints = read_document(file)?;
-    compare::compare(&spec, &endpoints)
+    let doc = read_document(file)?;
+    let mut report = compare::compare(&spec, &doc.endpoints)?;
+    report.unit = doc.unit;
+    Ok(report)
 }
 
 /// The exit status of a comparison: 0 when document and spec agree, 3 when

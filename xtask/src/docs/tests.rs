@@ -114,7 +114,9 @@ fn what_each_seed_documents_is_read() {
         ("sempoa", 2, 1),
     ];
     for (vendor, examples, tables) in expected {
-        let eps = super::read_document(&fixture(&format!("{vendor}.txt"))).unwrap();
+        let eps = super::read_document(&fixture(&format!("{vendor}.txt")))
+            .unwrap()
+            .endpoints;
         let found = (
             eps.iter().map(|e| e.examples.len()).sum::<usize>(),
             eps.iter().map(|e| e.tables.len()).sum::<usize>(),
@@ -309,7 +311,24 @@ fn a_postman_collection_is_read() {
             "getSubSubDistrict: gone from the document",
         ]
     );
-    let eps = super::read_document(&fixture("pos-indonesia.postman_collection.json")).unwrap();
+    let doc = super::read_document(&fixture("pos-indonesia.postman_collection.json")).unwrap();
+    assert_eq!(doc.unit, "request");
+    let j = r.json("pos-indonesia", "c.json");
+    assert_eq!(j["agree"], false);
+    assert_eq!(j["unit"], "request");
+    assert_eq!(j["endpoints"][1]["status"], "differs");
+    assert_eq!(
+        j["endpoints"][1]["differences"],
+        serde_json::json!([{
+            "what": "response 200 example: /responses/response/cityType: field not in the spec",
+            "line": 3,
+        }])
+    );
+    let eps = doc.endpoints;
+    assert_eq!(
+        r.render("pos-indonesia", "c.json").lines().nth(5),
+        Some("| differs | `POST /utilitas/1.0.1/getCity` (request 3) | getCity | 1 differ |")
+    );
     assert_eq!(eps[0].tables[0].rows.len(), 1, "a disabled key is not read");
     assert_eq!(
         eps[1].examples.len(),
