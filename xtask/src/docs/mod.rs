@@ -140,12 +140,12 @@ pub fn read_document(path: &Path) -> Result<Document> {
 
 /// Compare the document at `file` with `specs/<vendor>.yaml` under `root`.
 pub fn run(root: &Path, vendor: &str, file: &Path) -> Result<compare::Report> {
+    let known: Vec<_> = crate::vendors::VENDORS.iter().map(|v| v.name).collect();
+    if !known.contains(&vendor) {
+        anyhow::bail!("no vendor {vendor:?}: vendors are {}", known.join(", "));
+    }
     let spec_rel = format!("specs/{vendor}.yaml");
     let spec_path = root.join(&spec_rel);
-    if !spec_path.is_file() {
-        let known: Vec<_> = crate::vendors::VENDORS.iter().map(|v| v.name).collect();
-        anyhow::bail!("no spec {spec_rel}: vendors are {}", known.join(", "));
-    }
     let text =
         std::fs::read_to_string(&spec_path).with_context(|| format!("reading {spec_rel}"))?;
     let spec = mitra_spec::parse(&text).with_context(|| format!("parsing {spec_rel}"))?;
