@@ -348,3 +348,38 @@ fn usage_and_reading_errors_are_errors() {
     let err = super::compare::compare(&spec, &[]).unwrap_err();
     assert!(format!("{err:#}").contains("{what, reason}"), "{err:#}");
 }
+
+#[test]
+fn required_marks_and_parameters_named_in_prose_are_compared() {
+    let sempoa = revised(
+        "sempoa.txt",
+        &[(
+            "| kredit    |  ✅   | Array     |",
+            "| kredit    |       | Array     |",
+            1,
+        )],
+    );
+    assert_eq!(
+        report("sempoa", sempoa.path()).differences(),
+        ["createJurnal: request table: kredit: optional in the document, required in the spec"]
+    );
+    let fastrac = revised(
+        "fastrac.txt",
+        &[
+            (
+                "GET City requires the province_id",
+                "GET City requires the provinceId",
+                1,
+            ),
+            ("GET Postal Code uses", "GET Postcode uses", 1),
+        ],
+    );
+    assert_eq!(
+        report("fastrac", fastrac.path()).differences(),
+        [
+            "GET Postcode: new in the document",
+            "getCity: request table: provinceId: not in the spec",
+            "getPostalCode: gone from the document",
+        ]
+    );
+}
