@@ -227,10 +227,43 @@ fn known_errors(
         .collect()
 }
 
+/// `text` without its `x-mitra-doc-deviation` entries (the key's line and
+/// the lines indented under it): they concern the vendor's document, not the
+/// wire, and recording one must not change a published client.
+fn without_doc_deviations(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut inside: Option<usize> = None;
+    // Blank lines inside the entry go with it; after it, they stay.
+    let mut blank = String::new();
+    for line in text.split_inclusive('\n') {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(at) = inside {
+            if line.trim().is_empty() {
+                blank.push_str(line);
+                continue;
+            }
+            if indent > at || (indent == at && line.trim_start().starts_with("- ")) {
+                blank.clear();
+                continue;
+            }
+            inside = None;
+        }
+        out.push_str(&std::mem::take(&mut blank));
+        if line.trim_start().starts_with("x-mitra-doc-deviation:") {
+            inside = Some(indent);
+            continue;
+        }
+        out.push_str(line);
+    }
+    out.push_str(&blank);
+    out
+}
+
 /// The spec's text as a constant of the generated code (`operations::SPEC`),
 /// as a raw string: a published crate carries the spec it was made from
 /// (the CLI's `mitra verify` checks live answers against it).
 fn embedded_spec(spec_rel: &str, text: &str) -> String {
+    let text = &without_doc_deviations(text);
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
@@ -816,6 +849,17 @@ pub fn sources(root: &Path) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn doc_deviations_are_not_embedded_in_the_client() {
+        let text = "paths:\n  /a:\n    get:\n      operationId: a\n      x-mitra-doc-deviation:\n        - what: gone from the document\n\n          reason: because\n      - stray\n\n      summary: A\n";
+        assert_eq!(
+            super::without_doc_deviations(text),
+            "paths:\n  /a:\n    get:\n      operationId: a\n\n      summary: A\n"
+        );
+        let plain = "a: 1\n\nb:\n  - 2\n";
+        assert_eq!(super::without_doc_deviations(plain), plain);
+    }
+
     use super::*;
 
     /// Provenance lives in the repository: nothing under `specs/` or

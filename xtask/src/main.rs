@@ -9,11 +9,14 @@
 //! - `cargo xtask vendors` prints the vendor registry for scripts.
 //! - `cargo xtask diff [BASE]` lists every spec change since a git revision,
 //!   classified on the wire and in Rust.
+//! - `cargo xtask docs <vendor> <file>` says what a vendor's document (text,
+//!   markdown or a Postman collection) says differently from the spec.
 //! - `cargo xtask release <vendor>` bumps one vendor crate (and the facade)
 //!   by its spec changes since its last release, with changelog entries.
 
 mod additive;
 mod diff;
+mod docs;
 mod generate;
 mod inputs;
 mod judge;
@@ -82,6 +85,19 @@ enum Command {
         /// Exit 1 when any change is wire-breaking.
         #[arg(long, value_enum)]
         fail_on: Option<FailOn>,
+    },
+    /// Say what a vendor's document says differently from its spec: every
+    /// endpoint, JSON example and parameter table against the operations.
+    /// Exit 0 when they agree (every deviation accepted in the spec), 3 when
+    /// they differ, 2 on a usage or reading error.
+    Docs {
+        /// The vendor (the spec's file stem, e.g. `elkassa`).
+        vendor: String,
+        /// The document: text, markdown, or a Postman v2.1 collection (JSON).
+        file: PathBuf,
+        /// Print the report as one JSON document.
+        #[arg(long)]
+        json: bool,
     },
     /// Release one vendor crate: bump its version by the spec changes since
     /// its last release, write its changelog entry, and bump the facade.
@@ -215,6 +231,21 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Docs { vendor, file, json } => match docs::run(&root, &vendor, &file) {
+            Ok(report) => {
+                let shown = file.display().to_string();
+                if json {
+                    println!("{:#}", report.json(&vendor, &shown));
+                } else {
+                    print!("{}", report.render(&vendor, &shown));
+                }
+                ExitCode::from(docs::exit_code(&report))
+            }
+            Err(e) => {
+                eprintln!("{e:#}");
+                ExitCode::from(2)
+            }
+        },
         Command::Release { vendor } => match release::release(&root, &vendor, &release::today()) {
             Ok(r) => {
                 println!(

@@ -152,16 +152,27 @@ fn walk(spec: &Value, schema: &Value, at: &str, value: &Value, ptr: &str, out: &
         if matching == 0 {
             // The closest alternative says best what differs: one of the
             // value's own JSON type first, then the one with fewest problems.
+            // An alternative that is only `null` (`enum: [null]`) is not of a
+            // non-null value's type.
+            let only_null = |m: &Mismatch| {
+                m.kind == Kind::Enum
+                    && !value.is_null()
+                    && spec.pointer(&m.schema).is_some_and(|s| {
+                        s["enum"]
+                            .as_array()
+                            .is_some_and(|e| e.iter().all(Value::is_null))
+                    })
+            };
             let refuses_type = |found: &[Mismatch]| {
                 found.iter().any(|m| {
                     m.pointer == ptr
-                        && matches!(
+                        && (matches!(
                             m.kind,
                             Kind::WrongType(_)
                                 | Kind::NumberAsString
                                 | Kind::StringAsNumber
                                 | Kind::Null
-                        )
+                        ) || only_null(m))
                 })
             };
             if let Some(closest) = results
@@ -352,6 +363,25 @@ mod tests {
             &json!({"$ref": "#/components/schemas/City"}),
             &value,
         )
+    }
+
+    #[test]
+    fn an_object_is_reported_against_its_object_alternative_not_a_null_one() {
+        // Pos Indonesia's `response`: null, one object or a list of them.
+        let spec = json!({"components": {"schemas": {
+            "None": {"type": "object", "nullable": true, "enum": [null]},
+            "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+        }}});
+        let schema = json!({"oneOf": [
+            {"$ref": "#/components/schemas/None"},
+            {"$ref": "#/components/schemas/A"},
+        ]});
+        let found = validate(&spec, &schema, &json!({"a": "x", "b": 1}));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].pointer.as_str(), &found[0].kind),
+            ("/b", &Kind::UnknownField)
+        );
     }
 
     #[test]
