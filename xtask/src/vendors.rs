@@ -55,7 +55,7 @@ pub const VENDORS: &[Vendor] = &[
     Vendor {
         name: "pos-indonesia",
         title: "Pos Indonesia",
-        about: "postal codes, regions, post offices, tracking",
+        about: "postal codes, regions, post offices, shipping fees, tracking",
         cli: "pos",
         env_prefix: "MITRA_POS",
         sandbox_prefix: "/pos",
@@ -64,7 +64,10 @@ pub const VENDORS: &[Vendor] = &[
             "crates/mitra-pos-indonesia/tests/fixtures/wso2",
         ],
         lint_off: &[],
-        replacements: &[("Code", "mitra_core::Code")],
+        replacements: &[
+            ("Code", "mitra_core::Code"),
+            ("Rupiah", "mitra_core::LenientInt"),
+        ],
         vendor_schemas: &[],
     },
     Vendor {

@@ -10,7 +10,7 @@ use crate::vendors::VendorCli;
 pub const VENDORS: &[VendorCli] = &[
     VendorCli {
         name: "pos",
-        about: "Pos Indonesia: postal codes, regions, post offices, tracking (MITRA_POS_*)",
+        about: "Pos Indonesia: postal codes, regions, post offices, shipping fees, tracking (MITRA_POS_*)",
         env_prefix: "MITRA_POS",
         krate: "mitra-pos-indonesia",
         spec: mitra_pos_indonesia::operations::SPEC,

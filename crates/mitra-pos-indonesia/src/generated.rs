@@ -76,6 +76,234 @@ pub mod types {
             Self::Array(value)
         }
     }
+    ///One service's fee for the parcel; amounts in rupiah (the gateway sends them as text).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct Fee {
+        ///Delivery time as text (`2 HARI`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2342099492>"
+        )]
+        pub estimation: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub fee: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(
+            rename = "feeTax",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub fee_tax: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub insurance: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(
+            rename = "insuranceTax",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub insurance_tax: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(
+            rename = "itemValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub item_value: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(rename = "serviceCode")]
+        pub service_code: mitra_core::Code,
+        #[serde(
+            rename = "serviceName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2916494556>"
+        )]
+        pub service_name: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "totalFee",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_fee: ::std::option::Option<mitra_core::LenientInt>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///`FeeRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct FeeRequest {
+        ///The partner's customer id at Pos Indonesia, if it has one (empty otherwise).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customerid: ::std::option::Option<::std::string::String>,
+        ///Destination type (1 domestic in public clients).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub desttypeid: ::std::option::Option<i64>,
+        ///Centimetres (a roll).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub diameter: ::std::option::Option<f64>,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub height: ::std::option::Option<f64>,
+        ///Item type (1 parcel, 0 document in public clients).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub itemtypeid: ::std::option::Option<i64>,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub length: ::std::option::Option<f64>,
+        ///The receiver's postal code.
+        pub receiverzipcode: FeeRequestReceiverzipcode,
+        ///The sender's postal code.
+        pub shipperzipcode: FeeRequestShipperzipcode,
+        ///The goods' value in rupiah (for insurance).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub valuegoods: ::std::option::Option<i64>,
+        ///Grams.
+        pub weight: ::std::num::NonZeroU64,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub width: ::std::option::Option<f64>,
+    }
+    ///The receiver's postal code.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct FeeRequestReceiverzipcode(::std::string::String);
+    impl ::std::ops::Deref for FeeRequestReceiverzipcode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<FeeRequestReceiverzipcode> for ::std::string::String {
+        fn from(value: FeeRequestReceiverzipcode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for FeeRequestReceiverzipcode {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if !mitra_core::plumbing::matches_pattern("^\\d{5}$", value) {
+                return Err("doesn't match pattern \"^\\d{5}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeRequestReceiverzipcode {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeRequestReceiverzipcode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FeeRequestReceiverzipcode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///The sender's postal code.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub struct FeeRequestShipperzipcode(::std::string::String);
+    impl ::std::ops::Deref for FeeRequestShipperzipcode {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<FeeRequestShipperzipcode> for ::std::string::String {
+        fn from(value: FeeRequestShipperzipcode) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for FeeRequestShipperzipcode {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if !mitra_core::plumbing::matches_pattern("^\\d{5}$", value) {
+                return Err("doesn't match pattern \"^\\d{5}$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for FeeRequestShipperzipcode {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for FeeRequestShipperzipcode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for FeeRequestShipperzipcode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`FeeResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct FeeResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rs_fee: ::std::option::Option<FeeResponseRsFee>,
+    }
+    ///`FeeResponseRsFee`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct FeeResponseRsFee {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub r_fee: ::std::option::Option<FeeResponseRsFeeRFee>,
+    }
+    ///`FeeResponseRsFeeRFee`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    pub enum FeeResponseRsFeeRFee {
+        NoMatch(NoMatch),
+        Fee(Fee),
+        Array(::std::vec::Vec<Fee>),
+    }
+    impl ::std::convert::From<NoMatch> for FeeResponseRsFeeRFee {
+        fn from(value: NoMatch) -> Self {
+            Self::NoMatch(value)
+        }
+    }
+    impl ::std::convert::From<Fee> for FeeResponseRsFeeRFee {
+        fn from(value: Fee) -> Self {
+            Self::Fee(value)
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<Fee>> for FeeResponseRsFeeRFee {
+        fn from(value: ::std::vec::Vec<Fee>) -> Self {
+            Self::Array(value)
+        }
+    }
     ///`GatewayFault`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
@@ -795,6 +1023,38 @@ pub mod types {
             }
         }
     }
+    impl ::std::fmt::Debug for Fee {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("Fee")
+                .field("estimation", &self.estimation)
+                .field("fee", &self.fee)
+                .field("fee_tax", &self.fee_tax)
+                .field("insurance", &self.insurance)
+                .field("insurance_tax", &self.insurance_tax)
+                .field("item_value", &self.item_value)
+                .field("service_code", &self.service_code)
+                .field("service_name", &self.service_name)
+                .field("total_fee", &self.total_fee)
+                .field(
+                    "extra",
+                    &::mitra_core::redact::MaskedFields {
+                        fields: &self.extra,
+                        marked: ::mitra_core::redact::Marked {
+                            personal: crate::operations::PERSONAL,
+                            secret: crate::operations::SECRET,
+                        },
+                    },
+                )
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for PostalCode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
@@ -1004,6 +1264,250 @@ pub mod types {
             value: impl ::std::convert::Into<CityResponseResponsesResponse>,
         ) -> Self {
             self.response = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl Fee {
+        ///A `Fee` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(service_code: impl ::std::convert::Into<mitra_core::Code>) -> Self {
+            Self {
+                estimation: ::std::option::Option::None,
+                fee: ::std::option::Option::None,
+                fee_tax: ::std::option::Option::None,
+                insurance: ::std::option::Option::None,
+                insurance_tax: ::std::option::Option::None,
+                item_value: ::std::option::Option::None,
+                service_code: service_code.into(),
+                service_name: ::std::option::Option::None,
+                total_fee: ::std::option::Option::None,
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `estimation`.
+        #[must_use]
+        pub fn with_estimation(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.estimation = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `fee`.
+        #[must_use]
+        pub fn with_fee(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.fee = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `fee_tax`.
+        #[must_use]
+        pub fn with_fee_tax(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.fee_tax = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `insurance`.
+        #[must_use]
+        pub fn with_insurance(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.insurance = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `insurance_tax`.
+        #[must_use]
+        pub fn with_insurance_tax(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.insurance_tax = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `item_value`.
+        #[must_use]
+        pub fn with_item_value(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.item_value = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `service_code`.
+        #[must_use]
+        pub fn with_service_code(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::Code>,
+        ) -> Self {
+            self.service_code = value.into();
+            self
+        }
+        ///Sets `service_name`.
+        #[must_use]
+        pub fn with_service_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.service_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `total_fee`.
+        #[must_use]
+        pub fn with_total_fee(
+            mut self,
+            value: impl ::std::convert::Into<mitra_core::LenientInt>,
+        ) -> Self {
+            self.total_fee = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl FeeRequest {
+        ///A `FeeRequest` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            shipperzipcode: impl ::std::convert::Into<FeeRequestShipperzipcode>,
+            receiverzipcode: impl ::std::convert::Into<FeeRequestReceiverzipcode>,
+            weight: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            Self {
+                customerid: ::std::option::Option::None,
+                desttypeid: ::std::option::Option::None,
+                diameter: ::std::option::Option::None,
+                height: ::std::option::Option::None,
+                itemtypeid: ::std::option::Option::None,
+                length: ::std::option::Option::None,
+                receiverzipcode: receiverzipcode.into(),
+                shipperzipcode: shipperzipcode.into(),
+                valuegoods: ::std::option::Option::None,
+                weight: weight.into(),
+                width: ::std::option::Option::None,
+            }
+        }
+        ///Sets `customerid`.
+        #[must_use]
+        pub fn with_customerid(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.customerid = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `desttypeid`.
+        #[must_use]
+        pub fn with_desttypeid(mut self, value: i64) -> Self {
+            self.desttypeid = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `diameter`.
+        #[must_use]
+        pub fn with_diameter(mut self, value: f64) -> Self {
+            self.diameter = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `height`.
+        #[must_use]
+        pub fn with_height(mut self, value: f64) -> Self {
+            self.height = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `itemtypeid`.
+        #[must_use]
+        pub fn with_itemtypeid(mut self, value: i64) -> Self {
+            self.itemtypeid = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `length`.
+        #[must_use]
+        pub fn with_length(mut self, value: f64) -> Self {
+            self.length = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `receiverzipcode`.
+        #[must_use]
+        pub fn with_receiverzipcode(
+            mut self,
+            value: impl ::std::convert::Into<FeeRequestReceiverzipcode>,
+        ) -> Self {
+            self.receiverzipcode = value.into();
+            self
+        }
+        ///Sets `shipperzipcode`.
+        #[must_use]
+        pub fn with_shipperzipcode(
+            mut self,
+            value: impl ::std::convert::Into<FeeRequestShipperzipcode>,
+        ) -> Self {
+            self.shipperzipcode = value.into();
+            self
+        }
+        ///Sets `valuegoods`.
+        #[must_use]
+        pub fn with_valuegoods(mut self, value: i64) -> Self {
+            self.valuegoods = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `weight`.
+        #[must_use]
+        pub fn with_weight(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.weight = value.into();
+            self
+        }
+        ///Sets `width`.
+        #[must_use]
+        pub fn with_width(mut self, value: f64) -> Self {
+            self.width = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl FeeResponse {
+        ///A `FeeResponse` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                rs_fee: ::std::option::Option::None,
+            }
+        }
+        ///Sets `rs_fee`.
+        #[must_use]
+        pub fn with_rs_fee(mut self, value: impl ::std::convert::Into<FeeResponseRsFee>) -> Self {
+            self.rs_fee = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl FeeResponseRsFee {
+        ///A `FeeResponseRsFee` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                r_fee: ::std::option::Option::None,
+            }
+        }
+        ///Sets `r_fee`.
+        #[must_use]
+        pub fn with_r_fee(
+            mut self,
+            value: impl ::std::convert::Into<FeeResponseRsFeeRFee>,
+        ) -> Self {
+            self.r_fee = ::std::option::Option::Some(value.into());
             self
         }
     }
@@ -2293,6 +2797,44 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    ///Shipping cost of a parcel between two postal codes, per service
+    ///
+    ///Not in the partner document; Pos Indonesia's most used e-commerce call in
+    ///public clients. One entry per service (`rs_fee.r_fee`: one object when there
+    ///is one); `serviceCode` 999 ("Tarif tidak ditemukan") means no tariff, which
+    ///the client returns as an empty list. Amounts arrive as text. Reads only.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getFee`
+    ///
+    ///
+    pub async fn get_fee<'a>(
+        &'a self,
+        body: &'a types::FeeRequest,
+    ) -> Result<ResponseValue<types::FeeResponse>, Error<()>> {
+        let url = format!("{}/utilitas/1.0.1/getFee", self.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_fee",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     ///Track a parcel by its receipt number (resi)
     ///
     ///Not in the partner document; called by public clients on the same gateway.
@@ -2322,6 +2864,76 @@ impl Client {
             .build()?;
         let info = OperationInfo {
             operation_id: "get_track_and_trace",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///A parcel's last tracking status by its receipt number (resi)
+    ///
+    ///The last event only (one event, as getTrackAndTrace sends one: an object). Not in the partner document. Reads only.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getTrackAndTraceLastStatus`
+    ///
+    ///
+    pub async fn get_track_and_trace_last_status<'a>(
+        &'a self,
+        body: &'a types::TrackAndTraceRequest,
+    ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
+        let url = format!("{}/utilitas/1.0.1/getTrackAndTraceLastStatus", self.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_track_and_trace_last_status",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    ///A parcel's tracking events in detail by its receipt number (resi)
+    ///
+    ///Every event, as getTrackAndTrace, with any further detail kept as sent. Not in the partner document. Reads only.
+    ///
+    ///
+    ///Sends a `POST` request to `/utilitas/1.0.1/getTrackAndTraceDetail`
+    ///
+    ///
+    pub async fn get_track_and_trace_detail<'a>(
+        &'a self,
+        body: &'a types::TrackAndTraceRequest,
+    ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
+        let url = format!("{}/utilitas/1.0.1/getTrackAndTraceDetail", self.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = self
+            .client
+            .post(url)
+            .header(
+                ::reqwest::header::ACCEPT,
+                ::reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .json(&body)
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_track_and_trace_detail",
         };
         self.pre(&mut request, &info).await?;
         let result = self.exec(request, &info).await;
@@ -2602,6 +3214,130 @@ pub mod operations {
         example: Some("{\"city\":\"bandung\"}"),
         errors: &[],
     };
+    ///`POST /utilitas/1.0.1/getFee`: Shipping cost of a parcel between two postal codes, per service
+    pub const GET_FEE: mitra_core::Operation = mitra_core::Operation {
+        id: "getFee",
+        method: "POST",
+        path: "/utilitas/1.0.1/getFee",
+        retry_safe: true,
+        summary: "Shipping cost of a parcel between two postal codes, per service",
+        fields: &[
+            mitra_core::Field {
+                name: "customerid",
+                location: "body",
+                required: false,
+                kind: "string",
+                help: "The partner's customer id at Pos Indonesia, if it has one (empty otherwise).",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "desttypeid",
+                location: "body",
+                required: false,
+                kind: "integer",
+                help: "Destination type (1 domestic in public clients).",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "diameter",
+                location: "body",
+                required: false,
+                kind: "number",
+                help: "Centimetres (a roll).",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "height",
+                location: "body",
+                required: false,
+                kind: "number",
+                help: "Centimetres.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "itemtypeid",
+                location: "body",
+                required: false,
+                kind: "integer",
+                help: "Item type (1 parcel, 0 document in public clients).",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "length",
+                location: "body",
+                required: false,
+                kind: "number",
+                help: "Centimetres.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "receiverzipcode",
+                location: "body",
+                required: true,
+                kind: "string",
+                help: "The receiver's postal code.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "shipperzipcode",
+                location: "body",
+                required: true,
+                kind: "string",
+                help: "The sender's postal code.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "valuegoods",
+                location: "body",
+                required: false,
+                kind: "integer",
+                help: "The goods' value in rupiah (for insurance).",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "weight",
+                location: "body",
+                required: true,
+                kind: "integer",
+                help: "Grams.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+            mitra_core::Field {
+                name: "width",
+                location: "body",
+                required: false,
+                kind: "number",
+                help: "Centimetres.",
+                default: None,
+                secret: false,
+                personal: false,
+            },
+        ],
+        example: Some(
+            "{\"customerid\":\"\",\"desttypeid\":1,\"diameter\":0,\"height\":15,\"itemtypeid\":1,\"length\":30,\"receiverzipcode\":\"14450\",\"shipperzipcode\":\"40623\",\"valuegoods\":350000,\"weight\":1200,\"width\":20}",
+        ),
+        errors: &[],
+    };
     ///`POST /utilitas/1.0.1/getTrackAndTrace`: Track a parcel by its receipt number (resi)
     pub const GET_TRACK_AND_TRACE: mitra_core::Operation = mitra_core::Operation {
         id: "getTrackAndTrace",
@@ -2609,6 +3345,46 @@ pub mod operations {
         path: "/utilitas/1.0.1/getTrackAndTrace",
         retry_safe: true,
         summary: "Track a parcel by its receipt number (resi)",
+        fields: &[mitra_core::Field {
+            name: "resi",
+            location: "body",
+            required: true,
+            kind: "string",
+            help: "Receipt (barcode) number of the parcel.",
+            default: None,
+            secret: false,
+            personal: false,
+        }],
+        example: Some("{\"resi\":\"P1807010123456\"}"),
+        errors: &[],
+    };
+    ///`POST /utilitas/1.0.1/getTrackAndTraceLastStatus`: A parcel's last tracking status by its receipt number (resi)
+    pub const GET_TRACK_AND_TRACE_LAST_STATUS: mitra_core::Operation = mitra_core::Operation {
+        id: "getTrackAndTraceLastStatus",
+        method: "POST",
+        path: "/utilitas/1.0.1/getTrackAndTraceLastStatus",
+        retry_safe: true,
+        summary: "A parcel's last tracking status by its receipt number (resi)",
+        fields: &[mitra_core::Field {
+            name: "resi",
+            location: "body",
+            required: true,
+            kind: "string",
+            help: "Receipt (barcode) number of the parcel.",
+            default: None,
+            secret: false,
+            personal: false,
+        }],
+        example: Some("{\"resi\":\"P1807010123456\"}"),
+        errors: &[],
+    };
+    ///`POST /utilitas/1.0.1/getTrackAndTraceDetail`: A parcel's tracking events in detail by its receipt number (resi)
+    pub const GET_TRACK_AND_TRACE_DETAIL: mitra_core::Operation = mitra_core::Operation {
+        id: "getTrackAndTraceDetail",
+        method: "POST",
+        path: "/utilitas/1.0.1/getTrackAndTraceDetail",
+        retry_safe: true,
+        summary: "A parcel's tracking events in detail by its receipt number (resi)",
         fields: &[mitra_core::Field {
             name: "resi",
             location: "body",
@@ -2631,7 +3407,10 @@ pub mod operations {
         GET_SUB_DISTRICT,
         GET_SUB_SUB_DISTRICT,
         GET_POST_OFFICE,
+        GET_FEE,
         GET_TRACK_AND_TRACE,
+        GET_TRACK_AND_TRACE_LAST_STATUS,
+        GET_TRACK_AND_TRACE_DETAIL,
     ];
     /// The fields the spec marks personal (`x-mitra-personal`), by
     /// wire name: masked in traces, `Debug`, and verify's reports,
@@ -2790,6 +3569,29 @@ impl crate::Client {
             types::PostOffice,
         > as mitra_core::plumbing::FromWire<types::PostOfficeResponse>>::from_wire(wire)
     }
+    /// Shipping cost of a parcel between two postal codes, per service.
+    ///
+    /// Not in the partner document; Pos Indonesia's most used e-commerce call in
+    /// public clients. One entry per service (`rs_fee.r_fee`: one object when there
+    /// is one); `serviceCode` 999 ("Tarif tidak ditemukan") means no tariff, which
+    /// the client returns as an empty list. Amounts arrive as text. Reads only.
+    ///
+    /// `POST /utilitas/1.0.1/getFee` (`getFee`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    pub async fn get_fee<'a>(
+        &'a self,
+        body: &'a types::FeeRequest,
+    ) -> mitra_core::Result<Vec<types::Fee>> {
+        mitra_core::plumbing::Validate::validate(body)?;
+        let wire = self
+            .core
+            .send(&operations::GET_FEE, move |attempt| async move {
+                let api = Client::for_attempt(&self.core, attempt);
+                let result = api.get_fee(body).await;
+                (result, api.inner)
+            })
+            .await?;
+        <Vec<types::Fee> as mitra_core::plumbing::FromWire<types::FeeResponse>>::from_wire(wire)
+    }
     /// Track a parcel by its receipt number (resi).
     ///
     /// Not in the partner document; called by public clients on the same gateway.
@@ -2811,6 +3613,60 @@ impl crate::Client {
                 move |attempt| async move {
                     let api = Client::for_attempt(&self.core, attempt);
                     let result = api.get_track_and_trace(body).await;
+                    (result, api.inner)
+                },
+            )
+            .await?;
+        <Vec<
+            types::TrackEvent,
+        > as mitra_core::plumbing::FromWire<
+            types::TrackAndTraceResponse,
+        >>::from_wire(wire)
+    }
+    /// A parcel's last tracking status by its receipt number (resi).
+    ///
+    /// The last event only (one event, as getTrackAndTrace sends one: an object). Not in the partner document. Reads only.
+    ///
+    /// `POST /utilitas/1.0.1/getTrackAndTraceLastStatus` (`getTrackAndTraceLastStatus`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    pub async fn get_track_and_trace_last_status<'a>(
+        &'a self,
+        body: &'a types::TrackAndTraceRequest,
+    ) -> mitra_core::Result<Vec<types::TrackEvent>> {
+        mitra_core::plumbing::Validate::validate(body)?;
+        let wire = self
+            .core
+            .send(
+                &operations::GET_TRACK_AND_TRACE_LAST_STATUS,
+                move |attempt| async move {
+                    let api = Client::for_attempt(&self.core, attempt);
+                    let result = api.get_track_and_trace_last_status(body).await;
+                    (result, api.inner)
+                },
+            )
+            .await?;
+        <Vec<
+            types::TrackEvent,
+        > as mitra_core::plumbing::FromWire<
+            types::TrackAndTraceResponse,
+        >>::from_wire(wire)
+    }
+    /// A parcel's tracking events in detail by its receipt number (resi).
+    ///
+    /// Every event, as getTrackAndTrace, with any further detail kept as sent. Not in the partner document. Reads only.
+    ///
+    /// `POST /utilitas/1.0.1/getTrackAndTraceDetail` (`getTrackAndTraceDetail`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    pub async fn get_track_and_trace_detail<'a>(
+        &'a self,
+        body: &'a types::TrackAndTraceRequest,
+    ) -> mitra_core::Result<Vec<types::TrackEvent>> {
+        mitra_core::plumbing::Validate::validate(body)?;
+        let wire = self
+            .core
+            .send(
+                &operations::GET_TRACK_AND_TRACE_DETAIL,
+                move |attempt| async move {
+                    let api = Client::for_attempt(&self.core, attempt);
+                    let result = api.get_track_and_trace_detail(body).await;
                     (result, api.inner)
                 },
             )
@@ -2862,9 +3718,21 @@ impl mitra_core::dynamic::DynamicClient for crate::Client {
                     let body: types::PostOfficeRequest = mitra_core::dynamic::body(input)?;
                     mitra_core::dynamic::output(self.get_post_office(&body).await?)
                 }
+                "getFee" => {
+                    let body: types::FeeRequest = mitra_core::dynamic::body(input)?;
+                    mitra_core::dynamic::output(self.get_fee(&body).await?)
+                }
                 "getTrackAndTrace" => {
                     let body: types::TrackAndTraceRequest = mitra_core::dynamic::body(input)?;
                     mitra_core::dynamic::output(self.get_track_and_trace(&body).await?)
+                }
+                "getTrackAndTraceLastStatus" => {
+                    let body: types::TrackAndTraceRequest = mitra_core::dynamic::body(input)?;
+                    mitra_core::dynamic::output(self.get_track_and_trace_last_status(&body).await?)
+                }
+                "getTrackAndTraceDetail" => {
+                    let body: types::TrackAndTraceRequest = mitra_core::dynamic::body(input)?;
+                    mitra_core::dynamic::output(self.get_track_and_trace_detail(&body).await?)
                 }
                 other => Err(mitra_core::dynamic::unknown(other)),
             }
@@ -2926,7 +3794,25 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
                 "response" : ::schemars::schema_for!(Vec < types::PostOffice >), }
             )
         }
+        "getFee" => {
+            ::serde_json::json!(
+                { "request" : ::schemars::schema_for!(types::FeeRequest), "response"
+                : ::schemars::schema_for!(Vec < types::Fee >), }
+            )
+        }
         "getTrackAndTrace" => {
+            ::serde_json::json!(
+                { "request" : ::schemars::schema_for!(types::TrackAndTraceRequest),
+                "response" : ::schemars::schema_for!(Vec < types::TrackEvent >), }
+            )
+        }
+        "getTrackAndTraceLastStatus" => {
+            ::serde_json::json!(
+                { "request" : ::schemars::schema_for!(types::TrackAndTraceRequest),
+                "response" : ::schemars::schema_for!(Vec < types::TrackEvent >), }
+            )
+        }
+        "getTrackAndTraceDetail" => {
             ::serde_json::json!(
                 { "request" : ::schemars::schema_for!(types::TrackAndTraceRequest),
                 "response" : ::schemars::schema_for!(Vec < types::TrackEvent >), }
@@ -3346,6 +4232,75 @@ paths:
           $ref: '#/components/responses/GatewayUnauthorized'
         '403':
           $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getFee:
+    post:
+      tags: [utilitas]
+      operationId: getFee
+      summary: Shipping cost of a parcel between two postal codes, per service
+      x-mitra-source: 'public: client code (tsabit12/order-pos src/components/list/ListFee.js, tsabit12/cch src/api.js; a CodeIgniter library listing the utilitas/1.0.1 endpoints)'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::Fee>
+      x-mitra-assumption: 'Not in the partner document: the path, the request fields and the answer''s `rs_fee.r_fee` come from public clients of the same gateway. A 200 from Pos Indonesia would confirm it.'
+      description: |
+        Not in the partner document; Pos Indonesia's most used e-commerce call in
+        public clients. One entry per service (`rs_fee.r_fee`: one object when there
+        is one); `serviceCode` 999 ("Tarif tidak ditemukan") means no tariff, which
+        the client returns as an empty list. Amounts arrive as text. Reads only.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/FeeRequest'
+            example:
+              customerid: ''
+              desttypeid: 1
+              itemtypeid: 1
+              shipperzipcode: '40623'
+              receiverzipcode: '14450'
+              weight: 1200
+              length: 30
+              width: 20
+              height: 15
+              diameter: 0
+              valuegoods: 350000
+      responses:
+        '200':
+          description: The services and their fees; `serviceCode` 999 when there is no tariff.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/FeeResponse'
+              examples:
+                list:
+                  summary: The shape public clients read (tsabit12/cch), amounts as text
+                  value:
+                    rs_fee:
+                      r_fee:
+                        - serviceCode: '240'
+                          serviceName: PAKETPOS CEPAT DARAT
+                          fee: '15000'
+                          feeTax: '165'
+                          insurance: '0'
+                          insuranceTax: '0'
+                          itemValue: '0'
+                          totalFee: '15165'
+                          estimation: 2 HARI
+                noTariff:
+                  summary: No tariff for the route (one object, serviceCode 999)
+                  value:
+                    rs_fee:
+                      r_fee:
+                        serviceCode: 999
+                        serviceName: Tarif tidak ditemukan
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
   /utilitas/1.0.1/getTrackAndTrace:
     post:
       tags: [utilitas]
@@ -3434,6 +4389,74 @@ paths:
                   summary: Verbatim production stub of the second format, unknown receipt
                   value:
                     response: null
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getTrackAndTraceLastStatus:
+    post:
+      tags: [utilitas]
+      operationId: getTrackAndTraceLastStatus
+      summary: A parcel's last tracking status by its receipt number (resi)
+      x-mitra-source: 'public: client code (a CodeIgniter library listing the utilitas/1.0.1 endpoints)'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::TrackEvent>
+      x-mitra-assumption: 'Only the name is public: the body (`resi`) and the answer (`rs_tnt.r_tnt`, as getTrackAndTrace has them) are assumed. A 200 from Pos Indonesia in that shape would confirm it.'
+      description: |
+        The last event only (one event, as getTrackAndTrace sends one: an object). Not in the partner document. Reads only.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TrackAndTraceRequest'
+            example:
+              resi: P1807010123456
+      responses:
+        '200':
+          description: Tracking events (see getTrackAndTrace).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TrackAndTraceResponse'
+        '401':
+          $ref: '#/components/responses/GatewayUnauthorized'
+        '403':
+          $ref: '#/components/responses/GatewayForbidden'
+  /utilitas/1.0.1/getTrackAndTraceDetail:
+    post:
+      tags: [utilitas]
+      operationId: getTrackAndTraceDetail
+      summary: A parcel's tracking events in detail by its receipt number (resi)
+      x-mitra-source: 'public: client code (a CodeIgniter library listing the utilitas/1.0.1 endpoints)'
+      x-mitra-validate: true
+      x-mitra-returns: Vec<types::TrackEvent>
+      x-mitra-assumption: 'Only the name is public: the body (`resi`) and the answer (`rs_tnt.r_tnt`, as getTrackAndTrace has them) are assumed. A 200 from Pos Indonesia in that shape would confirm it.'
+      description: |
+        Every event, as getTrackAndTrace, with any further detail kept as sent. Not in the partner document. Reads only.
+      x-mitra-retry-safe: true
+      parameters:
+        - $ref: '#/components/parameters/PosUser'
+        - $ref: '#/components/parameters/PosPassword'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/TrackAndTraceRequest'
+            example:
+              resi: P1807010123456
+      responses:
+        '200':
+          description: Tracking events (see getTrackAndTrace).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/TrackAndTraceResponse'
         '401':
           $ref: '#/components/responses/GatewayUnauthorized'
         '403':
@@ -3670,6 +4693,101 @@ components:
       properties:
         city:
           type: string
+    FeeRequest:
+      type: object
+      x-mitra-assumption: The field names and types are those public clients send; which are required is not published (all are sent).
+      required: [shipperzipcode, receiverzipcode, weight]
+      properties:
+        customerid:
+          type: string
+          x-mitra-personal: false
+          description: The partner's customer id at Pos Indonesia, if it has one (empty otherwise).
+        desttypeid:
+          type: integer
+          format: int64
+          description: Destination type (1 domestic in public clients).
+        itemtypeid:
+          type: integer
+          format: int64
+          description: Item type (1 parcel, 0 document in public clients).
+        shipperzipcode:
+          type: string
+          x-mitra-personal: false
+          pattern: '^\d{5}$'
+          description: The sender's postal code.
+        receiverzipcode:
+          type: string
+          x-mitra-personal: false
+          pattern: '^\d{5}$'
+          description: The receiver's postal code.
+        weight:
+          type: integer
+          format: int64
+          minimum: 1
+          description: Grams.
+        length:
+          type: number
+          description: Centimetres.
+        width:
+          type: number
+          description: Centimetres.
+        height:
+          type: number
+          description: Centimetres.
+        diameter:
+          type: number
+          description: Centimetres (a roll).
+        valuegoods:
+          type: integer
+          format: int64
+          minimum: 0
+          description: The goods' value in rupiah (for insurance).
+    Fee:
+      type: object
+      description: One service's fee for the parcel; amounts in rupiah (the gateway sends them as text).
+      required: [serviceCode]
+      additionalProperties: {}
+      properties:
+        serviceCode:
+          $ref: '#/components/schemas/Code'
+        serviceName:
+          type: string
+          x-mitra-personal: false
+        fee:
+          $ref: '#/components/schemas/Rupiah'
+        feeTax:
+          $ref: '#/components/schemas/Rupiah'
+        insurance:
+          $ref: '#/components/schemas/Rupiah'
+        insuranceTax:
+          $ref: '#/components/schemas/Rupiah'
+        itemValue:
+          $ref: '#/components/schemas/Rupiah'
+        totalFee:
+          $ref: '#/components/schemas/Rupiah'
+        estimation:
+          type: string
+          description: Delivery time as text (`2 HARI`).
+    Rupiah:
+      description: Whole rupiah, which the gateway sends as text (`"15165"`); numbers accepted too.
+      oneOf:
+        - type: string
+          pattern: '^-?\d+$'
+        - type: integer
+    FeeResponse:
+      type: object
+      properties:
+        rs_fee:
+          type: object
+          nullable: true
+          properties:
+            r_fee:
+              oneOf:
+                - $ref: '#/components/schemas/NoMatch'
+                - $ref: '#/components/schemas/Fee'
+                - type: array
+                  items:
+                    $ref: '#/components/schemas/Fee'
     TrackAndTraceRequest:
       type: object
       required: [resi]

@@ -34,6 +34,7 @@ one_or_many! {
     PostOfficeResponseResponsesResponse => PostOffice,
     TrackAndTraceResponseRsTntRTnt => TrackEvent,
     TrackAndTraceResponseResponseData => TrackEventV2,
+    FeeResponseRsFeeRFee => Fee,
 }
 
 /// `responses.response` of a lookup, as a `Vec` (empty when either is null).
@@ -59,6 +60,26 @@ lookup_returns_list! {
     SubDistrictResponse => SubDistrict,
     SubSubDistrictResponse => SubSubDistrict,
     PostOfficeResponse => PostOffice,
+}
+
+/// The code by which getFee says it has no tariff for the route.
+const NO_TARIFF: &str = "999";
+
+/// `rs_fee.r_fee` as a `Vec`: empty when it is null or when the gateway
+/// says it has no tariff (`serviceCode` 999, "Tarif tidak ditemukan").
+impl mitra_core::plumbing::FromWire<types::FeeResponse> for Vec<types::Fee> {
+    fn from_wire(wire: types::FeeResponse) -> Result<Self, mitra_core::Error> {
+        let mut fees = flatten(wire.rs_fee.and_then(|f| f.r_fee));
+        fees.retain(|fee| fee.service_code != NO_TARIFF);
+        Ok(fees)
+    }
+}
+
+/// For typed mocks: the fees as `rs_fee.r_fee`, a list.
+impl mitra_core::plumbing::ResponseWire<types::FeeResponse> for [types::Fee] {
+    fn response_wire(&self) -> types::FeeResponse {
+        mitra_core::plumbing::wire_from_json(serde_json::json!({ "rs_fee": { "r_fee": self } }))
+    }
 }
 
 /// The events of a tracking response in either of its two formats.

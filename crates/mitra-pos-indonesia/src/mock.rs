@@ -419,6 +419,64 @@ pub mod operations {
             self.ok_wire(&wire)
         }
     }
+    pub struct GetFeeWhen(::httpmock::When);
+    impl GetFeeWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(
+                inner
+                    .method(::httpmock::Method::POST)
+                    .path_matches(regex::Regex::new("^/utilitas/1.0.1/getFee$").unwrap()),
+            )
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::FeeRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GetFeeThen(::httpmock::Then);
+    impl GetFeeThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::FeeResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::Fee]) -> Self {
+            let wire: types::FeeResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+    }
     pub struct GetTrackAndTraceWhen(::httpmock::When);
     impl GetTrackAndTraceWhen {
         pub fn new(inner: ::httpmock::When) -> Self {
@@ -437,6 +495,118 @@ pub mod operations {
     }
     pub struct GetTrackAndTraceThen(::httpmock::Then);
     impl GetTrackAndTraceThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TrackAndTraceResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::TrackEvent]) -> Self {
+            let wire: types::TrackAndTraceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+    }
+    pub struct GetTrackAndTraceLastStatusWhen(::httpmock::When);
+    impl GetTrackAndTraceLastStatusWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/utilitas/1.0.1/getTrackAndTraceLastStatus$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::TrackAndTraceRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GetTrackAndTraceLastStatusThen(::httpmock::Then);
+    impl GetTrackAndTraceLastStatusThen {
+        pub fn new(inner: ::httpmock::Then) -> Self {
+            Self(inner)
+        }
+        pub fn into_inner(self) -> ::httpmock::Then {
+            self.0
+        }
+        /// A 200 with this body as the vendor sends it.
+        pub fn ok_wire(self, value: &types::TrackAndTraceResponse) -> Self {
+            Self(
+                self.0
+                    .status(200u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn unauthorized(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(401u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        pub fn forbidden(self, value: &types::GatewayFaultBody) -> Self {
+            Self(
+                self.0
+                    .status(403u16)
+                    .header("content-type", "application/json")
+                    .json_body_obj(value),
+            )
+        }
+        /// A 200 whose body the client's method returns as `value`:
+        /// the vendor's envelope around it (see `ok_wire` for the
+        /// body as sent).
+        pub fn ok(self, value: &[types::TrackEvent]) -> Self {
+            let wire: types::TrackAndTraceResponse =
+                ::mitra_core::plumbing::ResponseWire::response_wire(value);
+            self.ok_wire(&wire)
+        }
+    }
+    pub struct GetTrackAndTraceDetailWhen(::httpmock::When);
+    impl GetTrackAndTraceDetailWhen {
+        pub fn new(inner: ::httpmock::When) -> Self {
+            Self(inner.method(::httpmock::Method::POST).path_matches(
+                regex::Regex::new("^/utilitas/1.0.1/getTrackAndTraceDetail$").unwrap(),
+            ))
+        }
+        pub fn into_inner(self) -> ::httpmock::When {
+            self.0
+        }
+        pub fn body(self, value: &types::TrackAndTraceRequest) -> Self {
+            Self(self.0.json_body_obj(value))
+        }
+    }
+    pub struct GetTrackAndTraceDetailThen(::httpmock::Then);
+    impl GetTrackAndTraceDetailThen {
         pub fn new(inner: ::httpmock::Then) -> Self {
             Self(inner)
         }
@@ -578,6 +748,18 @@ impl<'a> PosIndonesiaMocks<'a> {
             )
         })
     }
+    /// Mocks `getFee` (`POST /utilitas/1.0.1/getFee`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_fee<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetFeeWhen, operations::GetFeeThen),
+    {
+        self.server.mock(|when, then| {
+            config_fn(
+                operations::GetFeeWhen::new(when),
+                operations::GetFeeThen::new(then),
+            )
+        })
+    }
     /// Mocks `getTrackAndTrace` (`POST /utilitas/1.0.1/getTrackAndTrace`): `when` narrows the requests it answers, `then` says the answer.
     pub fn get_track_and_trace<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
     where
@@ -587,6 +769,33 @@ impl<'a> PosIndonesiaMocks<'a> {
             config_fn(
                 operations::GetTrackAndTraceWhen::new(when),
                 operations::GetTrackAndTraceThen::new(then),
+            )
+        })
+    }
+    /// Mocks `getTrackAndTraceLastStatus` (`POST /utilitas/1.0.1/getTrackAndTraceLastStatus`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_track_and_trace_last_status<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(
+            operations::GetTrackAndTraceLastStatusWhen,
+            operations::GetTrackAndTraceLastStatusThen,
+        ),
+    {
+        self.server.mock(|when, then| {
+            config_fn(
+                operations::GetTrackAndTraceLastStatusWhen::new(when),
+                operations::GetTrackAndTraceLastStatusThen::new(then),
+            )
+        })
+    }
+    /// Mocks `getTrackAndTraceDetail` (`POST /utilitas/1.0.1/getTrackAndTraceDetail`): `when` narrows the requests it answers, `then` says the answer.
+    pub fn get_track_and_trace_detail<F>(self, config_fn: F) -> ::httpmock::Mock<'a>
+    where
+        F: FnOnce(operations::GetTrackAndTraceDetailWhen, operations::GetTrackAndTraceDetailThen),
+    {
+        self.server.mock(|when, then| {
+            config_fn(
+                operations::GetTrackAndTraceDetailWhen::new(when),
+                operations::GetTrackAndTraceDetailThen::new(then),
             )
         })
     }
@@ -610,10 +819,21 @@ impl<'a> PosIndonesiaMocks<'a> {
                 "/utilitas/1.0.1/getSubSubDistrict",
             ),
             ("getPostOffice", "POST", "/utilitas/1.0.1/getPostOffice"),
+            ("getFee", "POST", "/utilitas/1.0.1/getFee"),
             (
                 "getTrackAndTrace",
                 "POST",
                 "/utilitas/1.0.1/getTrackAndTrace",
+            ),
+            (
+                "getTrackAndTraceLastStatus",
+                "POST",
+                "/utilitas/1.0.1/getTrackAndTraceLastStatus",
+            ),
+            (
+                "getTrackAndTraceDetail",
+                "POST",
+                "/utilitas/1.0.1/getTrackAndTraceDetail",
             ),
         ];
         self.server.mock(|when, then| {

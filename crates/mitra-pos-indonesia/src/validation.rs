@@ -64,6 +64,29 @@ pub(crate) fn resi(value: &str) -> Result<(), Error> {
 
 // The rules of each request (`x-mitra-validate` in the spec).
 
+impl Validate for types::FeeRequest {
+    fn validate(&self) -> Result<(), Error> {
+        // The postal codes and the weight are checked by their types.
+        if self.valuegoods.is_some_and(|v| v < 0) {
+            return Err(Error::validation("valuegoods", "must not be negative"));
+        }
+        for (name, size) in [
+            ("length", self.length),
+            ("width", self.width),
+            ("height", self.height),
+            ("diameter", self.diameter),
+        ] {
+            if size.is_some_and(|s| !s.is_finite() || s < 0.0) {
+                return Err(Error::validation(
+                    name,
+                    "must be a size in centimetres, 0 or more",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Validate for types::PostalCodeRequest {
     fn validate(&self) -> Result<(), Error> {
         required_text("city", &self.city)?;

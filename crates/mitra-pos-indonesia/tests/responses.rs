@@ -475,3 +475,56 @@ async fn unknown_fields_of_a_guessed_shape_stay_visible() {
     assert_eq!(found[0].extra["kodepos"], "40623");
     assert_eq!(found[0].extra["alamat"], "Cinunuk");
 }
+
+fn parcel() -> mitra_pos_indonesia::types::FeeRequest {
+    mitra_pos_indonesia::types::FeeRequest::new(
+        "40623"
+            .parse::<mitra_pos_indonesia::types::FeeRequestShipperzipcode>()
+            .unwrap(),
+        "14450"
+            .parse::<mitra_pos_indonesia::types::FeeRequestReceiverzipcode>()
+            .unwrap(),
+        std::num::NonZeroU64::new(1200).unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn fees_come_back_as_numbers_and_no_tariff_as_none() {
+    let cases = [
+        // Amounts as text, as public clients see them.
+        (
+            r#"{"rs_fee":{"r_fee":[{"serviceCode":"240","serviceName":"PAKETPOS CEPAT DARAT","fee":"15000","feeTax":"165","insurance":"0","insuranceTax":"0","itemValue":"0","totalFee":"15165","estimation":"2 HARI"}]}}"#,
+            vec![("240", Some(15165))],
+        ),
+        // One service: one object.
+        (
+            r#"{"rs_fee":{"r_fee":{"serviceCode":447,"totalFee":11121}}}"#,
+            vec![("447", Some(11121))],
+        ),
+        // "Tarif tidak ditemukan": no fee, not a fee with code 999.
+        (
+            r#"{"rs_fee":{"r_fee":{"serviceCode":999,"serviceName":"Tarif tidak ditemukan"}}}"#,
+            vec![],
+        ),
+        (r#"{"rs_fee":null}"#, vec![]),
+    ];
+    for (body, expected) in cases {
+        let server = gateway(move |_, _| MockResponse::json(200, body)).await;
+        let fees = client(&server).get_fee(&parcel()).await.unwrap();
+        let got: Vec<(String, Option<i64>)> = fees
+            .iter()
+            .map(|f| (f.service_code.to_string(), f.total_fee.map(|t| t.get())))
+            .collect();
+        let expected: Vec<(String, Option<i64>)> = expected
+            .into_iter()
+            .map(|(c, t)| (c.to_owned(), t))
+            .collect();
+        assert_eq!(got, expected, "{body}");
+    }
+    // A postal code of four digits is refused before anything is sent.
+    assert!(
+        "1444"
+            .parse::<mitra_pos_indonesia::types::FeeRequestReceiverzipcode>()
+            .is_err()
+    );
+}

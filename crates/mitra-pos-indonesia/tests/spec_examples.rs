@@ -47,7 +47,10 @@ fn decode_request(op: &str, v: Value) -> Result<(), serde_json::Error> {
         "getSubDistrict" => serde_json::from_value::<types::SubDistrictRequest>(v).map(drop),
         "getSubSubDistrict" => serde_json::from_value::<types::SubSubDistrictRequest>(v).map(drop),
         "getPostOffice" => serde_json::from_value::<types::PostOfficeRequest>(v).map(drop),
-        "getTrackAndTrace" => serde_json::from_value::<types::TrackAndTraceRequest>(v).map(drop),
+        "getFee" => serde_json::from_value::<types::FeeRequest>(v).map(drop),
+        "getTrackAndTrace" | "getTrackAndTraceLastStatus" | "getTrackAndTraceDetail" => {
+            serde_json::from_value::<types::TrackAndTraceRequest>(v).map(drop)
+        }
         other => panic!("no request type for {other}: add it here"),
     }
 }
@@ -61,7 +64,10 @@ fn decode_success(op: &str, v: Value) -> Result<(), serde_json::Error> {
         "getSubDistrict" => serde_json::from_value::<types::SubDistrictResponse>(v).map(drop),
         "getSubSubDistrict" => serde_json::from_value::<types::SubSubDistrictResponse>(v).map(drop),
         "getPostOffice" => serde_json::from_value::<types::PostOfficeResponse>(v).map(drop),
-        "getTrackAndTrace" => serde_json::from_value::<types::TrackAndTraceResponse>(v).map(drop),
+        "getFee" => serde_json::from_value::<types::FeeResponse>(v).map(drop),
+        "getTrackAndTrace" | "getTrackAndTraceLastStatus" | "getTrackAndTraceDetail" => {
+            serde_json::from_value::<types::TrackAndTraceResponse>(v).map(drop)
+        }
         other => panic!("no response type for {other}: add it here"),
     }
 }

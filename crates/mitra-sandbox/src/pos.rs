@@ -236,15 +236,19 @@ async fn utilitas(
                     .collect(),
             )
         }
-        "getTrackAndTrace" if f("resi") == samples::POS_RESI => json!({"rs_tnt": {"r_tnt": [
-            {"barcode": samples::POS_RESI, "officeCode": "40000", "office": "BANDUNG", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 09:15:00", "description": "PENGIRIM : TOKO CONTOH~~PENERIMA : PEMBELI CONTOH"},
-            {"barcode": samples::POS_RESI, "officeCode": 40400, "office": "CINUNUK", "eventName": "PROSES ANTAR", "eventDate": "2026-11-21 08:02:11", "description": "KURIR : SANDBOX"},
-            {"barcode": samples::POS_RESI, "officeCode": "40400", "office": "CINUNUK", "eventName": "SELESAI ANTAR", "eventDate": "2026-11-21 14:02:11", "description": "DITERIMA OLEH : YBS"}
-        ]}}),
-        "getTrackAndTrace" if f("resi") == samples::from_specs::POS_RESI => json!({"rs_tnt": {"r_tnt":
-            {"barcode": samples::from_specs::POS_RESI, "officeCode": "13000", "office": "JAKARTA TIMUR", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 10:00:00", "description": "PENGIRIM : TOKO CONTOH"}
-        }}),
-        "getTrackAndTrace" => json!({"rs_tnt": null}),
+        "getFee" => fee(&fields),
+        "getTrackAndTraceLastStatus" | "getTrackAndTraceDetail" => {
+            let mut events = tracking(&f("resi"));
+            if operation == "getTrackAndTraceLastStatus"
+                && let Some(Value::Array(all)) = events.pointer_mut("/rs_tnt/r_tnt")
+                && let Some(last) = all.pop()
+            {
+                // One event: an object, as the gateway sends one.
+                events = json!({"rs_tnt": {"r_tnt": last}});
+            }
+            events
+        }
+        "getTrackAndTrace" => tracking(&f("resi")),
         _ => {
             return axum::response::IntoResponse::into_response((
                 StatusCode::NOT_FOUND,
@@ -254,4 +258,44 @@ async fn utilitas(
         }
     };
     json(StatusCode::OK, body)
+}
+
+/// getFee: two services priced by weight between postal codes the sandbox
+/// knows, else the gateway's "no tariff" (`serviceCode` 999, one object).
+fn fee(fields: &serde_json::Map<String, Value>) -> Value {
+    let known = |name: &str| {
+        let code = text(fields, name);
+        VILLAGES.iter().any(|v| v.3.to_string() == code)
+    };
+    let grams = fields.get("weight").and_then(Value::as_f64).unwrap_or(0.0);
+    if !known("shipperzipcode") || !known("receiverzipcode") || !(grams > 0.0) {
+        return json!({"rs_fee": {"r_fee": {"serviceCode": 999, "serviceName": "Tarif tidak ditemukan"}}});
+    }
+    let kg = (grams / 1000.0).ceil().clamp(1.0, 1_000_000.0) as i64;
+    let service = |code: &str, name: &str, per_kg: i64, days: &str| {
+        let fee = kg * per_kg;
+        let tax = fee * 11 / 1000;
+        // Amounts as text, as the gateway sends them.
+        json!({"serviceCode": code, "serviceName": name, "fee": fee.to_string(), "feeTax": tax.to_string(),
+               "insurance": "0", "insuranceTax": "0", "itemValue": "0", "totalFee": (fee + tax).to_string(), "estimation": days})
+    };
+    json!({"rs_fee": {"r_fee": [
+        service("240", "PAKETPOS CEPAT DARAT", 15000, "2 HARI"),
+        service("447", "PAKET KILAT KHUSUS", 11000, "4 HARI"),
+    ]}})
+}
+
+/// The events of a receipt the sandbox knows (`rs_tnt` null otherwise).
+fn tracking(resi: &str) -> Value {
+    match resi {
+        samples::POS_RESI => json!({"rs_tnt": {"r_tnt": [
+            {"barcode": samples::POS_RESI, "officeCode": "40000", "office": "BANDUNG", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 09:15:00", "description": "PENGIRIM : TOKO CONTOH~~PENERIMA : PEMBELI CONTOH"},
+            {"barcode": samples::POS_RESI, "officeCode": 40400, "office": "CINUNUK", "eventName": "PROSES ANTAR", "eventDate": "2026-11-21 08:02:11", "description": "KURIR : SANDBOX"},
+            {"barcode": samples::POS_RESI, "officeCode": "40400", "office": "CINUNUK", "eventName": "SELESAI ANTAR", "eventDate": "2026-11-21 14:02:11", "description": "DITERIMA OLEH : YBS"}
+        ]}}),
+        samples::from_specs::POS_RESI => json!({"rs_tnt": {"r_tnt":
+            {"barcode": samples::from_specs::POS_RESI, "officeCode": "13000", "office": "JAKARTA TIMUR", "eventName": "POSTING LOKET", "eventDate": "2026-11-20 10:00:00", "description": "PENGIRIM : TOKO CONTOH"}
+        }}),
+        _ => json!({"rs_tnt": null}),
+    }
 }

@@ -110,7 +110,7 @@ async fn every_response_conforms_to_its_spec() {
         &mut tokens,
     );
     problems.extend(tokens);
-    let pos_calls: [(&str, Value); 11] = [
+    let pos_calls: [(&str, Value); 15] = [
         ("getProvince", json!({"provinceCode": ""})),
         ("getProvince", json!({"provinceName": "jawa barat"})),
         ("getProvince", json!({"provinceName": "papua"})),
@@ -137,6 +137,20 @@ async fn every_response_conforms_to_its_spec() {
         ("getPostOffice", json!({"city": "bandung"})),
         ("getTrackAndTrace", json!({"resi": samples::POS_RESI})),
         ("getTrackAndTrace", json!({"resi": "P0000000000"})),
+        (
+            "getTrackAndTraceLastStatus",
+            json!({"resi": samples::POS_RESI}),
+        ),
+        ("getTrackAndTraceDetail", json!({"resi": samples::POS_RESI})),
+        (
+            "getFee",
+            json!({"shipperzipcode": "40623", "receiverzipcode": "14450", "weight": 1200}),
+        ),
+        // No tariff between these: the gateway's 999 sentinel.
+        (
+            "getFee",
+            json!({"shipperzipcode": "40623", "receiverzipcode": "99999", "weight": 1200}),
+        ),
     ];
     for (op, body) in pos_calls {
         calls.push(Call {

@@ -13,7 +13,7 @@
 //!
 //! | feature | crate | vendor |
 //! |---|---|---|
-//! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, post offices, tracking |
+//! | `pos-indonesia` | [`mitra-pos-indonesia`](pos_indonesia) | Pos Indonesia: postal codes, regions, post offices, shipping fees, tracking |
 //! | `elkassa` | [`mitra-elkassa`](elkassa) | ELKASSA: point-of-sale registration, activation, users |
 //! | `fastrac` | [`mitra-fastrac`](fastrac) | Fastrac: courier regions, tariffs, orders, tracking |
 //! | `pafi` | [`mitra-pafi`](pafi) | PAFI: pharmacists' SKP sufficiency by NIK |
