@@ -268,7 +268,7 @@ fn fee(fields: &serde_json::Map<String, Value>) -> Value {
         VILLAGES.iter().any(|v| v.3.to_string() == code)
     };
     let grams = fields.get("weight").and_then(Value::as_f64).unwrap_or(0.0);
-    if !known("shipperzipcode") || !known("receiverzipcode") || !(grams > 0.0) {
+    if !known("shipperzipcode") || !known("receiverzipcode") || grams.is_nan() || grams <= 0.0 {
         return json!({"rs_fee": {"r_fee": {"serviceCode": 999, "serviceName": "Tarif tidak ditemukan"}}});
     }
     let kg = (grams / 1000.0).ceil().clamp(1.0, 1_000_000.0) as i64;
