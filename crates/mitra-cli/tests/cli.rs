@@ -921,18 +921,21 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
         "createOrderExpress",
     );
     let awb = order["awb"].as_str().unwrap().to_owned();
+    let track = |what: &str| {
+        run(
+            &[
+                "fastrac",
+                "track-order",
+                "--courier-code",
+                courier,
+                "--awb",
+                &awb,
+            ],
+            what,
+        )
+    };
     // Another command, the same sandbox: the order is there.
-    let tracked = run(
-        &[
-            "fastrac",
-            "track-order",
-            "--courier-code",
-            courier,
-            "--awb",
-            &awb,
-        ],
-        "trackOrder",
-    );
+    let tracked = track("trackOrder");
     assert_eq!(tracked["awb"], awb.as_str());
     run(
         &[
@@ -954,17 +957,7 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
         2,
         "charged and refunded: {history}"
     );
-    let tracked = run(
-        &[
-            "fastrac",
-            "track-order",
-            "--courier-code",
-            courier,
-            "--awb",
-            &awb,
-        ],
-        "trackOrder after cancel",
-    );
+    let tracked = track("trackOrder after cancel");
     assert!(tracked.to_string().contains("CANCELLED"), "{tracked}");
     // And a journal posted is listed.
     let reference = "SHOP-DAY-0001";

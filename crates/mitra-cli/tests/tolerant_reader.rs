@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use axum::response::IntoResponse;
 use mitra_core::Error;
 use mitra_core::config::Vars;
-use mitra_sandbox::{Vendor, credentials};
+use mitra_sandbox::Vendor;
 use serde_json::{Value, json};
 
 /// The ways an answer is changed, one at a time.
@@ -217,14 +217,7 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
         let vendor = Vendor::from_key(entry.name).expect("a sandbox vendor");
         let operations = entry.operations;
         let spec = mitra_spec::parse(entry.spec).unwrap();
-        let mut vars: Vec<(String, String)> = credentials::env(vendor)
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        vars.push((
-            format!("{}_BASE_URL", vendor.env_prefix()),
-            format!("http://{addr}{}", vendor.prefix()),
-        ));
+        let vars = mitra_sandbox::env_at(&format!("http://{addr}"), vendor);
         let client = (entry.client)(&Vars::from_pairs(vars)).unwrap();
         for example in mitra_spec::examples(&spec) {
             if !example.place.starts_with("response 200") || !example.value.is_object() {
