@@ -145,6 +145,25 @@ async fn a_checkout_with_pos_and_fastrac_mocked_in_one_test() {
         .unwrap_err();
     assert_eq!(err.kind(), "unmatched_mock", "{err:?}");
     assert!(err.to_string().contains("cancelOrder"), "{err}");
+
+    // The explanation quotes the request's body, but never its personal data.
+    let err = fastrac_client
+        .create_order_express(&fastrac::OrderExpressRequest::new(
+            "paxel",
+            "PAXEL BIG",
+            shop(),
+            fastrac::Party::new("Siti Rahmawati", "628139998877", "Jl. Melati 7")
+                .with_subdistrict_id(destination),
+            vec![fastrac::Item::new("Sepatu", 1200.0)],
+        ))
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert_eq!(err.kind(), "unmatched_mock", "{shown}");
+    assert!(shown.contains("createOrderExpress"), "{shown}");
+    for personal in ["Siti", "628139998877", "Melati"] {
+        assert!(!shown.contains(personal), "{personal} in {shown}");
+    }
 }
 
 fn shop() -> fastrac::Party {
