@@ -492,6 +492,10 @@ fn vendor_scoped_entry(
                                 uri.path(),
                                 uri.query(),
                                 req.body_ref(),
+                                &::mitra_core::redact::Marked {
+                                    personal: crate::operations::PERSONAL,
+                                    secret: crate::operations::SECRET,
+                                },
                             );
                             ::httpmock::HttpMockResponse::builder()
                                 .status(404)

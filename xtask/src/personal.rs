@@ -187,8 +187,8 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
             }
         };
         // The fields the spec does not name (`extra`, a flattened map) may
-        // hold anything the vendor echoes, a shipper's name among them: they
-        // are shown with every field the spec marks masked, at any depth.
+        // hold anything the vendor echoes, a shipper's name or phone under any
+        // name: only their names and kinds are shown.
         let is_extra = |f: &syn::Field| {
             f.ident.as_ref().is_some_and(|i| i == "extra")
                 && f.ty.to_token_stream().to_string().contains("Map <")
@@ -196,11 +196,10 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
                     .iter()
                     .any(|a| a.to_token_stream().to_string().contains("flatten"))
         };
-        let masks_extra = !table.personal.is_empty() || !table.secret.is_empty();
         if !fields
             .named
             .iter()
-            .any(|f| marked(f).is_some() || (masks_extra && is_extra(f)))
+            .any(|f| marked(f).is_some() || is_extra(f))
         {
             continue;
         }
@@ -219,15 +218,9 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
                     .to_string()
                     .replace(' ', "")
                     .starts_with("::std::option::Option<");
-            if masks_extra && is_extra(f) {
+            if is_extra(f) {
                 return quote! {
-                    .field(#label, &::mitra_core::redact::MaskedFields {
-                        fields: &self.#ident,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
-                    })
+                    .field(#label, &::mitra_core::redact::MaskedFields { fields: &self.#ident })
                 };
             }
             match marked(f) {

@@ -111,10 +111,14 @@ pub fn flag_of(pointer: &str) -> String {
 }
 
 /// The value as shown back: bounded, long digit runs (a NIK) masked, and
-/// nothing of a secret field.
+/// nothing of a secret or personal field (a phone number, a NIK with spaces).
 fn shown(op: &Operation, pointer: &str, found: &str) -> String {
     let top = pointer.split('/').nth(1).unwrap_or_default();
-    if op.fields.iter().any(|f| f.secret && f.name == top) {
+    if op
+        .fields
+        .iter()
+        .any(|f| (f.secret || f.personal) && f.name == top)
+    {
         return "the value".to_owned();
     }
     mitra_core::decode::bounded(found)

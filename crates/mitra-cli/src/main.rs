@@ -621,7 +621,7 @@ fn print_examples() {
 
 /// `--sandbox-url`, else `MITRA_SANDBOX_URL`: a sandbox already running.
 /// Refused beside `--sandbox` (which starts its own) or `--base-url`.
-fn sandbox_url(root: &ArgMatches) -> Result<Option<String>, CliError> {
+pub(crate) fn sandbox_url(root: &ArgMatches) -> Result<Option<String>, CliError> {
     let url = root.get_one::<String>("sandbox-url").cloned().or_else(|| {
         std::env::var("MITRA_SANDBOX_URL")
             .ok()

@@ -978,4 +978,13 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
     );
     let journals = run(&["sempoa", "list-jurnal"], "listJurnal");
     assert!(journals.to_string().contains(reference), "{journals}");
+    // verify with MITRA_SANDBOX_URL set checks that sandbox, never the real
+    // vendor with the real credentials.
+    let out = mitra_env(&["verify", "pos"], &[("MITRA_SANDBOX_URL", url)]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.starts_with(&format!("verify pos against {url}/pos")),
+        "{text}"
+    );
 }

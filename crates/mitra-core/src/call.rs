@@ -134,23 +134,28 @@ pub const UNMATCHED_MOCK_HEADER: &str = "x-mitra-mock";
 
 /// httpmock's own answer when no mock matched (and no `explain_unmatched`
 /// was registered): a 404 with this message.
+#[cfg(feature = "mock")]
 const HTTPMOCK_NO_MATCH: &[u8] = b"Request did not match any route or mock";
 
 /// The [`Error::UnmatchedMock`] for a response that says no mock matched
 /// the request: a typed mock's `explain_unmatched` answer, or httpmock's
-/// bare 404 (which is given a hint to register `explain_unmatched`).
+/// bare 404 (which is given a hint to register `explain_unmatched`). Only
+/// with the `mock` feature (a test's build) and only from this machine: a
+/// vendor's 404 is never taken for one. The text is bounded and its long
+/// digit runs masked, like every text that reaches an error.
+#[cfg(feature = "mock")]
 pub(crate) fn unmatched_mock(
+    url: &url::Url,
     status: reqwest::StatusCode,
     headers: &reqwest::header::HeaderMap,
     body: &[u8],
 ) -> Option<Error> {
-    if status != reqwest::StatusCode::NOT_FOUND {
+    if status != reqwest::StatusCode::NOT_FOUND || !crate::http::is_loopback(url) {
         return None;
     }
     if headers.contains_key(UNMATCHED_MOCK_HEADER) {
-        let text = String::from_utf8_lossy(&body[..body.len().min(2_000)]);
         return Some(Error::UnmatchedMock {
-            message: text.into_owned(),
+            message: crate::decode::bounded(&String::from_utf8_lossy(body)),
         });
     }
     // httpmock's body: `{"message":"Request did not match any route or mock"}`.
@@ -171,7 +176,7 @@ pub(crate) fn unmatched_mock(
 /// ```
 /// use mitra_core::plumbing::explain_unmatched;
 /// let routes = [("getAkun", "GET", "/akun/{kode}"), ("createJurnal", "POST", "/jurnal")];
-/// let text = explain_unmatched(&routes, "GET", "/jurnal", None, b"");
+/// let text = explain_unmatched(&routes, "GET", "/jurnal", None, b"", &Default::default());
 /// assert!(text.contains("createJurnal"), "{text}");
 /// assert!(text.contains("takes POST, not GET"), "{text}");
 /// ```
@@ -181,8 +186,15 @@ pub fn explain_unmatched(
     path: &str,
     query: Option<&str>,
     body: &[u8],
+    marked: &crate::redact::Marked,
 ) -> String {
-    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    // The fields the spec marks (a receiver's name, a NIK) are masked before
+    // anything is cut or quoted, in the query and the body alike.
+    let query = query
+        .map(|q| format!("?{}", marked.mask_query(q)))
+        .unwrap_or_default();
+    let masked_body = marked.mask(body);
+    let body = masked_body.as_bytes();
     let request = format!("{method} {path}{query}");
     let segments = |p: &'_ str| {
         p.trim_matches('/')
@@ -427,5 +439,30 @@ mod tests {
         for good in ["10000", "ELK50001", "CO.FASTRAC-1", "a b"] {
             assert!(check_path_param("id", good).is_ok(), "{good:?} refused");
         }
+    }
+}
+
+#[cfg(all(test, feature = "mock"))]
+mod unmatched_mock_tests {
+    use super::*;
+
+    #[test]
+    fn only_a_mock_on_this_machine_is_an_unmatched_mock() {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(UNMATCHED_MOCK_HEADER, "unmatched".parse().unwrap());
+        let not_found = reqwest::StatusCode::NOT_FOUND;
+        let local = url::Url::parse("http://127.0.0.1:4010/akun/1").unwrap();
+        let vendor = url::Url::parse("https://api.vendor.example/akun/1").unwrap();
+        let body = b"no mock matched GET /akun/1: NIK 3204851234567890";
+        let found = unmatched_mock(&local, not_found, &headers, body).unwrap();
+        assert_eq!(found.kind(), "unmatched_mock");
+        assert!(!found.to_string().contains("3204851234567890"), "{found}");
+        // A vendor's 404 with the same header is its own "not found".
+        assert!(unmatched_mock(&vendor, not_found, &headers, body).is_none());
+        let plain = reqwest::header::HeaderMap::new();
+        let httpmock = br#"{"message":"Request did not match any route or mock"}"#;
+        assert!(unmatched_mock(&local, not_found, &plain, httpmock).is_some());
+        assert!(unmatched_mock(&vendor, not_found, &plain, httpmock).is_none());
+        assert!(unmatched_mock(&local, reqwest::StatusCode::OK, &headers, body).is_none());
     }
 }

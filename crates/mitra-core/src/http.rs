@@ -163,7 +163,7 @@ fn proxies_but_not_for_loopback(builder: reqwest::ClientBuilder) -> reqwest::Cli
 
 /// `127.0.0.0/8`, `::1`, `::ffff:127.0.0.0/104`, the unspecified addresses,
 /// `localhost` (and its subdomains, which RFC 6761 gives to loopback).
-fn is_loopback(url: &url::Url) -> bool {
+pub(crate) fn is_loopback(url: &url::Url) -> bool {
     match url.host() {
         // `0.0.0.0` and `::` reach this machine too on the usual systems.
         Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),

@@ -526,35 +526,43 @@ mod tests {
 }
 
 /// The `Debug` of a type's fields that the spec does not name (its
-/// `extra` map): whatever a vendor echoes there, every field the spec marks
-/// is masked, at any depth. Generated `Debug` impls use it.
+/// `extra` map): whatever a vendor echoes there (a receiver's phone under a
+/// name no spec lists), only each field's name and the kind of its value
+/// are shown, never the value; the fields are still there to read
+/// (`order.extra["insurance_fee"]`). Generated `Debug` impls use it.
 ///
 /// ```
-/// use mitra_core::redact::{Marked, MaskedFields};
-/// let extra: serde_json::Map<String, serde_json::Value> =
-///     serde_json::from_str(r#"{"receiver":{"name":"Siti Rahmawati","city":"Bandung"}}"#).unwrap();
-/// let marked = Marked { personal: &["name"], secret: &[] };
-/// let shown = format!("{:?}", MaskedFields { fields: &extra, marked });
-/// assert!(!shown.contains("Siti") && shown.contains("Bandung"), "{shown}");
+/// use mitra_core::redact::MaskedFields;
+/// let extra: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+///     r#"{"receiver_phone":"0813-9998-8877","nama_penerima":"Siti","fee":1200}"#,
+/// ).unwrap();
+/// let shown = format!("{:?}", MaskedFields { fields: &extra });
+/// assert_eq!(shown, r#"{"fee": a number, "nama_penerima": text, "receiver_phone": text}"#);
 /// ```
 pub struct MaskedFields<'a> {
     /// The fields.
     pub fields: &'a serde_json::Map<String, serde_json::Value>,
-    /// What the spec marks.
-    pub marked: Marked,
 }
 
 impl std::fmt::Debug for MaskedFields<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.fields.is_empty() {
-            return self.fields.fmt(f);
+        struct Kind(&'static str);
+        impl std::fmt::Debug for Kind {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.0)
+            }
         }
-        let mut value = serde_json::Value::Object(self.fields.clone());
-        self.marked.mask_value(&mut value);
-        match &value {
-            serde_json::Value::Object(map) => map.fmt(f),
-            other => other.fmt(f),
-        }
+        let kind = |value: &serde_json::Value| match value {
+            serde_json::Value::Null => "null",
+            serde_json::Value::Bool(_) => "a boolean",
+            serde_json::Value::Number(_) => "a number",
+            serde_json::Value::String(_) => "text",
+            serde_json::Value::Array(_) => "a list",
+            serde_json::Value::Object(_) => "an object",
+        };
+        f.debug_map()
+            .entries(self.fields.iter().map(|(k, v)| (k, Kind(kind(v)))))
+            .finish()
     }
 }
 

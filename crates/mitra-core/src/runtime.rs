@@ -564,6 +564,8 @@ impl Runtime {
             GenError::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
+                #[cfg(feature = "mock")]
+                let url = response.url().clone();
                 let body = match read_bounded(response).await {
                     Ok(body) => body,
                     Err(e) => return from_reqwest(e),
@@ -579,8 +581,10 @@ impl Runtime {
                 }
                 // Scrubbed before the decoder reads, cuts or masks it.
                 let body = self.inner.secrets.scrub_bytes(&body, extra);
-                if let Some(unmatched) = crate::call::unmatched_mock(status, &headers, &body) {
-                    return unmatched;
+                #[cfg(feature = "mock")]
+                if let Some(unmatched) = crate::call::unmatched_mock(&url, status, &headers, &body)
+                {
+                    return self.inner.secrets.scrub_error(unmatched, extra);
                 }
                 self.inner.decoder.error_response(status, &headers, &body)
             }

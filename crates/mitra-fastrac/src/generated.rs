@@ -1154,10 +1154,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()
@@ -1210,10 +1206,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()
@@ -1236,10 +1228,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()
@@ -1283,10 +1271,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()

@@ -1341,6 +1341,10 @@ impl<'a> FastracMocks<'a> {
                     uri.path(),
                     uri.query(),
                     req.body_ref(),
+                    &::mitra_core::redact::Marked {
+                        personal: crate::operations::PERSONAL,
+                        secret: crate::operations::SECRET,
+                    },
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)

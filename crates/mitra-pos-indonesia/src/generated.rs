@@ -1046,10 +1046,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()
@@ -1072,10 +1068,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()
@@ -1098,10 +1090,6 @@ pub mod types {
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
-                        marked: ::mitra_core::redact::Marked {
-                            personal: crate::operations::PERSONAL,
-                            secret: crate::operations::SECRET,
-                        },
                     },
                 )
                 .finish()

@@ -846,6 +846,10 @@ impl<'a> PosIndonesiaMocks<'a> {
                     uri.path(),
                     uri.query(),
                     req.body_ref(),
+                    &::mitra_core::redact::Marked {
+                        personal: crate::operations::PERSONAL,
+                        secret: crate::operations::SECRET,
+                    },
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)

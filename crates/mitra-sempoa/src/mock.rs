@@ -436,6 +436,10 @@ impl<'a> SempoaMocks<'a> {
                     uri.path(),
                     uri.query(),
                     req.body_ref(),
+                    &::mitra_core::redact::Marked {
+                        personal: crate::operations::PERSONAL,
+                        secret: crate::operations::SECRET,
+                    },
                 );
                 ::httpmock::HttpMockResponse::builder()
                     .status(404)

@@ -130,13 +130,16 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
         .expect("clap checked the vendor");
     let spec = mitra_spec::parse(vendor.spec)
         .map_err(|e| CliError::other("spec", format!("the embedded spec: {e}")))?;
-    let use_sandbox = root.get_flag("sandbox");
-    if use_sandbox && root.get_one::<String>("base-url").is_some() {
+    // A running sandbox (`--sandbox-url`, `MITRA_SANDBOX_URL`) is the
+    // sandbox too: never the real vendor with the real credentials.
+    let running = crate::sandbox_url(root)?;
+    let use_sandbox = root.get_flag("sandbox") || running.is_some();
+    if root.get_flag("sandbox") && root.get_one::<String>("base-url").is_some() {
         return Err(CliError::invalid(
             "--sandbox and --base-url exclude each other",
         ));
     }
-    let sandbox = if use_sandbox {
+    let sandbox = if root.get_flag("sandbox") {
         Some(
             Sandbox::start(SandboxConfig::default())
                 .await
@@ -146,15 +149,26 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
         None
     };
     let base_url_var = format!("{}_BASE_URL", vendor.env_prefix);
-    let (upstream, credentials): (String, Vec<(String, String)>) = match &sandbox {
-        Some(sandbox) => {
-            let which = Vendor::from_key(vendor.name).ok_or_else(|| {
-                CliError::other("sandbox", format!("no sandbox for {}", vendor.name))
-            })?;
-            let vars = sandbox.env(which);
-            (sandbox.url(which), vars)
+    let which = || {
+        Vendor::from_key(vendor.name)
+            .ok_or_else(|| CliError::other("sandbox", format!("no sandbox for {}", vendor.name)))
+    };
+    let (upstream, credentials): (String, Vec<(String, String)>) = match (&sandbox, &running) {
+        (Some(sandbox), _) => {
+            let which = which()?;
+            (sandbox.url(which), sandbox.env(which))
         }
-        None => {
+        (None, Some(url)) => {
+            let which = which()?;
+            let vars = mitra_sandbox::env_at(url, which);
+            let base = vars
+                .iter()
+                .find(|(k, _)| *k == base_url_var)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            (base, vars)
+        }
+        (None, None) => {
             let url = upstream(vendor, root, &spec)?;
             refuse_clear_text(&url, root.get_flag("danger-allow-http"))?;
             let prefix = format!("{}_", vendor.env_prefix);
