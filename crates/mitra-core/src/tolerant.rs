@@ -645,7 +645,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
         let pointer = quietly(Some(deviation.site), || {
             match serde_json::from_str::<T>(text) {
                 Ok(_) => String::new(),
-                Err(error) => safe_pointer(&error_pointer(text, &error)),
+                Err(error) => safe_pointer(&error_pointer(text, &error, false)),
             }
         });
         emit(Difference {
@@ -718,8 +718,9 @@ fn escape(token: &str) -> String {
 }
 
 /// The JSON pointer of where `error`, from decoding `text`, stopped (see
-/// [`pointer_at`]); empty if it has no position.
-fn error_pointer(text: &str, error: &serde_json::Error) -> String {
+/// [`pointer_at`]; a missing field is said of the object that lacks it);
+/// empty if it has no position.
+fn error_pointer(text: &str, error: &serde_json::Error, missing_field: bool) -> String {
     if error.line() == 0 {
         return String::new();
     }
@@ -731,19 +732,25 @@ fn error_pointer(text: &str, error: &serde_json::Error) -> String {
             .nth(error.line() - 2)
             .map_or(text.len(), |at| at + 1)
     };
-    pointer_at(text, start_of_line + error.column())
+    pointer_at(text, start_of_line + error.column(), !missing_field)
 }
 
 /// The JSON pointer of the value being read at byte `offset` of the JSON
 /// `text` (where serde_json stopped with an error): the innermost value
 /// begun before it and not yet followed by a `,`. A value of an object is
 /// at its key from the key on; an item of a list at its index from its
-/// first byte on; an object or list just closed is still the value read (a
-/// missing field: serde_json stops after the object's `}`).
+/// first byte on.
+///
+/// Right after a `}` or `]` (bar whitespace), the error is about that
+/// object or list: serde_json gives the place of an error raised outside
+/// its own reads (an untagged enum's, after the value was buffered) when
+/// the enclosing object or list is closed, and the culprit is then its last
+/// value, at its last key or index; with `into_closed` false, the object
+/// itself (a missing field).
 ///
 /// The text is walked once, up to `offset`; it was valid JSON up to there,
 /// bar what the error is about.
-pub(crate) fn pointer_at(text: &str, offset: usize) -> String {
+pub(crate) fn pointer_at(text: &str, offset: usize, into_closed: bool) -> String {
     /// One open object (its current key, once read) or list (its current
     /// index, once its item begun).
     enum Open {
@@ -752,6 +759,8 @@ pub(crate) fn pointer_at(text: &str, offset: usize) -> String {
     }
     let bytes = &text.as_bytes()[..offset.min(text.len())];
     let mut open: Vec<Open> = Vec::new();
+    // The object or list closed by the last byte that was not whitespace.
+    let mut closed: Option<Open> = None;
     let mut i = 0;
     // A value begins: an item of the list it is in has begun.
     fn begin(open: &mut [Open]) {
@@ -760,6 +769,9 @@ pub(crate) fn pointer_at(text: &str, offset: usize) -> String {
         }
     }
     while i < bytes.len() {
+        if !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            closed = None;
+        }
         match bytes[i] {
             b'"' => {
                 let start = i;
@@ -791,9 +803,7 @@ pub(crate) fn pointer_at(text: &str, offset: usize) -> String {
                     begun: false,
                 });
             }
-            b'}' | b']' => {
-                open.pop();
-            }
+            b'}' | b']' => closed = open.pop(),
             b',' => match open.last_mut() {
                 Some(Open::Object { key }) => *key = None,
                 Some(Open::List { index, begun }) => {
@@ -806,6 +816,9 @@ pub(crate) fn pointer_at(text: &str, offset: usize) -> String {
             _ => begin(&mut open),
         }
         i += 1;
+    }
+    if into_closed {
+        open.extend(closed);
     }
     let mut out = String::new();
     for place in &open {
@@ -865,12 +878,12 @@ pub(crate) fn locate_error(text: &str, error: &serde_json::Error) -> String {
         Some(field) => (
             format!(
                 "{}/{}",
-                safe_pointer(&error_pointer(text, error)),
+                safe_pointer(&error_pointer(text, error, true)),
                 escape(field)
             ),
             "missing".to_owned(),
         ),
-        None => (safe_pointer(&error_pointer(text, error)), what),
+        None => (safe_pointer(&error_pointer(text, error, false)), what),
     };
     if pointer.is_empty() {
         format!("the answer: {what}")
@@ -1102,8 +1115,10 @@ mod tests {
             (r#"{"data":[1, 2"#, "/data/1"),
             (r#"{"data":[{"a":1},{"b":"x""#, "/data/1/b"),
             (r#"{"data":[{"a":1},{"b":{"#, "/data/1/b"),
-            // An object just closed: a missing field is said of it.
+            // An object just closed, for a missing field: the object.
             (r#"{"data":[{"a":1},{"b":2}"#, "/data/1"),
+            (r#"{"data":[{"a":1},{"b":2} "#, "/data/1"),
+            (r#"{"data":[{"a":1},{"b":2},"#, "/data"),
             (r#"{"data":{"a":[[1,2],[3"#, "/data/a/1/0"),
             // Keys unescaped, then escaped for the pointer; strings that look
             // like structure are strings.
@@ -1112,7 +1127,17 @@ mod tests {
             ("", ""),
         ];
         for (text, pointer) in cases {
-            assert_eq!(pointer_at(text, text.len()), *pointer, "{text}");
+            assert_eq!(pointer_at(text, text.len(), false), *pointer, "{text}");
+        }
+        // Any other error right after a close: its last value (an untagged
+        // enum's error is placed when the enclosing object closes).
+        for (text, pointer) in [
+            (r#"{"data":[{"a":1},{"b":2}"#, "/data/1/b"),
+            (r#"{"r":{"list":[{"x":1}]}"#, "/r/list"),
+            (r#"{"r":[1,[2,3]]"#, "/r/1"),
+            (r#"{"r":[1,[2,3]],"#, ""),
+        ] {
+            assert_eq!(pointer_at(text, text.len(), true), pointer, "{text}");
         }
         // From serde_json's line and column, on a later line.
         let body = "{\n  \"data\": [\n    {\"city_id\": 1, \"name\": \"a\"},\n    {\"city_id\": [true]}\n  ]\n}";
