@@ -11,10 +11,12 @@
 #                              time and 64 in flight, throughput 64 in flight,
 #                              one-call binary sizes
 #   scripts/peer.sh --check    CI: instructions per call only (one at a time
-#                              and 64 in flight) and per 10,000-item decode;
-#                              fails when mitra costs more per call than the
-#                              peer (beyond 1 %, the noise of the measure), or
-#                              decodes at more than 1.10x plain serde
+#                              and 64 in flight), per 10,000-item decode and
+#                              the one-call binary's size; fails when mitra
+#                              costs more per call than the peer (beyond 1 %,
+#                              the noise of the measure), decodes at more than
+#                              1.10x plain serde, or its one-call binary is
+#                              more than 8 % larger than the peer's
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -174,7 +176,23 @@ for answer in pos sempoa fastrac; do
   fi
 done
 
+# One-call binaries, stripped (byte counts: no noise). The goal is mitra at
+# or under the peer; it is not there yet (BENCHMARKS.md says where the rest
+# is), so --check holds the line instead: mitra may not grow past the peer by
+# more than 8 % (size_ratchet: lower it as the gap closes; 0 is the goal).
+size_ratchet=8
+declare -A size
+for who in bare peer mitra; do
+  cp "$bin/one_$who" "$peer/one_$who.stripped"
+  strip "$peer/one_$who.stripped"
+  size[$who]=$(stat -c %s "$peer/one_$who.stripped")
+done
 if $check; then
+  echo "one-call release binary, stripped: peer ${size[peer]} bytes, mitra ${size[mitra]} bytes ($(pct "${size[mitra]}" "${size[peer]}") over the peer)"
+  if [ "${size[mitra]}" -gt $(( size[peer] + size[peer] * size_ratchet / 100 )) ]; then
+    echo "  mitra's one-call binary is more than $size_ratchet % larger than the peer's"
+    failed=true
+  fi
   ! $failed
   exit
 fi
@@ -193,8 +211,9 @@ for who in bare peer mitra; do
 done
 
 echo "one-call release binary, stripped:"
-for who in bare peer mitra; do
-  cp "$bin/one_$who" "$peer/one_$who.stripped"
-  strip "$peer/one_$who.stripped"
-  printf '  %-6s %10d bytes\n' "$who" "$(stat -c %s "$peer/one_$who.stripped")"
-done
+printf '  %-6s %10d bytes\n' bare "${size[bare]}"
+printf '  %-6s %10d bytes  (%s over bare)\n' peer "${size[peer]}" "$(pct "${size[peer]}" "${size[bare]}")"
+printf '  %-6s %10d bytes  (%s over the peer)\n' mitra "${size[mitra]}" "$(pct "${size[mitra]}" "${size[peer]}")"
+if [ "${size[mitra]}" -gt $(( size[peer] + size[peer] * size_ratchet / 100 )) ]; then
+  echo "  mitra's one-call binary is more than $size_ratchet % larger than the peer's"
+fi

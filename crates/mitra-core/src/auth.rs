@@ -307,6 +307,7 @@ pub struct AccessToken {
     generation: u64,
     /// Its sealed form in the fleet's store, if it is there: what a
     /// compare-and-delete of a rejected token compares.
+    #[cfg(feature = "fleet")]
     stored: Option<String>,
 }
 
@@ -367,6 +368,7 @@ pub struct TokenSource {
     failure_backoff: Duration,
     secrets: crate::redact::Secrets,
     headers: Option<StaticHeaders>,
+    #[cfg(feature = "fleet")]
     shared: Option<(crate::shared::Shared, crate::shared::FleetKey)>,
     slow: &'static SlowPaths,
     /// The endpoint's server and path, for its span and metrics.
@@ -379,6 +381,7 @@ pub struct TokenSource {
 /// their code: about 30 KB less in a one-call release binary.
 struct SlowPaths {
     token: for<'a> fn(&'a TokenSource) -> BoxFuture<'a, TokenResult>,
+    #[cfg(feature = "fleet")]
     invalidate_shared: for<'a> fn(&'a TokenSource, &'a AccessToken) -> BoxFuture<'a, ()>,
 }
 
@@ -386,6 +389,7 @@ type TokenResult = Result<Arc<AccessToken>, Error>;
 
 static SLOW_PATHS: SlowPaths = SlowPaths {
     token: |source| source.token_slow().boxed(),
+    #[cfg(feature = "fleet")]
     invalidate_shared: |source, rejected| source.invalidate_shared_now(rejected).boxed(),
 };
 
@@ -393,6 +397,7 @@ static SLOW_PATHS: SlowPaths = SlowPaths {
 /// compare-and-delete of its owner value, and released even when the
 /// fetching call is dropped halfway (a caller's timeout), so that the next
 /// process need not wait out the lock's TTL.
+#[cfg(feature = "fleet")]
 struct FleetLock {
     shared: crate::shared::Shared,
     name: String,
@@ -400,6 +405,7 @@ struct FleetLock {
     held: bool,
 }
 
+#[cfg(feature = "fleet")]
 impl FleetLock {
     async fn release(&mut self) {
         if self.held {
@@ -411,6 +417,7 @@ impl FleetLock {
     }
 }
 
+#[cfg(feature = "fleet")]
 impl Drop for FleetLock {
     fn drop(&mut self) {
         if !self.held {
@@ -441,15 +448,18 @@ struct LastFetch {
 const MAX_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// The longest value read back from the fleet's store as a token.
+#[cfg(feature = "fleet")]
 const MAX_STORED_VALUE: usize = 8 * 1024;
 
 /// What is sealed in the fleet's store for `token`, used for `ttl` from
 /// now: `<end, in Unix milliseconds>:<token>`.
+#[cfg(feature = "fleet")]
 fn stored_value(token: &str, ttl: Duration) -> String {
     let until = unix_millis().saturating_add(u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX));
     format!("{until}:{token}")
 }
 
+#[cfg(feature = "fleet")]
 fn unix_millis() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -505,6 +515,7 @@ impl TokenSource {
             failure_backoff: Duration::from_secs(1),
             secrets: crate::redact::Secrets::default(),
             headers: None,
+            #[cfg(feature = "fleet")]
             shared: None,
             slow: &SLOW_PATHS,
         }
@@ -637,6 +648,7 @@ impl TokenSource {
             header,
             refresh_at: now.checked_add(time).unwrap_or(now),
             generation: self.generation.fetch_add(1, Ordering::Relaxed) + 1,
+            #[cfg(feature = "fleet")]
             stored: None,
         }
     }
@@ -645,14 +657,23 @@ impl TokenSource {
     /// state and `key` (see [`FleetKey`](crate::shared::FleetKey)): one
     /// fetch for the fleet, through a lock with an owner and a TTL; the
     /// others take the stored token, sealed with `key`. When the shared
-    /// state fails, this process fetches its own.
+    /// state fails, this process fetches its own. Feature `fleet` (which
+    /// `redis` includes).
+    #[cfg(feature = "fleet")]
     pub fn shared(mut self, shared: crate::shared::Shared, key: crate::shared::FleetKey) -> Self {
         self.shared = Some((shared, key));
         self
     }
 
+    /// A token, fetched (no fleet to share it with in this build).
+    #[cfg(not(feature = "fleet"))]
+    async fn obtain(&self) -> Result<AccessToken, Error> {
+        self.fetch_with_retries().await
+    }
+
     /// A token: the fleet's stored one, or a new one fetched by whoever
     /// takes the fleet's lock first (this process, or another it waits for).
+    #[cfg(feature = "fleet")]
     async fn obtain(&self) -> Result<AccessToken, Error> {
         let Some((shared, key)) = &self.shared else {
             return self.fetch_with_retries().await;
@@ -732,6 +753,7 @@ impl TokenSource {
     /// Nothing if it has no time left, more than a token can live (a value
     /// no mitra process wrote), does not open with `key`, or is not a
     /// token.
+    #[cfg(feature = "fleet")]
     fn stored_token(
         &self,
         key: &crate::shared::FleetKey,
@@ -767,11 +789,15 @@ impl TokenSource {
     /// fleet's store too (if it is still the stored one), so that the next
     /// call anywhere fetches a new token once for everyone.
     pub async fn invalidate_shared(&self, rejected: &AccessToken) {
+        #[cfg(feature = "fleet")]
         if self.shared.is_some() {
             (self.slow.invalidate_shared)(self, rejected).await;
         }
+        #[cfg(not(feature = "fleet"))]
+        let _ = rejected;
     }
 
+    #[cfg(feature = "fleet")]
     async fn invalidate_shared_now(&self, rejected: &AccessToken) {
         if let (Some((shared, key)), Some(stored)) = (&self.shared, &rejected.stored) {
             let deleted = shared.state().delete_token_if(key.name(), stored).await;

@@ -369,7 +369,7 @@ pub fn decode_answer<T: serde::de::DeserializeOwned>(
             }
             Ok(inner)
         }
-        Err(error) => Err(crate::tolerant::locate_error::<T>(text, &error)),
+        Err(error) => Err(crate::tolerant::locate_error(text, &error)),
     }
 }
 

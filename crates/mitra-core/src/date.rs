@@ -36,10 +36,17 @@ impl DateDmy {
 }
 
 /// Why a text is not a `DD-MM-YYYY` date (the text is not repeated).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a real date written DD-MM-YYYY (e.g. 30-12-2023)")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ParseDateDmyError;
+
+impl std::fmt::Display for ParseDateDmyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a real date written DD-MM-YYYY (e.g. 30-12-2023)")
+    }
+}
+
+impl std::error::Error for ParseDateDmyError {}
 
 /// `"30-12-2023".parse::<DateDmy>()`.
 ///

@@ -19,11 +19,10 @@ use std::time::Duration;
 /// }
 /// # }
 /// ```
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
     /// The input was rejected before anything was sent.
-    #[error("invalid {field}: {message}")]
     Validation {
         /// The parameter or field at fault.
         field: &'static str,
@@ -33,7 +32,6 @@ pub enum Error {
 
     /// The client is misconfigured (missing credentials, bad base URL, ...);
     /// nothing was sent.
-    #[error("configuration error: {message}")]
     Config {
         /// What is missing or wrong.
         message: String,
@@ -42,7 +40,6 @@ pub enum Error {
     /// The vendor rejected the credentials or the access token (HTTP 401, or a
     /// gateway fault that means the same). OAuth2 clients have already fetched a
     /// fresh token and retried once before returning this.
-    #[error("unauthorized{}: {message}", describe(*status, code.as_deref()))]
     Unauthorized {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -54,7 +51,6 @@ pub enum Error {
 
     /// The credentials are valid but may not do this (HTTP 403): a missing
     /// subscription or scope. Retrying does not help.
-    #[error("forbidden{}: {message}", describe(*status, code.as_deref()))]
     Forbidden {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -65,7 +61,6 @@ pub enum Error {
     },
 
     /// The vendor has no such thing (HTTP 404, or a "not found" inside a 200).
-    #[error("not found{}: {message}", describe(*status, code.as_deref()))]
     NotFound {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -77,7 +72,6 @@ pub enum Error {
 
     /// The vendor refused the request's content as invalid (e.g. HTTP 422),
     /// listing what was wrong when it said.
-    #[error("rejected as invalid{}: {message}{}", describe(*status, None), list(errors))]
     Rejected {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -90,7 +84,6 @@ pub enum Error {
     /// The vendor refused one value of the request, and its message said
     /// which (a message the spec documents, `x-mitra-errors`): e.g. a
     /// journal line whose account code Sempoa does not know.
-    #[error("invalid {field}{}{}: {message}", value.as_deref().map(|v| format!(" {v:?}")).unwrap_or_default(), describe(*status, None))]
     InvalidValue {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -105,7 +98,6 @@ pub enum Error {
     /// The vendor already has what this call would create (e.g. a journal with
     /// the same reference number). After a timeout, this tells "already
     /// done" apart from a real failure.
-    #[error("conflict{}: {message}", describe(*status, code.as_deref()))]
     Conflict {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -117,7 +109,6 @@ pub enum Error {
 
     /// The vendor is throttling this client (HTTP 429). Idempotent calls were
     /// already retried within the [`RetryPolicy`](crate::RetryPolicy).
-    #[error("rate limited{}{}: {message}", describe(*status, None), after(*retry_after))]
     RateLimited {
         /// HTTP status, when a response was received.
         status: Option<u16>,
@@ -129,7 +120,6 @@ pub enum Error {
 
     /// The vendor refused the request for a reason of its own: any other HTTP
     /// error status, or an error reported inside an HTTP 200 body.
-    #[error("vendor error{}: {message}", describe(*status, code.as_deref()))]
     Vendor {
         /// HTTP status of the response (200 when the error came inside a 200).
         status: Option<u16>,
@@ -146,7 +136,6 @@ pub enum Error {
     /// The message says where and what (`/data/0/city_id: expected an
     /// integer, found an object`), never any of the body's text: it may be
     /// personal data. (`mitra -v` shows bodies, masked.)
-    #[error("cannot decode the response{}: {message}", describe(*status, None))]
     Decode {
         /// HTTP status of the response, when known.
         status: Option<u16>,
@@ -157,7 +146,6 @@ pub enum Error {
 
     /// No response within the configured timeout. The request may or may not
     /// have reached the vendor.
-    #[error("timed out: {message}")]
     Timeout {
         /// What timed out.
         message: String,
@@ -165,7 +153,6 @@ pub enum Error {
 
     /// A response body was larger than the client's limit; it was not read
     /// further (the limit is set per client, 16 MiB by default).
-    #[error("the response body is larger than the limit of {limit} bytes")]
     BodyTooLarge {
         /// The limit, in bytes.
         limit: u64,
@@ -183,7 +170,6 @@ pub enum Error {
     },
 
     /// The connection failed or broke.
-    #[error("transport error: {message}")]
     Transport {
         /// True when the connection was never made, so the request certainly
         /// did not reach the vendor.
@@ -192,6 +178,110 @@ pub enum Error {
         message: String,
     },
 }
+
+// By hand rather than derived (thiserror): one proc-macro crate less in every
+// user's build, for one `Display`.
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Validation { field, message } => write!(f, "invalid {field}: {message}"),
+            Self::Config { message } => write!(f, "configuration error: {message}"),
+            Self::Unauthorized {
+                status,
+                code,
+                message,
+            } => write!(
+                f,
+                "unauthorized{}: {message}",
+                describe(*status, code.as_deref())
+            ),
+            Self::Forbidden {
+                status,
+                code,
+                message,
+            } => write!(
+                f,
+                "forbidden{}: {message}",
+                describe(*status, code.as_deref())
+            ),
+            Self::NotFound {
+                status,
+                code,
+                message,
+            } => write!(
+                f,
+                "not found{}: {message}",
+                describe(*status, code.as_deref())
+            ),
+            Self::Rejected {
+                status,
+                message,
+                errors,
+            } => write!(
+                f,
+                "rejected as invalid{}: {message}{}",
+                describe(*status, None),
+                list(errors)
+            ),
+            Self::InvalidValue {
+                status,
+                field,
+                value,
+                message,
+            } => write!(
+                f,
+                "invalid {field}{}{}: {message}",
+                value
+                    .as_deref()
+                    .map(|v| format!(" {v:?}"))
+                    .unwrap_or_default(),
+                describe(*status, None)
+            ),
+            Self::Conflict {
+                status,
+                code,
+                message,
+            } => write!(
+                f,
+                "conflict{}: {message}",
+                describe(*status, code.as_deref())
+            ),
+            Self::RateLimited {
+                status,
+                retry_after,
+                message,
+            } => write!(
+                f,
+                "rate limited{}{}: {message}",
+                describe(*status, None),
+                after(*retry_after)
+            ),
+            Self::Vendor {
+                status,
+                code,
+                message,
+                ..
+            } => write!(
+                f,
+                "vendor error{}: {message}",
+                describe(*status, code.as_deref())
+            ),
+            Self::Decode { status, message } => write!(
+                f,
+                "cannot decode the response{}: {message}",
+                describe(*status, None)
+            ),
+            Self::Timeout { message } => write!(f, "timed out: {message}"),
+            Self::BodyTooLarge { limit } => write!(
+                f,
+                "the response body is larger than the limit of {limit} bytes"
+            ),
+            Self::Transport { message, .. } => write!(f, "transport error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
 
 fn describe(status: Option<u16>, code: Option<&str>) -> String {
     match (status, code) {

@@ -81,10 +81,11 @@ fn shared_from_url(
 }
 
 #[cfg(not(feature = "redis"))]
-fn shared_from_url(_: &str, _: bool, _: Option<&str>) -> Result<crate::shared::Shared, Error> {
-    Err(Error::config(
+#[cold]
+fn no_redis() -> Error {
+    Error::config(
         "MITRA_REDIS_URL is set but this build has no Redis support: enable the vendor crate's `redis` feature",
-    ))
+    )
 }
 
 /// The longest timeout accepted (a day): longer is a mistake, not a setting.
@@ -190,6 +191,7 @@ pub struct Connection {
     http_client: Option<reqwest::Client>,
     max_body: u64,
     allow_http: bool,
+    #[cfg(feature = "fleet")]
     shared: Option<crate::shared::Shared>,
 }
 
@@ -201,6 +203,7 @@ impl Default for Connection {
             http_client: None,
             max_body: crate::runtime::DEFAULT_MAX_BODY,
             allow_http: false,
+            #[cfg(feature = "fleet")]
             shared: None,
         }
     }
@@ -248,6 +251,11 @@ impl Connection {
         if let Some(allow) = vars.optional("MITRA_DANGER_ALLOW_HTTP") {
             connection.allow_http = matches!(allow.trim(), "1" | "true" | "yes");
         }
+        #[cfg(not(feature = "redis"))]
+        if vars.optional("MITRA_REDIS_URL").is_some() {
+            return Err(no_redis());
+        }
+        #[cfg(feature = "redis")]
         if let Some(url) = vars.optional("MITRA_REDIS_URL") {
             let allow_plaintext = vars
                 .optional("MITRA_REDIS_DANGER_ALLOW_PLAINTEXT")
@@ -264,13 +272,16 @@ impl Connection {
         Ok(connection)
     }
 
-    /// Shares tokens and rate budgets with the other processes of a fleet.
+    /// Shares tokens and rate budgets with the other processes of a fleet
+    /// (feature `fleet`, which `redis` includes).
+    #[cfg(feature = "fleet")]
     pub fn shared_state(mut self, shared: crate::shared::Shared) -> Self {
         self.shared = Some(shared);
         self
     }
 
     /// The fleet's shared state, if configured.
+    #[cfg(feature = "fleet")]
     pub fn shared(&self) -> Option<&crate::shared::Shared> {
         self.shared.as_ref()
     }
@@ -345,6 +356,9 @@ macro_rules! connection_setters {
         /// `Shared::new(RedisState::new(url)?)`, feature `redis`, or
         /// `MITRA_REDIS_URL` with `from_env`). When it fails, calls go on
         /// with this process's own state.
+        // Evaluated in the vendor crate: its `redis` feature turns on
+        // mitra-core's, and with it `shared`.
+        #[cfg(feature = "redis")]
         pub fn shared_state(mut self, shared: $crate::shared::Shared) -> Self {
             self.connection = self.connection.shared_state(shared);
             self

@@ -44,6 +44,7 @@ mod retry;
 mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
+#[cfg(feature = "fleet")]
 pub mod shared;
 pub mod telemetry;
 #[cfg(feature = "mock")]

@@ -14,6 +14,7 @@ pub(crate) struct RateLimiter {
     pub(crate) next_slot: std::sync::Mutex<Instant>,
     /// The fleet's budget: slots handed out by the shared state, across
     /// every process; this process's own slots when it fails.
+    #[cfg(feature = "fleet")]
     pub(crate) shared: Option<(crate::shared::Shared, String)>,
     /// [`Self::wait_for_slot`], through a pointer that only [`Self::new`]
     /// names: a program whose clients set no rate limit links none of it.
@@ -25,6 +26,7 @@ pub(crate) struct RateLimiter {
 /// least a second. A longer answer is no budget a mitra fleet keeps (a
 /// planted value, a clock that stepped back): the store resets it, and this
 /// process uses its own slots meanwhile.
+#[cfg(feature = "fleet")]
 pub(crate) fn max_shared_wait(interval: std::time::Duration) -> std::time::Duration {
     std::time::Duration::from_secs(1).max(interval.saturating_mul(1000))
 }
@@ -36,6 +38,7 @@ impl RateLimiter {
             interval,
             vendor,
             next_slot: std::sync::Mutex::new(Instant::now()),
+            #[cfg(feature = "fleet")]
             shared: None,
             acquire: |limiter| limiter.wait_for_slot().boxed(),
         }
@@ -46,11 +49,13 @@ impl RateLimiter {
         (self.acquire)(self)
     }
 
+    #[cfg(feature = "fleet")]
     fn max_shared_wait(&self) -> std::time::Duration {
         max_shared_wait(self.interval)
     }
 
     async fn wait_for_slot(&self) {
+        #[cfg(feature = "fleet")]
         if let Some((shared, key)) = &self.shared
             && let Some(wait) = shared.ok(shared.state().reserve(key, self.interval).await)
         {

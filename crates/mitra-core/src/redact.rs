@@ -262,7 +262,9 @@ impl Secrets {
         all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
         // Longest first: a secret that is a prefix of another must not cut
         // the longer one in two.
-        all.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        // (A total order: an unstable sort gives the same list, and is one
+        // copy of the sort smaller than a stable one in every binary.)
+        all.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         all.dedup();
         Self(all.into_iter().map(SecretString::from).collect())
     }
@@ -299,7 +301,7 @@ impl Secrets {
             .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
             .collect();
         if !extra_forms.is_empty() {
-            values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+            values.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         }
         let mut out = Cow::Borrowed(body);
         for value in &values {

@@ -143,7 +143,9 @@ impl RuntimeBuilder {
 
     /// Shares the rate limit of [`rate_limit`](Self::rate_limit) with every
     /// process that uses the same `shared` state and `key`: the fleet as a
-    /// whole stays under the rate. (Set the rate first.)
+    /// whole stays under the rate. (Set the rate first.) Feature `fleet`
+    /// (which `redis` includes).
+    #[cfg(feature = "fleet")]
     pub fn shared_rate_limit(
         mut self,
         shared: crate::shared::Shared,

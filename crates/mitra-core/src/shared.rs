@@ -32,9 +32,16 @@ pub type SharedFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, SharedError
 
 /// A shared-state operation that failed (the backend is unreachable or
 /// answered nonsense). Callers fall back to their in-process state.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("shared state: {0}")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedError(pub String);
+
+impl fmt::Display for SharedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shared state: {}", self.0)
+    }
+}
+
+impl std::error::Error for SharedError {}
 
 /// What a fleet shares. Every method is bounded in time by the backend.
 ///

@@ -133,7 +133,7 @@ pub(crate) fn record_rate_wait(vendor: &'static str, wait: std::time::Duration) 
     }
 }
 
-#[cfg(feature = "metrics")]
+#[cfg(all(feature = "metrics", feature = "fleet"))]
 pub(crate) fn count_shared_fallback() {
     metrics::counter!("mitra.shared.fallbacks").increment(1);
 }

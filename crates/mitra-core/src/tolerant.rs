@@ -24,8 +24,12 @@
 //! INFO event `answer differs from the spec` with the JSON pointer and the
 //! expected and found kinds (no value), and the counter
 //! `mitra.decode.tolerated` (feature `metrics`). Places are found only then,
-//! by a second decode that stops at the difference (serde_path_to_error), so
-//! an answer that matches the spec costs nothing extra. Unknown fields, which
+//! by a second decode that stops at the difference, its JSON pointer read
+//! from where in the text serde_json stopped ([`pointer_at`]), so an answer
+//! that matches the spec costs nothing extra. That second decode is the
+//! first one again (the same code, not a second copy of every response
+//! type's decoder, wrapped to track paths), and a decode failure needs none:
+//! its position is in its error. Unknown fields, which
 //! serde's derive skips without a word, are looked for (serde_ignored) in the
 //! first answer of each operation and then once a minute
 //! ([`look_for_unknown_fields_every`]).
@@ -639,10 +643,9 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
             continue;
         }
         let pointer = quietly(Some(deviation.site), || {
-            let mut json = serde_json::Deserializer::from_str(text);
-            match serde_path_to_error::deserialize::<_, T>(&mut json) {
+            match serde_json::from_str::<T>(text) {
                 Ok(_) => String::new(),
-                Err(error) => safe_pointer(&pointer_of(error.path())),
+                Err(error) => safe_pointer(&error_pointer(text, &error, false)),
             }
         });
         emit(Difference {
@@ -714,21 +717,121 @@ fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// A serde_path_to_error path as a JSON pointer.
-pub(crate) fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => {
-                out.push('/');
-                out.push_str(&index.to_string());
+/// The JSON pointer of where `error`, from decoding `text`, stopped (see
+/// [`pointer_at`]; a missing field is said of the object that lacks it);
+/// empty if it has no position.
+fn error_pointer(text: &str, error: &serde_json::Error, missing_field: bool) -> String {
+    if error.line() == 0 {
+        return String::new();
+    }
+    // serde_json's line is 1-based, its column the bytes consumed on it.
+    let start_of_line = if error.line() == 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text.as_bytes())
+            .nth(error.line() - 2)
+            .map_or(text.len(), |at| at + 1)
+    };
+    pointer_at(text, start_of_line + error.column(), !missing_field)
+}
+
+/// The JSON pointer of the value being read at byte `offset` of the JSON
+/// `text` (where serde_json stopped with an error): the innermost value
+/// begun before it and not yet followed by a `,`. A value of an object is
+/// at its key from the key on; an item of a list at its index from its
+/// first byte on.
+///
+/// Right after a `}` or `]` (bar whitespace), the error is about that
+/// object or list: serde_json gives the place of an error raised outside
+/// its own reads (an untagged enum's, after the value was buffered) when
+/// the enclosing object or list is closed, and the culprit is then its last
+/// value, at its last key or index; with `into_closed` false, the object
+/// itself (a missing field).
+///
+/// The text is walked once, up to `offset`; it was valid JSON up to there,
+/// bar what the error is about.
+pub(crate) fn pointer_at(text: &str, offset: usize, into_closed: bool) -> String {
+    /// One open object (its current key, once read) or list (its current
+    /// index, once its item begun).
+    enum Open {
+        Object { key: Option<String> },
+        List { index: usize, begun: bool },
+    }
+    let bytes = &text.as_bytes()[..offset.min(text.len())];
+    let mut open: Vec<Open> = Vec::new();
+    // The object or list closed by the last byte that was not whitespace.
+    let mut closed: Option<Open> = None;
+    let mut i = 0;
+    // A value begins: an item of the list it is in has begun.
+    fn begin(open: &mut [Open]) {
+        if let Some(Open::List { begun, .. }) = open.last_mut() {
+            *begun = true;
+        }
+    }
+    while i < bytes.len() {
+        if !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
+            closed = None;
+        }
+        match bytes[i] {
+            b'"' => {
+                let start = i;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                match open.last_mut() {
+                    // A key (an object's string before its `:`), read whole.
+                    Some(Open::Object { key: key @ None }) => {
+                        if i < bytes.len() {
+                            *key = Some(
+                                serde_json::from_str::<String>(&text[start..=i])
+                                    .unwrap_or_default(),
+                            );
+                        }
+                    }
+                    _ => begin(&mut open),
+                }
             }
-            Segment::Map { key } => {
+            b'{' => {
+                begin(&mut open);
+                open.push(Open::Object { key: None });
+            }
+            b'[' => {
+                begin(&mut open);
+                open.push(Open::List {
+                    index: 0,
+                    begun: false,
+                });
+            }
+            b'}' | b']' => closed = open.pop(),
+            b',' => match open.last_mut() {
+                Some(Open::Object { key }) => *key = None,
+                Some(Open::List { index, begun }) => {
+                    *index += 1;
+                    *begun = false;
+                }
+                None => {}
+            },
+            b':' | b' ' | b'\t' | b'\n' | b'\r' => {}
+            _ => begin(&mut open),
+        }
+        i += 1;
+    }
+    if into_closed {
+        open.extend(closed);
+    }
+    let mut out = String::new();
+    for place in &open {
+        match place {
+            Open::Object { key: Some(key) } => {
                 out.push('/');
                 out.push_str(&escape(key));
             }
-            Segment::Enum { .. } | Segment::Unknown => {}
+            Open::List { index, begun: true } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            _ => {}
         }
     }
     out
@@ -767,22 +870,20 @@ fn general_pointer(pointer: &str) -> String {
 /// A decode failure of `text` as `T`, said at its JSON pointer with the
 /// expected and found kinds, without any of the body's text: e.g.
 /// `/data/0/city_id: expected an integer, found an object`.
-pub(crate) fn locate_error<T: serde::de::DeserializeOwned>(
-    text: &str,
-    error: &serde_json::Error,
-) -> String {
-    let located = quietly(None, || {
-        let mut json = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize::<_, T>(&mut json).err()
-    });
-    let (pointer, inner) = match &located {
-        Some(e) => (safe_pointer(&pointer_of(e.path())), e.inner()),
-        None => (String::new(), error),
-    };
-    let what = describe(inner);
+#[cold]
+#[inline(never)]
+pub(crate) fn locate_error(text: &str, error: &serde_json::Error) -> String {
+    let what = describe(error);
     let (pointer, what) = match what.strip_prefix("missing field ") {
-        Some(field) => (format!("{pointer}/{}", escape(field)), "missing".to_owned()),
-        None => (pointer, what),
+        Some(field) => (
+            format!(
+                "{}/{}",
+                safe_pointer(&error_pointer(text, error, true)),
+                escape(field)
+            ),
+            "missing".to_owned(),
+        ),
+        None => (safe_pointer(&error_pointer(text, error, false)), what),
     };
     if pointer.is_empty() {
         format!("the answer: {what}")
@@ -970,25 +1071,22 @@ mod tests {
         let body =
             r#"{"data":[{"city_id":1,"name":"a"},{"city_id":{"x":"Siti Rahmawati"},"name":"b"}]}"#;
         let e = serde_json::from_str::<Envelope>(body).unwrap_err();
-        let text = locate_error::<Envelope>(body, &e);
+        let text = locate_error(body, &e);
         assert_eq!(
             text,
             "/data/1/city_id: expected an integer, found an object"
         );
         let body = r#"{"data":[{"name":"Siti"}]}"#;
         let e = serde_json::from_str::<Envelope>(body).unwrap_err();
-        assert_eq!(
-            locate_error::<Envelope>(body, &e),
-            "/data/0/city_id: missing"
-        );
+        assert_eq!(locate_error(body, &e), "/data/0/city_id: missing");
         let body = r#"{"data":{"city_id":1,"name":"Siti"}}"#;
         let e = serde_json::from_str::<Envelope>(body).unwrap_err();
-        let text = locate_error::<Envelope>(body, &e);
+        let text = locate_error(body, &e);
         assert_eq!(text, "/data: expected a list, found an object");
         // A value that mimics serde's own words, or escapes its quotes.
         let body = r#"{"data":"x, expected Siti Rahmawati"}"#;
         let e = serde_json::from_str::<Envelope>(body).unwrap_err();
-        let text = locate_error::<Envelope>(body, &e);
+        let text = locate_error(body, &e);
         assert_eq!(text, "/data: expected a list, found a string");
         assert_eq!(
             unquoted(r#"invalid "Siti \" Rahmawati" and `Budi`"#),
@@ -996,13 +1094,57 @@ mod tests {
         );
         let body = r#"{"data":[{"city_id":"Siti Rahmawati","name":"b"}]}"#;
         let e = serde_json::from_str::<Envelope>(body).unwrap_err();
-        let text = locate_error::<Envelope>(body, &e);
+        let text = locate_error(body, &e);
         assert!(!text.contains("Siti"), "{text}");
         assert!(text.starts_with("/data/0/city_id: "), "{text}");
         let e = serde_json::from_str::<Envelope>("{\"data\": [").unwrap_err();
         assert_eq!(
-            locate_error::<Envelope>("{\"data\": [", &e),
+            locate_error("{\"data\": [", &e),
             "/data: the answer ends too early"
+        );
+    }
+
+    #[test]
+    fn the_pointer_of_where_a_decode_stopped() {
+        // (text, where it stopped: the text's end, pointer)
+        let cases: &[(&str, &str)] = &[
+            (r#"{"data":"#, "/data"),
+            (r#"{"data": ["#, "/data"),
+            (r#"{"data": [ "#, "/data"),
+            (r#"{"data":[1,"#, "/data"),
+            (r#"{"data":[1, 2"#, "/data/1"),
+            (r#"{"data":[{"a":1},{"b":"x""#, "/data/1/b"),
+            (r#"{"data":[{"a":1},{"b":{"#, "/data/1/b"),
+            // An object just closed, for a missing field: the object.
+            (r#"{"data":[{"a":1},{"b":2}"#, "/data/1"),
+            (r#"{"data":[{"a":1},{"b":2} "#, "/data/1"),
+            (r#"{"data":[{"a":1},{"b":2},"#, "/data"),
+            (r#"{"data":{"a":[[1,2],[3"#, "/data/a/1/0"),
+            // Keys unescaped, then escaped for the pointer; strings that look
+            // like structure are strings.
+            (r#"{"a\"b":{"c/d":{"~":"},[\"x"#, "/a\"b/c~1d/~0"),
+            ("{\n  \"x\": 1,\n  \"y\": \"", "/y"),
+            ("", ""),
+        ];
+        for (text, pointer) in cases {
+            assert_eq!(pointer_at(text, text.len(), false), *pointer, "{text}");
+        }
+        // Any other error right after a close: its last value (an untagged
+        // enum's error is placed when the enclosing object closes).
+        for (text, pointer) in [
+            (r#"{"data":[{"a":1},{"b":2}"#, "/data/1/b"),
+            (r#"{"r":{"list":[{"x":1}]}"#, "/r/list"),
+            (r#"{"r":[1,[2,3]]"#, "/r/1"),
+            (r#"{"r":[1,[2,3]],"#, ""),
+        ] {
+            assert_eq!(pointer_at(text, text.len(), true), pointer, "{text}");
+        }
+        // From serde_json's line and column, on a later line.
+        let body = "{\n  \"data\": [\n    {\"city_id\": 1, \"name\": \"a\"},\n    {\"city_id\": [true]}\n  ]\n}";
+        let e = serde_json::from_str::<Envelope>(body).unwrap_err();
+        assert_eq!(
+            locate_error(body, &e),
+            "/data/1/city_id: expected an integer, found a list"
         );
     }
 

@@ -4,11 +4,13 @@
 
 use std::time::Duration;
 
+#[cfg(feature = "redis")]
+use mitra_core::ExposeSecret;
 use mitra_core::auth::{Auth, StaticHeaders};
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, Error, ExposeSecret, Result, SecretString};
+use mitra_core::{Connection, Error, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::decoder::FastracDecoder;
@@ -180,6 +182,7 @@ impl ClientBuilder {
             runtime = runtime.rate_limit(per_second);
             // Fastrac's limit is per account: every process using the same
             // keys shares one budget when a fleet state is configured.
+            #[cfg(feature = "redis")]
             if let Some(shared) = self.connection.shared() {
                 let key = mitra_core::shared::FleetKey::new(
                     "rate",

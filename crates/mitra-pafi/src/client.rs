@@ -3,11 +3,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "redis")]
+use mitra_core::ExposeSecret;
 use mitra_core::auth::{Auth, ClientCredentialsJson, TokenSource};
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, Error, ExposeSecret, Result, SecretString};
+use mitra_core::{Connection, Error, Result, SecretString};
 
 use crate::decoder::PafiDecoder;
 
@@ -132,19 +134,23 @@ impl ClientBuilder {
         let secrets = Secrets::new([&id, &secret]);
         let http = self.connection.http_client()?;
         let retry = self.connection.retry().clone();
-        // Everything that makes a token differ, protected by the secret.
-        let fleet_key = mitra_core::shared::FleetKey::new(
-            "token",
-            &[
-                "pafi",
-                &base,
-                id.expose_secret(),
-                "client_credentials",
-                &scope,
-            ],
-            &[&secret],
-        );
-        let mut tokens = TokenSource::new(
+        // Everything that makes a token differ, protected by the secret
+        // (computed only for a fleet: an HMAC and an HKDF).
+        #[cfg(feature = "redis")]
+        let fleet_key = self.connection.shared().map(|_| {
+            mitra_core::shared::FleetKey::new(
+                "token",
+                &[
+                    "pafi",
+                    &base,
+                    id.expose_secret(),
+                    "client_credentials",
+                    &scope,
+                ],
+                &[&secret],
+            )
+        });
+        let tokens = TokenSource::new(
             format!("{base}/oauth/token"),
             ClientCredentialsJson::new(id, secret, scope),
             http.clone(),
@@ -154,9 +160,11 @@ impl ClientBuilder {
         .secrets(secrets.clone())
         .refresh_margin(self.refresh_margin.unwrap_or(Duration::from_secs(60)))
         .failure_backoff(self.failure_backoff.unwrap_or(Duration::from_secs(1)));
-        if let Some(shared) = self.connection.shared() {
-            tokens = tokens.shared(shared.clone(), fleet_key);
-        }
+        #[cfg(feature = "redis")]
+        let tokens = match (self.connection.shared(), fleet_key) {
+            (Some(shared), Some(fleet_key)) => tokens.shared(shared.clone(), fleet_key),
+            _ => tokens,
+        };
         let runtime = self
             .connection
             .runtime("pafi")

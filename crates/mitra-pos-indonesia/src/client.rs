@@ -4,13 +4,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+#[cfg(feature = "redis")]
+use mitra_core::ExposeSecret;
 use mitra_core::auth::{
     Auth, ClientCredentialsBasic, PasswordGrantBasic, StaticHeaders, TokenSource,
 };
 use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
-use mitra_core::{Connection, ExposeSecret, Result, SecretString};
+use mitra_core::{Connection, Result, SecretString};
 use reqwest::header::HeaderName;
 
 use crate::fault::PosDecoder;
@@ -244,6 +246,7 @@ impl ClientBuilder {
         // The fleet's token belongs to everything that makes a token differ:
         // the gateway, the application, the grant and, for the password
         // grant, the user (whose password also protects it).
+        #[cfg(feature = "redis")]
         let fleet_key = self.connection.shared().map(|_| {
             let mut identity = vec!["pos-indonesia", base.as_str(), key.expose_secret()];
             let mut protect = vec![&secret];
@@ -282,6 +285,7 @@ impl ClientBuilder {
         if let Some(partner) = &partner {
             tokens = tokens.headers(partner.clone());
         }
+        #[cfg(feature = "redis")]
         if let (Some(shared), Some(fleet_key)) = (self.connection.shared(), fleet_key) {
             tokens = tokens.shared(shared.clone(), fleet_key);
         }
