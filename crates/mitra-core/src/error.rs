@@ -162,7 +162,6 @@ pub enum Error {
     /// vendor crate's `mock` module and its `explain_unmatched`). Never
     /// returned by a vendor; kept apart from [`Error::NotFound`] so that a
     /// test of the vendor's "not found" cannot pass without its mock.
-    #[error("{message}")]
     UnmatchedMock {
         /// Which operation of the spec the request was closest to, and how
         /// it differed.
@@ -186,6 +185,7 @@ impl std::fmt::Display for Error {
         match self {
             Self::Validation { field, message } => write!(f, "invalid {field}: {message}"),
             Self::Config { message } => write!(f, "configuration error: {message}"),
+            Self::UnmatchedMock { message } => f.write_str(message),
             Self::Unauthorized {
                 status,
                 code,
