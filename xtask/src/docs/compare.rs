@@ -233,7 +233,7 @@ fn same_path(a: &str, b: &str) -> bool {
 }
 
 /// A pointer token made of data (an id, an e-mail, a NIK) shown as `*`.
-fn mask_pointer(pointer: &str) -> String {
+pub(crate) fn mask_pointer(pointer: &str) -> String {
     pointer
         .split('/')
         .map(|t| {

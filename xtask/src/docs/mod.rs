@@ -106,6 +106,8 @@ impl Endpoint {
             .map(compare::url_path)
             .or(self.name.clone())
             .unwrap_or_default();
+        // A concrete URL in a document may carry data (a NIK in the path).
+        let what = compare::mask_pointer(&what);
         match &self.method {
             Some(m) => format!("{m} {what}"),
             None => what,

@@ -383,3 +383,20 @@ fn required_marks_and_parameters_named_in_prose_are_compared() {
         ]
     );
 }
+
+#[test]
+fn an_endpoint_labelled_by_a_concrete_url_shows_no_data_of_it() {
+    let endpoint = super::Endpoint {
+        method: Some("GET".into()),
+        url: Some(
+            "https://pafi.example/api/v1/pengajuan/kecukupan-skp/user/3204851234567890".into(),
+        ),
+        ..Default::default()
+    };
+    let label = endpoint.label();
+    assert!(!label.contains("3204851234567890"), "{label}");
+    assert!(
+        label.starts_with("GET ") && label.ends_with("/user/*"),
+        "{label}"
+    );
+}
