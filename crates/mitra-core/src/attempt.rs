@@ -169,6 +169,7 @@ impl Attempt {
         }
         let version = response.version();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let body = match crate::runtime::read_limited(response, limit).await {
             Ok(body) => body,
             Err(error) => return Ok(self.fail(error, status)),
@@ -181,11 +182,7 @@ impl Attempt {
         {
             let _ = self.error_in_success.set(error);
         }
-        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(Response::from(rebuilt))
+        Ok(rebuilt(status, version, headers, url, body))
     }
 
     /// A DEBUG event of the request as it leaves: its headers, credentials
@@ -214,6 +211,7 @@ impl Attempt {
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
+        let url = response.url().clone();
         let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
         tracing::debug!(
             http.response.status_code = status.as_u16(),
@@ -221,11 +219,7 @@ impl Attempt {
             http.response.body = %self.shown_body(&body),
             "response"
         );
-        let mut rebuilt = http::Response::new(reqwest::Body::from(body));
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(Response::from(rebuilt))
+        Ok(rebuilt(status, version, headers, url, body))
     }
 
     /// `name: value; ...`, a sensitive or credential-bearing header's value
@@ -316,4 +310,24 @@ fn secret_values(
         ),
     }
     values
+}
+
+/// A response made again from the bytes read: status, version, headers and
+/// URL as they were (the URL says whether it came from this machine).
+fn rebuilt(
+    status: reqwest::StatusCode,
+    version: http::Version,
+    headers: http::HeaderMap,
+    url: url::Url,
+    body: Vec<u8>,
+) -> Response {
+    use reqwest::ResponseBuilderExt;
+    let mut response = http::Response::builder()
+        .status(status)
+        .version(version)
+        .url(url)
+        .body(reqwest::Body::from(body))
+        .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
+    *response.headers_mut() = headers;
+    Response::from(response)
 }

@@ -131,13 +131,16 @@ async fn a_request_no_mock_matched_is_explained() {
     let journal = Journal::new("2026-11-25", "INV-1", "Sale")
         .line(JournalLine::debit("10000", 1))
         .line(JournalLine::credit("40000", 1));
-    let message = client
-        .create_jurnal(&journal)
-        .await
-        .unwrap_err()
-        .to_string();
+    // With the exchange traced (DEBUG), as in a test that captures logs:
+    // the traced response keeps where it came from.
+    let (guard, _logs) = mitra_sempoa::mock::capture_tracing();
+    let err = client.create_jurnal(&journal).await.unwrap_err();
+    drop(guard);
+    let message = err.to_string();
     assert!(
         message.contains("it is createJurnal (POST /jurnal)"),
         "{message}"
     );
+    // A call that changes state too: the unmatched kind, not "not found".
+    assert_eq!(err.kind(), "unmatched_mock", "{err:?}");
 }
