@@ -164,7 +164,7 @@ pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
 }
 
 /// `#[serde(flatten)]`: the map of the fields the spec does not name.
-fn is_flattened(field: &syn::Field) -> bool {
+pub(crate) fn is_flattened(field: &syn::Field) -> bool {
     field
         .attrs
         .iter()

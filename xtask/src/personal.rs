@@ -192,9 +192,7 @@ pub fn debug(file: &mut syn::File, table: &Table, spec: &Value) {
         let is_extra = |f: &syn::Field| {
             f.ident.as_ref().is_some_and(|i| i == "extra")
                 && f.ty.to_token_stream().to_string().contains("Map <")
-                && f.attrs
-                    .iter()
-                    .any(|a| a.to_token_stream().to_string().contains("flatten"))
+                && crate::additive::is_flattened(f)
         };
         if !fields
             .named

@@ -457,15 +457,7 @@ async fn send(
     let base_url_var = format!("{}_BASE_URL", vendor.env_prefix);
     let base_url = root.get_one::<String>("base-url").cloned();
     let running = sandbox_url(root)?;
-    let which = || {
-        Vendor::from_key(vendor.name)
-            .ok_or_else(|| CliError::other("sandbox", format!("no sandbox for {}", vendor.name)))
-    };
-    let sandbox_vars: Option<Vec<(String, String)>> = match (&sandbox, &running) {
-        (Some(sandbox), _) => Some(sandbox.env(which()?)),
-        (None, Some(url)) => Some(mitra_sandbox::env_at(url, which()?)),
-        (None, None) => None,
-    };
+    let sandbox_vars = sandbox_vars(vendor, sandbox.as_ref(), running.as_deref())?;
     let allow_http = root.get_flag("danger-allow-http");
     let max_body = root.get_one::<u64>("max-body-bytes").copied();
     let vars = Vars::from_fn(|name| {
@@ -617,6 +609,26 @@ fn print_examples() {
             );
         }
     }
+}
+
+/// The variables `vendor`'s client reads for a sandbox (its credentials and
+/// base URL): the one `started` in-process, else the one `running` at that
+/// URL; `None` for the real vendor.
+pub(crate) fn sandbox_vars(
+    vendor: &VendorCli,
+    started: Option<&Sandbox>,
+    running: Option<&str>,
+) -> Result<Option<Vec<(String, String)>>, CliError> {
+    if started.is_none() && running.is_none() {
+        return Ok(None);
+    }
+    let which = Vendor::from_key(vendor.name)
+        .ok_or_else(|| CliError::other("sandbox", format!("no sandbox for {}", vendor.name)))?;
+    Ok(match (started, running) {
+        (Some(sandbox), _) => Some(sandbox.env(which)),
+        (None, Some(url)) => Some(mitra_sandbox::env_at(url, which)),
+        (None, None) => None,
+    })
 }
 
 /// `--sandbox-url`, else `MITRA_SANDBOX_URL`: a sandbox already running.

@@ -322,12 +322,16 @@ fn rebuilt(
     body: Vec<u8>,
 ) -> Response {
     use reqwest::ResponseBuilderExt;
-    let mut response = http::Response::builder()
-        .status(status)
-        .version(version)
-        .url(url)
-        .body(reqwest::Body::from(body))
-        .unwrap_or_else(|_| http::Response::new(reqwest::Body::from(Vec::new())));
+    let mut response = http::Response::new(reqwest::Body::from(body));
+    *response.status_mut() = status;
+    *response.version_mut() = version;
     *response.headers_mut() = headers;
+    // The URL rides in an extension that only reqwest's builder sets (a
+    // builder with nothing else cannot fail).
+    if let Ok(with_url) = http::Response::builder().url(url).body(()) {
+        response
+            .extensions_mut()
+            .extend(with_url.into_parts().0.extensions);
+    }
     Response::from(response)
 }

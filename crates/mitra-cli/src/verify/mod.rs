@@ -23,7 +23,7 @@ use std::path::PathBuf;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use mitra_core::config::Vars;
-use mitra_sandbox::{Sandbox, SandboxConfig, Vendor};
+use mitra_sandbox::{Sandbox, SandboxConfig};
 use serde_json::{Map, Value, json};
 
 use crate::CliError;
@@ -149,18 +149,9 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
         None
     };
     let base_url_var = format!("{}_BASE_URL", vendor.env_prefix);
-    let which = || {
-        Vendor::from_key(vendor.name)
-            .ok_or_else(|| CliError::other("sandbox", format!("no sandbox for {}", vendor.name)))
-    };
-    let (upstream, credentials): (String, Vec<(String, String)>) = match (&sandbox, &running) {
-        (Some(sandbox), _) => {
-            let which = which()?;
-            (sandbox.url(which), sandbox.env(which))
-        }
-        (None, Some(url)) => {
-            let which = which()?;
-            let vars = mitra_sandbox::env_at(url, which);
+    let sandbox_vars = crate::sandbox_vars(vendor, sandbox.as_ref(), running.as_deref())?;
+    let (upstream, credentials): (String, Vec<(String, String)>) = match sandbox_vars {
+        Some(vars) => {
             let base = vars
                 .iter()
                 .find(|(k, _)| *k == base_url_var)
@@ -168,7 +159,7 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                 .unwrap_or_default();
             (base, vars)
         }
-        (None, None) => {
+        None => {
             let url = upstream(vendor, root, &spec)?;
             refuse_clear_text(&url, root.get_flag("danger-allow-http"))?;
             let prefix = format!("{}_", vendor.env_prefix);
