@@ -189,6 +189,7 @@ pub fn code_and_mock(
     crate::additive::types(&mut file, &raw_spec);
     drop_api_version_header(&mut file);
     crate::lean::strip_empty_header_maps(&mut file);
+    crate::lean::request_not_held_across_await(&mut file)?;
     crate::lean::patterns_without_regex(&mut file)?;
     let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
     let mut code = rustfmt(&code)?;
@@ -658,23 +659,18 @@ fn hooks_and_operations(
         .filter(|op| !op.token_endpoint)
         .map(|op| format_ident!("{}", op.id.to_shouty_snake_case()));
     quote! {
+        // The pre-send hook is not overridden:
+        // `lean::request_not_held_across_await` calls `Attempt::prepare` in
+        // its place, without an `.await`.
         impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> std::result::Result<(), Error<E>> {
-                let _ = info;
-                self.inner.prepare(request);
-                Ok(())
-            }
-
-            async fn exec(
+            // Not an `async fn`: the request goes straight to
+            // `Attempt::execute`, whose future does not hold it.
+            fn exec(
                 &self,
                 request: reqwest::Request,
                 _info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request).await
+            ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+                self.inner.execute(&self.client, request)
             }
         }
 

@@ -68,6 +68,82 @@ pub fn lighter_raw_client(code: &str) -> Result<String> {
     Ok(code)
 }
 
+/// Every operation's future holds no request: the pre-send hook becomes a
+/// plain call of `Attempt::prepare`, progenitor's no-op post-send hook
+/// goes, and the statements that build the request and hand it to `exec`
+/// sit in a block of their own before the one `.await` on the send. A
+/// local that lives across an `.await`, even one moved away before it, has
+/// room in the future (264 bytes for a `reqwest::Request`), and a call's
+/// future is moved a few times on every call.
+pub fn request_not_held_across_await(file: &mut syn::File) -> Result<()> {
+    struct Rewrite(Result<usize>);
+    impl VisitMut for Rewrite {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            let text = |stmt: &syn::Stmt| stmt.to_token_stream().to_string();
+            let Some(exec) =
+                f.block.stmts.iter().position(|s| {
+                    text(s) == "let result = self . exec (request , & info) . await ;"
+                })
+            else {
+                return;
+            };
+            let mut before: Vec<syn::Stmt> = f.block.stmts.drain(..=exec).collect();
+            before.pop();
+            let Some(info) = before
+                .iter()
+                .position(|s| text(s).starts_with("let info = OperationInfo"))
+            else {
+                self.0 = Err(anyhow::anyhow!(
+                    "progenitor's output changed: no `let info` before `exec` in `{}`",
+                    f.sig.ident
+                ));
+                return;
+            };
+            let info = before.remove(info);
+            let mut hooked = 0;
+            for stmt in before.iter_mut() {
+                if text(stmt) == "self . pre (& mut request , & info) . await ? ;" {
+                    *stmt = syn::parse_quote!(self.inner.prepare(&mut request););
+                    hooked += 1;
+                }
+            }
+            let post = f
+                .block
+                .stmts
+                .iter()
+                .position(|s| text(s) == "self . post (& result , & info) . await ? ;");
+            let (1, Some(post)) = (hooked, post) else {
+                self.0 = Err(anyhow::anyhow!(
+                    "progenitor's output changed: hooks of `{}`",
+                    f.sig.ident
+                ));
+                return;
+            };
+            f.block.stmts.remove(post);
+            let sent: Vec<syn::Stmt> = vec![
+                info,
+                syn::parse_quote! {
+                    let exec = {
+                        #(#before)*
+                        self.exec(request, &info)
+                    };
+                },
+                syn::parse_quote!(let result = exec.await;),
+            ];
+            f.block.stmts.splice(0..0, sent);
+            if let Ok(n) = &mut self.0 {
+                *n += 1;
+            }
+        }
+    }
+    let mut rewrite = Rewrite(Ok(0));
+    rewrite.visit_file_mut(file);
+    if rewrite.0? == 0 {
+        bail!("progenitor's output changed: no operation sends `self.exec(request, &info)`");
+    }
+    Ok(())
+}
+
 /// The patterns typify checks with a `regress` regex, checked instead by
 /// `mitra_core::plumbing::matches_pattern`, which knows the few the specs
 /// use: no regex engine in a vendor crate (it was most of a Sempoa

@@ -259,10 +259,13 @@ fn method(
         #(#checks)*
         let wire = self
             .core
-            .send(&operations::#constant, move |attempt| async move {
+            .send(&operations::#constant, move |attempt| {
+                // Built before the future: it holds the attempt once.
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.#name(#(#arg_names),*).await;
-                (result, api.inner)
+                async move {
+                    let result = api.#name(#(#arg_names),*).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         #convert

@@ -121,58 +121,88 @@ impl Attempt {
     /// the success body to the client's limit, and for vendors that need it
     /// looks for an error inside a success body. (Error bodies are read,
     /// bounded, when they are decoded.)
-    pub async fn execute(
-        &self,
+    // Not an `async fn`: the request is handed to reqwest before the
+    // future is made, so the future holds reqwest's 16-byte `Pending`, not
+    // the request twice (an `async fn` keeps its arguments and their moved
+    // copies); the rare paths (DEBUG tracing, a body read whole for an
+    // error inside a success) are boxed futures of their own. Every call's
+    // future is moved a few times, and smaller is fewer bytes copied.
+    pub fn execute<'a>(
+        &'a self,
         client: &reqwest::Client,
         request: Request,
-    ) -> reqwest::Result<Response> {
+    ) -> impl Future<Output = reqwest::Result<Response>> + 'a {
         // At DEBUG (`mitra -v`) the exchange itself is shown, redacted.
         let traced = tracing::enabled!(tracing::Level::DEBUG);
         if traced {
             self.trace_request(&request);
         }
-        let response = client.execute(request).await?;
+        let pending = client.execute(request);
+        async move {
+            let response = pending.await?;
+            let status = response.status();
+            self.status.store(status.as_u16(), Ordering::Relaxed);
+            if traced || !status.is_success() || self.runtime.decoder().inspects_success() {
+                return Ok(Box::pin(self.after_send_slow(response, traced)).await);
+            }
+            Ok(self.bounded_success(response))
+        }
+    }
+
+    /// A success body that no decoder needs to look into: bounded by the
+    /// client's limit on its way to the decoder.
+    fn bounded_success(&self, response: Response) -> Response {
         let status = response.status();
-        self.status.store(status.as_u16(), Ordering::Relaxed);
+        let limit = self.runtime.max_body();
+        match response.content_length() {
+            Some(n) if n > limit => self.fail(Error::BodyTooLarge { limit }, status),
+            // A declared length bounds the body (the connection reads no
+            // more), so the response goes on as it is: no copy, no wrap.
+            Some(_) => response,
+            // No length (chunked): streamed to the decoder through a limit;
+            // reading past it fails there.
+            None => {
+                let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+                let limited = http_body_util::Limited::new(
+                    body,
+                    usize::try_from(limit).unwrap_or(usize::MAX),
+                );
+                Response::from(http::Response::from_parts(
+                    parts,
+                    reqwest::Body::wrap(limited),
+                ))
+            }
+        }
+    }
+
+    /// What a response needs beyond [`bounded_success`](Self::bounded_success):
+    /// shown at DEBUG, an error status passed on as it is (its body is read,
+    /// bounded, when it is decoded), or a success body read whole to look
+    /// for the vendor's error inside it.
+    async fn after_send_slow(&self, response: Response, traced: bool) -> Response {
+        let status = response.status();
         let response = if traced {
             match self.trace_response(response).await {
                 Ok(response) => response,
-                Err(error) => return Ok(self.fail(error, status)),
+                Err(error) => return self.fail(error, status),
             }
         } else {
             response
         };
         if !status.is_success() {
-            return Ok(response);
+            return response;
         }
-        let limit = self.runtime.max_body();
         let decoder = self.runtime.decoder();
         if !decoder.inspects_success() {
-            match response.content_length() {
-                Some(n) if n > limit => {
-                    return Ok(self.fail(Error::BodyTooLarge { limit }, status));
-                }
-                // A declared length bounds the body (the connection reads no
-                // more), so the response goes on as it is: no copy, no wrap.
-                Some(_) => return Ok(response),
-                None => {}
-            }
-            // No length (chunked): streamed to the decoder through a limit;
-            // reading past it fails there.
-            let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
-            let limited =
-                http_body_util::Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX));
-            return Ok(Response::from(http::Response::from_parts(
-                parts,
-                reqwest::Body::wrap(limited),
-            )));
+            return self.bounded_success(response);
         }
+        let limit = self.runtime.max_body();
         let version = response.version();
         let headers = response.headers().clone();
         let url = response.url().clone();
         let body = match crate::runtime::read_limited(response, limit).await {
             Ok(body) => body,
-            Err(error) => return Ok(self.fail(error, status)),
+            Err(error) => return self.fail(error, status),
         };
         // The secrets to scrub are gathered only for a body that is an error.
         if decoder.error_in_success(status, &body).is_some()
@@ -182,7 +212,7 @@ impl Attempt {
         {
             let _ = self.error_in_success.set(error);
         }
-        Ok(rebuilt(status, version, headers, url, body))
+        rebuilt(status, version, headers, url, body)
     }
 
     /// A DEBUG event of the request as it leaves: its headers, credentials
@@ -291,19 +321,20 @@ fn secret_values(
     let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
         return values;
     };
-    match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(json) => {
-            if let Some(object) = json.as_object() {
-                values.extend(
-                    object
-                        .iter()
-                        .filter(|(k, _)| secret(k))
-                        .filter_map(|(_, v)| v.as_str().map(str::to_owned)),
-                );
-            }
-            marked.values_in(&json, &mut values);
+    match std::str::from_utf8(body) {
+        Ok(text) if crate::json_text::is_json(text) => {
+            // Secret fields at the top, marked ones at any depth.
+            crate::json_text::for_each_key(text, |key, depth, value| {
+                if ((depth == 1 && secret(key)) || marked.replacement(key).is_some())
+                    && crate::json_text::is_string(text, &value)
+                {
+                    values.push(crate::json_text::string_at(text, value).into_owned());
+                    return false;
+                }
+                true
+            });
         }
-        Err(_) => values.extend(
+        _ => values.extend(
             url::form_urlencoded::parse(body)
                 .filter(|(k, _)| secret(k))
                 .map(|(_, v)| v.into_owned()),

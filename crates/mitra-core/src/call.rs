@@ -320,34 +320,58 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 /// `attempt`'s vendor and operation; a failure is said at its JSON pointer,
 /// without the body's text. No copy of the response headers, which
 /// progenitor's `ResponseValue::from_response` makes (mitra reads none).
-pub async fn response_value<T: serde::de::DeserializeOwned, E>(
-    response: reqwest::Response,
-    attempt: &Attempt,
-) -> Result<ResponseValue<T>, GenError<E>> {
+// Not an `async fn`, and no `Response::bytes`: the future holds the
+// response once and reads it chunk by chunk in place (an `async fn` keeps
+// its argument twice, `bytes()` a collector of its own: 864 bytes of every
+// operation's future, moved on every call, against 200 or so).
+pub fn response_value<'a, T: serde::de::DeserializeOwned + 'a, E: 'a>(
+    mut response: reqwest::Response,
+    attempt: &'a Attempt,
+) -> impl Future<Output = Result<ResponseValue<T>, GenError<E>>> + 'a {
     use serde::de::Error as _;
-    let status = response.status();
-    let body = response
-        .bytes()
-        .await
-        .map_err(GenError::ResponseBodyError)?;
-    // One UTF-8 check of the whole body is cheaper than serde_json's check
-    // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
-    let Ok(text) = std::str::from_utf8(&body) else {
-        let error = serde_json::Error::custom("the answer is not UTF-8");
-        return Err(GenError::InvalidResponsePayload(body, error));
-    };
-    let inner = match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
-        Ok(inner) => inner,
-        Err(message) => {
-            let error = serde_json::Error::custom(message);
-            return Err(GenError::InvalidResponsePayload(body, error));
+    async move {
+        let status = response.status();
+        // Most answers come in one chunk, which is kept as it is.
+        let mut body = bytes::Bytes::new();
+        let mut joined: Option<Vec<u8>> = None;
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(GenError::ResponseBodyError)?
+        {
+            match &mut joined {
+                Some(all) => all.extend_from_slice(&chunk),
+                None if body.is_empty() => body = chunk,
+                None => {
+                    let mut all = Vec::with_capacity(body.len() + chunk.len());
+                    all.extend_from_slice(&body);
+                    all.extend_from_slice(&chunk);
+                    joined = Some(all);
+                }
+            }
         }
-    };
-    Ok(ResponseValue::new(
-        inner,
-        status,
-        reqwest::header::HeaderMap::new(),
-    ))
+        if let Some(all) = joined {
+            body = bytes::Bytes::from(all);
+        }
+        // One UTF-8 check of the whole body is cheaper than serde_json's check
+        // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
+        let Ok(text) = std::str::from_utf8(&body) else {
+            let error = serde_json::Error::custom("the answer is not UTF-8");
+            return Err(GenError::InvalidResponsePayload(body, error));
+        };
+        let inner = match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
+            Ok(inner) => inner,
+            Err(message) => {
+                let error = serde_json::Error::custom(message);
+                return Err(GenError::InvalidResponsePayload(body, error));
+            }
+        };
+        Ok(ResponseValue::new(
+            inner,
+            status,
+            reqwest::header::HeaderMap::new(),
+        ))
+    }
 }
 
 /// What [`response_value`] does with a success body's text: decodes it

@@ -33,6 +33,7 @@ mod decoder;
 pub mod dynamic;
 mod error;
 mod http;
+mod json_text;
 mod lenient;
 mod operation;
 pub mod paging;

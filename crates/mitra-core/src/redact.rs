@@ -424,7 +424,7 @@ mod tests {
         let body = br#"{"data":[{"nama_anggota":"Siti","skp":12,"email":null}],"password":"p","x":{"email":"a@b.c"}}"#;
         assert_eq!(
             marked.mask(body),
-            r#"{"data":[{"email":null,"nama_anggota":"[personal data]","skp":12}],"password":"[REDACTED]","x":{"email":"[personal data]"}}"#
+            r#"{"data":[{"nama_anggota":"[personal data]","skp":12,"email":null}],"password":"[REDACTED]","x":{"email":"[personal data]"}}"#
         );
         assert_eq!(marked.mask(b"not json, not a form"), "not json, not a form");
         let notice = br#"<b>Notice</b>: x {"nama_anggota":"Siti"}"#;
@@ -583,7 +583,7 @@ pub struct Marked {
 
 impl Marked {
     /// What a value under `key` is replaced with, if it is marked.
-    fn replacement(&self, key: &str) -> Option<&'static str> {
+    pub(crate) fn replacement(&self, key: &str) -> Option<&'static str> {
         if self.secret.contains(&key) {
             Some(REDACTED)
         } else if self.personal.contains(&key) {
@@ -617,9 +617,10 @@ impl Marked {
         if self.is_empty() {
             return String::from_utf8_lossy(body).into_owned();
         }
-        if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
-            self.mask_value(&mut value);
-            return value.to_string();
+        if let Ok(text) = std::str::from_utf8(body)
+            && crate::json_text::is_json(text)
+        {
+            return self.mask_json(text);
         }
         let text = String::from_utf8_lossy(body);
         let trimmed = text.trim();
@@ -658,39 +659,50 @@ impl Marked {
         out.finish()
     }
 
+    /// `text`, a JSON document, with every marked field's value replaced
+    /// (a `null` stays `null`); the rest exactly as it was.
+    fn mask_json(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut copied = 0;
+        crate::json_text::for_each_key(text, |key, _, value| {
+            let Some(shown) = self.replacement(key) else {
+                return true;
+            };
+            if &text[value.clone()] != "null" {
+                out.push_str(&text[copied..value.start]);
+                out.push('"');
+                out.push_str(shown);
+                out.push('"');
+                copied = value.end;
+            }
+            false
+        });
+        out.push_str(&text[copied..]);
+        out
+    }
+
+    /// Appends the text of every marked field of the JSON document `text`,
+    /// at any depth (a marked field that holds an object or a list is
+    /// looked into).
+    pub(crate) fn values_in_json(&self, text: &str, out: &mut Vec<String>) {
+        crate::json_text::for_each_key(text, |key, _, value| {
+            if self.replacement(key).is_some() && crate::json_text::is_string(text, &value) {
+                out.push(crate::json_text::string_at(text, value).into_owned());
+                return false;
+            }
+            true
+        });
+    }
+
     /// Appends the text of every marked field of `json`, at any depth.
     pub fn values_in(&self, json: &serde_json::Value, out: &mut Vec<String>) {
-        match json {
-            serde_json::Value::Object(map) => {
-                for (key, value) in map {
-                    match value {
-                        serde_json::Value::String(text) if self.replacement(key).is_some() => {
-                            out.push(text.clone())
-                        }
-                        other => self.values_in(other, out),
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| self.values_in(v, out)),
-            _ => {}
-        }
+        self.values_in_json(&json.to_string(), out);
     }
 
     /// Replaces the value of every marked field of `value`, at any depth.
     pub fn mask_value(&self, value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                for (key, field) in map.iter_mut() {
-                    match self.replacement(key) {
-                        Some(shown) if !field.is_null() => {
-                            *field = serde_json::Value::String(shown.to_owned())
-                        }
-                        _ => self.mask_value(field),
-                    }
-                }
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(|v| self.mask_value(v)),
-            _ => {}
+        if let Ok(masked) = serde_json::from_str(&self.mask_json(&value.to_string())) {
+            *value = masked;
         }
     }
 }

@@ -427,86 +427,122 @@ impl Runtime {
                 }
                 (Err(e), None) => {
                     let extra = context.extra_secrets();
-                    self.classify(e, context.status(), &extra).await
+                    Box::pin(self.classify(e, context.status(), &extra)).await
                 }
             };
-            // Vendor text may echo a credential or the token back.
-            let error = self
-                .inner
-                .secrets
-                .scrub_error(error, &context.extra_secrets());
-            // A message the spec documents says what was wrong, typed.
-            let error = op
-                .errors
-                .iter()
-                .find_map(|known| known.classify(&error))
-                .unwrap_or(error);
-            let status = error.status().or(context.status());
-            if let Some(status) = status {
-                attempt_span.record("http.response.status_code", i64::from(status));
-            }
-            attempt_span.record("error.type", error.kind());
-            drop(attempt_span);
-            tracing::debug!(
-                attempt = *sent,
-                status,
-                latency_ms,
-                error = %error,
-                "failed"
-            );
-            #[cfg(feature = "metrics")]
-            crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
-                op,
-                vendor: self.inner.vendor,
+            // The rest of a failure is not generic and is boxed: one copy
+            // in a program, not one per operation, and no room for it in
+            // every call's future.
+            let failure = Failure {
                 server,
-                status,
-                error_type: Some(error.kind()),
-                seconds: elapsed.unwrap_or_default().as_secs_f64(),
-            });
-            if let (Error::Unauthorized { .. }, Some(token), Auth::OAuth2(source)) =
-                (&error, context.token(), &self.inner.auth)
-                && !refreshed_after_401
-            {
-                // The token is dropped either way. The call is sent once more
-                // with a new one only if repeating it is harmless, or if the
-                // gateway proves the request never reached the backend.
-                refreshed_after_401 = true;
-                source.invalidate(token);
-                source.invalidate_shared(token).await;
-                if op.retry_safe || self.inner.decoder.rejected_before_backend(&error) {
-                    tracing::info!(
-                        error.type = error.kind(),
-                        "the token was refused: sending again with a new one"
-                    );
-                    continue;
-                }
-                return Err(error);
+                op,
+                context: &context,
+                sent: *sent,
+                elapsed,
+                attempt_span,
+            };
+            Box::pin(self.after_failure(error, failure, &mut refreshed_after_401)).await?;
+        }
+    }
+
+    /// What follows a failed attempt: the error scrubbed of every secret
+    /// and classified by the spec's known messages, recorded, then either
+    /// `Ok` (send again: a refused token replaced, or a retry after its
+    /// delay) or the error to return.
+    async fn after_failure(
+        &self,
+        error: Error,
+        failure: Failure<'_>,
+        refreshed_after_401: &mut bool,
+    ) -> Result<(), Error> {
+        let Failure {
+            server,
+            op,
+            context,
+            sent,
+            elapsed,
+            attempt_span,
+        } = failure;
+        #[cfg(not(feature = "metrics"))]
+        let _ = (server, elapsed);
+        let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
+        // Vendor text may echo a credential or the token back.
+        let error = self
+            .inner
+            .secrets
+            .scrub_error(error, &context.extra_secrets());
+        // A message the spec documents says what was wrong, typed.
+        let error = op
+            .errors
+            .iter()
+            .find_map(|known| known.classify(&error))
+            .unwrap_or(error);
+        let status = error.status().or(context.status());
+        if let Some(status) = status {
+            attempt_span.record("http.response.status_code", i64::from(status));
+        }
+        attempt_span.record("error.type", error.kind());
+        drop(attempt_span);
+        tracing::debug!(
+            attempt = sent,
+            status,
+            latency_ms,
+            error = %error,
+            "failed"
+        );
+        #[cfg(feature = "metrics")]
+        crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
+            op,
+            vendor: self.inner.vendor,
+            server,
+            status,
+            error_type: Some(error.kind()),
+            seconds: elapsed.unwrap_or_default().as_secs_f64(),
+        });
+        if let (Error::Unauthorized { .. }, Some(token), Auth::OAuth2(source)) =
+            (&error, context.token(), &self.inner.auth)
+            && !*refreshed_after_401
+        {
+            // The token is dropped either way. The call is sent once more
+            // with a new one only if repeating it is harmless, or if the
+            // gateway proves the request never reached the backend.
+            *refreshed_after_401 = true;
+            source.invalidate(token);
+            source.invalidate_shared(token).await;
+            if op.retry_safe || self.inner.decoder.rejected_before_backend(&error) {
+                tracing::info!(
+                    error.type = error.kind(),
+                    "the token was refused: sending again with a new one"
+                );
+                return Ok(());
             }
-            let policy_attempt = *sent - u32::from(refreshed_after_401);
-            match self
-                .inner
-                .retry
-                .delay_before_retry(&error, policy_attempt, op.retry_safe)
-            {
-                Some(delay) => {
-                    // INFO: the vendor misbehaved, the call may still succeed.
-                    tracing::info!(
-                        error.type = error.kind(),
-                        attempt = *sent,
-                        delay_ms = delay.as_millis() as u64,
-                        "retrying"
-                    );
-                    #[cfg(feature = "metrics")]
-                    crate::telemetry::count_call_outcome(
-                        "mitra.client.retries",
-                        self.inner.vendor,
-                        op,
-                        error.kind(),
-                    );
-                    tokio::time::sleep(delay).await;
-                }
-                None => return Err(error),
+            return Err(error);
+        }
+        let policy_attempt = sent - u32::from(*refreshed_after_401);
+        match self
+            .inner
+            .retry
+            .delay_before_retry(&error, policy_attempt, op.retry_safe)
+        {
+            Some(delay) => {
+                // INFO: the vendor misbehaved, the call may still succeed.
+                tracing::info!(
+                    error.type = error.kind(),
+                    attempt = sent,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying"
+                );
+                #[cfg(feature = "metrics")]
+                crate::telemetry::count_call_outcome(
+                    "mitra.client.retries",
+                    self.inner.vendor,
+                    op,
+                    error.kind(),
+                );
+                tokio::time::sleep(delay).await;
+                Ok(())
             }
+            None => Err(error),
         }
     }
 
@@ -609,6 +645,16 @@ fn exceeded_limit(error: &reqwest::Error) -> bool {
 
 /// The whole body of `response`, or [`Error::BodyTooLarge`] past `limit`
 /// bytes (checked against `Content-Length` first, then while reading).
+/// A failed attempt, as [`Runtime::after_failure`] needs it.
+struct Failure<'a> {
+    server: Option<&'a crate::telemetry::Server>,
+    op: &'a Operation,
+    context: &'a Attempt,
+    sent: u32,
+    elapsed: Option<std::time::Duration>,
+    attempt_span: tracing::Span,
+}
+
 pub(crate) async fn read_limited(mut response: Response, limit: u64) -> Result<Vec<u8>, Error> {
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(Error::BodyTooLarge { limit });

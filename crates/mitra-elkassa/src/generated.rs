@@ -1221,22 +1221,24 @@ impl Client {
     pub async fn get_registration_data<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RegistrationDataEnvelope>, Error<()>> {
-        let url = format!("{}/integration/registration", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_registration_data",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/integration/registration", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1254,23 +1256,25 @@ impl Client {
         &'a self,
         body: &'a types::RegistrationRequest,
     ) -> Result<ResponseValue<types::RegistrationEnvelope>, Error<()>> {
-        let url = format!("{}/integration/registration", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .form_urlencoded(&body)?
-            .build()?;
         let info = OperationInfo {
             operation_id: "registration",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/integration/registration", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1288,23 +1292,25 @@ impl Client {
         &'a self,
         body: &'a types::CheckUserRequest,
     ) -> Result<ResponseValue<types::CheckUserEnvelope>, Error<()>> {
-        let url = format!("{}/integration/user_check", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .form_urlencoded(&body)?
-            .build()?;
         let info = OperationInfo {
             operation_id: "check_user",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/integration/user_check", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1322,23 +1328,25 @@ impl Client {
         &'a self,
         body: &'a types::ActivationRequest,
     ) -> Result<ResponseValue<types::ActivationEnvelope>, Error<()>> {
-        let url = format!("{}/integration/activation", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .form_urlencoded(&body)?
-            .build()?;
         let info = OperationInfo {
             operation_id: "activation",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/integration/activation", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1355,22 +1363,24 @@ impl Client {
     pub async fn get_all_users_without_paging<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::UsersEnvelope>, Error<()>> {
-        let url = format!("{}/integration/users", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_all_users_without_paging",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/integration/users", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1388,26 +1398,28 @@ impl Client {
         &'a self,
         page: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::UsersEnvelope>, Error<()>> {
-        let url = format!(
-            "{}/integration/users/{}",
-            self.baseurl,
-            encode_path(&page.to_string()),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_all_users",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!(
+                "{}/integration/users/{}",
+                self.baseurl,
+                encode_path(&page.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1423,26 +1435,28 @@ impl Client {
         &'a self,
         registration_id: &'a str,
     ) -> Result<ResponseValue<types::UsersEnvelope>, Error<()>> {
-        let url = format!(
-            "{}/integration/user/{}",
-            self.baseurl,
-            encode_path(&registration_id.to_string()),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_detail_user",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!(
+                "{}/integration/user/{}",
+                self.baseurl,
+                encode_path(&registration_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1456,21 +1470,12 @@ pub mod prelude {
     pub use super::Client;
 }
 impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        let _ = info;
-        self.inner.prepare(request);
-        Ok(())
-    }
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+    ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request)
     }
 }
 /// Every operation of the spec: id, method, path template and whether a
@@ -1788,14 +1793,13 @@ impl crate::Client {
     ) -> mitra_core::Result<types::RegistrationData> {
         let wire = self
             .core
-            .send(
-                &operations::GET_REGISTRATION_DATA,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_REGISTRATION_DATA, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_registration_data().await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <types::RegistrationData as mitra_core::plumbing::FromWire<
             types::RegistrationDataEnvelope,
@@ -1821,10 +1825,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::REGISTRATION, move |attempt| async move {
+            .send(&operations::REGISTRATION, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.registration(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.registration(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <String as mitra_core::plumbing::FromWire<types::RegistrationEnvelope>>::from_wire(wire)
@@ -1841,10 +1847,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::CHECK_USER, move |attempt| async move {
+            .send(&operations::CHECK_USER, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.check_user(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.check_user(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Option<
@@ -1874,10 +1882,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::ACTIVATION, move |attempt| async move {
+            .send(&operations::ACTIVATION, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.activation(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.activation(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <types::Activated as mitra_core::plumbing::FromWire<types::ActivationEnvelope>>::from_wire(
@@ -1894,14 +1904,13 @@ impl crate::Client {
     ) -> mitra_core::Result<Vec<crate::User>> {
         let wire = self
             .core
-            .send(
-                &operations::GET_ALL_USERS_WITHOUT_PAGING,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_ALL_USERS_WITHOUT_PAGING, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_all_users_without_paging().await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)
     }
@@ -1913,10 +1922,12 @@ impl crate::Client {
             .ok_or_else(|| mitra_core::Error::validation("page", "must be at least 1"))?;
         let wire = self
             .core
-            .send(&operations::GET_ALL_USERS, move |attempt| async move {
+            .send(&operations::GET_ALL_USERS, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_all_users(page).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_all_users(page).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)
@@ -1931,10 +1942,12 @@ impl crate::Client {
         mitra_core::plumbing::check_path_param("registration_id", registration_id)?;
         let wire = self
             .core
-            .send(&operations::GET_DETAIL_USER, move |attempt| async move {
+            .send(&operations::GET_DETAIL_USER, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_detail_user(registration_id).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_detail_user(registration_id).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<crate::User> as mitra_core::plumbing::FromWire<types::UsersEnvelope>>::from_wire(wire)

@@ -3018,22 +3018,24 @@ impl Client {
     pub async fn get_province<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
-        let url = format!("{}/region/province", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_province",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/province", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3049,26 +3051,28 @@ impl Client {
         &'a self,
         province_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::CityEnvelope>, Error<()>> {
-        let url = format!("{}/region/city", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new(
-                "province_id",
-                &province_id,
-            ))
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_city",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/city", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "province_id",
+                    &province_id,
+                ))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3084,23 +3088,25 @@ impl Client {
         &'a self,
         city_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::DistrictEnvelope>, Error<()>> {
-        let url = format!("{}/region/district", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("city_id", &city_id))
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_district",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/district", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("city_id", &city_id))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3116,26 +3122,28 @@ impl Client {
         &'a self,
         district_id: ::std::num::NonZeroU64,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
-        let url = format!("{}/region/sub-district", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new(
-                "district_id",
-                &district_id,
-            ))
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_district",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/sub-district", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "district_id",
+                    &district_id,
+                ))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3151,26 +3159,28 @@ impl Client {
         &'a self,
         postal_code: &'a types::GetPostalCodePostalCode,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
-        let url = format!("{}/region/postal-code", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new(
-                "postal_code",
-                &postal_code,
-            ))
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_postal_code",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/postal-code", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "postal_code",
+                    &postal_code,
+                ))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3188,23 +3198,25 @@ impl Client {
         &'a self,
         body: &'a types::SearchRegionRequest,
     ) -> Result<ResponseValue<types::RawListEnvelope>, Error<()>> {
-        let url = format!("{}/region/search", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "search_region",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/region/search", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3221,22 +3233,24 @@ impl Client {
     pub async fn get_courier_service<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::CourierServiceResponse>, Error<()>> {
-        let url = format!("{}/courier/service", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_courier_service",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/courier/service", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3254,23 +3268,25 @@ impl Client {
         &'a self,
         body: &'a types::TariffExpressRequest,
     ) -> Result<ResponseValue<types::TariffExpressEnvelope>, Error<()>> {
-        let url = format!("{}/tariff/express", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "check_tariff_express",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/tariff/express", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3290,23 +3306,25 @@ impl Client {
         &'a self,
         body: &'a types::TariffInstantRequest,
     ) -> Result<ResponseValue<types::TariffInstantEnvelope>, Error<()>> {
-        let url = format!("{}/tariff/instant", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "check_tariff_instant",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/tariff/instant", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3324,23 +3342,25 @@ impl Client {
         &'a self,
         body: &'a types::MultiItemsRequest,
     ) -> Result<ResponseValue<types::MultiItemsEnvelope>, Error<()>> {
-        let url = format!("{}/item/multi-items", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "calculate_multi_items",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/item/multi-items", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3358,23 +3378,25 @@ impl Client {
         &'a self,
         body: &'a types::OrderExpressRequest,
     ) -> Result<ResponseValue<types::OrderEnvelope>, Error<()>> {
-        let url = format!("{}/order/express", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "create_order_express",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/order/express", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3392,23 +3414,25 @@ impl Client {
         &'a self,
         body: &'a types::OrderInstantRequest,
     ) -> Result<ResponseValue<types::OrderEnvelope>, Error<()>> {
-        let url = format!("{}/order/instant", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "create_order_instant",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/order/instant", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3426,23 +3450,25 @@ impl Client {
         &'a self,
         body: &'a types::CancelOrderRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
-        let url = format!("{}/order/cancel", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "cancel_order",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/order/cancel", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3462,23 +3488,25 @@ impl Client {
         &'a self,
         body: &'a types::TrackOrderRequest,
     ) -> Result<ResponseValue<types::TrackOrderEnvelope>, Error<()>> {
-        let url = format!("{}/order/track", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "track_order",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/order/track", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3496,23 +3524,25 @@ impl Client {
         &'a self,
         body: &'a types::BalanceHistoryRequest,
     ) -> Result<ResponseValue<types::RawEnvelope>, Error<()>> {
-        let url = format!("{}/user/balance/history", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_balance_history",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/user/balance/history", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -3526,21 +3556,12 @@ pub mod prelude {
     pub use super::Client;
 }
 impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        let _ = info;
-        self.inner.prepare(request);
-        Ok(())
-    }
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+    ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request)
     }
 }
 /// Every operation of the spec: id, method, path template and whether a
@@ -4269,10 +4290,12 @@ impl crate::Client {
     pub async fn get_province<'a>(&'a self) -> mitra_core::Result<Vec<serde_json::Value>> {
         let wire = self
             .core
-            .send(&operations::GET_PROVINCE, move |attempt| async move {
+            .send(&operations::GET_PROVINCE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_province().await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_province().await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -4287,10 +4310,12 @@ impl crate::Client {
             .ok_or_else(|| mitra_core::Error::validation("province_id", "must be at least 1"))?;
         let wire = self
             .core
-            .send(&operations::GET_CITY, move |attempt| async move {
+            .send(&operations::GET_CITY, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_city(province_id).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_city(province_id).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<types::City> as mitra_core::plumbing::FromWire<types::CityEnvelope>>::from_wire(wire)
@@ -4306,10 +4331,12 @@ impl crate::Client {
             .ok_or_else(|| mitra_core::Error::validation("city_id", "must be at least 1"))?;
         let wire = self
             .core
-            .send(&operations::GET_DISTRICT, move |attempt| async move {
+            .send(&operations::GET_DISTRICT, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_district(city_id).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_district(city_id).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<types::District> as mitra_core::plumbing::FromWire<types::DistrictEnvelope>>::from_wire(
@@ -4327,10 +4354,12 @@ impl crate::Client {
             .ok_or_else(|| mitra_core::Error::validation("district_id", "must be at least 1"))?;
         let wire = self
             .core
-            .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
+            .send(&operations::GET_SUB_DISTRICT, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_sub_district(district_id).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_sub_district(district_id).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -4346,10 +4375,12 @@ impl crate::Client {
     ) -> mitra_core::Result<Vec<serde_json::Value>> {
         let wire = self
             .core
-            .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
+            .send(&operations::GET_POSTAL_CODE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_postal_code(postal_code).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_postal_code(postal_code).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -4368,10 +4399,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::SEARCH_REGION, move |attempt| async move {
+            .send(&operations::SEARCH_REGION, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.search_region(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.search_region(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -4386,14 +4419,13 @@ impl crate::Client {
     pub async fn get_courier_service<'a>(&'a self) -> mitra_core::Result<types::CourierServices> {
         let wire = self
             .core
-            .send(
-                &operations::GET_COURIER_SERVICE,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_COURIER_SERVICE, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_courier_service().await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <types::CourierServices as mitra_core::plumbing::FromWire<
             types::CourierServiceResponse,
@@ -4411,14 +4443,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::CHECK_TARIFF_EXPRESS,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::CHECK_TARIFF_EXPRESS, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.check_tariff_express(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<types::ExpressTariff> as mitra_core::plumbing::FromWire<
             types::TariffExpressEnvelope,
@@ -4437,14 +4468,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::CHECK_TARIFF_INSTANT,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::CHECK_TARIFF_INSTANT, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.check_tariff_instant(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<
             types::TariffOption,
@@ -4464,14 +4494,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::CALCULATE_MULTI_ITEMS,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::CALCULATE_MULTI_ITEMS, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.calculate_multi_items(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <types::MultiItems as mitra_core::plumbing::FromWire<types::MultiItemsEnvelope>>::from_wire(
             wire,
@@ -4489,14 +4518,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::CREATE_ORDER_EXPRESS,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::CREATE_ORDER_EXPRESS, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.create_order_express(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <types::Order as mitra_core::plumbing::FromWire<types::OrderEnvelope>>::from_wire(wire)
     }
@@ -4512,14 +4540,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::CREATE_ORDER_INSTANT,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::CREATE_ORDER_INSTANT, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.create_order_instant(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <types::Order as mitra_core::plumbing::FromWire<types::OrderEnvelope>>::from_wire(wire)
     }
@@ -4535,10 +4562,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::CANCEL_ORDER, move |attempt| async move {
+            .send(&operations::CANCEL_ORDER, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.cancel_order(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.cancel_order(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
@@ -4556,10 +4585,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::TRACK_ORDER, move |attempt| async move {
+            .send(&operations::TRACK_ORDER, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.track_order(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.track_order(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <types::Tracking as mitra_core::plumbing::FromWire<types::TrackOrderEnvelope>>::from_wire(
@@ -4578,14 +4609,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::GET_BALANCE_HISTORY,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_BALANCE_HISTORY, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_balance_history(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <serde_json::Value as mitra_core::plumbing::FromWire<types::RawEnvelope>>::from_wire(wire)
     }

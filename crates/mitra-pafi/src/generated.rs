@@ -837,23 +837,25 @@ impl Client {
         &'a self,
         body: &'a types::TokenRequest,
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
-        let url = format!("{}/oauth/token", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "issue_token",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/oauth/token", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -875,26 +877,28 @@ impl Client {
         &'a self,
         nik: &'a crate::personal::Nik,
     ) -> Result<ResponseValue<types::KecukupanSkp>, Error<()>> {
-        let url = format!(
-            "{}/pengajuan/kecukupan-skp/user/{}",
-            self.baseurl,
-            encode_path(&nik.to_string()),
-        );
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_kecukupan_skp_by_nik",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!(
+                "{}/pengajuan/kecukupan-skp/user/{}",
+                self.baseurl,
+                encode_path(&nik.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -908,21 +912,12 @@ pub mod prelude {
     pub use super::Client;
 }
 impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        let _ = info;
-        self.inner.prepare(request);
-        Ok(())
-    }
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+    ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request)
     }
 }
 /// Every operation of the spec: id, method, path template and whether a
@@ -1050,14 +1045,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(nik)?;
         let wire = self
             .core
-            .send(
-                &operations::GET_KECUKUPAN_SKP_BY_NIK,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_KECUKUPAN_SKP_BY_NIK, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_kecukupan_skp_by_nik(nik).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         Ok(wire)
     }

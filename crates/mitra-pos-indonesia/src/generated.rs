@@ -2555,23 +2555,25 @@ impl Client {
         &'a self,
         body: &'a types::TokenRequest,
     ) -> Result<ResponseValue<types::TokenResponse>, Error<()>> {
-        let url = format!("{}/token", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .form_urlencoded(&body)?
-            .build()?;
         let info = OperationInfo {
             operation_id: "issue_token",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/token", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .form_urlencoded(&body)?
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2591,23 +2593,25 @@ impl Client {
         &'a self,
         body: &'a types::PostalCodeRequest,
     ) -> Result<ResponseValue<types::PostalCodeResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getPostalCode", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_postal_code",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getPostalCode", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2627,23 +2631,25 @@ impl Client {
         &'a self,
         body: &'a types::ProvinceRequest,
     ) -> Result<ResponseValue<types::ProvinceResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getProvince", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_province",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getProvince", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2659,23 +2665,25 @@ impl Client {
         &'a self,
         body: &'a types::CityRequest,
     ) -> Result<ResponseValue<types::CityResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getCity", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_city",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getCity", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2691,23 +2699,25 @@ impl Client {
         &'a self,
         body: &'a types::SubDistrictRequest,
     ) -> Result<ResponseValue<types::SubDistrictResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getSubDistrict", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_district",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getSubDistrict", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2728,23 +2738,25 @@ impl Client {
         &'a self,
         body: &'a types::SubSubDistrictRequest,
     ) -> Result<ResponseValue<types::SubSubDistrictResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getSubSubDistrict", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_sub_sub_district",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getSubSubDistrict", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2762,23 +2774,25 @@ impl Client {
         &'a self,
         body: &'a types::PostOfficeRequest,
     ) -> Result<ResponseValue<types::PostOfficeResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getPostOffice", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_post_office",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getPostOffice", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2800,23 +2814,25 @@ impl Client {
         &'a self,
         body: &'a types::FeeRequest,
     ) -> Result<ResponseValue<types::FeeResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getFee", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_fee",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getFee", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2839,23 +2855,25 @@ impl Client {
         &'a self,
         body: &'a types::TrackAndTraceRequest,
     ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getTrackAndTrace", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_track_and_trace",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getTrackAndTrace", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2874,23 +2892,25 @@ impl Client {
         &'a self,
         body: &'a types::TrackAndTraceRequest,
     ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getTrackAndTraceLastStatus", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_track_and_trace_last_status",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getTrackAndTraceLastStatus", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2909,23 +2929,25 @@ impl Client {
         &'a self,
         body: &'a types::TrackAndTraceRequest,
     ) -> Result<ResponseValue<types::TrackAndTraceResponse>, Error<()>> {
-        let url = format!("{}/utilitas/1.0.1/getTrackAndTraceDetail", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_track_and_trace_detail",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/utilitas/1.0.1/getTrackAndTraceDetail", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -2939,21 +2961,12 @@ pub mod prelude {
     pub use super::Client;
 }
 impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        let _ = info;
-        self.inner.prepare(request);
-        Ok(())
-    }
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+    ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request)
     }
 }
 /// Every operation of the spec: id, method, path template and whether a
@@ -3437,10 +3450,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_POSTAL_CODE, move |attempt| async move {
+            .send(&operations::GET_POSTAL_CODE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_postal_code(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_postal_code(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -3460,10 +3475,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_PROVINCE, move |attempt| async move {
+            .send(&operations::GET_PROVINCE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_province(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_province(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<types::Province> as mitra_core::plumbing::FromWire<types::ProvinceResponse>>::from_wire(
@@ -3480,10 +3497,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_CITY, move |attempt| async move {
+            .send(&operations::GET_CITY, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_city(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_city(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<types::City> as mitra_core::plumbing::FromWire<types::CityResponse>>::from_wire(wire)
@@ -3498,10 +3517,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_SUB_DISTRICT, move |attempt| async move {
+            .send(&operations::GET_SUB_DISTRICT, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_sub_district(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_sub_district(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -3522,14 +3543,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::GET_SUB_SUB_DISTRICT,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_SUB_SUB_DISTRICT, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_sub_sub_district(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<types::SubSubDistrict> as mitra_core::plumbing::FromWire<
             types::SubSubDistrictResponse,
@@ -3547,10 +3567,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_POST_OFFICE, move |attempt| async move {
+            .send(&operations::GET_POST_OFFICE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_post_office(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_post_office(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -3572,10 +3594,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::GET_FEE, move |attempt| async move {
+            .send(&operations::GET_FEE, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_fee(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_fee(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<types::Fee> as mitra_core::plumbing::FromWire<types::FeeResponse>>::from_wire(wire)
@@ -3596,14 +3620,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::GET_TRACK_AND_TRACE,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_TRACK_AND_TRACE, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_track_and_trace(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<
             types::TrackEvent,
@@ -3625,10 +3648,12 @@ impl crate::Client {
             .core
             .send(
                 &operations::GET_TRACK_AND_TRACE_LAST_STATUS,
-                move |attempt| async move {
+                move |attempt| {
                     let api = Client::for_attempt(&self.core, attempt);
-                    let result = api.get_track_and_trace_last_status(body).await;
-                    (result, api.inner)
+                    async move {
+                        let result = api.get_track_and_trace_last_status(body).await;
+                        (result, api.inner)
+                    }
                 },
             )
             .await?;
@@ -3650,14 +3675,13 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(
-                &operations::GET_TRACK_AND_TRACE_DETAIL,
-                move |attempt| async move {
-                    let api = Client::for_attempt(&self.core, attempt);
+            .send(&operations::GET_TRACK_AND_TRACE_DETAIL, move |attempt| {
+                let api = Client::for_attempt(&self.core, attempt);
+                async move {
                     let result = api.get_track_and_trace_detail(body).await;
                     (result, api.inner)
-                },
-            )
+                }
+            })
             .await?;
         <Vec<
             types::TrackEvent,

@@ -1707,22 +1707,24 @@ impl Client {
     pub async fn check_token<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::EmptyEnvelope>, Error<()>> {
-        let url = format!("{}/check", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "check_token",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/check", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1742,24 +1744,26 @@ impl Client {
         limit: Option<::std::num::NonZeroU64>,
         page: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::AkunListEnvelope>, Error<()>> {
-        let url = format!("{}/akun", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .query(&progenitor_client::QueryParam::new("page", &page))
-            .build()?;
         let info = OperationInfo {
             operation_id: "list_akun",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/akun", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1777,22 +1781,24 @@ impl Client {
         &'a self,
         kode: &'a str,
     ) -> Result<ResponseValue<types::AkunEnvelope>, Error<()>> {
-        let url = format!("{}/akun/{}", self.baseurl, encode_path(&kode.to_string()),);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .build()?;
         let info = OperationInfo {
             operation_id: "get_akun",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/akun/{}", self.baseurl, encode_path(&kode.to_string()),);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1812,24 +1818,26 @@ impl Client {
         limit: Option<::std::num::NonZeroU64>,
         page: Option<::std::num::NonZeroU64>,
     ) -> Result<ResponseValue<types::JurnalListEnvelope>, Error<()>> {
-        let url = format!("{}/jurnal", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .get(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .query(&progenitor_client::QueryParam::new("limit", &limit))
-            .query(&progenitor_client::QueryParam::new("page", &page))
-            .build()?;
         let info = OperationInfo {
             operation_id: "list_jurnal",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/jurnal", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("page", &page))
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1851,23 +1859,25 @@ impl Client {
         &'a self,
         body: &'a types::JurnalRequest,
     ) -> Result<ResponseValue<types::JurnalCreatedEnvelope>, Error<()>> {
-        let url = format!("{}/jurnal", self.baseurl,);
-        #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
-            )
-            .json(&body)
-            .build()?;
         let info = OperationInfo {
             operation_id: "create_jurnal",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
+        let exec = {
+            let url = format!("{}/jurnal", self.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = self
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            self.inner.prepare(&mut request);
+            self.exec(request, &info)
+        };
+        let result = exec.await;
         let response = result?;
         match response.status().as_u16() {
             200u16 => mitra_core::plumbing::response_value(response, &self.inner).await,
@@ -1881,21 +1891,12 @@ pub mod prelude {
     pub use super::Client;
 }
 impl ClientHooks<mitra_core::plumbing::Attempt> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> std::result::Result<(), Error<E>> {
-        let _ = info;
-        self.inner.prepare(request);
-        Ok(())
-    }
-    async fn exec(
+    fn exec(
         &self,
         request: reqwest::Request,
         _info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        self.inner.execute(&self.client, request).await
+    ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+        self.inner.execute(&self.client, request)
     }
 }
 /// Every operation of the spec: id, method, path template and whether a
@@ -2126,10 +2127,12 @@ impl crate::Client {
     pub async fn check_token<'a>(&'a self) -> mitra_core::Result<types::EmptyEnvelope> {
         let wire = self
             .core
-            .send(&operations::CHECK_TOKEN, move |attempt| async move {
+            .send(&operations::CHECK_TOKEN, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.check_token().await;
-                (result, api.inner)
+                async move {
+                    let result = api.check_token().await;
+                    (result, api.inner)
+                }
             })
             .await?;
         Ok(wire)
@@ -2156,10 +2159,12 @@ impl crate::Client {
             .transpose()?;
         let wire = self
             .core
-            .send(&operations::LIST_AKUN, move |attempt| async move {
+            .send(&operations::LIST_AKUN, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.list_akun(limit, page).await;
-                (result, api.inner)
+                async move {
+                    let result = api.list_akun(limit, page).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<crate::Account> as mitra_core::plumbing::FromWire<types::AkunListEnvelope>>::from_wire(
@@ -2173,10 +2178,12 @@ impl crate::Client {
         mitra_core::plumbing::check_path_param("kode", kode)?;
         let wire = self
             .core
-            .send(&operations::GET_AKUN, move |attempt| async move {
+            .send(&operations::GET_AKUN, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.get_akun(kode).await;
-                (result, api.inner)
+                async move {
+                    let result = api.get_akun(kode).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <crate::Account as mitra_core::plumbing::FromWire<types::AkunEnvelope>>::from_wire(wire)
@@ -2203,10 +2210,12 @@ impl crate::Client {
             .transpose()?;
         let wire = self
             .core
-            .send(&operations::LIST_JURNAL, move |attempt| async move {
+            .send(&operations::LIST_JURNAL, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.list_jurnal(limit, page).await;
-                (result, api.inner)
+                async move {
+                    let result = api.list_jurnal(limit, page).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <Vec<
@@ -2239,10 +2248,12 @@ impl crate::Client {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
-            .send(&operations::CREATE_JURNAL, move |attempt| async move {
+            .send(&operations::CREATE_JURNAL, move |attempt| {
                 let api = Client::for_attempt(&self.core, attempt);
-                let result = api.create_jurnal(body).await;
-                (result, api.inner)
+                async move {
+                    let result = api.create_jurnal(body).await;
+                    (result, api.inner)
+                }
             })
             .await?;
         <crate::PostedJournal as mitra_core::plumbing::FromWire<
