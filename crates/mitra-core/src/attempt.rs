@@ -324,15 +324,11 @@ fn secret_values(
     match std::str::from_utf8(body) {
         Ok(text) if crate::json_text::is_json(text) => {
             // Secret fields at the top, marked ones at any depth.
-            crate::json_text::for_each_key(text, |key, depth, value| {
-                if ((depth == 1 && secret(key)) || marked.replacement(key).is_some())
-                    && crate::json_text::is_string(text, &value)
-                {
-                    values.push(crate::json_text::string_at(text, value).into_owned());
-                    return false;
-                }
-                true
-            });
+            crate::json_text::strings_under(
+                text,
+                |key, depth| (depth == 1 && secret(key)) || marked.replacement(key).is_some(),
+                &mut values,
+            );
         }
         _ => values.extend(
             url::form_urlencoded::parse(body)

@@ -68,6 +68,23 @@ pub(crate) fn for_each_key(text: &str, mut on_key: impl FnMut(&str, usize, Range
     }
 }
 
+/// Appends the text of every string value of `text` (a valid JSON
+/// document) whose key `wanted(key, depth)` accepts; a value that is an
+/// object or a list is looked into instead.
+pub(crate) fn strings_under(
+    text: &str,
+    wanted: impl Fn(&str, usize) -> bool,
+    out: &mut Vec<String>,
+) {
+    for_each_key(text, |key, depth, value| {
+        if wanted(key, depth) && is_string(text, &value) {
+            out.push(string_at(text, value).into_owned());
+            return false;
+        }
+        true
+    });
+}
+
 /// The text of the JSON string at `span` (quotes included), unescaped.
 pub(crate) fn string_at(text: &str, span: Range<usize>) -> std::borrow::Cow<'_, str> {
     let inner = &text[span.start + 1..span.end.saturating_sub(1).max(span.start + 1)];
@@ -81,7 +98,7 @@ pub(crate) fn string_at(text: &str, span: Range<usize>) -> std::borrow::Cow<'_, 
 }
 
 /// Whether the value at `span` is a string.
-pub(crate) fn is_string(text: &str, span: &Range<usize>) -> bool {
+fn is_string(text: &str, span: &Range<usize>) -> bool {
     text.as_bytes().get(span.start) == Some(&b'"')
 }
 

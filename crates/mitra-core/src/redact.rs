@@ -685,13 +685,7 @@ impl Marked {
     /// at any depth (a marked field that holds an object or a list is
     /// looked into).
     pub(crate) fn values_in_json(&self, text: &str, out: &mut Vec<String>) {
-        crate::json_text::for_each_key(text, |key, _, value| {
-            if self.replacement(key).is_some() && crate::json_text::is_string(text, &value) {
-                out.push(crate::json_text::string_at(text, value).into_owned());
-                return false;
-            }
-            true
-        });
+        crate::json_text::strings_under(text, |key, _| self.replacement(key).is_some(), out);
     }
 
     /// Appends the text of every marked field of `json`, at any depth.
