@@ -138,6 +138,37 @@ pub fn code(root: &Path, vendor: &Vendor, spec_rel: &str, text: &str) -> Result<
     code_and_mock(root, vendor, spec_rel, text).map(|(code, _)| code)
 }
 
+/// The schemas the vendor crate's own types (replacements by `crate::`
+/// paths: `User` is ELKASSA's hand-written `crate::user::User`) refer to:
+/// read tolerantly like the generated response types that use them, since
+/// nothing in the generated code shows they are reached.
+fn hand_type_refs(
+    vendor: &Vendor,
+    raw_spec: &serde_json::Value,
+) -> std::collections::BTreeSet<String> {
+    fn refs(value: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(target)) = map.get("$ref")
+                    && let Some(name) = target.strip_prefix("#/components/schemas/")
+                {
+                    out.insert(name.to_owned());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    for (schema, rust_type) in vendor.replacements {
+        if rust_type.starts_with("crate::") {
+            refs(&raw_spec["components"]["schemas"][*schema], &mut out);
+        }
+    }
+    out
+}
+
 /// The client's code and the typed mocks' code.
 pub fn code_and_mock(
     root: &Path,
@@ -184,7 +215,7 @@ pub fn code_and_mock(
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
-    crate::tolerant::types(&mut file);
+    crate::tolerant::types(&mut file, &hand_type_refs(vendor, &raw_spec));
     crate::personal::debug(&mut file, &table, &raw_spec);
     crate::additive::types(&mut file, &raw_spec);
     drop_api_version_header(&mut file);

@@ -20,6 +20,7 @@ mod docs;
 mod generate;
 mod inputs;
 mod judge;
+mod known_fields;
 mod lean;
 mod mock;
 mod packaging;

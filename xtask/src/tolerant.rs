@@ -27,9 +27,11 @@ pub fn site(type_name: &str, field: &str) -> u32 {
     hash
 }
 
-/// Makes the response types of `file`'s `types` module tolerant.
-pub fn types(file: &mut syn::File) {
-    let roots = response_roots(file);
+/// Makes the response types of `file`'s `types` module tolerant, and
+/// `hand_roots` (types only the vendor crate's own response types use).
+pub fn types(file: &mut syn::File, hand_roots: &BTreeSet<String>) {
+    let mut roots = response_roots(file);
+    roots.extend(hand_roots.iter().cloned());
     let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
@@ -119,6 +121,9 @@ pub fn types(file: &mut syn::File) {
             }
         }
     }
+    // Each response type's table of the fields it reads, for the look for
+    // unknown ones.
+    extra.extend(crate::known_fields::impls(items, &reachable));
     items.extend(extra);
 }
 
@@ -276,16 +281,7 @@ fn is_string_enum(e: &syn::ItemEnum) -> bool {
 
 /// The wire value of a unit variant: its `#[serde(rename)]`, else its name.
 fn variant_wire(v: &syn::Variant) -> String {
-    v.attrs
-        .iter()
-        .find_map(|a| {
-            let text = a.to_token_stream().to_string();
-            let rest = &text[text.find("rename =")? + "rename =".len()..];
-            let start = rest.find('"')? + 1;
-            let end = start + rest[start..].find('"')?;
-            Some(rest[start..end].to_owned())
-        })
-        .unwrap_or_else(|| v.ident.to_string())
+    crate::known_fields::rename(&v.attrs).unwrap_or_else(|| v.ident.to_string())
 }
 
 /// The enum, open: the spec's values, and `Unknown(String)` for any other.
@@ -474,7 +470,7 @@ mod tests {
                 pub async fn order(&self, body: &types::OrderRequest) -> Result<ResponseValue<()>, Error<()>> { todo!() }
             }
         };
-        types(&mut file);
+        types(&mut file, &BTreeSet::new());
         let code = prettyplease::unparse(&file);
         let flat: String = code.split_whitespace().collect::<Vec<_>>().join(" ");
         let city_id = site("City", "city_id");

@@ -324,7 +324,7 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 // response once and reads it chunk by chunk in place (an `async fn` keeps
 // its argument twice, `bytes()` a collector of its own: 864 bytes of every
 // operation's future, moved on every call, against 200 or so).
-pub fn response_value<'a, T: serde::de::DeserializeOwned + 'a, E: 'a>(
+pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Known + 'a, E: 'a>(
     mut response: reqwest::Response,
     attempt: &'a Attempt,
 ) -> impl Future<Output = Result<ResponseValue<T>, GenError<E>>> + 'a {
@@ -379,7 +379,7 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + 'a, E: 'a>(
 /// `operation` of `vendor`; a failure is the message of an
 /// [`Error::Decode`]: a JSON pointer and the kinds. (Public for the decode
 /// benchmark, which measures exactly this.)
-pub fn decode_answer<T: serde::de::DeserializeOwned>(
+pub fn decode_answer<T: serde::de::DeserializeOwned + crate::tolerant::Known>(
     vendor: &'static str,
     operation: &'static str,
     text: &str,

@@ -102,7 +102,7 @@ fn is_string(text: &str, span: &Range<usize>) -> bool {
     text.as_bytes().get(span.start) == Some(&b'"')
 }
 
-fn skip_space(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_space(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r') {
         i += 1;
     }
@@ -110,7 +110,7 @@ fn skip_space(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Past the string that opens at `i`.
-fn string_end(bytes: &[u8], mut i: usize) -> usize {
+pub(crate) fn string_end(bytes: &[u8], mut i: usize) -> usize {
     i += 1;
     while i < bytes.len() && bytes[i] != b'"' {
         i += if bytes[i] == b'\\' { 2 } else { 1 };
@@ -119,7 +119,7 @@ fn string_end(bytes: &[u8], mut i: usize) -> usize {
 }
 
 /// Past the value that starts at `i`.
-fn value_end(bytes: &[u8], i: usize) -> usize {
+pub(crate) fn value_end(bytes: &[u8], i: usize) -> usize {
     match bytes.get(i) {
         Some(b'"') => string_end(bytes, i),
         Some(b'{' | b'[') => {

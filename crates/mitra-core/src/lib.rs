@@ -34,6 +34,7 @@ pub mod dynamic;
 mod error;
 mod http;
 mod json_text;
+mod known_fields;
 mod lenient;
 mod operation;
 pub mod paging;

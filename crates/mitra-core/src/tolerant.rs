@@ -30,9 +30,11 @@
 //! first one again (the same code, not a second copy of every response
 //! type's decoder, wrapped to track paths), and a decode failure needs none:
 //! its position is in its error. Unknown fields, which
-//! serde's derive skips without a word, are looked for (serde_ignored) in the
-//! first answer of each operation and then once a minute
-//! ([`look_for_unknown_fields_every`]).
+//! serde's derive skips without a word, are looked for in the first answer
+//! of each operation and then once a minute
+//! ([`look_for_unknown_fields_every`]): a walk of the text with the table of
+//! the fields each response type reads ([`Known`], written by `cargo xtask
+//! generate`), not a second decode.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -41,6 +43,8 @@ use std::num::NonZeroU64;
 use std::sync::Mutex;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
+
+pub use crate::known_fields::{Known, Shape};
 
 /// The marker of the error a tolerant read returns while its place is being
 /// located.
@@ -631,7 +635,7 @@ pub struct Difference {
 
 /// Reports what a decode of `text` as `T` tolerated, each place once per
 /// process: locates each new place, then emits the event and the counter.
-pub(crate) fn report<T: serde::de::DeserializeOwned>(
+pub(crate) fn report<T: serde::de::DeserializeOwned + Known>(
     vendor: &'static str,
     operation: &'static str,
     text: &str,
@@ -658,13 +662,8 @@ pub(crate) fn report<T: serde::de::DeserializeOwned>(
     }
     if look_for_unknown_fields {
         let mut unknown: Vec<String> = Vec::new();
-        quietly(None, || {
-            let mut json = serde_json::Deserializer::from_str(text);
-            let _ = serde_ignored::deserialize::<_, _, T>(&mut json, |path| {
-                if unknown.len() < 64 {
-                    unknown.push(safe_pointer(&ignored_pointer(&path)));
-                }
-            });
+        crate::known_fields::unknown_fields(text, T::SHAPE, 64, &mut |pointer| {
+            unknown.push(safe_pointer(&pointer));
         });
         for pointer in unknown {
             let general = general_pointer(&pointer);
@@ -713,7 +712,7 @@ pub fn reported() -> Vec<Difference> {
 }
 
 /// `token` escaped for a JSON pointer (RFC 6901).
-fn escape(token: &str) -> String {
+pub(crate) fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
@@ -835,18 +834,6 @@ pub(crate) fn pointer_at(text: &str, offset: usize, into_closed: bool) -> String
         }
     }
     out
-}
-
-fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}/{index}", ignored_pointer(parent)),
-        Path::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => ignored_pointer(parent),
-    }
 }
 
 /// A pointer with its list indices as `*`: one place for every item.
@@ -1029,6 +1016,27 @@ mod tests {
     struct Envelope {
         #[allow(dead_code)]
         data: Vec<City>,
+    }
+
+    // What `cargo xtask generate` writes for a response type.
+    impl Known for City {
+        const SHAPE: &'static Shape = &Shape::Object {
+            fields: &[
+                ("city_id", <i64 as Known>::SHAPE),
+                ("province_id", <Option<i64> as Known>::SHAPE),
+                ("name", <String as Known>::SHAPE),
+                ("active", <Option<bool> as Known>::SHAPE),
+                ("price", <Option<f64> as Known>::SHAPE),
+                ("tags", <Vec<String> as Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl Known for Envelope {
+        const SHAPE: &'static Shape = &Shape::Object {
+            fields: &[("data", <Vec<City> as Known>::SHAPE)],
+            open: false,
+        };
     }
 
     fn city(json: &str) -> Result<(City, Found), String> {

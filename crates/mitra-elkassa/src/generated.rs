@@ -191,10 +191,22 @@ pub mod types {
     #[non_exhaustive]
     pub struct Cabang {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3330697606>"
+        )]
         pub cabang_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2886161747>"
+        )]
         pub cabang_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1516890221>"
+        )]
         pub cabang_name: ::std::option::Option<::std::string::String>,
     }
     ///`CheckUserEnvelope`
@@ -483,6 +495,256 @@ pub mod types {
                 Self(value.into())
             }
         }
+    }
+    impl mitra_core::tolerant::Known for Activated {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "packet_desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "packet_id",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "registration_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ActivationEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ActivationEnvelopeData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "messages",
+                    <::std::option::Option<
+                        Messages,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <bool as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ActivationEnvelopeData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <Nothing as mitra_core::tolerant::Known>::SHAPE,
+            <Activated as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for Cabang {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "cabang_address",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "cabang_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "cabang_name",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CheckUserEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        CheckUserEnvelopeData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "messages",
+                    <::std::option::Option<
+                        Messages,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <bool as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CheckUserEnvelopeData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <Nothing as mitra_core::tolerant::Known>::SHAPE,
+            <Packet as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for Messages {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<::std::string::String> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for Nothing {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <() as mitra_core::tolerant::Known>::SHAPE;
+    }
+    impl mitra_core::tolerant::Known for Packet {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "packet_code",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "packet_desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "packet_id",
+                    <mitra_core::LenientInt as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for Registered {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[(
+                "registration_id",
+                <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+            )],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RegistrationData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "registration_packets",
+                    <::std::vec::Vec<Packet> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "user_type",
+                    <::std::vec::Vec<UserTypeOption> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RegistrationDataEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        RegistrationDataEnvelopeData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "messages",
+                    <::std::option::Option<
+                        Messages,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <bool as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RegistrationDataEnvelopeData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <Nothing as mitra_core::tolerant::Known>::SHAPE,
+            <RegistrationData as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for RegistrationEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        RegistrationEnvelopeData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "messages",
+                    <::std::option::Option<
+                        Messages,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <bool as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RegistrationEnvelopeData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <Nothing as mitra_core::tolerant::Known>::SHAPE,
+            <Registered as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for UserTypeOption {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "code",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for UsersEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<crate::user::User>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "messages",
+                    <::std::option::Option<
+                        Messages,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <bool as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
     }
     impl ::std::fmt::Debug for ActivationRequest {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {

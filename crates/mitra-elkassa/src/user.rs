@@ -8,6 +8,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::types::Cabang;
+use mitra_core::tolerant::Shape;
 
 /// Retail or wholesale (grosir); sent as `"0"` / `"1"`.
 ///
@@ -269,6 +270,30 @@ impl<'de> Deserialize<'de> for User {
         }
         d.deserialize_map(UserVisitor)
     }
+}
+
+/// The keys `User`'s `Deserialize` reads, for the look for unknown fields.
+impl mitra_core::tolerant::Known for User {
+    const SHAPE: &'static Shape = &Shape::Object {
+        fields: &[
+            ("registration_id", &Shape::Any),
+            ("email", &Shape::Any),
+            ("registered_date", &Shape::Any),
+            ("user_type", &Shape::Any),
+            ("account_status", &Shape::Any),
+            ("user_type_desc", &Shape::Any),
+            ("contract_id", &Shape::Any),
+            ("expired_date", &Shape::Any),
+            ("contract_notes", &Shape::Any),
+            ("toko_name", &Shape::Any),
+            ("toko_address", &Shape::Any),
+            (
+                "cabangs",
+                <Vec<Cabang> as mitra_core::tolerant::Known>::SHAPE,
+            ),
+        ],
+        open: false,
+    };
 }
 
 #[cfg(feature = "schema")]

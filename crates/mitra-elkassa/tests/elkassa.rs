@@ -137,6 +137,33 @@ async fn an_odd_date_keeps_its_text_and_the_rest_decodes() {
     assert!(users[1].registered_date.as_ref().unwrap().value().is_some());
 }
 
+/// A branch is read as tolerantly as the user that holds it (its id sent as
+/// a number), and a field neither names is reported at its pointer.
+#[tokio::test]
+async fn a_branch_id_sent_as_a_number_decodes_and_an_unknown_field_is_reported() {
+    let server = MockServer::always(ok(json!([
+        {"registration_id": "A", "cabangs": [{"cabang_id": 17, "cabang_name": "Pusat", "cabang_kota": "Bandung"}]}
+    ])))
+    .await;
+    let users = client(&server).get_all_users(1).await.unwrap();
+    assert_eq!(users[0].cabangs[0].cabang_id.as_deref(), Some("17"));
+    let reported = mitra_core::tolerant::reported();
+    let about = |pointer: &str| {
+        reported
+            .iter()
+            .find(|d| d.vendor == "elkassa" && d.operation == "getAllUsers" && d.pointer == pointer)
+            .map(|d| (d.expected, d.found))
+    };
+    assert_eq!(
+        about("/data/0/cabangs/0/cabang_id"),
+        Some(("a string", "an integer"))
+    );
+    assert_eq!(
+        about("/data/0/cabangs/0/cabang_kota"),
+        Some(("no such field", "a field"))
+    );
+}
+
 #[tokio::test]
 async fn a_single_user_type_desc_goes_where_it_belongs() {
     let server = MockServer::always(ok(json!([

@@ -1136,6 +1136,520 @@ pub mod types {
             )
         }
     }
+    impl mitra_core::tolerant::Known for City {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("city_id", <i64 as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "name",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "province_id",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CityEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<City>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CourierService {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "code_service",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "etd_end",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "etd_start",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "etd_unit",
+                    <::std::option::Option<
+                        CourierServiceEtdUnit,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nama_service",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CourierServiceEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("data", <CourierServices as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CourierServiceEtdUnit {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Any;
+    }
+    impl mitra_core::tolerant::Known for CourierServiceLists {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "express_delivery",
+                    <::std::vec::Vec<CourierService> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "instant_delivery",
+                    <::std::vec::Vec<CourierService> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CourierServiceResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <CourierServiceEnvelope as mitra_core::tolerant::Known>::SHAPE,
+            <CourierServiceLists as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for CourierServices {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "express_delivery",
+                    <::std::vec::Vec<CourierService> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "instant_delivery",
+                    <::std::vec::Vec<CourierService> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for District {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "city_id",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("district_id", <i64 as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "name",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for DistrictEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<District>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ExpressTariff {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "code_service",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "courier_code",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "etd",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "price",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for MultiItems {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "total_weight",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "volumetric_weight",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for MultiItemsEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("data", <MultiItems as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for Order {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("awb", <::std::string::String as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "courier_code",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for OrderEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("data", <Order as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RawData {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <::serde_json::Value as mitra_core::tolerant::Known>::SHAPE;
+    }
+    impl mitra_core::tolerant::Known for RawEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        RawData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for RawListEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<RawData>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TariffExpressEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<ExpressTariff>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TariffInstantEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<TariffOption>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TariffOption {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[(
+                "tariff_id",
+                <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+            )],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for Timestamp {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <::std::string::String as mitra_core::tolerant::Known>::SHAPE;
+    }
+    impl mitra_core::tolerant::Known for TrackEvent {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TrackOrderEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        Tracking,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("success", <bool as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "timestamp",
+                    <::std::option::Option<
+                        Timestamp,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for Tracking {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "awb",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "courier",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "courier_code",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "history",
+                    <::std::vec::Vec<TrackEvent> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "receiver_address",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "receiver_name",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "service",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "shipper_address",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "shipper_name",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
     impl ::std::fmt::Debug for ExpressTariff {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.

@@ -323,6 +323,144 @@ pub mod types {
             }
         }
     }
+    impl mitra_core::tolerant::Known for KecukupanSkp {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "error",
+                    <::std::option::Option<bool> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "gender",
+                    <::std::option::Option<
+                        crate::personal::Gender,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nama_anggota",
+                    <::std::option::Option<
+                        crate::personal::Personal,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nik",
+                    <::std::option::Option<
+                        crate::personal::Nik,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "no_str",
+                    <::std::option::Option<
+                        crate::personal::Personal,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nomor_surat",
+                    <::std::option::Option<
+                        crate::personal::Personal,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "OP",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Pembelajaran",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Pengabdian_Masyarakat_dan_Profesi",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Pengembangan_Ilmu",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Profesionalisme",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Publikasi_Ilmiah",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status_code",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Status_Rekom",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "tgl_berakhir_str",
+                    <::std::option::Option<
+                        mitra_core::Lenient<mitra_core::DateDmy>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "tgl_lahir",
+                    <::std::option::Option<
+                        crate::personal::BirthDate,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "tgl_mulai_str",
+                    <::std::option::Option<
+                        mitra_core::Lenient<mitra_core::DateDmy>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "Total_SKP",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TokenResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "access_token",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "expires_in",
+                    <::std::option::Option<
+                        TokenResponseExpiresIn,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status_code",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "token_type",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TokenResponseExpiresIn {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <::std::string::String as mitra_core::tolerant::Known>::SHAPE;
+    }
     impl ::std::fmt::Debug for KecukupanSkp {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.

@@ -260,3 +260,14 @@ impl mitra_core::plumbing::Validate for Nik {
         Nik::new(&self.0).map(drop)
     }
 }
+
+// Each is one scalar on the wire: no field of an answer lies under it (the
+// look for unknown fields, `mitra_core::tolerant::Known`).
+macro_rules! scalar_on_the_wire {
+    ($($ty:ty),*) => {
+        $(impl mitra_core::tolerant::Known for $ty {
+            const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Any;
+        })*
+    };
+}
+scalar_on_the_wire!(Nik, Personal, BirthDate, Gender);

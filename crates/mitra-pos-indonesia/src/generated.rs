@@ -1023,6 +1023,594 @@ pub mod types {
             }
         }
     }
+    impl mitra_core::tolerant::Known for City {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "cityCode",
+                    <mitra_core::Code as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "cityName",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CityResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        CityResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CityResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        CityResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for CityResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <City as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<City> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for Fee {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "estimation",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "fee",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "feeTax",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "insurance",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "insuranceTax",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "itemValue",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "serviceCode",
+                    <mitra_core::Code as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "serviceName",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "totalFee",
+                    <::std::option::Option<
+                        mitra_core::LenientInt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for FeeResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[(
+                "rs_fee",
+                <::std::option::Option<FeeResponseRsFee> as mitra_core::tolerant::Known>::SHAPE,
+            )],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for FeeResponseRsFee {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[(
+                "r_fee",
+                <::std::option::Option<FeeResponseRsFeeRFee> as mitra_core::tolerant::Known>::SHAPE,
+            )],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for FeeResponseRsFeeRFee {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <Fee as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<Fee> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for NoMatch {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <() as mitra_core::tolerant::Known>::SHAPE;
+    }
+    impl mitra_core::tolerant::Known for PostOffice {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "address",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "city",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "posCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostOfficeResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        PostOfficeResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostOfficeResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        PostOfficeResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostOfficeResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <PostOffice as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<PostOffice> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for PostalCode {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "address",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "city",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "posCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostalCodeResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        PostalCodeResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostalCodeResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        PostalCodeResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for PostalCodeResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <PostalCode as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<PostalCode> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for Province {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "provinceCode",
+                    <mitra_core::Code as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "provinceName",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ProvinceResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        ProvinceResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ProvinceResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        ProvinceResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for ProvinceResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <Province as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<Province> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for SubDistrict {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "subDistrictCode",
+                    <mitra_core::Code as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "subDistrictName",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubDistrictResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        SubDistrictResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubDistrictResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        SubDistrictResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubDistrictResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <SubDistrict as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<SubDistrict> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for SubSubDistrict {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "posCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "subSubDistrictCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "subSubDistrictName",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubSubDistrictResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "responses",
+                    <::std::option::Option<
+                        SubSubDistrictResponseResponses,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubSubDistrictResponseResponses {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        SubSubDistrictResponseResponsesResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SubSubDistrictResponseResponsesResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <SubSubDistrict as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<SubSubDistrict> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for TokenResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "access_token",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "expires_in",
+                    <::std::option::Option<
+                        TokenResponseExpiresIn,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "scope",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "token_type",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TokenResponseExpiresIn {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <i64 as mitra_core::tolerant::Known>::SHAPE,
+            <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for TrackAndTraceResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "response",
+                    <::std::option::Option<
+                        TrackAndTraceResponseResponse,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "rs_tnt",
+                    <::std::option::Option<
+                        TrackAndTraceResponseRsTnt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TrackAndTraceResponseResponse {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        TrackAndTraceResponseResponseData,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TrackAndTraceResponseResponseData {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <TrackEventV2 as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<TrackEventV2> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for TrackAndTraceResponseRsTnt {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "r_tnt",
+                    <::std::option::Option<
+                        TrackAndTraceResponseRsTntRTnt,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TrackAndTraceResponseRsTntRTnt {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <NoMatch as mitra_core::tolerant::Known>::SHAPE,
+            <TrackEvent as mitra_core::tolerant::Known>::SHAPE,
+            <::std::vec::Vec<TrackEvent> as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for TrackEvent {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "barcode",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "description",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "eventDate",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "eventName",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "office",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "officeCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for TrackEventV2 {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "barcode",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "description",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "eventDate",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "eventName",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "officeCode",
+                    <::std::option::Option<
+                        mitra_core::Code,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "officeName",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
     impl ::std::fmt::Debug for Fee {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.

@@ -781,6 +781,352 @@ pub mod types {
             }
         }
     }
+    impl mitra_core::tolerant::Known for Akun {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("akun", <::std::string::String as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "akun_induk",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "balance",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("kode", <::std::string::String as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "level",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "tipe",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for AkunEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                ("data", <Akun as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "message",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <SuccessStatus as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for AkunListEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<Akun>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <SuccessStatus as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for EmptyEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <SuccessStatus as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for Jurnal {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "deskripsi",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nominal",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "referensi",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("tanggal", <mitra_core::DateDmy as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "transaksi",
+                    <::std::vec::Vec<Transaksi> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for JurnalCreated {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::OneOf(&[
+            <LegacyJurnalCreated as mitra_core::tolerant::Known>::SHAPE,
+            <Jurnal as mitra_core::tolerant::Known>::SHAPE,
+        ]);
+    }
+    impl mitra_core::tolerant::Known for JurnalCreatedEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <JurnalCreated as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "status",
+                    <SuccessStatus as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for JurnalListEnvelope {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "data",
+                    <::std::option::Option<
+                        ::std::vec::Vec<Jurnal>,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "message",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("status", <SuccessStatus as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for LegacyJurnalCreated {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[(
+                "transaction",
+                <LegacyTransaction as mitra_core::tolerant::Known>::SHAPE,
+            )],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for LegacyTransaction {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "checking_balance_credit",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "checking_balance_debit",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "company_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "created_at",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "created_by",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "deleted_at",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "deleted_by",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "description",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("id", <::std::string::String as mitra_core::tolerant::Known>::SHAPE),
+                (
+                    "model_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "model_type",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "reference_number",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_date",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_date_human",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_details",
+                    <::std::vec::Vec<
+                        LegacyTransactionDetail,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_status",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_type",
+                    <::std::option::Option<bool> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "updated_at",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "updated_by",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "void_at",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "void_by",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for LegacyTransactionDetail {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "account_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "credit_amount",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "debit_amount",
+                    <::std::option::Option<i64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "transaction_id",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
+        };
+    }
+    impl mitra_core::tolerant::Known for SuccessStatus {
+        const SHAPE: &'static mitra_core::tolerant::Shape =
+            <i64 as mitra_core::tolerant::Known>::SHAPE;
+    }
+    impl mitra_core::tolerant::Known for Transaksi {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "akun",
+                    <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("debit", <i64 as mitra_core::tolerant::Known>::SHAPE),
+                ("kredit", <i64 as mitra_core::tolerant::Known>::SHAPE),
+            ],
+            open: false,
+        };
+    }
     impl Akun {
         ///A `Akun` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
