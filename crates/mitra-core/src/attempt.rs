@@ -26,11 +26,14 @@ pub struct Attempt {
     operation: &'static str,
     token: Option<Arc<AccessToken>>,
     status: AtomicU16,
-    error_in_success: OnceLock<Error>,
+    // Boxed, like the secret values below: set on few attempts, and an
+    // `Attempt` is moved into and out of every call's future (88 bytes
+    // less in each).
+    error_in_success: OnceLock<Box<Error>>,
     /// The operation's fields, when some are secret; their values, read
     /// from the request as it leaves.
     secret_fields: &'static [crate::Field],
-    secret_values: OnceLock<Vec<String>>,
+    secret_values: OnceLock<Box<[String]>>,
 }
 
 impl fmt::Debug for Attempt {
@@ -96,7 +99,7 @@ impl Attempt {
     }
 
     pub(crate) fn take_error_in_success(&mut self) -> Option<Error> {
-        self.error_in_success.take()
+        self.error_in_success.take().map(|error| *error)
     }
 
     /// Pre-send hook of the generated client: auth, fixed headers,
@@ -112,7 +115,7 @@ impl Attempt {
                 .is_some_and(|b| b.first() == Some(&b'{'));
         if !self.secret_fields.is_empty() || nested {
             let values = secret_values(self.secret_fields, &marked, request);
-            let _ = self.secret_values.set(values);
+            let _ = self.secret_values.set(values.into_boxed_slice());
         }
         self.runtime.prepare(request, self.token.as_deref());
     }
@@ -210,7 +213,7 @@ impl Attempt {
                 .runtime
                 .error_in_success(status, &body, &self.extra_secrets())
         {
-            let _ = self.error_in_success.set(error);
+            let _ = self.error_in_success.set(Box::new(error));
         }
         rebuilt(status, version, headers, url, body)
     }
@@ -291,7 +294,7 @@ impl Attempt {
     /// Records `error` for the runtime and hands the generated code an empty
     /// response (which it then fails to decode; the recorded error wins).
     fn fail(&self, error: Error, status: reqwest::StatusCode) -> Response {
-        let _ = self.error_in_success.set(error);
+        let _ = self.error_in_success.set(Box::new(error));
         let mut empty = http::Response::new(reqwest::Body::from(Vec::new()));
         *empty.status_mut() = status;
         Response::from(empty)
