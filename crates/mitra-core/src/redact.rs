@@ -178,27 +178,56 @@ fn scrub_escaped(text: &[u8], values: &[&str]) -> Option<Vec<u8>> {
     if decoded.len() == text.len() {
         return None; // nothing was escaped
     }
-    let mut spans: Vec<(usize, usize)> = Vec::new();
-    for value in values {
-        let finder = memchr::memmem::Finder::new(value.as_bytes());
-        for at in finder.find_iter(&decoded) {
-            let end = at + value.len();
-            // The end in `text`: where the next decoded byte came from.
-            let stop = from[end..]
-                .iter()
-                .copied()
-                .find(|o| *o > from[end - 1])
-                .unwrap_or(text.len());
-            spans.push((from[at], stop));
-        }
-    }
-    if spans.is_empty() {
-        return None;
-    }
-    spans.sort_unstable();
+    redact_occurrences(text, &decoded, values, &|at, len| {
+        let end = at + len;
+        // The end in `text`: where the next decoded byte came from.
+        let stop = from[end..]
+            .iter()
+            .copied()
+            .find(|o| *o > from[end - 1])
+            .unwrap_or(text.len());
+        (from[at], stop)
+    })
+}
+
+/// `text` with every place where one of `values` occurs in `haystack`
+/// (`text` itself, or `text` with its escapes decoded) replaced by
+/// [`REDACTED`]; `place(at, len)` is the span of `text` an occurrence at
+/// `at` in `haystack` stands for. Overlapping spans, of one value or of two
+/// (a secret whose end begins another), are one redaction: no piece of
+/// either is left. `None` when none occurs.
+fn redact_occurrences(
+    text: &[u8],
+    haystack: &[u8],
+    values: &[&str],
+    place: &dyn Fn(usize, usize) -> (usize, usize),
+) -> Option<Vec<u8>> {
+    // Each value's occurrences come in order (memchr's SIMD search: a
+    // 16 MiB body is scanned for each form in milliseconds); the next span
+    // is the least of their heads (a merge, not a sort).
+    let mut finds: Vec<_> = values
+        .iter()
+        .map(|value| {
+            let mut found = memchr::memmem::find_iter(haystack, value.as_bytes());
+            let head = found.next().map(|at| place(at, value.len()));
+            (head, found, value.len())
+        })
+        .collect();
+    let mut next_span = || {
+        let (head, found, len) = finds
+            .iter_mut()
+            .filter(|(head, ..)| head.is_some())
+            .min_by_key(|(head, ..)| *head)?;
+        let least = head.take();
+        *head = found.next().map(|at| place(at, *len));
+        least
+    };
+    let (start, end) = next_span()?;
     let mut out = Vec::with_capacity(text.len());
-    let mut cursor = 0;
-    for (start, end) in spans {
+    out.extend_from_slice(&text[..start]);
+    out.extend_from_slice(REDACTED.as_bytes());
+    let mut cursor = end;
+    while let Some((start, end)) = next_span() {
         if start < cursor {
             cursor = cursor.max(end);
             continue;
@@ -260,13 +289,10 @@ impl Secrets {
 
     fn from_forms(mut all: Vec<String>) -> Self {
         all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
-        // Longest first: a secret that is a prefix of another must not cut
-        // the longer one in two.
-        // (A total order: an unstable sort gives the same list, and is one
-        // copy of the sort smaller than a stable one in every binary.)
-        all.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        all.dedup();
-        Self(all.into_iter().map(SecretString::from).collect())
+        let mut sorted: Vec<&str> = all.iter().map(String::as_str).collect();
+        sorted.sort_unstable_by(longest_first);
+        sorted.dedup();
+        Self(sorted.into_iter().map(SecretString::from).collect())
     }
 
     /// Whether any credential is configured.
@@ -293,21 +319,16 @@ impl Secrets {
             .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
             .flat_map(|e| forms(e))
             .collect();
-        let mut values: Vec<&str> = self
+        let values: Vec<&str> = self
             .0
             .iter()
             .map(|s| s.expose_secret())
             .chain(extra_forms.iter().map(String::as_str))
             .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
             .collect();
-        if !extra_forms.is_empty() {
-            values.sort_unstable_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        }
         let mut out = Cow::Borrowed(body);
-        for value in &values {
-            if let Some(replaced) = replace_all(&out, value.as_bytes(), REDACTED.as_bytes()) {
-                out = Cow::Owned(replaced);
-            }
+        if let Some(replaced) = redact_occurrences(body, body, &values, &|at, len| (at, at + len)) {
+            out = Cow::Owned(replaced);
         }
         // Escaped forms the list cannot foresee (`&#039;`, `&#x27;`,
         // `\u0027`, mixed): found in the text decoded, replaced where they
@@ -374,23 +395,11 @@ impl Secrets {
     }
 }
 
-/// `haystack` with every `needle` replaced by `with`; `None` if there is
-/// none. (memchr's SIMD search: a 16 MiB body is scanned for each form in
-/// milliseconds.)
-fn replace_all(haystack: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
-    let finder = memchr::memmem::Finder::new(needle);
-    let first = finder.find(haystack)?;
-    let mut out = Vec::with_capacity(haystack.len());
-    out.extend_from_slice(&haystack[..first]);
-    out.extend_from_slice(with);
-    let mut rest = &haystack[first + needle.len()..];
-    while let Some(at) = finder.find(rest) {
-        out.extend_from_slice(&rest[..at]);
-        out.extend_from_slice(with);
-        rest = &rest[at + needle.len()..];
-    }
-    out.extend_from_slice(rest);
-    Some(out)
+/// Longest first, then by content: the order of a client's secret forms,
+/// sorted once, so that equal forms are next to each other for `dedup`.
+/// (The scrubber does not depend on the order: overlapping finds are merged.)
+fn longest_first(a: &&str, b: &&str) -> std::cmp::Ordering {
+    b.len().cmp(&a.len()).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
@@ -415,6 +424,26 @@ mod tests {
         assert_eq!(secrets.scrub("a &amp; b", &[]), "a &amp; b");
     }
 
+    #[test]
+    fn escaped_secrets_are_scrubbed_in_order_wherever_they_interleave_or_overlap() {
+        let first = SecretString::from("Kata'Sandi");
+        let second = SecretString::from("Sandi'Lagi");
+        let secrets = Secrets::new([&first, &second]);
+        // The second secret before the first, then both again, then the two
+        // overlapping (one redaction for the run they cover).
+        let sent =
+            "a Sandi&#39;Lagi b Kata&#x27;Sandi c Sandi\\u0027Lagi d Kata&#39;Sandi&#39;Lagi e";
+        assert_eq!(
+            secrets.scrub(sent, &[]),
+            "a [REDACTED] b [REDACTED] c [REDACTED] d [REDACTED] e"
+        );
+        // Overlapping as written, and with a secret known only now.
+        assert_eq!(secrets.scrub("x Kata'Sandi'Lagi y", &[]), "x [REDACTED] y");
+        assert_eq!(
+            secrets.scrub("x Kata'Sandi'Lagi-Token y", &["Lagi-Token"]),
+            "x [REDACTED] y"
+        );
+    }
     #[test]
     fn marked_fields_are_masked_at_any_depth_structure_kept() {
         let marked = Marked {
