@@ -894,10 +894,11 @@ impl TokenSource {
                 error_from_response(status, &headers, read)
             });
         }
-        let parsed: TokenBody = serde_json::from_slice(&body).map_err(|e| Error::Decode {
-            status: Some(status.as_u16()),
-            message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
-        })?;
+        let parsed: TokenBody =
+            crate::decode::json_from_bytes(&body).map_err(|e| Error::Decode {
+                status: Some(status.as_u16()),
+                message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
+            })?;
         // No or unreadable `expires_in`: the default lifetime. Zero or
         // negative: already expired (used by the calls waiting for this
         // fetch, never cached for later ones). Huge: capped.

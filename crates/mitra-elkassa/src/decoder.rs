@@ -85,7 +85,7 @@ pub(crate) struct ElkassaDecoder;
 
 impl ErrorDecoder for ElkassaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match serde_json::from_slice::<Envelope>(body) {
+        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
             Ok(env) if env.status.is_some() => {
                 refused(status, headers, message_text(env.messages.as_ref()))
             }
@@ -97,7 +97,7 @@ impl ErrorDecoder for ElkassaDecoder {
         if peek_value(body, "status") != Some(b"false") {
             return None;
         }
-        let env: Envelope = serde_json::from_slice(body).ok()?;
+        let env: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
         (env.status == Some(false)).then(|| {
             refused(
                 status,

@@ -47,7 +47,7 @@ pub(crate) struct FastracDecoder;
 
 impl ErrorDecoder for FastracDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match serde_json::from_slice::<Envelope>(body) {
+        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
             Ok(env) if env.success.is_some() => refused(status, headers, env.message),
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
@@ -57,7 +57,7 @@ impl ErrorDecoder for FastracDecoder {
         if peek_value(body, "success") != Some(b"false") {
             return None;
         }
-        let env: Envelope = serde_json::from_slice(body).ok()?;
+        let env: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
         (env.success == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
     }
 

@@ -67,7 +67,7 @@ pub(crate) struct PafiDecoder;
 
 impl ErrorDecoder for PafiDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match serde_json::from_slice::<Body>(body) {
+        match mitra_core::decode::json_from_bytes::<Body>(body) {
             Ok(parsed) if parsed.message.is_some() => to_error(status, headers, parsed),
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
@@ -77,7 +77,7 @@ impl ErrorDecoder for PafiDecoder {
         if peek_value(body, "error") != Some(b"true") {
             return None;
         }
-        let parsed: Body = serde_json::from_slice(body).ok()?;
+        let parsed: Body = mitra_core::decode::json_from_bytes(body).ok()?;
         if parsed.error != Some(true) {
             return None;
         }

@@ -58,7 +58,7 @@ fn looks_like_fault(json: &[u8]) -> bool {
 }
 
 fn from_json(body: &[u8]) -> Option<GatewayFault> {
-    let parsed: GatewayFaultBody = serde_json::from_slice(body).ok()?;
+    let parsed: GatewayFaultBody = mitra_core::decode::json_from_bytes(body).ok()?;
     let (code, message) = match parsed.fault {
         Some(fault) => (fault.code, fault.message),
         None => (parsed.code, parsed.message),

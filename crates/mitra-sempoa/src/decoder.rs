@@ -47,7 +47,7 @@ pub(crate) struct SempoaDecoder;
 
 impl ErrorDecoder for SempoaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match serde_json::from_slice::<Envelope>(body) {
+        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
             Ok(envelope) if !envelope.message.is_empty() => {
                 classify(status, headers, envelope.message)
             }
@@ -61,7 +61,7 @@ impl ErrorDecoder for SempoaDecoder {
         if peek_value(body, "status").is_none_or(|v| v.starts_with(b"2")) {
             return None;
         }
-        let envelope: Envelope = serde_json::from_slice(body).ok()?;
+        let envelope: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
         let status = StatusCode::from_u16(u16::try_from(envelope.status?).ok()?).ok()?;
         (status.is_client_error() || status.is_server_error())
             .then(|| classify(status, &HeaderMap::new(), envelope.message))
