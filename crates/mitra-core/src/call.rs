@@ -389,7 +389,8 @@ pub fn decode_answer<T: serde::de::DeserializeOwned + crate::tolerant::Known>(
         Ok(inner) => {
             let sample = crate::tolerant::sample_for_unknown_fields(vendor, operation);
             if sample || !found.is_empty() {
-                crate::tolerant::report::<T>(vendor, operation, text, found, sample);
+                let again: crate::tolerant::DecodeAgain = crate::tolerant::decode_again::<T>;
+                crate::tolerant::report(vendor, operation, text, found, sample, (T::SHAPE, again));
             }
             Ok(inner)
         }

@@ -291,28 +291,15 @@ impl Runtime {
         T: 'a,
         E: 'a,
     {
-        // OpenTelemetry's HTTP client span: named `{method} {url.template}`
-        // (`otel.name`), its attributes under the semantic conventions' names.
-        // Integers are recorded as i64: OpenTelemetry has no unsigned type
-        // (tracing-opentelemetry would write a u64 as text).
-        let span = tracing::info_span!(
-            "mitra.call",
-            otel.name = %format_args!("{} {}", op.method, op.path),
-            otel.kind = "client",
-            otel.status_code = tracing::field::Empty,
-            http.request.method = op.method,
-            url.template = op.path,
-            server.address = server.map(|s| &*s.address),
-            server.port = server.map(|s| i64::from(s.port)),
-            http.response.status_code = tracing::field::Empty,
-            error.type = tracing::field::Empty,
-            http.request.resend_count = tracing::field::Empty,
-            mitra.vendor = self.inner.vendor,
-            mitra.operation = op.id,
-        );
+        let span = self.call_span(server, op);
         self.send_inner(server, op, attempt).instrument(span)
     }
 
+    // The generic half of a call, one copy per operation in a program: it
+    // only sends the attempts and hands back their value. Everything else a
+    // call does is in the non-generic methods below (one copy in all), so
+    // that each operation a program uses costs its own request and decode,
+    // and little more.
     async fn send_inner<T, E, F, Fut>(
         &self,
         server: Option<&crate::telemetry::Server>,
@@ -325,33 +312,10 @@ impl Runtime {
     {
         let mut sent = 0u32;
         let outcome = self.attempts(server, op, attempt, &mut sent).await;
-        // Recorded once, at the end: a field recorded twice is two
-        // attributes to an OpenTelemetry layer.
-        let call = tracing::Span::current();
-        if sent > 1 {
-            call.record("http.request.resend_count", i64::from(sent - 1));
-        }
         if let Err(error) = &outcome {
-            call.record("otel.status_code", "ERROR");
-            call.record("error.type", error.kind());
-            if let Some(status) = error.status() {
-                call.record("http.response.status_code", i64::from(status));
-            }
-            tracing::warn!(
-                error.type = error.kind(),
-                mitra.vendor = self.inner.vendor,
-                mitra.operation = op.id,
-                attempts = sent,
-                error = %error,
-                "call failed"
-            );
-            #[cfg(feature = "metrics")]
-            crate::telemetry::count_call_outcome(
-                "mitra.client.failures",
-                self.inner.vendor,
-                op,
-                error.kind(),
-            );
+            self.call_failed(op, sent, error);
+        } else if sent > 1 {
+            self.call_resent(sent);
         }
         outcome
     }
@@ -367,62 +331,24 @@ impl Runtime {
         F: FnMut(Attempt) -> Fut,
         Fut: Future<Output = (Result<ResponseValue<T>, GenError<E>>, Attempt)>,
     {
-        #[cfg(not(feature = "metrics"))]
-        let _ = server;
         let mut refreshed_after_401 = false;
-        // Fields the spec marks secret (a password) or personal: their values
-        // are scrubbed from vendor text like the client's credentials.
-        let secret_fields = if op.fields.iter().any(|f| f.secret || f.personal) {
-            op.fields
-        } else {
-            &[]
-        };
         loop {
             *sent += 1;
-            let token = match &self.inner.auth {
-                Auth::OAuth2(source) => Some(source.token().await.map_err(|e| {
-                    let e = self.inner.secrets.scrub_error(e, &[]).at_token_endpoint();
-                    tracing::debug!(error = %e, "no token");
-                    e
-                })?),
-                _ => None,
-            };
-            if let Some(limiter) = &self.inner.rate_limiter {
-                limiter.acquire().await;
-            }
-            let attempt_span = tracing::info_span!(
-                "mitra.attempt",
-                http.request.resend_count = i64::from(*sent - 1),
-                http.response.status_code = tracing::field::Empty,
-                error.type = tracing::field::Empty,
-            );
-            // The clock is read only for a subscriber that records latency
-            // (or for the metrics, when they are compiled in).
-            #[cfg(not(feature = "metrics"))]
-            let started = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
-            #[cfg(feature = "metrics")]
-            let started = Some(Instant::now());
-            let (result, mut context) =
-                attempt(Attempt::new(self.clone(), op.id, token, secret_fields)).await;
-            let elapsed = started.map(|s| s.elapsed());
-            let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
+            let (context, started) = self.before_attempt(op, *sent).await?;
+            let (result, mut context) = attempt(context).await;
+            let elapsed = started.at.map(|s| s.elapsed());
             let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
                 (_, Some(error)) => error,
                 (Ok(value), None) => {
-                    let status = value.status().as_u16();
-                    attempt_span.record("http.response.status_code", i64::from(status));
-                    tracing::Span::current().record("http.response.status_code", i64::from(status));
-                    tracing::debug!(attempt = *sent, status, latency_ms, "ok");
-                    #[cfg(feature = "metrics")]
-                    crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
-                        op,
-                        vendor: self.inner.vendor,
+                    self.attempt_succeeded(
                         server,
-                        status: Some(status),
-                        error_type: None,
-                        seconds: elapsed.unwrap_or_default().as_secs_f64(),
-                    });
+                        op,
+                        *sent,
+                        started.span,
+                        elapsed,
+                        value.status(),
+                    );
                     return Ok(value.into_inner());
                 }
                 (Err(e), None) => {
@@ -439,10 +365,140 @@ impl Runtime {
                 context: &context,
                 sent: *sent,
                 elapsed,
-                attempt_span,
+                attempt_span: started.span,
             };
             Box::pin(self.after_failure(error, failure, &mut refreshed_after_401)).await?;
         }
+    }
+
+    /// The span of a call: OpenTelemetry's HTTP client span.
+    fn call_span(
+        &self,
+        server: Option<&crate::telemetry::Server>,
+        op: &Operation,
+    ) -> tracing::Span {
+        // OpenTelemetry's HTTP client span: named `{method} {url.template}`
+        // (`otel.name`), its attributes under the semantic conventions' names.
+        // Integers are recorded as i64: OpenTelemetry has no unsigned type
+        // (tracing-opentelemetry would write a u64 as text).
+        tracing::info_span!(
+            "mitra.call",
+            otel.name = %format_args!("{} {}", op.method, op.path),
+            otel.kind = "client",
+            otel.status_code = tracing::field::Empty,
+            http.request.method = op.method,
+            url.template = op.path,
+            server.address = server.map(|s| &*s.address),
+            server.port = server.map(|s| i64::from(s.port)),
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+            http.request.resend_count = tracing::field::Empty,
+            mitra.vendor = self.inner.vendor,
+            mitra.operation = op.id,
+        )
+    }
+
+    /// What comes before attempt number `sent` of `op`: a token (cached,
+    /// or fetched once for all concurrent callers), the rate budget, the
+    /// attempt's span and clock.
+    async fn before_attempt(&self, op: &Operation, sent: u32) -> Result<(Attempt, Started), Error> {
+        let token = match &self.inner.auth {
+            Auth::OAuth2(source) => Some(source.token().await.map_err(|e| {
+                let e = self.inner.secrets.scrub_error(e, &[]).at_token_endpoint();
+                tracing::debug!(error = %e, "no token");
+                e
+            })?),
+            _ => None,
+        };
+        if let Some(limiter) = &self.inner.rate_limiter {
+            limiter.acquire().await;
+        }
+        let span = tracing::info_span!(
+            "mitra.attempt",
+            http.request.resend_count = i64::from(sent - 1),
+            http.response.status_code = tracing::field::Empty,
+            error.type = tracing::field::Empty,
+        );
+        // The clock is read only for a subscriber that records latency
+        // (or for the metrics, when they are compiled in).
+        #[cfg(not(feature = "metrics"))]
+        let at = tracing::enabled!(tracing::Level::DEBUG).then(Instant::now);
+        #[cfg(feature = "metrics")]
+        let at = Some(Instant::now());
+        // Fields the spec marks secret (a password) or personal: their values
+        // are scrubbed from vendor text like the client's credentials.
+        let secret_fields = if op.fields.iter().any(|f| f.secret || f.personal) {
+            op.fields
+        } else {
+            &[]
+        };
+        let context = Attempt::new(self.clone(), op.id, token, secret_fields);
+        Ok((context, Started { span, at }))
+    }
+
+    /// An attempt answered with success `status`: recorded on its span and
+    /// the call's, as an event, and (feature `metrics`) as a measurement.
+    fn attempt_succeeded(
+        &self,
+        server: Option<&crate::telemetry::Server>,
+        op: &Operation,
+        sent: u32,
+        span: tracing::Span,
+        elapsed: Option<std::time::Duration>,
+        status: StatusCode,
+    ) {
+        #[cfg(not(feature = "metrics"))]
+        let _ = (server, op);
+        let status = status.as_u16();
+        let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
+        span.record("http.response.status_code", i64::from(status));
+        tracing::Span::current().record("http.response.status_code", i64::from(status));
+        tracing::debug!(attempt = sent, status, latency_ms, "ok");
+        #[cfg(feature = "metrics")]
+        crate::telemetry::record_attempt(crate::telemetry::AttemptMetric {
+            op,
+            vendor: self.inner.vendor,
+            server,
+            status: Some(status),
+            error_type: None,
+            seconds: elapsed.unwrap_or_default().as_secs_f64(),
+        });
+    }
+
+    /// A call that succeeded after `sent` attempts: the resends on its span.
+    fn call_resent(&self, sent: u32) {
+        // Recorded once, at the end: a field recorded twice is two
+        // attributes to an OpenTelemetry layer.
+        tracing::Span::current().record("http.request.resend_count", i64::from(sent - 1));
+    }
+
+    /// A call that failed after `sent` attempts: on its span, as a WARN
+    /// event, and (feature `metrics`) counted.
+    fn call_failed(&self, op: &Operation, sent: u32, error: &Error) {
+        let call = tracing::Span::current();
+        if sent > 1 {
+            call.record("http.request.resend_count", i64::from(sent - 1));
+        }
+        call.record("otel.status_code", "ERROR");
+        call.record("error.type", error.kind());
+        if let Some(status) = error.status() {
+            call.record("http.response.status_code", i64::from(status));
+        }
+        tracing::warn!(
+            error.type = error.kind(),
+            mitra.vendor = self.inner.vendor,
+            mitra.operation = op.id,
+            attempts = sent,
+            error = %error,
+            "call failed"
+        );
+        #[cfg(feature = "metrics")]
+        crate::telemetry::count_call_outcome(
+            "mitra.client.failures",
+            self.inner.vendor,
+            op,
+            error.kind(),
+        );
     }
 
     /// What follows a failed attempt: the error scrubbed of every secret
@@ -646,6 +702,12 @@ fn exceeded_limit(error: &reqwest::Error) -> bool {
 /// The whole body of `response`, or [`Error::BodyTooLarge`] past `limit`
 /// bytes (checked against `Content-Length` first, then while reading).
 /// A failed attempt, as [`Runtime::after_failure`] needs it.
+/// An attempt's span and, when read, the time it started.
+struct Started {
+    span: tracing::Span,
+    at: Option<Instant>,
+}
+
 struct Failure<'a> {
     server: Option<&'a crate::telemetry::Server>,
     op: &'a Operation,

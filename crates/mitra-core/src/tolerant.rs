@@ -633,24 +633,35 @@ pub struct Difference {
     pub found: &'static str,
 }
 
-/// Reports what a decode of `text` as `T` tolerated, each place once per
-/// process: locates each new place, then emits the event and the counter.
-pub(crate) fn report<T: serde::de::DeserializeOwned + Known>(
+/// How a report decodes an answer again as its type (to locate a
+/// deviation): `decode_again::<T>`, the only part of a report that depends
+/// on the type.
+pub(crate) type DecodeAgain = fn(&str) -> serde_json::Result<()>;
+
+/// `text` decoded as `T` again, the value dropped.
+pub(crate) fn decode_again<T: serde::de::DeserializeOwned>(text: &str) -> serde_json::Result<()> {
+    serde_json::from_str::<T>(text).map(drop)
+}
+
+/// Reports what a decode of `text` as the type `shape` describes
+/// tolerated, each place once per process: locates each new place (with
+/// `again`), then emits the event and the counter. Not generic: one copy
+/// in a program, not one per answer type.
+pub(crate) fn report(
     vendor: &'static str,
     operation: &'static str,
     text: &str,
     found: Found,
     look_for_unknown_fields: bool,
+    (shape, again): (&'static Shape, DecodeAgain),
 ) {
     for deviation in found.deviations {
         if !first_time(vendor, operation, Place::Site(deviation.site)) {
             continue;
         }
-        let pointer = quietly(Some(deviation.site), || {
-            match serde_json::from_str::<T>(text) {
-                Ok(_) => String::new(),
-                Err(error) => safe_pointer(&error_pointer(text, &error, false)),
-            }
+        let pointer = quietly(Some(deviation.site), || match again(text) {
+            Ok(()) => String::new(),
+            Err(error) => safe_pointer(&error_pointer(text, &error, false)),
         });
         emit(Difference {
             vendor,
@@ -662,7 +673,7 @@ pub(crate) fn report<T: serde::de::DeserializeOwned + Known>(
     }
     if look_for_unknown_fields {
         let mut unknown: Vec<String> = Vec::new();
-        crate::known_fields::unknown_fields(text, T::SHAPE, 64, &mut |pointer| {
+        crate::known_fields::unknown_fields(text, shape, 64, &mut |pointer| {
             unknown.push(safe_pointer(&pointer));
         });
         for pointer in unknown {
@@ -1184,7 +1195,14 @@ mod tests {
             let (out, found) = recording(|| serde_json::from_str::<Envelope>(body));
             out.unwrap();
             let sample = sample_for_unknown_fields("test-vendor", "getCity");
-            report::<Envelope>("test-vendor", "getCity", body, found, sample);
+            report(
+                "test-vendor",
+                "getCity",
+                body,
+                found,
+                sample,
+                (Envelope::SHAPE, decode_again::<Envelope>),
+            );
         }
         let ours: Vec<Difference> = reported()
             .into_iter()
