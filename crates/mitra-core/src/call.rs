@@ -325,20 +325,46 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 // its argument twice, `bytes()` a collector of its own: 864 bytes of every
 // operation's future, moved on every call, against 200 or so).
 pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Known + 'a, E: 'a>(
-    mut response: reqwest::Response,
+    response: reqwest::Response,
     attempt: &'a Attempt,
 ) -> impl Future<Output = Result<ResponseValue<T>, GenError<E>>> + 'a {
-    use serde::de::Error as _;
+    // Reading the body is not generic (one copy in a program); only its
+    // decode is per answer type.
+    let body = read_answer(response);
+    async move {
+        let (status, body) = body.await.map_err(GenError::ResponseBodyError)?;
+        // One UTF-8 check of the whole body is cheaper than serde_json's check
+        // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
+        let Ok(text) = std::str::from_utf8(&body) else {
+            let error = serde::de::Error::custom("the answer is not UTF-8");
+            return Err(GenError::InvalidResponsePayload(body, error));
+        };
+        match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
+            Ok(inner) => Ok(ResponseValue::new(
+                inner,
+                status,
+                reqwest::header::HeaderMap::new(),
+            )),
+            Err(message) => {
+                let error = serde::de::Error::custom(message);
+                Err(GenError::InvalidResponsePayload(body, error))
+            }
+        }
+    }
+}
+
+/// A success answer's status and whole body, read in place chunk by chunk
+/// (most answers come in one chunk, which is kept as it is).
+// Not an `async fn`: that would keep the response twice in its future.
+#[allow(clippy::manual_async_fn)]
+fn read_answer(
+    mut response: reqwest::Response,
+) -> impl Future<Output = reqwest::Result<(reqwest::StatusCode, bytes::Bytes)>> {
     async move {
         let status = response.status();
-        // Most answers come in one chunk, which is kept as it is.
         let mut body = bytes::Bytes::new();
         let mut joined: Option<Vec<u8>> = None;
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(GenError::ResponseBodyError)?
-        {
+        while let Some(chunk) = response.chunk().await? {
             match &mut joined {
                 Some(all) => all.extend_from_slice(&chunk),
                 None if body.is_empty() => body = chunk,
@@ -353,24 +379,7 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
         if let Some(all) = joined {
             body = bytes::Bytes::from(all);
         }
-        // One UTF-8 check of the whole body is cheaper than serde_json's check
-        // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
-        let Ok(text) = std::str::from_utf8(&body) else {
-            let error = serde_json::Error::custom("the answer is not UTF-8");
-            return Err(GenError::InvalidResponsePayload(body, error));
-        };
-        let inner = match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
-            Ok(inner) => inner,
-            Err(message) => {
-                let error = serde_json::Error::custom(message);
-                return Err(GenError::InvalidResponsePayload(body, error));
-            }
-        };
-        Ok(ResponseValue::new(
-            inner,
-            status,
-            reqwest::header::HeaderMap::new(),
-        ))
+        Ok((status, body))
     }
 }
 
