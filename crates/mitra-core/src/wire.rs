@@ -171,7 +171,30 @@ impl WibDateTime {
 
 impl fmt::Display for WibDateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format(Self::FORMAT))
+        use chrono::{Datelike, Timelike};
+        let t = self.0;
+        write!(
+            f,
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl WibDateTime {
+    /// Parses `YYYY-MM-DD HH:MM:SS` (the numbers after the year may be one
+    /// digit).
+    pub fn parse(text: &str) -> Option<Self> {
+        let [year, month, day, hour, minute, second] =
+            crate::date::numbers(text.trim(), "yyyy-mm-dd HH:MM:SS")?;
+        chrono::NaiveDate::from_ymd_opt(year as i32, month, day)?
+            .and_hms_opt(hour, minute, second)
+            .map(Self)
     }
 }
 
@@ -184,9 +207,8 @@ impl Serialize for WibDateTime {
 impl<'de> Deserialize<'de> for WibDateTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = std::borrow::Cow::<str>::deserialize(d)?;
-        NaiveDateTime::parse_from_str(text.trim(), Self::FORMAT)
-            .map(Self)
-            .map_err(|_| de::Error::custom("expected a date-time as YYYY-MM-DD HH:MM:SS"))
+        Self::parse(&text)
+            .ok_or_else(|| de::Error::custom("expected a date-time as YYYY-MM-DD HH:MM:SS"))
     }
 }
 

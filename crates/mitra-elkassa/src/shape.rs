@@ -142,7 +142,7 @@ impl Activation {
                 .map_err(invalid("invoice_amount"))?,
             payment_gateway: a.payment_gateway.clone(),
             payment_method: a.payment_method.clone(),
-            payment_date: a.payment_date.format("%Y-%m-%d %H:%M:%S").to_string(),
+            payment_date: mitra_core::WibDateTime(a.payment_date).to_string(),
         })
     }
 }

@@ -118,7 +118,7 @@ pub trait TrackEventExt {
 
 impl TrackEventExt for TrackEvent {
     fn event_time(&self) -> Option<NaiveDateTime> {
-        NaiveDateTime::parse_from_str(self.event_date.trim(), "%Y-%m-%d %H:%M:%S").ok()
+        mitra_core::WibDateTime::parse(&self.event_date).map(|t| t.naive())
     }
 
     fn description_lines(&self) -> Vec<&str> {

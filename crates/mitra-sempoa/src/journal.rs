@@ -135,9 +135,13 @@ impl Journal {
     /// 5. amounts fit Sempoa's integers (at most `i64::MAX` Rupiah, also in total);
     /// 6. total debit equals total credit.
     pub fn validate(&self) -> Result<NaiveDate, Error> {
-        let date = NaiveDate::parse_from_str(&self.tanggal, "%Y-%m-%d")
+        // chrono's own `YYYY-MM-DD` reader and writer (not a format string:
+        // its interpreter is some 15 KB of every program), the text as written.
+        let date = self
+            .tanggal
+            .parse::<NaiveDate>()
             .ok()
-            .filter(|d| d.format("%Y-%m-%d").to_string() == self.tanggal)
+            .filter(|d| d.to_string() == self.tanggal)
             .ok_or_else(|| {
                 Error::validation(
                     "tanggal",
