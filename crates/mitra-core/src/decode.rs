@@ -149,145 +149,195 @@ const KEYS: [&str; 8] = [
     "error_code",
 ];
 
+/// A top-level value of a JSON object, as a vendor's error decoder reads
+/// it ([`top_level`]).
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Scalar {
+    /// The key is not there.
+    #[default]
+    Absent,
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer that fits an `i64`.
+    Int(i64),
+    /// Any other number, as Rust writes it.
+    Number(String),
+    /// A string.
+    Str(String),
+    /// The strings of an array (its other items skipped).
+    Strs(Vec<String>),
+    /// An object.
+    Object,
+}
+
+impl Scalar {
+    /// The boolean, if it is one.
+    pub fn bool(&self) -> Option<bool> {
+        match self {
+            Scalar::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The integer, if it is one.
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Scalar::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The string, or the strings of an array joined with `; `.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Scalar::Str(s) => Some(s.clone()),
+            Scalar::Strs(list) => Some(list.join("; ")),
+            _ => None,
+        }
+    }
+}
+
+/// The values of `keys` in the JSON object `body`, in their order (when a
+/// vendor repeats a key, the last one counts); `None` if `body` is not a
+/// JSON object. What a vendor's error decoder needs of an envelope, read
+/// here rather than by a serde derive in each vendor crate: a program then
+/// carries serde_json's parser once for its error bodies, not once more in
+/// every vendor crate it uses.
+///
+/// ```
+/// use mitra_core::decode::{Scalar, top_level};
+/// let body = br#"{"status": 401, "message": "not authorized", "data": {"x": 1}}"#;
+/// let [status, message, data, other] = top_level(body, ["status", "message", "data", "x"]).unwrap();
+/// assert_eq!(status, Scalar::Int(401));
+/// assert_eq!(message.text().as_deref(), Some("not authorized"));
+/// assert_eq!((data, other), (Scalar::Object, Scalar::Absent));
+/// assert!(top_level(b"<html>", ["status"]).is_none());
+/// ```
+pub fn top_level<const N: usize>(body: &[u8], keys: [&str; N]) -> Option<[Scalar; N]> {
+    let mut found: [Scalar; N] = std::array::from_fn(|_| Scalar::Absent);
+    read_top_level(body, &keys, &mut found).then_some(found)
+}
+
+fn read_top_level(body: &[u8], keys: &[&str], found: &mut [Scalar]) -> bool {
+    struct Fields<'k, 'f> {
+        keys: &'k [&'k str],
+        found: &'f mut [Scalar],
+    }
+    impl<'de> serde::de::DeserializeSeed<'de> for Fields<'_, '_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    impl<'de> serde::de::Visitor<'de> for Fields<'_, '_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match self.keys.iter().position(|k| *k == key) {
+                    Some(i) => self.found[i] = map.next_value::<Scalar>()?,
+                    None => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let Ok(text) = std::str::from_utf8(body) else {
+        return false;
+    };
+    let mut reader = serde_json::Deserializer::from_str(text);
+    serde::de::DeserializeSeed::deserialize(Fields { keys, found }, &mut reader).is_ok()
+        && reader.end().is_ok()
+}
+
+impl<'de> serde::Deserialize<'de> for Scalar {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+        impl<'de> serde::de::Visitor<'de> for ScalarVisitor {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Str(v.to_owned()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Bool(v))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(i64::try_from(v).map_or_else(|_| Scalar::Number(v.to_string()), Scalar::Int))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Number(v.to_string()))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Scalar, A::Error> {
+                let mut strings = Vec::new();
+                while let Some(item) = seq.next_element::<Scalar>()? {
+                    if let Scalar::Str(s) = item {
+                        strings.push(s);
+                    }
+                }
+                Ok(Scalar::Strs(strings))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Scalar, A::Error> {
+                while map
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Scalar::Object)
+            }
+        }
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
 /// The message and code of a JSON error object, read straight from the body
 /// (no `serde_json::Value` tree: a smaller binary, and no allocation for the
 /// keys and values it skips).
 fn from_json(body: &[u8]) -> Option<ErrorBody> {
-    let JsonError(found) = json_from_bytes(body).ok()?;
-    let value = |key: &str| found[KEYS.iter().position(|k| *k == key)?].as_ref();
-    let message = MESSAGE_KEYS.iter().find_map(|k| match value(k)? {
-        Text::Str(s) | Text::Strs(s) => Some(s.clone()),
-        Text::Number(_) => None,
+    let found = top_level(body, KEYS)?;
+    let by_key = |key: &str| found.get(KEYS.iter().position(|k| *k == key)?);
+    let message = MESSAGE_KEYS.iter().find_map(|k| match by_key(k)? {
+        Scalar::Str(s) if !s.is_empty() => Some(s.clone()),
+        Scalar::Strs(list) => {
+            let parts: Vec<&str> = list
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !s.is_empty())
+                .collect();
+            (!parts.is_empty()).then(|| parts.join("; "))
+        }
+        _ => None,
     })?;
-    let code = CODE_KEYS.iter().find_map(|k| match value(k)? {
-        Text::Str(s) if *s != message => Some(s.clone()),
-        Text::Number(n) => Some(n.clone()),
+    let code = CODE_KEYS.iter().find_map(|k| match by_key(k)? {
+        Scalar::Str(s) if !s.is_empty() && *s != message => Some(s.clone()),
+        Scalar::Int(n) => Some(n.to_string()),
+        Scalar::Number(n) => Some(n.clone()),
         _ => None,
     });
     Some(ErrorBody {
         code: code.as_deref().map(bounded_code),
         message: bounded(&message),
     })
-}
-
-/// The values of [`KEYS`] in a JSON object; when a vendor repeats a key,
-/// the last one counts.
-struct JsonError([Option<Text>; KEYS.len()]);
-
-/// A JSON value that can be a message or a code.
-enum Text {
-    /// A non-empty string.
-    Str(String),
-    /// The strings of an array, joined with `; `.
-    Strs(String),
-    /// A number, as written.
-    Number(String),
-}
-
-/// A value that is some [`Text`], or none (anything else).
-struct MaybeText(Option<Text>);
-
-impl<'de> serde::Deserialize<'de> for JsonError {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = JsonError;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JsonError, A::Error> {
-                let mut found: [Option<Text>; KEYS.len()] = Default::default();
-                while let Some(Key(index)) = map.next_key()? {
-                    match index {
-                        Some(i) => found[i] = map.next_value::<MaybeText>()?.0,
-                        None => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(JsonError(found))
-            }
-        }
-        d.deserialize_map(Fields)
-    }
-}
-
-/// An object key, as its index in [`KEYS`] if it is one of them.
-struct Key(Option<usize>);
-
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl serde::de::Visitor<'_> for KeyVisitor {
-            type Value = Key;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key, E> {
-                Ok(Key(KEYS.iter().position(|k| *k == key)))
-            }
-        }
-        d.deserialize_str(KeyVisitor)
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for MaybeText {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct TextVisitor;
-        impl<'de> serde::de::Visitor<'de> for TextVisitor {
-            type Value = MaybeText;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<MaybeText, E> {
-                Ok(MaybeText((!v.is_empty()).then(|| Text::Str(v.to_owned()))))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<MaybeText, E> {
-                Ok(MaybeText(Some(Text::Number(v.to_string()))))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<MaybeText, E> {
-                Ok(MaybeText(Some(Text::Number(v.to_string()))))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<MaybeText, E> {
-                Ok(MaybeText(Some(Text::Number(v.to_string()))))
-            }
-            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<MaybeText, E> {
-                Ok(MaybeText(None))
-            }
-            fn visit_unit<E: serde::de::Error>(self) -> Result<MaybeText, E> {
-                Ok(MaybeText(None))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> Result<MaybeText, A::Error> {
-                let mut parts: Vec<String> = Vec::new();
-                while let Some(MaybeText(item)) = seq.next_element()? {
-                    // Empty strings, numbers, lists, objects: skipped.
-                    if let Some(Text::Str(s)) = item {
-                        parts.push(s);
-                    }
-                }
-                Ok(MaybeText(
-                    (!parts.is_empty()).then(|| Text::Strs(parts.join("; "))),
-                ))
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MaybeText, A::Error> {
-                while map
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
-                Ok(MaybeText(None))
-            }
-        }
-        d.deserialize_any(TextVisitor)
-    }
 }
 
 fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {

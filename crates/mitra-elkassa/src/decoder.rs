@@ -2,27 +2,27 @@
 //! `messages` as a string or a list.
 
 use mitra_core::Error;
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
+use mitra_core::decode::{
+    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 
-use crate::types::Messages;
-
-#[derive(Deserialize)]
+/// ELKASSA's envelope: `status` and `messages` (a string or a list).
 struct Envelope {
     status: Option<bool>,
-    #[serde(default)]
-    messages: Option<Messages>,
+    /// The message(s) as one line.
+    message: String,
 }
 
-/// The message(s) as one line.
-pub(crate) fn message_text(messages: Option<&Messages>) -> String {
-    match messages {
-        Some(Messages::String(s)) => s.clone(),
-        Some(Messages::Array(list)) => list.join("; "),
-        None => String::new(),
+impl Envelope {
+    fn read(body: &[u8]) -> Option<Self> {
+        let [status, messages] = top_level(body, ["status", "messages"])?;
+        Some(Self {
+            status: status.bool(),
+            message: messages.text().unwrap_or_default(),
+        })
     }
 }
 
@@ -85,10 +85,8 @@ pub(crate) struct ElkassaDecoder;
 
 impl ErrorDecoder for ElkassaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
-            Ok(env) if env.status.is_some() => {
-                refused(status, headers, message_text(env.messages.as_ref()))
-            }
+        match Envelope::read(body) {
+            Some(env) if env.status.is_some() => refused(status, headers, env.message),
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
@@ -97,14 +95,8 @@ impl ErrorDecoder for ElkassaDecoder {
         if peek_value(body, "status") != Some(b"false") {
             return None;
         }
-        let env: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
-        (env.status == Some(false)).then(|| {
-            refused(
-                status,
-                &HeaderMap::new(),
-                message_text(env.messages.as_ref()),
-            )
-        })
+        let env = Envelope::read(body)?;
+        (env.status == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
     }
 
     // `{"status": false, "data": null}` would decode as a success envelope.

@@ -1,17 +1,27 @@
 //! Fastrac's envelope errors: `success: false` whatever the HTTP status.
 
 use mitra_core::Error;
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
+use mitra_core::decode::{
+    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 
-#[derive(Deserialize)]
+/// Fastrac's envelope: `success` and `message`.
 struct Envelope {
     success: Option<bool>,
-    #[serde(default)]
     message: Option<String>,
+}
+
+impl Envelope {
+    fn read(body: &[u8]) -> Option<Self> {
+        let [success, message] = top_level(body, ["success", "message"])?;
+        Some(Self {
+            success: success.bool(),
+            message: message.text(),
+        })
+    }
 }
 
 /// "Data not found" is not found, 400 a rejected request, the rest by status.
@@ -47,8 +57,8 @@ pub(crate) struct FastracDecoder;
 
 impl ErrorDecoder for FastracDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
-            Ok(env) if env.success.is_some() => refused(status, headers, env.message),
+        match Envelope::read(body) {
+            Some(env) if env.success.is_some() => refused(status, headers, env.message),
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
@@ -57,7 +67,7 @@ impl ErrorDecoder for FastracDecoder {
         if peek_value(body, "success") != Some(b"false") {
             return None;
         }
-        let env: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
+        let env = Envelope::read(body)?;
         (env.success == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
     }
 

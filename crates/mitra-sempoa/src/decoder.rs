@@ -2,20 +2,30 @@
 //! more than the HTTP status does.
 
 use mitra_core::Error;
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
+use mitra_core::decode::{
+    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde::Deserialize;
 
 /// The message Sempoa gives for a missing or invalid token, with 400 or 401.
 const NOT_AUTHORIZED: &str = "not authorized";
 
-#[derive(Deserialize)]
+/// Sempoa's envelope: `status` (the HTTP status again) and `message`.
 struct Envelope {
     status: Option<i64>,
-    #[serde(default)]
     message: String,
+}
+
+impl Envelope {
+    fn read(body: &[u8]) -> Option<Self> {
+        let [status, message] = top_level(body, ["status", "message"])?;
+        Some(Self {
+            status: status.int(),
+            message: message.text().unwrap_or_default(),
+        })
+    }
 }
 
 fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
@@ -47,8 +57,8 @@ pub(crate) struct SempoaDecoder;
 
 impl ErrorDecoder for SempoaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match mitra_core::decode::json_from_bytes::<Envelope>(body) {
-            Ok(envelope) if !envelope.message.is_empty() => {
+        match Envelope::read(body) {
+            Some(envelope) if !envelope.message.is_empty() => {
                 classify(status, headers, envelope.message)
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
@@ -61,7 +71,7 @@ impl ErrorDecoder for SempoaDecoder {
         if peek_value(body, "status").is_none_or(|v| v.starts_with(b"2")) {
             return None;
         }
-        let envelope: Envelope = mitra_core::decode::json_from_bytes(body).ok()?;
+        let envelope = Envelope::read(body)?;
         let status = StatusCode::from_u16(u16::try_from(envelope.status?).ok()?).ok()?;
         (status.is_client_error() || status.is_server_error())
             .then(|| classify(status, &HeaderMap::new(), envelope.message))
