@@ -190,11 +190,18 @@ impl Scalar {
         }
     }
 
-    /// The string, or the strings of an array joined with `; `.
+    /// The string, or the non-empty strings of an array joined with `; `.
     pub fn text(&self) -> Option<String> {
         match self {
             Scalar::Str(s) => Some(s.clone()),
-            Scalar::Strs(list) => Some(list.join("; ")),
+            Scalar::Strs(list) => {
+                let parts: Vec<&str> = list
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                Some(parts.join("; "))
+            }
             _ => None,
         }
     }
@@ -317,15 +324,7 @@ fn from_json(body: &[u8]) -> Option<ErrorBody> {
     let found = top_level(body, KEYS)?;
     let by_key = |key: &str| found.get(KEYS.iter().position(|k| *k == key)?);
     let message = MESSAGE_KEYS.iter().find_map(|k| match by_key(k)? {
-        Scalar::Str(s) if !s.is_empty() => Some(s.clone()),
-        Scalar::Strs(list) => {
-            let parts: Vec<&str> = list
-                .iter()
-                .map(String::as_str)
-                .filter(|s| !s.is_empty())
-                .collect();
-            (!parts.is_empty()).then(|| parts.join("; "))
-        }
+        found @ (Scalar::Str(_) | Scalar::Strs(_)) => found.text().filter(|t| !t.is_empty()),
         _ => None,
     })?;
     let code = CODE_KEYS.iter().find_map(|k| match by_key(k)? {
@@ -517,6 +516,25 @@ mod tests {
 
     fn read(body: &str) -> ErrorBody {
         read_error_body(&HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn top_level_values_survive_a_repeated_key_and_odd_types() {
+        let body =
+            br#"{"message":"first","status":"400","message":["a","",3,"b"],"ok":true,"n":1.5}"#;
+        let [message, status, ok, n, none] =
+            top_level(body, ["message", "status", "ok", "n", "none"]).unwrap();
+        assert_eq!(message.text().as_deref(), Some("a; b"));
+        assert_eq!(
+            (status.int(), status.text().as_deref()),
+            (None, Some("400"))
+        );
+        assert_eq!(
+            (ok.bool(), n, none),
+            (Some(true), Scalar::Number("1.5".into()), Scalar::Absent)
+        );
+        assert!(top_level(br#"{"message":"x"} trailing"#, ["message"]).is_none());
+        assert!(top_level(br#"["message"]"#, ["message"]).is_none());
     }
 
     #[test]
