@@ -324,15 +324,18 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 // response once and reads it chunk by chunk in place (an `async fn` keeps
 // its argument twice, `bytes()` a collector of its own: 864 bytes of every
 // operation's future, moved on every call, against 200 or so).
+// The error is progenitor's, as its generated code expects.
+#[allow(clippy::result_large_err)]
 pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Known + 'a, E: 'a>(
     response: reqwest::Response,
     attempt: &'a Attempt,
 ) -> impl Future<Output = Result<ResponseValue<T>, GenError<E>>> + 'a {
     // Reading the body is not generic (one copy in a program); only its
-    // decode is per answer type.
-    let body = read_answer(response);
-    async move {
-        let (status, body) = body.await.map_err(GenError::ResponseBodyError)?;
+    // decode is per answer type. A map, not an `async` block: that would
+    // keep the reading future twice (once to move it into its `.await`).
+    use futures_util::FutureExt as _;
+    read_answer(response).map(move |read| {
+        let (status, body) = read.map_err(GenError::ResponseBodyError)?;
         // One UTF-8 check of the whole body is cheaper than serde_json's check
         // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
         let Ok(text) = std::str::from_utf8(&body) else {
@@ -350,7 +353,7 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
                 Err(GenError::InvalidResponsePayload(body, error))
             }
         }
-    }
+    })
 }
 
 /// A success answer's status and whole body, read in place chunk by chunk
