@@ -16,7 +16,8 @@
 #                              costs more per call than the peer (beyond 1 %,
 #                              the noise of the measure), decodes at more than
 #                              1.10x plain serde, or its one-call binary is
-#                              more than 7 % larger than the peer's
+#                              more than 6 % larger than the peer's (one
+#                              operation, and four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -221,8 +222,9 @@ done
 # One-call binaries, stripped (byte counts: no noise). The goal is mitra at
 # or under the peer; it is not there yet (BENCHMARKS.md says where the rest
 # is), so --check holds the line instead: mitra may not grow past the peer by
-# more than 7 % (size_ratchet: lower it as the gap closes; 0 is the goal).
-size_ratchet=7
+# more than 6 %, with one operation or four (size_ratchet: lower it as the
+# gap closes; 0 is the goal).
+size_ratchet=6
 declare -A size
 for who in bare peer mitra four_peer four_mitra; do
   name=one_$who
@@ -236,6 +238,10 @@ if $check; then
   echo "four-operation release binary, stripped: peer ${size[four_peer]} bytes, mitra ${size[four_mitra]} bytes ($(pct "${size[four_mitra]}" "${size[four_peer]}") over the peer)"
   if [ "${size[mitra]}" -gt $(( size[peer] + size[peer] * size_ratchet / 100 )) ]; then
     echo "  mitra's one-call binary is more than $size_ratchet % larger than the peer's"
+    failed=true
+  fi
+  if [ "${size[four_mitra]}" -gt $(( size[four_peer] + size[four_peer] * size_ratchet / 100 )) ]; then
+    echo "  mitra's four-operation binary is more than $size_ratchet % larger than the peer's"
     failed=true
   fi
   ! $failed
