@@ -6,8 +6,10 @@
 //! masks its digits or takes an excerpt: a credential is then found whole.
 //! Each credential is looked for as written, percent-encoded (form and URL
 //! styles), JSON-escaped and in base64, and the pairs sent as HTTP Basic
-//! (`base64(id:secret)`) as a whole; the longest form is replaced first, so
-//! that a secret that is a prefix of another leaves no tail of the longer.
+//! (`base64(id:secret)`) as a whole. Every occurrence of every form is found
+//! in the text as it came (overlapping ones too), and overlapping or nested
+//! occurrences are redacted as one: a secret that is a prefix of another, or
+//! whose end begins another, leaves no piece of either.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -27,7 +29,7 @@ const MIN_SCRUBBED_CHARS: usize = 4;
 pub const REDACTED: &str = "[REDACTED]";
 
 /// The credential values a client is configured with, in every form a
-/// vendor may echo them, longest first. Cheap to clone.
+/// vendor may echo them (sorted, each once). Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Secrets(Arc<[SecretString]>);
 
@@ -203,24 +205,29 @@ fn redact_occurrences(
     place: &dyn Fn(usize, usize) -> (usize, usize),
 ) -> Option<Vec<u8>> {
     // Each value's occurrences come in order (memchr's SIMD search: a
-    // 16 MiB body is scanned for each form in milliseconds); the next span
-    // is the least of their heads (a merge, not a sort).
+    // 16 MiB body is scanned for each form in milliseconds), overlapping
+    // ones included: one that overlaps a longer secret's redaction may
+    // hide the next, whole occurrence, which would leave a piece of it. The
+    // next span is the least of their heads (a merge, not a sort).
+    let locate = |finder: &memchr::memmem::Finder<'_>, from: usize| {
+        let at = from + finder.find(haystack.get(from..)?)?;
+        Some((place(at, finder.needle().len()), at))
+    };
     let mut finds: Vec<_> = values
         .iter()
         .map(|value| {
-            let mut found = memchr::memmem::find_iter(haystack, value.as_bytes());
-            let head = found.next().map(|at| place(at, value.len()));
-            (head, found, value.len())
+            let finder = memchr::memmem::Finder::new(value.as_bytes());
+            (locate(&finder, 0), finder)
         })
         .collect();
     let mut next_span = || {
-        let (head, found, len) = finds
+        let (head, finder) = finds
             .iter_mut()
-            .filter(|(head, ..)| head.is_some())
-            .min_by_key(|(head, ..)| *head)?;
-        let least = head.take();
-        *head = found.next().map(|at| place(at, *len));
-        least
+            .filter(|(head, _)| head.is_some())
+            .min_by_key(|(head, _)| head.map(|(span, _)| span))?;
+        let (span, at) = head.take()?;
+        *head = locate(finder, at + 1);
+        Some(span)
     };
     let (start, end) = next_span()?;
     let mut out = Vec::with_capacity(text.len());
@@ -422,6 +429,28 @@ mod tests {
         }
         // Other escapes are left as sent.
         assert_eq!(secrets.scrub("a &amp; b", &[]), "a &amp; b");
+    }
+
+    #[test]
+    fn a_secret_that_overlaps_itself_or_a_neighbour_leaves_no_piece() {
+        // A longer secret ending in the start of a self-overlapping one,
+        // echoed run together: an occurrence inside the first redaction
+        // must not hide the whole one after it.
+        for (long, short, sent) in [
+            ("KEY-a123456", "a123456a", "KEY-a123456a123456a"),
+            ("KEY1abcd", "abcdabcd", "KEY1abcdabcdabcd"),
+            ("abcXabc", "abcXabc", "abcXabcXabc"),
+        ] {
+            let (long, short) = (SecretString::from(long), SecretString::from(short));
+            let secrets = Secrets::new([&long, &short]);
+            assert_eq!(secrets.scrub(sent, &[]), "[REDACTED]", "{sent}");
+            let only_long = Secrets::new([&long]);
+            assert_eq!(
+                only_long.scrub(sent, &[short.expose_secret()]),
+                "[REDACTED]",
+                "{sent}"
+            );
+        }
     }
 
     #[test]
