@@ -190,6 +190,16 @@ impl Scalar {
         }
     }
 
+    /// Whether it is text (a string or a list of them) or nothing (absent,
+    /// `null`): what an envelope's message field may be for the envelope to
+    /// be read as one.
+    pub fn is_text_or_nothing(&self) -> bool {
+        matches!(
+            self,
+            Scalar::Absent | Scalar::Null | Scalar::Str(_) | Scalar::Strs(_)
+        )
+    }
+
     /// The string, or the non-empty strings of an array joined with `; `.
     pub fn text(&self) -> Option<String> {
         match self {

@@ -12,6 +12,10 @@ use reqwest::header::HeaderMap;
 /// ELKASSA's envelope: `status` and `messages` (a string or a list).
 struct Envelope {
     status: Option<bool>,
+    /// Whether the message is text or absent: an error response whose
+    /// message is anything else (an object of field errors) is read by the
+    /// generic reader, which keeps it, bounded.
+    message_is_text: bool,
     /// The message(s) as one line.
     message: String,
 }
@@ -21,6 +25,7 @@ impl Envelope {
         let [status, messages] = top_level(body, ["status", "messages"])?;
         Some(Self {
             status: status.bool(),
+            message_is_text: messages.is_text_or_nothing(),
             message: messages.text().unwrap_or_default(),
         })
     }
@@ -86,7 +91,9 @@ pub(crate) struct ElkassaDecoder;
 impl ErrorDecoder for ElkassaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         match Envelope::read(body) {
-            Some(env) if env.status.is_some() => refused(status, headers, env.message),
+            Some(env) if env.status.is_some() && env.message_is_text => {
+                refused(status, headers, env.message)
+            }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
@@ -102,5 +109,28 @@ impl ErrorDecoder for ElkassaDecoder {
     // `{"status": false, "data": null}` would decode as a success envelope.
     fn inspects_success(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_envelope_whose_messages_are_field_errors_is_read_by_the_generic_reader() {
+        let decoder = ElkassaDecoder;
+        let headers = HeaderMap::new();
+        // Text messages: the envelope's own rules.
+        let plain = br#"{"status":false,"messages":["Email sudah terdaftar"]}"#;
+        let error = decoder.error_response(StatusCode::BAD_REQUEST, &headers, plain);
+        assert!(
+            error.to_string().contains("Email sudah terdaftar"),
+            "{error}"
+        );
+        // An object of field errors: the generic reader keeps the body's text.
+        let fields = br#"{"status":false,"messages":{"email":["sudah terdaftar"]}}"#;
+        let error = decoder.error_response(StatusCode::BAD_REQUEST, &headers, fields);
+        assert!(!error.to_string().ends_with("status false"), "{error}");
+        assert_eq!(error.status(), Some(400));
     }
 }

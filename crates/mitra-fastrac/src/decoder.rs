@@ -11,6 +11,10 @@ use reqwest::header::HeaderMap;
 /// Fastrac's envelope: `success` and `message`.
 struct Envelope {
     success: Option<bool>,
+    /// Whether the message is text or absent: an error response whose
+    /// message is anything else (an object of field errors) is read by the
+    /// generic reader, which keeps it, bounded.
+    message_is_text: bool,
     message: Option<String>,
 }
 
@@ -19,6 +23,7 @@ impl Envelope {
         let [success, message] = top_level(body, ["success", "message"])?;
         Some(Self {
             success: success.bool(),
+            message_is_text: message.is_text_or_nothing(),
             message: message.text(),
         })
     }
@@ -58,7 +63,9 @@ pub(crate) struct FastracDecoder;
 impl ErrorDecoder for FastracDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         match Envelope::read(body) {
-            Some(env) if env.success.is_some() => refused(status, headers, env.message),
+            Some(env) if env.success.is_some() && env.message_is_text => {
+                refused(status, headers, env.message)
+            }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
@@ -75,5 +82,22 @@ impl ErrorDecoder for FastracDecoder {
     // envelope with no data; look first.
     fn inspects_success(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_success_false_with_an_object_message_falls_back_to_the_generic_reader() {
+        let decoder = FastracDecoder;
+        let headers = HeaderMap::new();
+        let body = br#"{"success":false,"message":{"weight":["must be a number"]}}"#;
+        let error = decoder.error_response(StatusCode::INTERNAL_SERVER_ERROR, &headers, body);
+        assert!(!error.to_string().contains("success false"), "{error}");
+        // Inside a 200, `success: false` is an error whatever the message is.
+        let error = decoder.error_in_success(StatusCode::OK, body);
+        assert!(error.is_some());
     }
 }
