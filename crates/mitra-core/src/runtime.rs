@@ -699,15 +699,13 @@ fn exceeded_limit(error: &reqwest::Error) -> bool {
     false
 }
 
-/// The whole body of `response`, or [`Error::BodyTooLarge`] past `limit`
-/// bytes (checked against `Content-Length` first, then while reading).
-/// A failed attempt, as [`Runtime::after_failure`] needs it.
 /// An attempt's span and, when read, the time it started.
 struct Started {
     span: tracing::Span,
     at: Option<Instant>,
 }
 
+/// A failed attempt, as [`Runtime::after_failure`] needs it.
 struct Failure<'a> {
     server: Option<&'a crate::telemetry::Server>,
     op: &'a Operation,
@@ -717,6 +715,8 @@ struct Failure<'a> {
     attempt_span: tracing::Span,
 }
 
+/// The whole body of `response`, or [`Error::BodyTooLarge`] past `limit`
+/// bytes (checked against `Content-Length` first, then while reading).
 pub(crate) async fn read_limited(mut response: Response, limit: u64) -> Result<Vec<u8>, Error> {
     if response.content_length().is_some_and(|n| n > limit) {
         return Err(Error::BodyTooLarge { limit });
