@@ -333,10 +333,9 @@ impl<'de> serde::Deserialize<'de> for Scalar {
 fn from_json(body: &[u8]) -> Option<ErrorBody> {
     let found = top_level(body, KEYS)?;
     let by_key = |key: &str| found.get(KEYS.iter().position(|k| *k == key)?);
-    let message = MESSAGE_KEYS.iter().find_map(|k| match by_key(k)? {
-        found @ (Scalar::Str(_) | Scalar::Strs(_)) => found.text().filter(|t| !t.is_empty()),
-        _ => None,
-    })?;
+    let message = MESSAGE_KEYS
+        .iter()
+        .find_map(|k| by_key(k)?.text().filter(|t| !t.is_empty()))?;
     let code = CODE_KEYS.iter().find_map(|k| match by_key(k)? {
         Scalar::Str(s) if !s.is_empty() && *s != message => Some(s.clone()),
         Scalar::Int(n) => Some(n.to_string()),

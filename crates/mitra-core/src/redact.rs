@@ -296,10 +296,11 @@ impl Secrets {
 
     fn from_forms(mut all: Vec<String>) -> Self {
         all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
-        let mut sorted: Vec<&str> = all.iter().map(String::as_str).collect();
-        sorted.sort_unstable_by(longest_first);
-        sorted.dedup();
-        Self(sorted.into_iter().map(SecretString::from).collect())
+        // Sorted only to drop repeated forms: the scrubber merges every
+        // form's finds, so their order does not matter.
+        all.sort_unstable();
+        all.dedup();
+        Self(all.into_iter().map(SecretString::from).collect())
     }
 
     /// Whether any credential is configured.
@@ -400,13 +401,6 @@ impl Secrets {
         }
         error
     }
-}
-
-/// Longest first, then by content: the order of a client's secret forms,
-/// sorted once, so that equal forms are next to each other for `dedup`.
-/// (The scrubber does not depend on the order: overlapping finds are merged.)
-fn longest_first(a: &&str, b: &&str) -> std::cmp::Ordering {
-    b.len().cmp(&a.len()).then_with(|| a.cmp(b))
 }
 
 #[cfg(test)]
