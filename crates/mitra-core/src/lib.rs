@@ -31,6 +31,7 @@ mod date;
 pub mod decode;
 mod decoder;
 pub mod dynamic;
+pub mod envelope;
 mod error;
 mod http;
 mod json_text;

@@ -3,15 +3,16 @@
 
 use mitra_core::Error;
 use mitra_core::decode::{
-    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
 };
+use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 /// ELKASSA's envelope: `status` and `messages` (a string or a list).
 struct Envelope {
-    status: Option<bool>,
+    status: Scalar,
     /// Whether the message is text or absent: an error response whose
     /// message is anything else (an object of field errors) is read by the
     /// generic reader, which keeps it, bounded.
@@ -24,10 +25,14 @@ impl Envelope {
     fn read(body: &[u8]) -> Option<Self> {
         let [status, messages] = top_level(body, ["status", "messages"])?;
         Some(Self {
-            status: status.bool(),
+            status,
             message_is_text: messages.is_text_or_nothing(),
             message: messages.text().unwrap_or_default(),
         })
+    }
+
+    fn verdict(&self) -> Option<Verdict> {
+        verdict(&[(FlagRule::TrueIsSuccess, &self.status)])
     }
 }
 
@@ -91,19 +96,25 @@ pub(crate) struct ElkassaDecoder;
 impl ErrorDecoder for ElkassaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         match Envelope::read(body) {
-            Some(env) if env.status.is_some() && env.message_is_text => {
+            Some(env) if env.status != Scalar::Absent && env.message_is_text => {
                 refused(status, headers, env.message)
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
 
+    // Every success body is judged by its top-level `status` flag, read
+    // fail-safe (mitra_core::envelope): `false`, `"false"`, `0`, `"0"` are
+    // refusals, and a flag that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        if peek_value(body, "status") != Some(b"false") {
-            return None;
-        }
         let env = Envelope::read(body)?;
-        (env.status == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
+        envelope::error_in_success(
+            env.verdict(),
+            status.as_u16(),
+            "status",
+            Some(&env.message),
+            |_| refused(status, &HeaderMap::new(), env.message.clone()),
+        )
     }
 
     // `{"status": false, "data": null}` would decode as a success envelope.

@@ -2,15 +2,16 @@
 
 use mitra_core::Error;
 use mitra_core::decode::{
-    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
 };
+use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
 /// Fastrac's envelope: `success` and `message`.
 struct Envelope {
-    success: Option<bool>,
+    success: Scalar,
     /// Whether the message is text or absent: an error response whose
     /// message is anything else (an object of field errors) is read by the
     /// generic reader, which keeps it, bounded.
@@ -22,10 +23,14 @@ impl Envelope {
     fn read(body: &[u8]) -> Option<Self> {
         let [success, message] = top_level(body, ["success", "message"])?;
         Some(Self {
-            success: success.bool(),
             message_is_text: message.is_text_or_nothing(),
             message: message.text(),
+            success,
         })
+    }
+
+    fn verdict(&self) -> Option<Verdict> {
+        verdict(&[(FlagRule::TrueIsSuccess, &self.success)])
     }
 }
 
@@ -63,19 +68,25 @@ pub(crate) struct FastracDecoder;
 impl ErrorDecoder for FastracDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
         match Envelope::read(body) {
-            Some(env) if env.success.is_some() && env.message_is_text => {
+            Some(env) if env.success != Scalar::Absent && env.message_is_text => {
                 refused(status, headers, env.message)
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
     }
 
+    // Every success body is judged by its top-level `success` flag, read
+    // fail-safe: `false`, `"false"`, `0`, `"0"` are refusals, and a flag
+    // that is neither a success nor a refusal (or absent) is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        if peek_value(body, "success") != Some(b"false") {
-            return None;
-        }
         let env = Envelope::read(body)?;
-        (env.success == Some(false)).then(|| refused(status, &HeaderMap::new(), env.message))
+        envelope::error_in_success(
+            env.verdict(),
+            status.as_u16(),
+            "success",
+            env.message.as_deref(),
+            |_| refused(status, &HeaderMap::new(), env.message.clone()),
+        )
     }
 
     // `{"success": false, "message": "Data not found"}` decodes as an

@@ -2,7 +2,8 @@
 //! and `"error": true` inside an HTTP 200.
 
 use mitra_core::Error;
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, peek_value, read_error_body};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body, top_level};
+use mitra_core::envelope::{self, FlagRule, verdict};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -11,11 +12,7 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 struct Body {
     #[serde(default)]
-    error: Option<bool>,
-    #[serde(default)]
     message: Option<String>,
-    #[serde(default)]
-    status_code: Option<i64>,
     #[serde(default)]
     errors: Option<serde_json::Value>,
 }
@@ -73,22 +70,35 @@ impl ErrorDecoder for PafiDecoder {
         }
     }
 
+    // Judged by `error` (`false` is the success) and `status_code`, read
+    // fail-safe (mitra_core::envelope): `"true"`, `1`, a `status_code` of
+    // 400 or more are refusals, and a flag that is neither is never a
+    // success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        if peek_value(body, "error") != Some(b"true") {
-            return None;
-        }
-        let parsed: Body = mitra_core::decode::json_from_bytes(body).ok()?;
-        if parsed.error != Some(true) {
-            return None;
-        }
-        // The body's status_code says which error; 400 when it says none.
-        let inner = parsed
-            .status_code
-            .and_then(|c| u16::try_from(c).ok())
-            .and_then(|c| StatusCode::from_u16(c).ok())
-            .filter(|c| !c.is_success())
-            .unwrap_or(StatusCode::BAD_REQUEST);
-        Some(to_error(inner, &HeaderMap::new(), parsed).with_status(Some(status.as_u16())))
+        let [error, status_code, message] = top_level(body, ["error", "status_code", "message"])?;
+        let verdict = verdict(&[
+            (FlagRule::FalseIsSuccess, &error),
+            (FlagRule::HttpStatus, &status_code),
+        ]);
+        let message = message.text();
+        envelope::error_in_success(
+            verdict,
+            status.as_u16(),
+            "error",
+            message.as_deref(),
+            |inner| {
+                // The body's status_code says which error; 400 when it says none.
+                let inner = inner
+                    .and_then(|c| StatusCode::from_u16(c).ok())
+                    .unwrap_or(StatusCode::BAD_REQUEST);
+                // The whole body again for a 422's `errors` (a refusal is rare).
+                let parsed = mitra_core::decode::json_from_bytes::<Body>(body).unwrap_or(Body {
+                    message: message.clone(),
+                    errors: None,
+                });
+                to_error(inner, &HeaderMap::new(), parsed).with_status(Some(status.as_u16()))
+            },
+        )
     }
 
     fn inspects_success(&self) -> bool {

@@ -3,8 +3,9 @@
 
 use mitra_core::Error;
 use mitra_core::decode::{
-    ErrorBody, bounded, error_from_response, peek_value, read_error_body, top_level,
+    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
 };
+use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
@@ -14,7 +15,7 @@ const NOT_AUTHORIZED: &str = "not authorized";
 
 /// Sempoa's envelope: `status` (the HTTP status again) and `message`.
 struct Envelope {
-    status: Option<i64>,
+    status: Scalar,
     message: String,
 }
 
@@ -22,9 +23,13 @@ impl Envelope {
     fn read(body: &[u8]) -> Option<Self> {
         let [status, message] = top_level(body, ["status", "message"])?;
         Some(Self {
-            status: status.int(),
+            status,
             message: message.text().unwrap_or_default(),
         })
+    }
+
+    fn verdict(&self) -> Option<Verdict> {
+        verdict(&[(FlagRule::HttpStatus, &self.status)])
     }
 }
 
@@ -65,16 +70,23 @@ impl ErrorDecoder for SempoaDecoder {
         }
     }
 
-    fn error_in_success(&self, _status: StatusCode, body: &[u8]) -> Option<Error> {
-        // The body's `status` repeats the HTTP status; trust it when it says
-        // error. A look at it first spares the parse of every success body.
-        if peek_value(body, "status").is_none_or(|v| v.starts_with(b"2")) {
-            return None;
-        }
+    // The body's `status` repeats the HTTP status, read fail-safe
+    // (mitra_core::envelope): `400` or `"400"` is a refusal whatever the HTTP
+    // status said, and a status that is neither is never a success.
+    fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
         let envelope = Envelope::read(body)?;
-        let status = StatusCode::from_u16(u16::try_from(envelope.status?).ok()?).ok()?;
-        (status.is_client_error() || status.is_server_error())
-            .then(|| classify(status, &HeaderMap::new(), envelope.message))
+        envelope::error_in_success(
+            envelope.verdict(),
+            status.as_u16(),
+            "status",
+            Some(&envelope.message),
+            |inner| {
+                let inner = inner
+                    .and_then(|code| StatusCode::from_u16(code).ok())
+                    .unwrap_or(StatusCode::BAD_REQUEST);
+                classify(inner, &HeaderMap::new(), envelope.message.clone())
+            },
+        )
     }
 
     // No need to look at every success body: success envelopes require
