@@ -192,13 +192,18 @@ fn serde_attr_text(field: &syn::Field) -> String {
 enum Reading {
     /// A scalar (`i64`, `String`, ...) or an optional one.
     Scalar { optional: bool },
-    /// A list or map whose absence is its default: `null` too.
+    /// A map whose absence is its default: `null` too.
     NullAsDefault,
+    /// A list: one item alone is a list of one; `null` is empty where the
+    /// list's absence is (`default`), `None` where it is optional.
+    List { optional: bool },
 }
 
 fn reading(ty: &Type, has_default: bool) -> Option<Reading> {
     let text = ty.to_token_stream().to_string().replace(' ', "");
-    const SCALARS: [&str; 7] = [
+    const SCALARS: [&str; 9] = [
+        "mitra_core::LenientInt",
+        "mitra_core::Code",
         "i64",
         "u64",
         "f64",
@@ -217,9 +222,13 @@ fn reading(ty: &Type, has_default: bool) -> Option<Reading> {
     {
         return Some(Reading::Scalar { optional: true });
     }
-    if has_default
-        && (text.starts_with("::std::vec::Vec<") || text.starts_with("::serde_json::Map<"))
-    {
+    if text.starts_with("::std::vec::Vec<") {
+        return Some(Reading::List { optional: false });
+    }
+    if text.starts_with("::std::option::Option<::std::vec::Vec<") {
+        return Some(Reading::List { optional: true });
+    }
+    if has_default && text.starts_with("::serde_json::Map<") {
         return Some(Reading::NullAsDefault);
     }
     None
@@ -250,6 +259,19 @@ fn tolerant_fields(s: &mut syn::ItemStruct) {
         match reading(&field.ty, has_default) {
             Some(Reading::Scalar { optional }) => {
                 let path = format!("mitra_core::tolerant::read::<_, _, {site}>");
+                field.attrs.push(if optional && !has_default {
+                    syn::parse_quote!(#[serde(default, deserialize_with = #path)])
+                } else {
+                    syn::parse_quote!(#[serde(deserialize_with = #path)])
+                });
+            }
+            Some(Reading::List { optional }) => {
+                let reader = match (optional, has_default) {
+                    (true, _) => "option_list",
+                    (false, true) => "list_or_empty",
+                    (false, false) => "list",
+                };
+                let path = format!("mitra_core::tolerant::{reader}::<_, _, {site}>");
                 field.attrs.push(if optional && !has_default {
                     syn::parse_quote!(#[serde(default, deserialize_with = #path)])
                 } else {
@@ -484,7 +506,20 @@ mod tests {
             flat.contains("#[serde( default, deserialize_with"),
             "{code}"
         );
-        assert!(code.contains("null_as_default"), "{code}");
+        let tags = site("City", "tags");
+        assert!(
+            code.contains(&format!(
+                "mitra_core::tolerant::list_or_empty::<_, _, {tags}>"
+            )),
+            "{code}"
+        );
+        let data = site("CityEnvelope", "data");
+        assert!(
+            flat.contains(&format!(
+                "#[serde( default, deserialize_with = \"mitra_core::tolerant::option_list::<_, _, {data}>\" )]"
+            )),
+            "{code}"
+        );
         assert!(code.contains("Unknown(::std::string::String)"), "{code}");
         assert!(code.contains("pub fn as_str(&self)"), "{code}");
         // typify's Display of the opened enum is gone (ours replaces it).

@@ -248,3 +248,53 @@ fn a_sempoa_status_in_the_body_as_text_still_refuses() {
         );
     }
 }
+
+/// The other side of the rule: answers that differ from the spec the way
+/// vendors' answers do still decode. A list sent as one object is a list of
+/// one; an integer sent as decimal text (`"15000.00"`), also inside a
+/// `oneOf` (Pos Indonesia's fee, one object or a list), reads as the
+/// integer, and a fraction is refused at its pointer.
+#[test]
+fn one_object_for_a_list_and_decimal_text_for_an_integer_decode() {
+    let vendor = Vendorish::start();
+    let fee = [
+        "get-fee",
+        "--shipperzipcode",
+        "40111",
+        "--receiverzipcode",
+        "40115",
+        "--weight",
+        "1000",
+    ];
+    let one = |amount: &str| {
+        json!({"rs_fee": {"r_fee": {"serviceCode": "240", "serviceName": "PAKETPOS CEPAT DARAT",
+            "fee": amount, "feeTax": "165", "totalFee": "15165", "estimation": "2 HARI"}}})
+    };
+    let fees = succeeded(
+        &vendor.run(Vendor::Pos, &fee, one("15000.00")),
+        "decimal text in one object",
+    );
+    assert!(fees.to_string().contains("15000"), "{fees}");
+    let mut many = one("15000.00");
+    let item = many["rs_fee"]["r_fee"].take();
+    many["rs_fee"]["r_fee"] = json!([item.clone(), item]);
+    let fees = succeeded(
+        &vendor.run(Vendor::Pos, &fee, many),
+        "decimal text in a list",
+    );
+    assert_eq!(fees.as_array().map(Vec::len), Some(2), "{fees}");
+    let out = vendor.run(Vendor::Pos, &fee, one("15000.50"));
+    assert_eq!(out.status.code(), Some(1), "a fraction: {}", stderr(&out));
+    assert!(stderr(&out).contains("/rs_fee/r_fee"), "{}", stderr(&out));
+
+    let accounts = succeeded(
+        &vendor.run(
+            Vendor::Sempoa,
+            &["list-akun"],
+            json!({"status": 200, "message": "Success", "data": {"kode": "10000", "akun": "Asset"}}),
+        ),
+        "one account for a list",
+    );
+    assert_eq!(accounts.as_array().map(Vec::len), Some(1), "{accounts}");
+    assert!(accounts.to_string().contains("10000"), "{accounts}");
+}

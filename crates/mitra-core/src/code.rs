@@ -1,7 +1,6 @@
 use std::fmt;
 use std::ops::Deref;
 
-use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A code or amount that a vendor sends as a JSON string or as a JSON number,
@@ -94,31 +93,11 @@ impl Serialize for Code {
     }
 }
 
+/// Read by the tolerant reader (`crate::tolerant`), so that a value the
+/// spec does not allow (a fraction) is reported like any other drift.
 impl<'de> Deserialize<'de> for Code {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct CodeVisitor;
-        impl Visitor<'_> for CodeVisitor {
-            type Value = Code;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or a number")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Code, E> {
-                Ok(Code(v.to_owned()))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Code, E> {
-                Ok(Code(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Code, E> {
-                Ok(Code(v.to_string()))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Code, E> {
-                Ok(Code(v.to_string()))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Code, E> {
-                Ok(Code(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(CodeVisitor)
+        <Self as crate::tolerant::Tolerant>::read(deserializer, crate::tolerant::CODE_SITE)
     }
 }
 

@@ -452,6 +452,195 @@ macro_rules! tolerant_scalar {
 
 tolerant_scalar!(i64, u64, NonZeroU64, f64, bool, String);
 
+/// The site of a [`LenientInt`](crate::LenientInt) read outside a field
+/// of a generated type (its own `Deserialize`).
+pub const LENIENT_INT_SITE: u32 = 0x4c49_4e54;
+/// The site of a [`Code`](crate::Code) read outside a field of a generated
+/// type.
+pub const CODE_SITE: u32 = 0x434f_4445;
+
+/// The spec's "an integer, or a string of digits" (`oneOf`): both as the
+/// spec says; decimal text with a zero fraction (`"15000.00"`) and whole
+/// floats read too, and reported.
+impl Target for crate::LenientInt {
+    const EXPECTED: &'static str = "an integer or a string of digits";
+    #[inline]
+    fn from_i64<E: de::Error>(v: i64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(Self(v)))
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        match whole_float(v) {
+            Some(v) => tolerated(site, Self::EXPECTED, NUMBER).map(|()| Some(Self(v))),
+            None => Err(wrong(NUMBER, Self::EXPECTED)),
+        }
+    }
+    fn from_str<E: de::Error>(v: &str, site: u32) -> Result<Option<Self>, E> {
+        if let Ok(n) = v.parse::<i64>() {
+            return Ok(Some(Self(n)));
+        }
+        match int_from_text(v) {
+            Some(n) => tolerated(site, Self::EXPECTED, "a decimal text").map(|()| Some(Self(n))),
+            None if v.trim().is_empty() => tolerated(site, Self::EXPECTED, EMPTY).map(|()| None),
+            None => Err(wrong("a string that is not a whole number", Self::EXPECTED)),
+        }
+    }
+}
+
+/// The spec's "a string or an integer" (`oneOf`), kept as text: a
+/// fraction is kept as its text too, and reported.
+impl Target for crate::Code {
+    const EXPECTED: &'static str = "a string or an integer";
+    #[inline]
+    fn from_str<E: de::Error>(v: &str, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(Self::new(v)))
+    }
+    #[inline]
+    fn from_string<E: de::Error>(v: String, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(Self::new(v)))
+    }
+    #[inline]
+    fn from_i64<E: de::Error>(v: i64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(Self::new(v.to_string())))
+    }
+    #[inline]
+    fn from_u64<E: de::Error>(v: u64, _: u32) -> Result<Option<Self>, E> {
+        Ok(Some(Self::new(v.to_string())))
+    }
+    fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
+        tolerated(site, Self::EXPECTED, NUMBER).map(|()| Some(Self::new(v.to_string())))
+    }
+}
+
+tolerant_scalar!(crate::LenientInt, crate::Code);
+
+// ---------------------------------------------------------------------------
+// Lists: one or many.
+
+/// Reads a list of a response: a list as the spec says, and the ways
+/// vendors send one (one object, or one value, alone for a list of one);
+/// `Ok(None)` for `null`. Each difference is reported at `site`.
+struct ListReader<T> {
+    site: u32,
+    item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<'de, T: serde::Deserialize<'de>> ListReader<T> {
+    /// One item that came alone, read by `T` from `d`.
+    fn one<D: Deserializer<'de>>(
+        self,
+        found: &'static str,
+        d: D,
+    ) -> Result<Option<Vec<T>>, D::Error> {
+        tolerated::<D::Error>(self.site, "a list", found)?;
+        T::deserialize(d).map(|item| Some(vec![item]))
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> Visitor<'de> for ListReader<T> {
+    type Value = Option<Vec<T>>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list")
+    }
+    #[inline]
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        // Bounded: a size hint is the sender's word.
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Some(items))
+    }
+    fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.one("an object", de::value::MapAccessDeserializer::new(map))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.one(STRING, de::IntoDeserializer::<E>::into_deserializer(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.one(INTEGER, de::IntoDeserializer::<E>::into_deserializer(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.one(INTEGER, de::IntoDeserializer::<E>::into_deserializer(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.one(NUMBER, de::IntoDeserializer::<E>::into_deserializer(v))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.one(BOOLEAN, de::IntoDeserializer::<E>::into_deserializer(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn read_list<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
+    d: D,
+    site: u32,
+) -> Result<Option<Vec<T>>, D::Error> {
+    d.deserialize_any(ListReader {
+        site,
+        item: std::marker::PhantomData,
+    })
+}
+
+/// Reads a required list of a response (`deserialize_with` of the generated
+/// code): a list, or one item alone as a list of one (reported); `null` is
+/// refused, as the spec requires the list.
+///
+/// ```
+/// #[derive(serde::Deserialize)]
+/// struct Cities {
+///     #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 1>")]
+///     data: Vec<City>,
+/// }
+/// #[derive(serde::Deserialize)]
+/// struct City { id: i64 }
+/// let one: Cities = serde_json::from_str(r#"{"data": {"id": 7}}"#).unwrap();
+/// assert_eq!(one.data.len(), 1);
+/// let many: Cities = serde_json::from_str(r#"{"data": [{"id": 7}, {"id": 8}]}"#).unwrap();
+/// assert_eq!(many.data.len(), 2);
+/// assert!(serde_json::from_str::<Cities>(r#"{"data": null}"#).is_err());
+/// ```
+pub fn list<'de, D, T, const SITE: u32>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    read_list(d, SITE)?.ok_or_else(|| wrong("null", "a list"))
+}
+
+/// Reads a list whose absence means empty (`#[serde(default)]`): as
+/// [`list`], and `null` as empty (reported).
+pub fn list_or_empty<'de, D, T, const SITE: u32>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    match read_list(d, SITE)? {
+        Some(items) => Ok(items),
+        None => {
+            tolerated(SITE, "a list", "null")?;
+            Ok(Vec::new())
+        }
+    }
+}
+
+/// Reads an optional list (`Option<Vec<T>>`): as [`list`], and `null` as
+/// `None`.
+pub fn option_list<'de, D, T, const SITE: u32>(d: D) -> Result<Option<Vec<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    read_list(d, SITE)
+}
+
 // ---------------------------------------------------------------------------
 // Reporting.
 

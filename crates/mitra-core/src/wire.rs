@@ -15,7 +15,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// let b: mitra_core::LenientInt = serde_json::from_str("9").unwrap();
 /// assert_eq!(a, b);
 /// assert_eq!(a.get(), 9);
+/// assert_eq!(serde_json::from_str::<mitra_core::LenientInt>("\"15000.00\"").unwrap().get(), 15000);
 /// assert!(serde_json::from_str::<mitra_core::LenientInt>("\"nine\"").is_err());
+/// assert!(serde_json::from_str::<mitra_core::LenientInt>("\"15000.50\"").is_err());
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LenientInt(pub i64);
@@ -45,37 +47,12 @@ impl Serialize for LenientInt {
     }
 }
 
+/// Read by the tolerant reader (`crate::tolerant`): a whole number in any
+/// form (`"15000.00"`, `15000.0`) is read, and reported where the spec does
+/// not allow it.
 impl<'de> Deserialize<'de> for LenientInt {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = LenientInt;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an integer or a string of digits")
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<LenientInt, E> {
-                Ok(LenientInt(v))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<LenientInt, E> {
-                i64::try_from(v)
-                    .map(LenientInt)
-                    .map_err(|_| E::custom("integer too large"))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<LenientInt, E> {
-                if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                    Ok(LenientInt(v as i64))
-                } else {
-                    Err(E::custom("expected a whole number"))
-                }
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<LenientInt, E> {
-                v.trim()
-                    .parse()
-                    .map(LenientInt)
-                    .map_err(|_| E::custom("expected a string of digits"))
-            }
-        }
-        d.deserialize_any(V)
+        <Self as crate::tolerant::Tolerant>::read(d, crate::tolerant::LENIENT_INT_SITE)
     }
 }
 

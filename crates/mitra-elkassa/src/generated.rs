@@ -26,6 +26,10 @@ pub mod types {
         )]
         pub packet_desc: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2254767262>"
+        )]
         pub packet_id: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -297,6 +301,7 @@ pub mod types {
             deserialize_with = "mitra_core::tolerant::read::<_, _, 3281702179>"
         )]
         pub packet_desc: ::std::option::Option<::std::string::String>,
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2861542927>")]
         pub packet_id: mitra_core::LenientInt,
     }
     ///`Registered`
@@ -313,10 +318,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct RegistrationData {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3891167517>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 3891167517>")]
         pub registration_packets: ::std::vec::Vec<Packet>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3666894534>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 3666894534>")]
         pub user_type: ::std::vec::Vec<UserTypeOption>,
     }
     ///`RegistrationDataEnvelope`
@@ -450,6 +455,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct UserTypeOption {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3745320034>"
+        )]
         pub code: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -464,6 +473,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct UsersEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 2027288459>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<crate::user::User>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messages: ::std::option::Option<Messages>,

@@ -183,6 +183,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct CityEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 3680623948>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<City>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -260,7 +264,9 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct CourierServiceLists {
+        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 3907954791>")]
         pub express_delivery: ::std::vec::Vec<CourierService>,
+        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 3742574904>")]
         pub instant_delivery: ::std::vec::Vec<CourierService>,
     }
     ///`CourierServiceResponse`
@@ -287,10 +293,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct CourierServices {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 1333266591>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 1333266591>")]
         pub express_delivery: ::std::vec::Vec<CourierService>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 2937048336>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 2937048336>")]
         pub instant_delivery: ::std::vec::Vec<CourierService>,
     }
     ///`District`
@@ -315,6 +321,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct DistrictEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 3611859855>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<District>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -659,6 +669,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct RawListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 2798815577>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<RawData>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -735,6 +749,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct TariffExpressEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 1595261005>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<ExpressTariff>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -771,6 +789,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct TariffInstantEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 319576266>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<TariffOption>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -918,7 +940,7 @@ pub mod types {
         )]
         pub courier_code: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 1612835710>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 1612835710>")]
         pub history: ::std::vec::Vec<TrackEvent>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(

@@ -20,6 +20,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct City {
         #[serde(rename = "cityCode")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1451807897>")]
         pub city_code: mitra_core::Code,
         #[serde(rename = "cityName")]
         #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 153815287>")]
@@ -89,25 +90,46 @@ pub mod types {
         )]
         pub estimation: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1107932949>"
+        )]
         pub fee: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(
             rename = "feeTax",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 893488943>"
+        )]
         pub fee_tax: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1497329201>"
+        )]
         pub insurance: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(
             rename = "insuranceTax",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 138224251>"
         )]
         pub insurance_tax: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(
             rename = "itemValue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4250601794>"
+        )]
         pub item_value: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(rename = "serviceCode")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3077683822>")]
         pub service_code: mitra_core::Code,
         #[serde(
             rename = "serviceName",
@@ -121,6 +143,10 @@ pub mod types {
         #[serde(
             rename = "totalFee",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3892898656>"
         )]
         pub total_fee: ::std::option::Option<mitra_core::LenientInt>,
         #[serde(flatten)]
@@ -382,6 +408,10 @@ pub mod types {
             rename = "posCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 722845557>"
+        )]
         pub pos_code: ::std::option::Option<mitra_core::Code>,
     }
     ///`PostOfficeRequest`
@@ -452,6 +482,10 @@ pub mod types {
             rename = "posCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1895395737>"
+        )]
         pub pos_code: ::std::option::Option<mitra_core::Code>,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -512,6 +546,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct Province {
         #[serde(rename = "provinceCode")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3746853015>")]
         pub province_code: mitra_core::Code,
         #[serde(rename = "provinceName")]
         #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2393840097>")]
@@ -578,6 +613,7 @@ pub mod types {
     #[non_exhaustive]
     pub struct SubDistrict {
         #[serde(rename = "subDistrictCode")]
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2186452118>")]
         pub sub_district_code: mitra_core::Code,
         #[serde(rename = "subDistrictName")]
         #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3532348148>")]
@@ -645,10 +681,18 @@ pub mod types {
             rename = "posCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2562129249>"
+        )]
         pub pos_code: ::std::option::Option<mitra_core::Code>,
         #[serde(
             rename = "subSubDistrictCode",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 3254779115>"
         )]
         pub sub_sub_district_code: ::std::option::Option<mitra_core::Code>,
         #[serde(
@@ -939,6 +983,10 @@ pub mod types {
             rename = "officeCode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1720040442>"
+        )]
         pub office_code: ::std::option::Option<mitra_core::Code>,
     }
     ///An event of the second tracking format.
@@ -979,6 +1027,10 @@ pub mod types {
         #[serde(
             rename = "officeCode",
             skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1885654002>"
         )]
         pub office_code: ::std::option::Option<mitra_core::Code>,
         #[serde(

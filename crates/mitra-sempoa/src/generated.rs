@@ -69,6 +69,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct AkunListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 1252942696>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<Akun>>,
         #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1156189687>")]
         pub message: ::std::string::String,
@@ -131,7 +135,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
         pub tanggal: mitra_core::DateDmy,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 3349982265>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 3349982265>")]
         pub transaksi: ::std::vec::Vec<Transaksi>,
     }
     ///The posted journal, in the current or the June 2023 shape.
@@ -168,6 +172,10 @@ pub mod types {
     #[non_exhaustive]
     pub struct JurnalListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 1353501869>"
+        )]
         pub data: ::std::option::Option<::std::vec::Vec<Jurnal>>,
         #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 142622668>")]
         pub message: ::std::string::String,
@@ -620,7 +628,7 @@ pub mod types {
         )]
         pub transaction_date_human: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "mitra_core::tolerant::null_as_default::<_, _, 2412530393>")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 2412530393>")]
         pub transaction_details: ::std::vec::Vec<LegacyTransactionDetail>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
