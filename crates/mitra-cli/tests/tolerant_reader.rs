@@ -176,6 +176,65 @@ fn mutate(
     changed.then_some(out)
 }
 
+/// Each vendor's envelope flags: where, and how they say success (read by
+/// `mitra_core::envelope`).
+const FLAGS: [(&str, &str, Flag); 5] = [
+    ("elkassa", "/status", Flag::TrueIsSuccess),
+    ("fastrac", "/success", Flag::TrueIsSuccess),
+    ("sempoa", "/status", Flag::Status),
+    ("pafi", "/error", Flag::FalseIsSuccess),
+    ("pafi", "/status_code", Flag::Status),
+];
+
+/// Where the envelopes carry the vendor's message.
+const MESSAGES: [&str; 2] = ["/message", "/messages"];
+
+#[derive(Clone, Copy)]
+enum Flag {
+    TrueIsSuccess,
+    FalseIsSuccess,
+    Status,
+}
+
+/// `true`, `"true"`, `1`, `"1"`.
+fn true_forms() -> Vec<Value> {
+    vec![json!(true), json!("true"), json!(1), json!("1")]
+}
+
+/// `false`, `"false"`, `0`, `"0"`.
+fn false_forms() -> Vec<Value> {
+    vec![json!(false), json!("false"), json!(0), json!("0")]
+}
+
+/// Neither a success nor a refusal, whatever the flag.
+fn unreadable_forms() -> Vec<Value> {
+    vec![json!(null), json!(""), json!("maybe"), json!({})]
+}
+
+impl Flag {
+    fn success(self) -> Vec<Value> {
+        match self {
+            Flag::TrueIsSuccess => true_forms(),
+            Flag::FalseIsSuccess => false_forms(),
+            Flag::Status => vec![json!(200), json!("200"), json!("200.00")],
+        }
+    }
+    fn refusal(self) -> Vec<Value> {
+        match self {
+            Flag::TrueIsSuccess => false_forms(),
+            Flag::FalseIsSuccess => true_forms(),
+            Flag::Status => vec![json!(400), json!("400"), json!(500), json!("404")],
+        }
+    }
+}
+
+/// Every pointer of `value`.
+fn places_of(value: &Value) -> Vec<String> {
+    let mut places = Vec::new();
+    pointers(value, String::new(), &mut places);
+    places
+}
+
 /// What the stand-in vendor answers: a token to token requests, else the
 /// answer under test.
 #[derive(Clone, Default)]
@@ -212,6 +271,8 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
     let answer = Answer::default();
     let addr = serve(answer.clone()).await;
     let mut table: Vec<(String, &str, &str)> = Vec::new();
+    // (answer, what it must be, the change, whether it was).
+    let mut fail_safe: Vec<(String, &str, String, bool)> = Vec::new();
     let mut failures: Vec<String> = Vec::new();
     for entry in registry::VENDORS {
         let vendor = Vendor::from_key(entry.name).expect("a sandbox vendor");
@@ -266,6 +327,17 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
                 .map(|(_, at)| *at)
                 .collect();
             for kind in KINDS {
+                // A flag sent as null is never a success (mitra_core::envelope):
+                // that change is the fail-safe part's, below.
+                let mut needed = needed.clone();
+                if kind == "optional fields null" {
+                    needed.extend(
+                        FLAGS
+                            .iter()
+                            .filter(|(v, ..)| *v == entry.name)
+                            .map(|(_, at, _)| *at),
+                    );
+                }
                 let Some(changed) = mutate(kind, &example.value, &valid, &enum_at, &needed) else {
                     continue;
                 };
@@ -289,6 +361,94 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
                     assert!(!message.contains(NEW_VALUE), "{message}");
                 }
             }
+            // Fail-safe: the envelope's flag in every form. A success form
+            // stays a success; a refusal form, or one that is neither, is
+            // an error that carries the vendor's message.
+            let label = format!("{} {} [{}]", vendor.key(), op.id, example.place);
+            let message = MESSAGES
+                .iter()
+                .find_map(|at| example.value.pointer(at)?.as_str())
+                .filter(|m| !m.is_empty());
+            for (_, at, rule) in FLAGS.iter().filter(|(v, ..)| *v == entry.name) {
+                if example.value.pointer(at).is_none() {
+                    continue;
+                }
+                for (outcome, forms) in [
+                    ("success", rule.success()),
+                    ("refusal", rule.refusal()),
+                    ("neither", unreadable_forms()),
+                ] {
+                    for form in forms {
+                        let mut changed = example.value.clone();
+                        *changed.pointer_mut(at).unwrap() = form.clone();
+                        *answer.0.lock().unwrap() = changed;
+                        let kind = format!("flag {at} = {form}");
+                        let decoded = client.call_json(op.id, input.clone()).await;
+                        let ok = match (outcome, &decoded) {
+                            ("success", Ok(_)) => true,
+                            ("success", Err(e)) => {
+                                failures.push(format!("{label}: {kind}: {e}"));
+                                false
+                            }
+                            (_, Ok(_)) => {
+                                failures.push(format!("{label}: {kind}: READ AS A SUCCESS"));
+                                false
+                            }
+                            (_, Err(e)) => {
+                                let carried = message.is_none_or(|m| e.to_string().contains(m));
+                                if !carried {
+                                    failures.push(format!(
+                                        "{label}: {kind}: the vendor's message is lost: {e}"
+                                    ));
+                                }
+                                carried
+                            }
+                        };
+                        fail_safe.push((label.clone(), outcome, kind, ok));
+                    }
+                }
+            }
+            // One object for every list, one list at a time.
+            for at in &places_of(&example.value) {
+                let Some(Value::Array(items)) = example.value.pointer(at) else {
+                    continue;
+                };
+                let Some(first) = items.first().cloned() else {
+                    continue;
+                };
+                let mut changed = example.value.clone();
+                *changed.pointer_mut(at).unwrap() = first;
+                *answer.0.lock().unwrap() = changed;
+                let kind = format!("one object for the list {at}");
+                match client.call_json(op.id, input.clone()).await {
+                    Ok(_) => fail_safe.push((label.clone(), "decodes", kind, true)),
+                    Err(e) => {
+                        failures.push(format!("{label}: {kind}: {e}"));
+                        fail_safe.push((label.clone(), "decodes", kind, false));
+                    }
+                }
+            }
+            // Decimal text for every integer at once, inside oneOf
+            // alternatives too (`15000` as `"15000.00"`).
+            let mut changed = example.value.clone();
+            let mut integers = 0;
+            for at in &places_of(&example.value) {
+                if let Some(n) = example.value.pointer(at).and_then(Value::as_i64) {
+                    *changed.pointer_mut(at).unwrap() = json!(format!("{n}.00"));
+                    integers += 1;
+                }
+            }
+            if integers > 0 {
+                *answer.0.lock().unwrap() = changed;
+                let kind = format!("decimal text for {integers} integers");
+                match client.call_json(op.id, input.clone()).await {
+                    Ok(_) => fail_safe.push((label.clone(), "decodes", kind, true)),
+                    Err(e) => {
+                        failures.push(format!("{label}: {kind}: {e}"));
+                        fail_safe.push((label.clone(), "decodes", kind, false));
+                    }
+                }
+            }
         }
     }
     let total = table.len();
@@ -300,6 +460,24 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
         total >= 100,
         "only {total} changed answers: the examples shrank"
     );
+    eprintln!("{} fail-safe changes:", fail_safe.len());
+    for outcome in ["success", "refusal", "neither", "decodes"] {
+        let of: Vec<_> = fail_safe.iter().filter(|c| c.1 == outcome).collect();
+        let held = of.iter().filter(|c| c.3).count();
+        eprintln!("  must be {outcome:8}: {held} of {} held", of.len());
+    }
+    for (label, outcome, kind, ok) in &fail_safe {
+        eprintln!(
+            "  {:8} {outcome:8} {kind:40} {label}",
+            if *ok { "ok" } else { "WRONG" }
+        );
+    }
+    for outcome in ["success", "refusal", "neither", "decodes"] {
+        assert!(
+            fail_safe.iter().filter(|c| c.1 == outcome).count() >= 4,
+            "too few {outcome} changes: the envelopes or lists are no longer found"
+        );
+    }
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

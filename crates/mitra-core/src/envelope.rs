@@ -70,13 +70,15 @@ fn boolean(value: &Scalar) -> Option<bool> {
     }
 }
 
-/// A status code as a number or a text of digits.
+/// A status code as a number or a text, whole (`200`, `"200"`, `"200.00"`,
+/// `200.0`), as the tolerant reader reads any integer.
 fn status_code(value: &Scalar) -> Option<u16> {
-    match value {
-        Scalar::Int(n) => u16::try_from(*n).ok(),
-        Scalar::Str(s) => s.trim().parse().ok(),
-        _ => None,
-    }
+    let whole = match value {
+        Scalar::Int(n) => *n,
+        Scalar::Str(s) | Scalar::Number(s) => crate::tolerant::int_from_text(s)?,
+        _ => return None,
+    };
+    u16::try_from(whole).ok()
 }
 
 /// The kind of a value, for a message that must not quote it.
@@ -236,7 +238,13 @@ mod tests {
     #[test]
     fn a_status_code_as_a_number_or_text() {
         let rule = FlagRule::HttpStatus;
-        for ok in [Scalar::Int(200), text("200"), text(" 201 ")] {
+        for ok in [
+            Scalar::Int(200),
+            text("200"),
+            text(" 201 "),
+            text("200.00"),
+            Scalar::Number("200.0".into()),
+        ] {
             assert_eq!(judge(rule, &ok), Some(Verdict::Success), "{ok:?}");
         }
         assert_eq!(
@@ -247,7 +255,13 @@ mod tests {
             judge(rule, &Scalar::Int(503)),
             Some(Verdict::Refused { status: Some(503) })
         );
-        for odd in [Scalar::Int(302), Scalar::Int(99), text("OK"), Scalar::Null] {
+        for odd in [
+            Scalar::Int(302),
+            Scalar::Int(99),
+            text("OK"),
+            text("200.5"),
+            Scalar::Null,
+        ] {
             assert!(
                 matches!(judge(rule, &odd), Some(Verdict::Unreadable { .. })),
                 "{odd:?}"

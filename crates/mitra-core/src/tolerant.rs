@@ -277,7 +277,7 @@ impl<'de, T: Target> Visitor<'de> for Reader<T> {
 }
 
 /// A whole number from a decimal text: `"3101"`, `" 3101 "`, `"1400.00"`.
-fn int_from_text(text: &str) -> Option<i64> {
+pub(crate) fn int_from_text(text: &str) -> Option<i64> {
     let text = text.trim();
     if let Ok(v) = text.parse::<i64>() {
         return Some(v);
@@ -587,6 +587,30 @@ fn read_list<'de, D: Deserializer<'de>, T: serde::Deserialize<'de>>(
         site,
         item: std::marker::PhantomData,
     })
+}
+
+/// [`option_list`] as a seed, for hand-written `Deserialize` impls that
+/// read a map themselves: `map.next_value_seed(ListSeed::<Branch>::at(9))`.
+pub struct ListSeed<T> {
+    site: u32,
+    item: std::marker::PhantomData<fn() -> T>,
+}
+
+impl<T> ListSeed<T> {
+    /// A seed that reads a list of `T` for the field `site`.
+    pub fn at(site: u32) -> Self {
+        Self {
+            site,
+            item: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> DeserializeSeed<'de> for ListSeed<T> {
+    type Value = Option<Vec<T>>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        read_list(d, self.site)
+    }
 }
 
 /// Reads a required list of a response (`deserialize_with` of the generated

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use mitra_core::tolerant::Seed;
+use mitra_core::tolerant::{ListSeed, Seed};
 use mitra_core::{Lenient, LenientInt, WibDateTime};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -40,6 +40,7 @@ mod site {
     pub const USER_TYPE: u32 = 0xE1CA_0001;
     pub const REGISTRATION_ID: u32 = 0xE1CA_0002;
     pub const TEXT: u32 = 0xE1CA_0003;
+    pub const CABANGS: u32 = 0xE1CA_0004;
 }
 
 impl UserType {
@@ -243,7 +244,12 @@ impl<'de> Deserialize<'de> for User {
                         "contract_notes" => user.contract_notes = text(&mut map, site::TEXT)?,
                         "toko_name" => user.toko_name = text(&mut map, site::TEXT)?,
                         "toko_address" => user.toko_address = text(&mut map, site::TEXT)?,
-                        "cabangs" => user.cabangs = opt(&mut map)?.unwrap_or_default(),
+                        "cabangs" => {
+                            // One branch alone is a list of one.
+                            user.cabangs = map
+                                .next_value_seed(ListSeed::<Cabang>::at(site::CABANGS))?
+                                .unwrap_or_default()
+                        }
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
                         }
