@@ -341,8 +341,24 @@ pub mod types {
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        ///When a throttled client may call again, in WSO2's own format: `2026-Sep-09 00:00:00+0000 UTC`.
+        #[serde(
+            rename = "nextAccessTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_access_time: ::std::option::Option<::std::string::String>,
+        ///`Status report` in resource, method and backend faults (`am:` namespace).
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
-    ///A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
+    ///A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x, `code` as text).
+    ///Security faults carry a 900xxx code; resource and method faults (404, 405) and backend
+    ///faults (101503 connection failed, 303001 endpoint suspended) a `type` of
+    ///`Status report`; throttling faults may carry `nextAccessTime`.
+    ///
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
@@ -355,6 +371,16 @@ pub mod types {
         pub fault: ::std::option::Option<GatewayFault>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "nextAccessTime",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub next_access_time: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "type",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`null`: nothing matches (the gateway sends null, not an empty list).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -2147,6 +2173,8 @@ pub mod types {
                 code: ::std::option::Option::None,
                 description: ::std::option::Option::None,
                 message: ::std::option::Option::None,
+                next_access_time: ::std::option::Option::None,
+                type_: ::std::option::Option::None,
             }
         }
         ///Sets `code`.
@@ -2173,6 +2201,24 @@ pub mod types {
             self.message = ::std::option::Option::Some(value.into());
             self
         }
+        ///Sets `next_access_time`.
+        #[must_use]
+        pub fn with_next_access_time(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.next_access_time = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `type_`.
+        #[must_use]
+        pub fn with_type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl GatewayFaultBody {
         ///A `GatewayFaultBody` with its required fields; optional ones start empty (`with_*` sets them).
@@ -2183,6 +2229,8 @@ pub mod types {
                 description: ::std::option::Option::None,
                 fault: ::std::option::Option::None,
                 message: ::std::option::Option::None,
+                next_access_time: ::std::option::Option::None,
+                type_: ::std::option::Option::None,
             }
         }
         ///Sets `code`.
@@ -2213,6 +2261,24 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.message = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `next_access_time`.
+        #[must_use]
+        pub fn with_next_access_time(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.next_access_time = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `type_`.
+        #[must_use]
+        pub fn with_type_(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.type_ = ::std::option::Option::Some(value.into());
             self
         }
     }
@@ -5257,21 +5323,35 @@ components:
       properties:
         code:
           $ref: '#/components/schemas/Code'
+        type:
+          type: string
+          description: '`Status report` in resource, method and backend faults (`am:` namespace).'
         message:
           type: string
         description:
           type: string
+        nextAccessTime:
+          type: string
+          description: 'When a throttled client may call again, in WSO2''s own format: `2026-Sep-09 00:00:00+0000 UTC`.'
     GatewayFaultBody:
-      description: A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x).
+      description: |
+        A WSO2 fault, wrapped in `fault` (API Manager 2.x/3.x) or flat (4.x, `code` as text).
+        Security faults carry a 900xxx code; resource and method faults (404, 405) and backend
+        faults (101503 connection failed, 303001 endpoint suspended) a `type` of
+        `Status report`; throttling faults may carry `nextAccessTime`.
       type: object
       properties:
         fault:
           $ref: '#/components/schemas/GatewayFault'
         code:
           $ref: '#/components/schemas/Code'
+        type:
+          type: string
         message:
           type: string
         description:
+          type: string
+        nextAccessTime:
           type: string
     PostalCodeRequest:
       type: object

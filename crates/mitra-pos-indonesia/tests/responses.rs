@@ -528,3 +528,142 @@ async fn fees_come_back_as_numbers_and_no_tariff_as_none() {
             .is_err()
     );
 }
+
+/// Every gateway fault recorded in public sources (fixtures/wso2) reads
+/// structurally, as its kind, with the words that say what happened.
+#[tokio::test]
+async fn every_recorded_gateway_fault_reads_as_its_kind_and_message() {
+    type Case = (&'static str, u16, &'static str, Option<u16>, &'static str);
+    // (fixture, HTTP status, kind, status of the error, words of the message)
+    let cases: [Case; 8] = [
+        (
+            "wso2/gateway_404_no_matching_resource_am_namespace.xml",
+            404,
+            "not_found",
+            Some(404),
+            "No matching resource found for given API Request",
+        ),
+        (
+            "wso2/gateway_404_no_matching_resource_apim4x_flat.json",
+            404,
+            "not_found",
+            Some(404),
+            "No matching resource found for given API Request",
+        ),
+        (
+            "wso2/gateway_405_method_not_allowed.xml",
+            405,
+            "vendor",
+            Some(405),
+            "Method not allowed for given API resource",
+        ),
+        (
+            "wso2/gateway_backend_303001_endpoint_suspended.xml",
+            503,
+            "vendor",
+            Some(503),
+            "SUSPENDED",
+        ),
+        (
+            "wso2/gateway_403_900908_flat_trailing_space.json",
+            403,
+            "forbidden",
+            Some(403),
+            "Resource forbidden",
+        ),
+        (
+            "wso2/gateway_403_900906_no_matching_resource.xml",
+            403,
+            "forbidden",
+            Some(403),
+            "No matching resource found in the API for the given request",
+        ),
+        (
+            "wso2/gateway_429_900802_wrapped_next_access_time.json",
+            429,
+            "rate_limited",
+            Some(429),
+            "You have exceeded your quota",
+        ),
+        (
+            "wso2/gateway_429_900804_flat_quota.json",
+            429,
+            "rate_limited",
+            Some(429),
+            "You have exceeded your quota",
+        ),
+    ];
+    for (file, status, kind, error_status, words) in cases {
+        let body = fixture(file);
+        let content_type = if file.ends_with(".xml") {
+            "application/xml"
+        } else {
+            "application/json"
+        };
+        let server =
+            gateway(move |_, _| MockResponse::with_type(status, content_type, body.clone())).await;
+        let client = builder(&server)
+            .retry_policy(fast_retries().max_attempts(1))
+            .build()
+            .unwrap();
+        let err = client.get_city(&city()).await.unwrap_err();
+        assert_eq!(err.kind(), kind, "{file}: {err:?}");
+        assert_eq!(err.status(), error_status, "{file}: {err:?}");
+        assert!(err.to_string().contains(words), "{file}: {err}");
+        assert!(
+            !err.to_string().contains("Resource forbidden :"),
+            "{file}: trailing space kept: {err}"
+        );
+    }
+}
+
+/// A throttle with no `Retry-After` waits as its `nextAccessTime` says (in
+/// WSO2's own format); a wait past the policy's bound is not retried.
+#[tokio::test]
+async fn a_throttles_next_access_time_is_the_wait() {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let in_an_hour = chrono::DateTime::from_timestamp(now as i64 + 3600, 0).unwrap();
+    let body = fixture("wso2/gateway_429_900804_flat_quota.json").replace(
+        "2026-Sep-09 00:00:00+0000 UTC\"\n",
+        &format!("{}\"\n", in_an_hour.format("%Y-%b-%d %H:%M:%S+0000 UTC")),
+    );
+    assert!(!body.contains("\"2026-Sep-09"), "{body}");
+    let server = gateway(move |_, _| MockResponse::json(429, body.clone())).await;
+    let err = client(&server).get_city(&city()).await.unwrap_err();
+    let wait = err.retry_after().expect("a wait from nextAccessTime");
+    assert!(
+        wait > Duration::from_secs(3500) && wait <= Duration::from_secs(3600),
+        "{wait:?}"
+    );
+    assert_eq!(server.requests().len(), 2, "one token, one call: no retry");
+}
+
+/// 900907 (API blocked) and 900909 (subscription inactive) come as 401,
+/// but a new token does not cure them: no refresh, an error that says what
+/// the gateway said.
+#[tokio::test]
+async fn a_blocked_api_or_inactive_subscription_never_starts_a_refresh() {
+    for (code, message) in [
+        ("900907", "The requested API is temporarily blocked"),
+        ("900909", "The subscription to the API is inactive"),
+    ] {
+        let body = format!(r#"{{"code":"{code}","message":"{message}","description":"d"}}"#);
+        let server = gateway(move |_, _| MockResponse::json(401, body.clone())).await;
+        let err = client(&server).get_city(&city()).await.unwrap_err();
+        assert!(
+            matches!(&err, Error::Forbidden { code: Some(c), status: Some(401), .. } if c == code),
+            "{code}: {err:?}"
+        );
+        assert!(err.to_string().contains(message), "{err}");
+        let tokens = server
+            .requests()
+            .iter()
+            .filter(|r| r.path == TOKEN_PATH)
+            .count();
+        assert_eq!(tokens, 1, "{code}: a refresh was started");
+        assert_eq!(server.requests().len(), 2, "{code}: one token, one call");
+    }
+}
