@@ -877,22 +877,11 @@ impl TokenSource {
             // Scrubbed before it is read, cut or masked: an echoed credential
             // is then found whole.
             let body = self.secrets.scrub_bytes(&body, &[]);
-            let read = read_error_body(&headers, &body);
-            // RFC 6749 §5.2: a bad client or grant is a credentials problem,
-            // whether the server says 400 or 401.
-            let credentials = matches!(
-                read.code.as_deref(),
-                Some("invalid_client" | "invalid_grant" | "unauthorized_client")
-            );
-            return Err(if credentials {
-                Error::Unauthorized {
-                    status: Some(status.as_u16()),
-                    code: read.code,
-                    message: read.message,
-                }
-            } else {
-                error_from_response(status, &headers, read)
-            });
+            return Err(token_error(
+                status,
+                &headers,
+                read_error_body(&headers, &body),
+            ));
         }
         let parsed: TokenBody =
             crate::decode::json_from_bytes(&body).map_err(|e| Error::Decode {
@@ -920,4 +909,65 @@ impl TokenSource {
         })?;
         Ok(self.access_token(header, lifetime))
     }
+}
+
+/// The error for a token endpoint's refusal, in words a user can act on.
+///
+/// RFC 6749 §5.2: a bad client, grant or client authentication method is a
+/// credentials problem, whether the server says 400 or 401. A refused scope
+/// (Laravel Passport's 403 `Invalid scope(s) provided.`, OAuth's
+/// `invalid_scope`) is forbidden, and says so. A Java
+/// `OAuthProblemException{...}` dump in `error_description` (a WSO2 key
+/// manager's) is read for its description and error.
+fn token_error(
+    status: reqwest::StatusCode,
+    headers: &reqwest::header::HeaderMap,
+    read: crate::decode::ErrorBody,
+) -> Error {
+    let crate::decode::ErrorBody {
+        mut code,
+        mut message,
+    } = read;
+    if let Some((problem, description)) = oauth_problem(&message) {
+        message = crate::decode::bounded(&description);
+        code = code.or(Some(problem));
+    }
+    let http = Some(status.as_u16());
+    match code.as_deref() {
+        Some(
+            "invalid_client"
+            | "invalid_grant"
+            | "unauthorized_client"
+            | "unsupported_client_authentication_method",
+        ) => Error::Unauthorized {
+            status: http,
+            code,
+            message,
+        },
+        _ if code.as_deref() == Some("invalid_scope")
+            || (status == reqwest::StatusCode::FORBIDDEN
+                && message.to_ascii_lowercase().contains("scope")) =>
+        {
+            Error::Forbidden {
+                status: http,
+                code,
+                message: format!("the scope was refused: {message}"),
+            }
+        }
+        _ => error_from_response(status, headers, crate::decode::ErrorBody { code, message }),
+    }
+}
+
+/// `(error, description)` of a Java `OAuthProblemException{error='...',
+/// description='...', ...}` written into a message, if it is one.
+fn oauth_problem(message: &str) -> Option<(String, String)> {
+    let inside = message.split_once("OAuthProblemException{")?.1;
+    let field = |name: &str| {
+        let start = inside.find(&format!("{name}='"))? + name.len() + 2;
+        let end = start + inside[start..].find('\'')?;
+        Some(inside[start..end].trim().to_owned()).filter(|v| !v.is_empty() && v != "null")
+    };
+    let error = field("error")?;
+    let description = field("description").unwrap_or_else(|| error.clone());
+    Some((error, description))
 }

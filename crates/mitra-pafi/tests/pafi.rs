@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use mitra_core::Error;
 use mitra_pafi::{Client, Gender, Nik};
-use mitra_testkit::MockResponse;
+use mitra_testkit::{MockResponse, MockServer};
 use serde_json::Value;
 
 #[test]
@@ -261,4 +261,81 @@ async fn a_nik_that_is_not_16_digits_is_rejected_before_sending() {
         }
     }
     assert_eq!(server.requests().len(), 0);
+}
+
+fn passport(name: &str) -> String {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Laravel Passport's own answers at the token endpoint (PAFI runs on it):
+/// a refused scope is forbidden and says it is the scope, not retried; a
+/// bad client is unauthorized; its throttle honours `Retry-After`.
+#[tokio::test]
+async fn passport_token_refusals_say_what_to_fix() {
+    let server = MockServer::always(MockResponse::json(
+        403,
+        passport("passport_403_invalid_scope.json"),
+    ))
+    .await;
+    let err = client(&server)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Forbidden {
+                status: Some(403),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("scope") && text.contains("Invalid scope(s) provided."),
+        "{text}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried, no API call");
+
+    let server = MockServer::always(MockResponse::json(
+        401,
+        passport("passport_401_invalid_client.json"),
+    ))
+    .await;
+    let err = client(&server)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unauthorized { code: Some(c), message, .. } if c == "invalid_client" && message.ends_with("Client authentication failed")),
+        "{err:?}"
+    );
+
+    // Too Many Attempts, then a token: the wait it asked for is honoured.
+    let throttled = std::sync::atomic::AtomicUsize::new(0);
+    let server = MockServer::start(move |req, _| {
+        if req.path == TOKEN_PATH {
+            if throttled.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                MockResponse::json(429, r#"{"message": "Too Many Attempts."}"#)
+                    .header("Retry-After", "1")
+            } else {
+                token(1)
+            }
+        } else {
+            MockResponse::json(200, found_body())
+        }
+    })
+    .await;
+    let started = std::time::Instant::now();
+    client(&server)
+        .get_kecukupan_skp_by_nik(&Nik::new(NIK).unwrap())
+        .await
+        .unwrap();
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "Retry-After not honoured"
+    );
+    assert_eq!(server.count(TOKEN_PATH), 2);
 }

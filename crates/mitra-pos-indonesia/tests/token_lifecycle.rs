@@ -300,3 +300,60 @@ async fn the_password_grant_of_the_partner_document() {
     // The seed's "all provinces" body.
     assert_eq!(sent[1].body, r#"{"provinceCode":""}"#);
 }
+
+/// WSO2 key managers' refusals in the words they were recorded with: a
+/// wrong secret, an authentication method the server does not take, and a
+/// Java `OAuthProblemException` dump read for its description.
+#[tokio::test]
+async fn token_endpoint_refusals_read_clearly() {
+    let server = MockServer::always(MockResponse::json(
+        401,
+        fixture("wso2/token_401_invalid_client_wrong_secret.json"),
+    ))
+    .await;
+    let err = client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::Unauthorized { code: Some(c), message, .. } if c == "invalid_client" && message.ends_with("Client credentials are invalid.")),
+        "{err:?}"
+    );
+    let server = MockServer::always(MockResponse::json(
+        400,
+        r#"{"error": "unsupported_client_authentication_method", "error_description": "Unsupported Client Authentication Method!"}"#,
+    ))
+    .await;
+    let err = client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Unauthorized {
+                status: Some(400),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried");
+
+    let server = MockServer::always(MockResponse::json(
+        400,
+        fixture("wso2/token_400_oauthproblem_in_description.json"),
+    ))
+    .await;
+    let err = client(&server)
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("Unsupported grant_type value"), "{text}");
+    assert!(
+        !text.contains("OAuthProblemException") && !text.contains("redirectUri"),
+        "{text}"
+    );
+    assert_eq!(err.status(), Some(400));
+}
