@@ -207,7 +207,8 @@ pub fn code_and_mock(
     let client = generator
         .generate_tokens(&spec)
         .map_err(|e| anyhow::anyhow!("progenitor: {e}"))?;
-    let extras = hooks_and_operations(&operations, &table);
+    let envelope = envelope(spec_rel, &raw_spec)?;
+    let extras = hooks_and_operations(&operations, &table, envelope);
     let raw: syn::File =
         syn::parse2(client.clone()).context("progenitor produced code that does not parse")?;
     let public = crate::public::methods(&raw, &operations)?;
@@ -227,6 +228,61 @@ pub fn code_and_mock(
     code.push_str(&embedded_spec(spec_rel, text));
     let mock = crate::mock::generate(&settings, &mock_spec, &operations, vendor)?;
     Ok((code, mock))
+}
+
+/// The spec's `x-mitra-envelope` as `operations::ENVELOPE`: the flags that
+/// say whether an answer is a success (each `{name, means}`, `means` one of
+/// `true-is-success`, `false-is-success`, `http-status`) and the keys of the
+/// vendor's message. Nothing for a spec without one.
+fn envelope(spec_rel: &str, raw_spec: &serde_json::Value) -> Result<proc_macro2::TokenStream> {
+    let Some(envelope) = raw_spec.get("x-mitra-envelope") else {
+        return Ok(quote!());
+    };
+    let mut flags = Vec::new();
+    for flag in envelope
+        .get("flags")
+        .and_then(|f| f.as_array())
+        .with_context(|| format!("{spec_rel}: x-mitra-envelope needs a list `flags`"))?
+    {
+        let text = |key: &str| {
+            flag.get(key).and_then(|v| v.as_str()).with_context(|| {
+                format!("{spec_rel}: x-mitra-envelope: each flag needs a text `{key}`")
+            })
+        };
+        let (name, means) = (text("name")?, text("means")?);
+        let rule = match means {
+            "true-is-success" => quote!(TrueIsSuccess),
+            "false-is-success" => quote!(FalseIsSuccess),
+            "http-status" => quote!(HttpStatus),
+            other => bail!(
+                "{spec_rel}: x-mitra-envelope: flag {name}: means {other:?} is none of \
+                 true-is-success, false-is-success, http-status"
+            ),
+        };
+        flags.push(quote!((#name, mitra_core::envelope::FlagRule::#rule)));
+    }
+    if flags.is_empty() {
+        bail!("{spec_rel}: x-mitra-envelope names no flag");
+    }
+    let message: Vec<&str> = envelope
+        .get("message")
+        .and_then(|m| m.as_array())
+        .with_context(|| format!("{spec_rel}: x-mitra-envelope needs a list `message`"))?
+        .iter()
+        .map(|m| {
+            m.as_str()
+                .with_context(|| format!("{spec_rel}: x-mitra-envelope: message keys are texts"))
+        })
+        .collect::<Result<_>>()?;
+    Ok(quote! {
+        /// The envelope every answer comes in (`x-mitra-envelope`): the
+        /// flags that say whether a call succeeded, read fail-safe by
+        /// `mitra_core::envelope`, and where the vendor's message is.
+        pub const ENVELOPE: mitra_core::envelope::Envelope = mitra_core::envelope::Envelope {
+            flags: &[#(#flags),*],
+            message: &[#(#message),*],
+        };
+    })
 }
 
 /// The operation's `x-mitra-errors`: a list of `{message, kind, field}`,
@@ -635,6 +691,7 @@ fn keep_only_success_responses(spec: &mut OpenAPI) {
 fn hooks_and_operations(
     ops: &[OperationMeta],
     table: &crate::personal::Table,
+    envelope: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     let consts = ops.iter().map(|op| {
         let name = format_ident!("{}", op.id.to_shouty_snake_case());
@@ -723,6 +780,8 @@ fn hooks_and_operations(
             /// The fields the spec marks secret (`x-mitra-secret`, `format:
             /// password`), by wire name: redacted wherever they would show.
             pub const SECRET: &[&str] = &[#(#secret),*];
+
+            #envelope
         }
     }
 }

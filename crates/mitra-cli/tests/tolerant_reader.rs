@@ -176,24 +176,41 @@ fn mutate(
     changed.then_some(out)
 }
 
-/// Each vendor's envelope flags: where, and how they say success (read by
-/// `mitra_core::envelope`).
-const FLAGS: [(&str, &str, Flag); 5] = [
-    ("elkassa", "/status", Flag::TrueIsSuccess),
-    ("fastrac", "/success", Flag::TrueIsSuccess),
-    ("sempoa", "/status", Flag::Status),
-    ("pafi", "/error", Flag::FalseIsSuccess),
-    ("pafi", "/status_code", Flag::Status),
-];
-
-/// Where the envelopes carry the vendor's message.
-const MESSAGES: [&str; 2] = ["/message", "/messages"];
-
+/// How an envelope's flag says success (the spec's `x-mitra-envelope`,
+/// read by `mitra_core::envelope`).
 #[derive(Clone, Copy)]
 enum Flag {
     TrueIsSuccess,
     FalseIsSuccess,
     Status,
+}
+
+/// The spec's envelope: its flags (as pointers) and its message keys.
+fn envelope(spec: &Value) -> (Vec<(String, Flag)>, Vec<String>) {
+    let Some(envelope) = spec.get("x-mitra-envelope") else {
+        return (Vec::new(), Vec::new());
+    };
+    let flags = envelope["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let rule = match f["means"].as_str().unwrap() {
+                "true-is-success" => Flag::TrueIsSuccess,
+                "false-is-success" => Flag::FalseIsSuccess,
+                "http-status" => Flag::Status,
+                other => panic!("x-mitra-envelope: {other}"),
+            };
+            (format!("/{}", f["name"].as_str().unwrap()), rule)
+        })
+        .collect();
+    let messages = envelope["message"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("/{}", m.as_str().unwrap()))
+        .collect();
+    (flags, messages)
 }
 
 /// `true`, `"true"`, `1`, `"1"`.
@@ -278,6 +295,7 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
         let vendor = Vendor::from_key(entry.name).expect("a sandbox vendor");
         let operations = entry.operations;
         let spec = mitra_spec::parse(entry.spec).unwrap();
+        let (flags, messages) = envelope(&spec);
         let vars = mitra_sandbox::env_at(&format!("http://{addr}"), vendor);
         let client = (entry.client)(&Vars::from_pairs(vars)).unwrap();
         for example in mitra_spec::examples(&spec) {
@@ -331,12 +349,7 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
                 // that change is the fail-safe part's, below.
                 let mut needed = needed.clone();
                 if kind == "optional fields null" {
-                    needed.extend(
-                        FLAGS
-                            .iter()
-                            .filter(|(v, ..)| *v == entry.name)
-                            .map(|(_, at, _)| *at),
-                    );
+                    needed.extend(flags.iter().map(|(at, _)| at.as_str()));
                 }
                 let Some(changed) = mutate(kind, &example.value, &valid, &enum_at, &needed) else {
                     continue;
@@ -365,11 +378,11 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
             // stays a success; a refusal form, or one that is neither, is
             // an error that carries the vendor's message.
             let label = format!("{} {} [{}]", vendor.key(), op.id, example.place);
-            let message = MESSAGES
+            let message = messages
                 .iter()
                 .find_map(|at| example.value.pointer(at)?.as_str())
                 .filter(|m| !m.is_empty());
-            for (_, at, rule) in FLAGS.iter().filter(|(v, ..)| *v == entry.name) {
+            for (at, rule) in &flags {
                 if example.value.pointer(at).is_none() {
                     continue;
                 }
@@ -380,7 +393,7 @@ async fn every_example_answer_changed_as_vendors_change_it_decodes_and_the_judge
                 ] {
                     for form in forms {
                         let mut changed = example.value.clone();
-                        *changed.pointer_mut(at).unwrap() = form.clone();
+                        *changed.pointer_mut(at.as_str()).unwrap() = form.clone();
                         *answer.0.lock().unwrap() = changed;
                         let kind = format!("flag {at} = {form}");
                         let decoded = client.call_json(op.id, input.clone()).await;

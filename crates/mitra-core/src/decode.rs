@@ -238,6 +238,13 @@ pub fn top_level<const N: usize>(body: &[u8], keys: [&str; N]) -> Option<[Scalar
     read_top_level(body, &keys, &mut found).then_some(found)
 }
 
+/// [`top_level`] for keys known only at run time (an envelope the spec
+/// declares): the values of `keys`, in their order.
+pub fn top_level_of(body: &[u8], keys: &[&str]) -> Option<Vec<Scalar>> {
+    let mut found = vec![Scalar::Absent; keys.len()];
+    read_top_level(body, keys, &mut found).then_some(found)
+}
+
 fn read_top_level(body: &[u8], keys: &[&str], found: &mut [Scalar]) -> bool {
     struct Fields<'k, 'f> {
         keys: &'k [&'k str],

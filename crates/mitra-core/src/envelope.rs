@@ -145,6 +145,80 @@ pub fn verdict(flags: &[(FlagRule, &Scalar)]) -> Option<Verdict> {
     }
 }
 
+/// A vendor's envelope as its spec declares it (`x-mitra-envelope`, written
+/// into each vendor crate's `operations::ENVELOPE` by `cargo xtask
+/// generate`): the flags that say whether a call succeeded, and where the
+/// vendor's message is.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope {
+    /// The flags, by top-level key, and how each says success.
+    pub flags: &'static [(&'static str, FlagRule)],
+    /// The keys that may hold the vendor's message, in the order tried.
+    pub message: &'static [&'static str],
+}
+
+/// What an [`Envelope`] found at the top level of a body.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Found {
+    /// What its flags say ([`verdict`]); `None` when none is there.
+    pub verdict: Option<Verdict>,
+    /// The vendor's message: a string, or a list of strings joined.
+    pub message: Option<String>,
+    /// Whether the message is text or absent (not an object of field
+    /// errors, which the generic error-body reader keeps whole).
+    pub message_is_text: bool,
+}
+
+impl Envelope {
+    /// Reads the envelope of `body`; `None` if it is not a JSON object.
+    pub fn read(&self, body: &[u8]) -> Option<Found> {
+        let keys: Vec<&str> = self
+            .flags
+            .iter()
+            .map(|(key, _)| *key)
+            .chain(self.message.iter().copied())
+            .collect();
+        let values = crate::decode::top_level_of(body, &keys)?;
+        let (flags, messages) = values.split_at(self.flags.len());
+        let judged: Vec<(FlagRule, &Scalar)> = self
+            .flags
+            .iter()
+            .zip(flags)
+            .map(|((_, rule), value)| (*rule, value))
+            .collect();
+        let message = messages
+            .iter()
+            .find(|m| !matches!(m, Scalar::Absent | Scalar::Null));
+        Some(Found {
+            verdict: verdict(&judged),
+            message: message.and_then(Scalar::text),
+            message_is_text: message.is_none_or(Scalar::is_text_or_nothing),
+        })
+    }
+
+    /// The error a body with a success status carries ([`error_in_success`]),
+    /// `refused` making the vendor's error for a refusal from the status code
+    /// in the body (if a flag gave one) and the vendor's message.
+    pub fn error_in_success(
+        &self,
+        http_status: u16,
+        body: &[u8],
+        refused: impl FnOnce(Option<u16>, Option<String>) -> crate::Error,
+    ) -> Option<crate::Error> {
+        let found = self.read(body)?;
+        let flag = self.flags.first().map_or("", |(key, _)| *key);
+        let message = found.message;
+        error_in_success(
+            found.verdict,
+            http_status,
+            flag,
+            message.as_deref(),
+            |status| refused(status, message.clone()),
+        )
+    }
+}
+
 /// The error an answer with a success status carries, by what its flags
 /// say ([`verdict`]): none for a success or when no flag is there; `refused` (given the status code in the body,
 /// if a flag gave one) for a refusal; for anything else an
@@ -301,6 +375,53 @@ mod tests {
         for quiet in [Some(Verdict::Success), None] {
             assert!(error_in_success(quiet, 200, "x", None, |_| unreachable!()).is_none());
         }
+    }
+
+    #[test]
+    fn an_envelope_reads_its_flags_and_message_from_the_top_level() {
+        const PAFI: Envelope = Envelope {
+            flags: &[
+                ("error", FlagRule::FalseIsSuccess),
+                ("status_code", FlagRule::HttpStatus),
+            ],
+            message: &["message"],
+        };
+        let body = br#"{"data": {"error": false}, "error": "true", "status_code": 404, "message": "NIK tidak terdaftar"}"#;
+        let found = PAFI.read(body).unwrap();
+        assert_eq!(found.verdict, Some(Verdict::Refused { status: Some(404) }));
+        assert_eq!(found.message.as_deref(), Some("NIK tidak terdaftar"));
+        let error = PAFI
+            .error_in_success(200, body, |status, message| crate::Error::NotFound {
+                status,
+                code: None,
+                message: message.unwrap_or_default(),
+            })
+            .unwrap();
+        assert_eq!(error.status(), Some(404));
+        assert!(
+            PAFI.error_in_success(200, br#"{"error": false}"#, |_, _| unreachable!())
+                .is_none()
+        );
+        assert!(PAFI.read(b"<html>").is_none());
+        const ELKASSA: Envelope = Envelope {
+            flags: &[("status", FlagRule::TrueIsSuccess)],
+            message: &["messages"],
+        };
+        let found = ELKASSA
+            .read(br#"{"status": "0", "messages": ["a", "b"]}"#)
+            .unwrap();
+        assert_eq!(
+            (
+                found.verdict,
+                found.message.as_deref(),
+                found.message_is_text
+            ),
+            (Some(Verdict::Refused { status: None }), Some("a; b"), true)
+        );
+        let fields = ELKASSA
+            .read(br#"{"status": false, "messages": {"email": ["x"]}}"#)
+            .unwrap();
+        assert!(!fields.message_is_text);
     }
 
     #[test]

@@ -2,39 +2,12 @@
 //! `messages` as a string or a list.
 
 use mitra_core::Error;
-use mitra_core::decode::{
-    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
-};
-use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// ELKASSA's envelope: `status` and `messages` (a string or a list).
-struct Envelope {
-    status: Scalar,
-    /// Whether the message is text or absent: an error response whose
-    /// message is anything else (an object of field errors) is read by the
-    /// generic reader, which keeps it, bounded.
-    message_is_text: bool,
-    /// The message(s) as one line.
-    message: String,
-}
-
-impl Envelope {
-    fn read(body: &[u8]) -> Option<Self> {
-        let [status, messages] = top_level(body, ["status", "messages"])?;
-        Some(Self {
-            status,
-            message_is_text: messages.is_text_or_nothing(),
-            message: messages.text().unwrap_or_default(),
-        })
-    }
-
-    fn verdict(&self) -> Option<Verdict> {
-        verdict(&[(FlagRule::TrueIsSuccess, &self.status)])
-    }
-}
+use crate::operations::ENVELOPE;
 
 /// The error for a `status: false` envelope. The wording of ELKASSA's
 /// messages is not documented: a message about the key or token is taken for
@@ -95,9 +68,11 @@ pub(crate) struct ElkassaDecoder;
 
 impl ErrorDecoder for ElkassaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match Envelope::read(body) {
-            Some(env) if env.status != Scalar::Absent && env.message_is_text => {
-                refused(status, headers, env.message)
+        // The envelope (the spec's `x-mitra-envelope`) with a flag and a
+        // text message; an object of field errors goes to the generic reader.
+        match ENVELOPE.read(body) {
+            Some(env) if env.verdict.is_some() && env.message_is_text => {
+                refused(status, headers, env.message.unwrap_or_default())
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
@@ -106,15 +81,13 @@ impl ErrorDecoder for ElkassaDecoder {
     // Every success body is judged by its top-level `status` flag, read
     // fail-safe (mitra_core::envelope): `false`, `"false"`, `0`, `"0"` are
     // refusals, and a flag that is neither is never a success.
+    // Every success body is judged by its top-level `status` flag, read
+    // fail-safe (mitra_core::envelope): `false`, `"false"`, `0`, `"0"` are
+    // refusals, and a flag that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        let env = Envelope::read(body)?;
-        envelope::error_in_success(
-            env.verdict(),
-            status.as_u16(),
-            "status",
-            Some(&env.message),
-            |_| refused(status, &HeaderMap::new(), env.message.clone()),
-        )
+        ENVELOPE.error_in_success(status.as_u16(), body, |_, message| {
+            refused(status, &HeaderMap::new(), message.unwrap_or_default())
+        })
     }
 
     // `{"status": false, "data": null}` would decode as a success envelope.

@@ -2043,6 +2043,13 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &["key", "password", "token"];
+    /// The envelope every answer comes in (`x-mitra-envelope`): the
+    /// flags that say whether a call succeeded, read fail-safe by
+    /// `mitra_core::envelope`, and where the vendor's message is.
+    pub const ENVELOPE: mitra_core::envelope::Envelope = mitra_core::envelope::Envelope {
+        flags: &[("status", mitra_core::envelope::FlagRule::TrueIsSuccess)],
+        message: &["messages"],
+    };
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -2372,6 +2379,12 @@ info:
       (`Retail`), then the account status (`ACTIVE`). The raw example bodies, with
       the duplicate, are in `x-mitra-raw-example`; a YAML example cannot hold a
       duplicate key.
+x-mitra-envelope:
+  # Every answer, success or refusal, is `{status, messages, data}` inside an
+  # HTTP 200 (the partner document); `status` read fail-safe.
+  flags:
+    - {name: status, means: true-is-success}
+  message: [messages]
 servers:
   - url: https://api.elkassa.com
     description: Production

@@ -1,38 +1,12 @@
 //! Fastrac's envelope errors: `success: false` whatever the HTTP status.
 
 use mitra_core::Error;
-use mitra_core::decode::{
-    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
-};
-use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// Fastrac's envelope: `success` and `message`.
-struct Envelope {
-    success: Scalar,
-    /// Whether the message is text or absent: an error response whose
-    /// message is anything else (an object of field errors) is read by the
-    /// generic reader, which keeps it, bounded.
-    message_is_text: bool,
-    message: Option<String>,
-}
-
-impl Envelope {
-    fn read(body: &[u8]) -> Option<Self> {
-        let [success, message] = top_level(body, ["success", "message"])?;
-        Some(Self {
-            message_is_text: message.is_text_or_nothing(),
-            message: message.text(),
-            success,
-        })
-    }
-
-    fn verdict(&self) -> Option<Verdict> {
-        verdict(&[(FlagRule::TrueIsSuccess, &self.success)])
-    }
-}
+use crate::operations::ENVELOPE;
 
 /// "Data not found" is not found, 400 a rejected request, the rest by status.
 fn refused(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> Error {
@@ -67,8 +41,10 @@ pub(crate) struct FastracDecoder;
 
 impl ErrorDecoder for FastracDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match Envelope::read(body) {
-            Some(env) if env.success != Scalar::Absent && env.message_is_text => {
+        // The envelope (the spec's `x-mitra-envelope`) with a flag and a
+        // text message; an object of field errors goes to the generic reader.
+        match ENVELOPE.read(body) {
+            Some(env) if env.verdict.is_some() && env.message_is_text => {
                 refused(status, headers, env.message)
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
@@ -78,15 +54,13 @@ impl ErrorDecoder for FastracDecoder {
     // Every success body is judged by its top-level `success` flag, read
     // fail-safe: `false`, `"false"`, `0`, `"0"` are refusals, and a flag
     // that is neither a success nor a refusal (or absent) is never a success.
+    // Every success body is judged by its top-level `success` flag, read
+    // fail-safe (mitra_core::envelope): `false`, `"false"`, `0`, `"0"` are
+    // refusals, and a flag that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        let env = Envelope::read(body)?;
-        envelope::error_in_success(
-            env.verdict(),
-            status.as_u16(),
-            "success",
-            env.message.as_deref(),
-            |_| refused(status, &HeaderMap::new(), env.message.clone()),
-        )
+        ENVELOPE.error_in_success(status.as_u16(), body, |_, message| {
+            refused(status, &HeaderMap::new(), message)
+        })
     }
 
     // `{"success": false, "message": "Data not found"}` decodes as an

@@ -4803,6 +4803,13 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &[];
+    /// The envelope every answer comes in (`x-mitra-envelope`): the
+    /// flags that say whether a call succeeded, read fail-safe by
+    /// `mitra_core::envelope`, and where the vendor's message is.
+    pub const ENVELOPE: mitra_core::envelope::Envelope = mitra_core::envelope::Envelope {
+        flags: &[("success", mitra_core::envelope::FlagRule::TrueIsSuccess)],
+        message: &["message"],
+    };
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -5382,6 +5389,12 @@ info:
       request; flags (`cod`, `insurance`, `pickup`) are the strings `"0"`/`"1"`.
     - Tracking is documented as a **GET with a JSON body** and is described so.
     - Orders and cancellations change state and are never retried.
+x-mitra-envelope:
+  # `{success, message, data, timestamp}`, the refusal often inside an HTTP 200
+  # (the V2 pages' examples); `success` read fail-safe.
+  flags:
+    - {name: success, means: true-is-success}
+  message: [message]
 servers:
   - url: '{baseUrl}'
     description: Given by Fastrac with the API keys; not public.

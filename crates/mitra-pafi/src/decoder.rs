@@ -2,12 +2,13 @@
 //! and `"error": true` inside an HTTP 200.
 
 use mitra_core::Error;
-use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body, top_level};
-use mitra_core::envelope::{self, FlagRule, verdict};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Deserialize;
+
+use crate::operations::ENVELOPE;
 
 #[derive(Deserialize)]
 struct Body {
@@ -71,34 +72,22 @@ impl ErrorDecoder for PafiDecoder {
     }
 
     // Judged by `error` (`false` is the success) and `status_code`, read
-    // fail-safe (mitra_core::envelope): `"true"`, `1`, a `status_code` of
-    // 400 or more are refusals, and a flag that is neither is never a
-    // success.
+    // fail-safe (the spec's `x-mitra-envelope`, mitra_core::envelope):
+    // `"true"`, `1`, a `status_code` of 400 or more are refusals, and a flag
+    // that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        let [error, status_code, message] = top_level(body, ["error", "status_code", "message"])?;
-        let verdict = verdict(&[
-            (FlagRule::FalseIsSuccess, &error),
-            (FlagRule::HttpStatus, &status_code),
-        ]);
-        let message = message.text();
-        envelope::error_in_success(
-            verdict,
-            status.as_u16(),
-            "error",
-            message.as_deref(),
-            |inner| {
-                // The body's status_code says which error; 400 when it says none.
-                let inner = inner
-                    .and_then(|c| StatusCode::from_u16(c).ok())
-                    .unwrap_or(StatusCode::BAD_REQUEST);
-                // The whole body again for a 422's `errors` (a refusal is rare).
-                let parsed = mitra_core::decode::json_from_bytes::<Body>(body).unwrap_or(Body {
-                    message: message.clone(),
-                    errors: None,
-                });
-                to_error(inner, &HeaderMap::new(), parsed).with_status(Some(status.as_u16()))
-            },
-        )
+        ENVELOPE.error_in_success(status.as_u16(), body, |inner, message| {
+            // The body's status_code says which error; 400 when it says none.
+            let inner = inner
+                .and_then(|c| StatusCode::from_u16(c).ok())
+                .unwrap_or(StatusCode::BAD_REQUEST);
+            // The whole body again for a 422's `errors` (a refusal is rare).
+            let parsed = mitra_core::decode::json_from_bytes::<Body>(body).unwrap_or(Body {
+                message,
+                errors: None,
+            });
+            to_error(inner, &HeaderMap::new(), parsed).with_status(Some(status.as_u16()))
+        })
     }
 
     fn inspects_success(&self) -> bool {

@@ -1153,6 +1153,16 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &["access_token", "client_secret"];
+    /// The envelope every answer comes in (`x-mitra-envelope`): the
+    /// flags that say whether a call succeeded, read fail-safe by
+    /// `mitra_core::envelope`, and where the vendor's message is.
+    pub const ENVELOPE: mitra_core::envelope::Envelope = mitra_core::envelope::Envelope {
+        flags: &[
+            ("error", mitra_core::envelope::FlagRule::FalseIsSuccess),
+            ("status_code", mitra_core::envelope::FlagRule::HttpStatus),
+        ],
+        message: &["message"],
+    };
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -1273,6 +1283,13 @@ info:
     - Error bodies are `{message, status_code}`; a 200 whose body says
       `"error": true` is an error too.
     - Dates are `dd-mm-yyyy`.
+x-mitra-envelope:
+  # `{error, status_code, message, ...}`: a 200 whose body says `"error": true`
+  # or a `status_code` of 400 or more is a refusal (the documentation).
+  flags:
+    - {name: error, means: false-is-success}
+    - {name: status_code, means: http-status}
+  message: [message]
 servers:
   - url: https://api.webpafi.com/api/v1
     description: Production

@@ -2,36 +2,15 @@
 //! more than the HTTP status does.
 
 use mitra_core::Error;
-use mitra_core::decode::{
-    ErrorBody, Scalar, bounded, error_from_response, read_error_body, top_level,
-};
-use mitra_core::envelope::{self, FlagRule, Verdict, verdict};
+use mitra_core::decode::{ErrorBody, bounded, error_from_response, read_error_body};
 use mitra_core::plumbing::ErrorDecoder;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::operations::ENVELOPE;
+
 /// The message Sempoa gives for a missing or invalid token, with 400 or 401.
 const NOT_AUTHORIZED: &str = "not authorized";
-
-/// Sempoa's envelope: `status` (the HTTP status again) and `message`.
-struct Envelope {
-    status: Scalar,
-    message: String,
-}
-
-impl Envelope {
-    fn read(body: &[u8]) -> Option<Self> {
-        let [status, message] = top_level(body, ["status", "message"])?;
-        Some(Self {
-            status,
-            message: message.text().unwrap_or_default(),
-        })
-    }
-
-    fn verdict(&self) -> Option<Verdict> {
-        verdict(&[(FlagRule::HttpStatus, &self.status)])
-    }
-}
 
 fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
     let lower = message.to_ascii_lowercase();
@@ -62,9 +41,9 @@ pub(crate) struct SempoaDecoder;
 
 impl ErrorDecoder for SempoaDecoder {
     fn error_response(&self, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
-        match Envelope::read(body) {
-            Some(envelope) if !envelope.message.is_empty() => {
-                classify(status, headers, envelope.message)
+        match ENVELOPE.read(body) {
+            Some(envelope) if envelope.message.as_deref().is_some_and(|m| !m.is_empty()) => {
+                classify(status, headers, envelope.message.unwrap_or_default())
             }
             _ => error_from_response(status, headers, read_error_body(headers, body)),
         }
@@ -73,20 +52,16 @@ impl ErrorDecoder for SempoaDecoder {
     // The body's `status` repeats the HTTP status, read fail-safe
     // (mitra_core::envelope): `400` or `"400"` is a refusal whatever the HTTP
     // status said, and a status that is neither is never a success.
+    // The body's `status` repeats the HTTP status, read fail-safe
+    // (mitra_core::envelope): `400` or `"400"` is a refusal whatever the HTTP
+    // status said, and a status that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
-        let envelope = Envelope::read(body)?;
-        envelope::error_in_success(
-            envelope.verdict(),
-            status.as_u16(),
-            "status",
-            Some(&envelope.message),
-            |inner| {
-                let inner = inner
-                    .and_then(|code| StatusCode::from_u16(code).ok())
-                    .unwrap_or(StatusCode::BAD_REQUEST);
-                classify(inner, &HeaderMap::new(), envelope.message.clone())
-            },
-        )
+        ENVELOPE.error_in_success(status.as_u16(), body, |inner, message| {
+            let inner = inner
+                .and_then(|code| StatusCode::from_u16(code).ok())
+                .unwrap_or(StatusCode::BAD_REQUEST);
+            classify(inner, &HeaderMap::new(), message.unwrap_or_default())
+        })
     }
 
     // No need to look at every success body: success envelopes require

@@ -2458,6 +2458,13 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &[];
+    /// The envelope every answer comes in (`x-mitra-envelope`): the
+    /// flags that say whether a call succeeded, read fail-safe by
+    /// `mitra_core::envelope`, and where the vendor's message is.
+    pub const ENVELOPE: mitra_core::envelope::Envelope = mitra_core::envelope::Envelope {
+        flags: &[("status", mitra_core::envelope::FlagRule::HttpStatus)],
+        message: &["message"],
+    };
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP
@@ -2736,6 +2743,12 @@ info:
     - In requests `akun` is an account *code* ("1000"); in responses `akun` is the
       account *name* ("Asset").
     - Request dates are `YYYY-MM-DD`; response dates are `DD-MM-YYYY`.
+x-mitra-envelope:
+  # `{status, message, data}`: `status` repeats the HTTP status (the docs'
+  # examples), and decides when the two disagree.
+  flags:
+    - {name: status, means: http-status}
+  message: [message]
 servers:
   - url: https://sempoa.id/api/integration
     description: Production
