@@ -871,8 +871,10 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
             .any(|c| c["name"] == "KAB. BANDUNG"),
         "{cities}"
     );
-    // The cheapest express option is ordered.
-    let items = r#"[{"name":"Sepatu","weight":1200,"quantity":1}]"#;
+    // The cheapest express option is ordered (options come grouped by
+    // service type; the order takes one item and the parties' region_id).
+    let items =
+        r#"[{"name":"Sepatu","weight":1200,"width":20,"height":15,"length":30,"quantity":1}]"#;
     let tariffs = run(
         &[
             "fastrac",
@@ -886,22 +888,23 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
         ],
         "checkTariffExpress",
     );
-    let cheapest = tariffs
-        .as_array()
-        .unwrap()
+    let cheapest = ["nextday", "regular", "sameday", "cargo"]
         .iter()
+        .filter_map(|group| tariffs[*group].as_array())
+        .flatten()
         .min_by(|a, b| {
-            a["price"]
+            a["total"]
                 .as_f64()
                 .unwrap()
-                .total_cmp(&b["price"].as_f64().unwrap())
+                .total_cmp(&b["total"].as_f64().unwrap())
         })
         .unwrap()
         .clone();
-    let shipper = r#"{"name":"Toko Contoh","phone":"62812345678","address":"Jl. Contoh No. 1","subdistrict_id":3175010003}"#;
+    let shipper = r#"{"name":"Toko Contoh","phone":"62812345678","address":"Jl. Contoh No. 1","region_id":3175010003}"#;
     let receiver = format!(
-        r#"{{"name":"Pembeli Contoh","phone":"62813456789","address":"Kel. Cinunuk","subdistrict_id":{destination}}}"#
+        r#"{{"name":"Pembeli Contoh","phone":"62813456789","address":"Kel. Cinunuk","region_id":{destination}}}"#
     );
+    let item = r#"{"name":"Sepatu","desc":"Sepatu lari","category":"Peralatan Olahraga & Hiburan","value":350000,"weight":1200}"#;
     let courier = cheapest["courier_code"].as_str().unwrap();
     let order = run(
         &[
@@ -911,12 +914,18 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
             courier,
             "--code-service",
             cheapest["code_service"].as_str().unwrap(),
+            "--cod",
+            "0",
+            "--insurance",
+            "0",
+            "--pickup",
+            "0",
             "--shipper",
             shipper,
             "--receiver",
             &receiver,
-            "--items",
-            items,
+            "--item",
+            item,
         ],
         "createOrderExpress",
     );
