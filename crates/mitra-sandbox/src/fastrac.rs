@@ -68,7 +68,11 @@ const SUB_DISTRICTS: &[(i64, i64, &str, &str)] = &[
 
 pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
     let mut orders = HashMap::new();
-    for awb in [samples::FASTRAC_AWB, samples::from_specs::FASTRAC_AWB] {
+    for awb in [
+        samples::FASTRAC_AWB,
+        samples::from_specs::FASTRAC_AWB,
+        samples::from_specs::FASTRAC_CANCEL_AWB,
+    ] {
         orders.insert(
             awb.to_owned(),
             Order {
