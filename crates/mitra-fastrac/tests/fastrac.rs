@@ -130,6 +130,22 @@ async fn fixtures_decode() {
     );
     assert_eq!(services.express_delivery.len(), 2);
     assert_eq!(services.express_delivery[1].etd_end, Some(5));
+
+    // The Calculate Multi Items page's whole 200 example.
+    let server = MockServer::always(MockResponse::json(
+        200,
+        fixture("item_multi_items_success_v2.json"),
+    ))
+    .await;
+    let totals = client(&server)
+        .calculate_multi_items(&request_example("/item/multi-items", "post"))
+        .await
+        .unwrap();
+    assert_eq!(totals.final_actual_weight, Some(25000.0));
+    assert_eq!(
+        totals.suggested_optimal_volumetric.as_deref(),
+        Some("100x50x30")
+    );
 }
 
 #[tokio::test]
