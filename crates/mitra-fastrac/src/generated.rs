@@ -436,7 +436,7 @@ pub mod types {
     pub struct ExpressParty {
         pub address: ::std::string::String,
         pub name: ::std::string::String,
-        ///Digits with the country code, e.g. `62812345678`.
+        ///The phone number, 8 to 15 digits (the page names no form; the instant order's asks for the international one, `62812345678`).
         pub phone: ::std::string::String,
         ///The region id (as the express tariff's `origin` and `destination`).
         pub region_id: i64,
@@ -7474,7 +7474,7 @@ components:
         phone:
           x-mitra-personal: true
           type: string
-          description: Digits with the country code, e.g. `62812345678`.
+          description: The phone number, 8 to 15 digits (the page names no form; the instant order's asks for the international one, `62812345678`).
         address:
           x-mitra-personal: true
           type: string
