@@ -140,9 +140,9 @@ once("""    City:
         city_name:
 """)
 # A required request field.
-once("""      required: [courier_code, code_service, shipper, receiver, items]
+once("""      required: [courier_code, code_service, cod, insurance, pickup, shipper, receiver, item]
       properties:
-""", """      required: [courier_code, code_service, shipper, receiver, items, reference]
+""", """      required: [courier_code, code_service, cod, insurance, pickup, shipper, receiver, item, reference]
       properties:
         reference:
           type: string

@@ -1003,10 +1003,10 @@ mod tests {
             .find(|v| v.name == "fastrac")
             .unwrap();
         let text = std::fs::read_to_string(root.join("specs/fastrac.yaml")).unwrap();
-        let required = "required: [courier_code, code_service, shipper, receiver, items]";
+        let required = "required: [courier_code, code_service, cod, insurance, pickup, shipper, receiver, item]";
         let stale = text.replacen(
             required,
-            "required: [courier_code, code_service, shipper, receiver, items, reference]\n      \
+            "required: [courier_code, code_service, cod, insurance, pickup, shipper, receiver, item, reference]\n      \
              properties:\n        reference:\n          type: string",
             1,
         );

@@ -116,7 +116,8 @@ pub const FIXTURES: &[Fixture] = &[
     Fixture {
         name: "request-field-made-required",
         apply: |s| {
-            schema(s, "MultiItemsRequest")["required"] = json!(["courier", "items"]);
+            schema(s, "TariffExpressRequest")["required"] =
+                json!(["origin", "destination", "items", "cod"]);
         },
     },
     Fixture {

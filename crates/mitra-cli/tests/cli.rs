@@ -871,8 +871,10 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
             .any(|c| c["name"] == "KAB. BANDUNG"),
         "{cities}"
     );
-    // The cheapest express option is ordered.
-    let items = r#"[{"name":"Sepatu","weight":1200,"quantity":1}]"#;
+    // The cheapest express option is ordered (options come grouped by
+    // service type; the order takes one item and the parties' region_id).
+    let items =
+        r#"[{"name":"Sepatu","weight":1200,"width":20,"height":15,"length":30,"quantity":1}]"#;
     let tariffs = run(
         &[
             "fastrac",
@@ -886,22 +888,23 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
         ],
         "checkTariffExpress",
     );
-    let cheapest = tariffs
-        .as_array()
-        .unwrap()
+    let cheapest = ["nextday", "regular", "sameday", "cargo"]
         .iter()
+        .filter_map(|group| tariffs[*group].as_array())
+        .flatten()
         .min_by(|a, b| {
-            a["price"]
+            a["total"]
                 .as_f64()
                 .unwrap()
-                .total_cmp(&b["price"].as_f64().unwrap())
+                .total_cmp(&b["total"].as_f64().unwrap())
         })
         .unwrap()
         .clone();
-    let shipper = r#"{"name":"Toko Contoh","phone":"62812345678","address":"Jl. Contoh No. 1","subdistrict_id":3175010003}"#;
+    let shipper = r#"{"name":"Toko Contoh","phone":"62812345678","address":"Jl. Contoh No. 1","region_id":3175010003}"#;
     let receiver = format!(
-        r#"{{"name":"Pembeli Contoh","phone":"62813456789","address":"Kel. Cinunuk","subdistrict_id":{destination}}}"#
+        r#"{{"name":"Pembeli Contoh","phone":"62813456789","address":"Kel. Cinunuk","region_id":{destination}}}"#
     );
+    let item = r#"{"name":"Sepatu","desc":"Sepatu lari","category":"Peralatan Olahraga & Hiburan","value":350000,"weight":1200}"#;
     let courier = cheapest["courier_code"].as_str().unwrap();
     let order = run(
         &[
@@ -911,12 +914,18 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
             courier,
             "--code-service",
             cheapest["code_service"].as_str().unwrap(),
+            "--cod",
+            "0",
+            "--insurance",
+            "0",
+            "--pickup",
+            "0",
             "--shipper",
             shipper,
             "--receiver",
             &receiver,
-            "--items",
-            items,
+            "--item",
+            item,
         ],
         "createOrderExpress",
     );
@@ -987,4 +996,80 @@ fn a_shops_day_runs_across_commands_against_one_running_sandbox() {
         text.starts_with(&format!("verify pos against {url}/pos")),
         "{text}"
     );
+}
+
+/// Fastrac's Order Express page: one `item` and the parties' `region_id`
+/// (its table; the page shows no example body, so the body is the spec's
+/// example, made of the table). Given with `--json-body`, it goes out as
+/// written: the same fields, the same values (numbers compared as numbers:
+/// the client writes the page's Number fields as `1200.0`).
+#[test]
+fn fastrac_express_order_sends_the_pages_body_as_written() {
+    let published = serde_json::json!({
+        "courier_code": "paxel",
+        "code_service": "PAXEL BIG",
+        "cod": "0",
+        "insurance": "0",
+        "pickup": "1",
+        "pickup_start": "2025-08-09 09:00:00",
+        "pickup_end": "2025-08-09 12:00:00",
+        "shipper": {"name": "Toko Contoh", "phone": "62812345678", "address": "Jl. Contoh No. 1, Jakarta", "region_id": 3101010001_i64},
+        "receiver": {"name": "Pembeli Contoh", "phone": "62813456789", "address": "Jl. Tujuan No. 2, Jakarta", "region_id": 3173020003_i64},
+        "item": {"name": "Sepatu", "desc": "Sepatu lari, sepasang", "category": "Peralatan Olahraga & Hiburan", "value": 350000, "weight": 1200, "length": 30}
+    });
+    let file =
+        std::env::temp_dir().join(format!("mitra-fastrac-express-{}.json", std::process::id()));
+    std::fs::write(&file, published.to_string()).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(MockServer::always(MockResponse::json(
+        200,
+        r#"{"success":true,"message":"success","data":{"awb":"CO.FASTRAC-20250809-1-CLI001"},"timestamp":"2025-08-09T02:00:00.000Z"}"#,
+    )));
+    let out = mitra_env(
+        &[
+            "--base-url",
+            &server.url(),
+            "fastrac",
+            "create-order-express",
+            "--json-body",
+            file.to_str().unwrap(),
+        ],
+        &[
+            ("MITRA_FASTRAC_ACCESS_KEY", "a"),
+            ("MITRA_FASTRAC_SECRET_KEY", "s"),
+        ],
+    );
+    std::fs::remove_file(&file).ok();
+    let json = stdout_json(&out, "createOrderExpress --json-body");
+    assert_eq!(json["awb"], "CO.FASTRAC-20250809-1-CLI001");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1, "one call, never retried");
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("POST", "/order/express")
+    );
+    let sent: Value = serde_json::from_str(&requests[0].body).unwrap();
+    assert!(
+        same_json(&sent, &published),
+        "sent {sent}\npublished {published}"
+    );
+    // Not the shapes the spec had before the page was read.
+    assert!(sent.get("items").is_none(), "{sent}");
+    assert!(sent["shipper"].get("subdistrict_id").is_none(), "{sent}");
+}
+
+/// Equal JSON, numbers compared by value (`1200` and `1200.0` alike).
+fn same_json(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+        }
+        _ => a == b,
+    }
 }

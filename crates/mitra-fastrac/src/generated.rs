@@ -347,33 +347,129 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<Timestamp>,
     }
-    ///One courier service's tariff for the parcel; place the express order with its `courier_code` and `code_service`.
+    ///The one item of an express order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExpressItem {
+        ///The category of the item (the instant order's page lists the allowed names, e.g. `Dokumen`).
+        pub category: ::std::string::String,
+        ///A description of the item.
+        pub desc: ::std::string::String,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub height: ::std::option::Option<f64>,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub length: ::std::option::Option<f64>,
+        pub name: ::std::string::String,
+        ///The value of the item, whole rupiah.
+        pub value: i64,
+        ///Grams, at least 1000; the maximum depends on the courier.
+        pub weight: f64,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub width: ::std::option::Option<f64>,
+    }
+    ///One courier service's price for the parcel (the page's `B2bCourierItem`);
+    ///place the express order with its `courier_code` and `code_service`.
+    ///
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    pub struct ExpressTariff {
-        ///The service, as the express order's `code_service` takes it (`PAXEL BIG`).
-        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 4008465332>")]
-        pub code_service: ::std::string::String,
-        ///The courier, as the express order's `courier_code` takes it (`paxel`).
-        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3679693452>")]
-        pub courier_code: ::std::string::String,
-        ///The estimated delivery time, as text (`1-2 days`).
+    pub struct ExpressOption {
+        ///The base price, rupiah.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
             default,
-            deserialize_with = "mitra_core::tolerant::read::<_, _, 924844644>"
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1787882756>"
+        )]
+        pub base_tariff: ::std::option::Option<f64>,
+        ///The service, as the express order's `code_service` takes it (`ND`).
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 3881386713>")]
+        pub code_service: ::std::string::String,
+        ///The courier, as the express order's `courier_code` takes it (`anteraja`).
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 1318397189>")]
+        pub courier_code: ::std::string::String,
+        ///The courier's name (`AnterAja`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2339247923>"
+        )]
+        pub courier_name: ::std::option::Option<::std::string::String>,
+        ///The final dimension of the package the price was calculated with.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2902224000>"
+        )]
+        pub dimension: ::std::option::Option<::std::string::String>,
+        ///The discount, rupiah.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 350050735>"
+        )]
+        pub discount: ::std::option::Option<f64>,
+        ///The estimated time of delivery, as text (`1-1 Days`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1192167931>"
         )]
         pub etd: ::std::option::Option<::std::string::String>,
-        ///The price in rupiah.
+        ///Fastrac's own name of the service group (`nextday`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
             default,
-            deserialize_with = "mitra_core::tolerant::read::<_, _, 3806598054>"
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1962208418>"
         )]
-        pub price: ::std::option::Option<f64>,
+        pub mapping_service: ::std::option::Option<::std::string::String>,
+        ///The type of service (`Nextday`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 1113523055>"
+        )]
+        pub service: ::std::option::Option<::std::string::String>,
+        ///The final price (the base price less the discount), rupiah.
+        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 541482862>")]
+        pub total: f64,
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    }
+    ///The shipper or the receiver of an express order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExpressParty {
+        pub address: ::std::string::String,
+        pub name: ::std::string::String,
+        ///The phone number, 8 to 15 digits (the page names no form; the instant order's asks for the international one, `62812345678`).
+        pub phone: ::std::string::String,
+        ///The region id (as the express tariff's `origin` and `destination`).
+        pub region_id: i64,
+    }
+    ///The options of an express tariff, one list per service type. `all()` lists
+    ///every option and `cheapest()` picks the one with the lowest `total`.
+    ///
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct ExpressTariffs {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 3257580264>")]
+        pub cargo: ::std::vec::Vec<ExpressOption>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 1171054149>")]
+        pub nextday: ::std::vec::Vec<ExpressOption>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 3737923624>")]
+        pub regular: ::std::vec::Vec<ExpressOption>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "mitra_core::tolerant::list_or_empty::<_, _, 1387312592>")]
+        pub sameday: ::std::vec::Vec<ExpressOption>,
     }
     ///`GetPostalCodePostalCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -426,44 +522,85 @@ pub mod types {
                 })
         }
     }
-    ///`Item`
+    ///The item of an instant order.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    pub struct Item {
-        ///Centimetres.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub height: ::std::option::Option<f64>,
-        ///Centimetres.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub length: ::std::option::Option<f64>,
+    pub struct InstantItem {
+        ///One of Fastrac's item categories: "Perlengkapan Mobil & Motor",
+        ///"Peralatan Olahraga & Hiburan", "Peralatan Kesehatan & Kecantikan",
+        ///"Peralatan Rumah Tangga", "Peralatan Elektronik & Gadget", "Dokumen",
+        ///"Dokumen Berharga", ...
+        ///
+        pub category: ::std::string::String,
+        pub desc: ::std::string::String,
         pub name: ::std::string::String,
-        ///Value of the item, whole Rupiah.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub price: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
-        ///Grams; more than 0.
-        pub weight: f64,
-        ///Centimetres.
+        ///Value of the item, whole rupiah.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub width: ::std::option::Option<f64>,
+        pub value: ::std::option::Option<i64>,
+        ///Grams.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub weight: ::std::option::Option<f64>,
     }
-    ///A point of an instant delivery; note the ids and coordinates are strings here.
+    ///The shipper or the receiver of an instant order.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstantParty {
+        pub address: ::std::string::String,
+        pub email: ::std::string::String,
+        pub name: ::std::string::String,
+        ///In international form, digits with the country code (`62812345678`).
+        pub phone: ::std::string::String,
+    }
+    ///An optional stop (waypoint) of an instant order; every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct InstantStop {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub address: ::std::option::Option<::std::string::String>,
+        ///The contact person at the stop.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///The contact's phone, in international form.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub phone: ::std::option::Option<::std::string::String>,
+    }
+    ///The origin or the destination of an instant delivery; note the id and the coordinates are text here.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct Location {
-        ///Address as Google Maps gives it.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub alamat_google: ::std::option::Option<::std::string::String>,
+        ///Address as Google formats it.
+        pub alamat_google: ::std::string::String,
         ///Full address.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub alamat_lengkap: ::std::option::Option<::std::string::String>,
-        ///Region id, as a string.
+        pub alamat_lengkap: ::std::string::String,
+        ///A `subdistrict_id` (post code or sub-district lookup) or a Search Region `id`, as text.
         pub id: ::std::string::String,
+        ///Latitude, -90 to 90, as text.
         pub lat: ::std::string::String,
+        ///Longitude, -180 to 180, as text.
         pub lng: ::std::string::String,
+    }
+    ///One kind of item to calculate; its measures are those of one item.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct MultiItem {
+        ///Centimetres.
+        pub height: f64,
+        ///Centimetres.
+        pub length: f64,
+        ///Name or description of the item.
+        pub name: ::std::string::String,
+        pub quantity: ::std::num::NonZeroU64,
+        ///Grams.
+        pub weight: f64,
+        ///Centimetres.
+        pub width: f64,
     }
     ///`MultiItems`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
@@ -477,6 +614,20 @@ pub mod types {
             deserialize_with = "mitra_core::tolerant::read::<_, _, 2931427377>"
         )]
         pub desc: ::std::option::Option<::std::string::String>,
+        ///The chargeable weight, grams.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 4097728040>"
+        )]
+        pub final_actual_weight: ::std::option::Option<f64>,
+        ///The suggested box, length x width x height in centimetres (`100x50x30`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(
+            default,
+            deserialize_with = "mitra_core::tolerant::read::<_, _, 2738491071>"
+        )]
+        pub suggested_optimal_volumetric: ::std::option::Option<::std::string::String>,
         ///Total weight of all items, grams.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
@@ -516,9 +667,9 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct MultiItemsRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub courier: ::std::option::Option<::std::string::String>,
-        pub items: ::std::vec::Vec<Item>,
+        ///The courier, which decides the volumetric division factor (`idx`).
+        pub courier: ::std::string::String,
+        pub items: ::std::vec::Vec<MultiItem>,
     }
     ///An order placed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
@@ -566,26 +717,23 @@ pub mod types {
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct OrderExpressRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cod: ::std::option::Option<mitra_core::Flag>,
-        ///Cash to collect on delivery, whole Rupiah.
+        pub cod: mitra_core::Flag,
+        ///Cash to collect on delivery, whole rupiah; needed when `cod` is `"1"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod_amount: ::std::option::Option<i64>,
         pub code_service: ::std::string::String,
         pub courier_code: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub insurance: ::std::option::Option<mitra_core::Flag>,
-        pub items: ::std::vec::Vec<Item>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pickup: ::std::option::Option<mitra_core::Flag>,
-        ///`YYYY-MM-DD HH:mm:ss`
+        pub insurance: mitra_core::Flag,
+        pub item: ExpressItem,
+        pub pickup: mitra_core::Flag,
+        ///`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `"1"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_end: ::std::option::Option<::std::string::String>,
-        ///`YYYY-MM-DD HH:mm:ss`
+        ///`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `"1"`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pickup_start: ::std::option::Option<::std::string::String>,
-        pub receiver: Party,
-        pub shipper: Party,
+        pub receiver: ExpressParty,
+        pub shipper: ExpressParty,
     }
     ///`OrderInstantRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -594,35 +742,40 @@ pub mod types {
     pub struct OrderInstantRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
-        ///Cash to collect on delivery, whole Rupiah.
+        ///Cash to collect on delivery, whole rupiah. Optional since V2 (the changelog); not in the stored part of the page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod_amount: ::std::option::Option<i64>,
+        ///The courier of the tariff option (`lalamove`, `grab`).
         pub courier_code: ::std::string::String,
-        pub item: Item,
-        pub receiver: Party,
-        pub shipper: Party,
+        pub item: InstantItem,
+        pub receiver: InstantParty,
+        pub shipper: InstantParty,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stop: ::std::option::Option<Party>,
+        pub stop: ::std::option::Option<InstantStop>,
         ///From the instant tariff, at most 5 minutes old.
         pub tariff_id: ::std::string::String,
     }
-    ///`Party`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
+    ///The package of an instant tariff.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
-    pub struct Party {
-        pub address: ::std::string::String,
+    pub struct Package {
+        ///Centimetres.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub height: ::std::option::Option<f64>,
+        ///Centimetres.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lat: ::std::option::Option<::std::string::String>,
+        pub length: ::std::option::Option<f64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lng: ::std::option::Option<::std::string::String>,
-        pub name: ::std::string::String,
-        ///Digits with the country code, e.g. `62812345678`.
-        pub phone: ::std::string::String,
+        pub quantity: ::std::option::Option<::std::num::NonZeroU64>,
+        ///Value of the package, whole rupiah.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub subdistrict_id: ::std::option::Option<i64>,
+        pub value: ::std::option::Option<i64>,
+        ///Grams.
+        pub weight: f64,
+        ///Centimetres.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub width: ::std::option::Option<f64>,
     }
     ///A body the documentation does not describe, kept as raw JSON.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -743,17 +896,34 @@ pub mod types {
                 })
         }
     }
+    ///An optional stop (waypoint) of an instant delivery; every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct StopLocation {
+        ///Address as Google formats it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alamat_google: ::std::option::Option<::std::string::String>,
+        ///Full address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub alamat_lengkap: ::std::option::Option<::std::string::String>,
+        ///A `subdistrict_id` or a Search Region `id`, as text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Latitude, -90 to 90, as text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lat: ::std::option::Option<::std::string::String>,
+        ///Longitude, -180 to 180, as text.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lng: ::std::option::Option<::std::string::String>,
+    }
     ///`TariffExpressEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     #[non_exhaustive]
     pub struct TariffExpressEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(
-            default,
-            deserialize_with = "mitra_core::tolerant::option_list::<_, _, 1595261005>"
-        )]
-        pub data: ::std::option::Option<::std::vec::Vec<ExpressTariff>>,
+        pub data: ::std::option::Option<ExpressTariffs>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(
             default,
@@ -772,15 +942,15 @@ pub mod types {
     pub struct TariffExpressRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod: ::std::option::Option<mitra_core::Flag>,
-        ///Cash to collect on delivery, whole Rupiah.
+        ///A COD amount, whole rupiah; when given it replaces the one computed from the items' `value`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cod_amount: ::std::option::Option<i64>,
-        ///The receiver's sub-district id (from the postal code or sub-district lookup).
+        ///The destination region (sub-district) id.
         pub destination: i64,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub insurance: ::std::option::Option<mitra_core::Flag>,
-        pub items: ::std::vec::Vec<Item>,
-        ///Sub-district id (from the postal code or sub-district lookup).
+        pub items: ::std::vec::Vec<TariffItem>,
+        ///The origin region (sub-district) id.
         pub origin: i64,
     }
     ///`TariffInstantEnvelope`
@@ -812,10 +982,31 @@ pub mod types {
     pub struct TariffInstantRequest {
         pub destination: Location,
         pub origin: Location,
-        pub package: Item,
+        pub package: Package,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stop: ::std::option::Option<Location>,
+        pub stop: ::std::option::Option<StopLocation>,
         pub vehicle_type: VehicleType,
+    }
+    ///One kind of item of an express tariff request; its measures are those of one item.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
+    pub struct TariffItem {
+        ///Height of one item, centimetres.
+        pub height: f64,
+        ///Length of one item, centimetres.
+        pub length: f64,
+        ///Name or description of the item.
+        pub name: ::std::string::String,
+        ///How many items of this kind.
+        pub quantity: ::std::num::NonZeroU64,
+        ///Price of one item, whole rupiah; needed when `cod` or `insurance` is `"1"`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<i64>,
+        ///Weight of one item, grams.
+        pub weight: f64,
+        ///Width of one item, centimetres.
+        pub width: f64,
     }
     ///A courier option. Its `tariff_id` is valid for 5 minutes.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, PartialEq)]
@@ -828,7 +1019,7 @@ pub mod types {
         #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
-    ///When the response was made (V2; format not published).
+    ///When the response was made (V2), ISO-8601 in UTC with milliseconds (`2025-08-14T06:47:38.122Z`, the multi-items page); kept as text.
     #[derive(
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
@@ -1333,9 +1524,13 @@ pub mod types {
             open: false,
         };
     }
-    impl mitra_core::tolerant::Known for ExpressTariff {
+    impl mitra_core::tolerant::Known for ExpressOption {
         const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
             fields: &[
+                (
+                    "base_tariff",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
                 (
                     "code_service",
                     <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
@@ -1345,17 +1540,65 @@ pub mod types {
                     <::std::string::String as mitra_core::tolerant::Known>::SHAPE,
                 ),
                 (
+                    "courier_name",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "dimension",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "discount",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
                     "etd",
                     <::std::option::Option<
                         ::std::string::String,
                     > as mitra_core::tolerant::Known>::SHAPE,
                 ),
                 (
-                    "price",
-                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                    "mapping_service",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
                 ),
+                (
+                    "service",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                ("total", <f64 as mitra_core::tolerant::Known>::SHAPE),
             ],
             open: true,
+        };
+    }
+    impl mitra_core::tolerant::Known for ExpressTariffs {
+        const SHAPE: &'static mitra_core::tolerant::Shape = &mitra_core::tolerant::Shape::Object {
+            fields: &[
+                (
+                    "cargo",
+                    <::std::vec::Vec<ExpressOption> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "nextday",
+                    <::std::vec::Vec<ExpressOption> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "regular",
+                    <::std::vec::Vec<ExpressOption> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "sameday",
+                    <::std::vec::Vec<ExpressOption> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+            ],
+            open: false,
         };
     }
     impl mitra_core::tolerant::Known for MultiItems {
@@ -1363,6 +1606,16 @@ pub mod types {
             fields: &[
                 (
                     "desc",
+                    <::std::option::Option<
+                        ::std::string::String,
+                    > as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "final_actual_weight",
+                    <::std::option::Option<f64> as mitra_core::tolerant::Known>::SHAPE,
+                ),
+                (
+                    "suggested_optimal_volumetric",
                     <::std::option::Option<
                         ::std::string::String,
                     > as mitra_core::tolerant::Known>::SHAPE,
@@ -1503,7 +1756,7 @@ pub mod types {
                 (
                     "data",
                     <::std::option::Option<
-                        ::std::vec::Vec<ExpressTariff>,
+                        ExpressTariffs,
                     > as mitra_core::tolerant::Known>::SHAPE,
                 ),
                 (
@@ -1672,7 +1925,7 @@ pub mod types {
             open: false,
         };
     }
-    impl ::std::fmt::Debug for ExpressTariff {
+    impl ::std::fmt::Debug for ExpressOption {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
             struct Masked(&'static str);
@@ -1681,16 +1934,81 @@ pub mod types {
                     f.write_str(self.0)
                 }
             }
-            f.debug_struct("ExpressTariff")
+            f.debug_struct("ExpressOption")
+                .field("base_tariff", &self.base_tariff)
                 .field("code_service", &self.code_service)
                 .field("courier_code", &self.courier_code)
+                .field("courier_name", &self.courier_name)
+                .field("dimension", &self.dimension)
+                .field("discount", &self.discount)
                 .field("etd", &self.etd)
-                .field("price", &self.price)
+                .field("mapping_service", &self.mapping_service)
+                .field("service", &self.service)
+                .field("total", &self.total)
                 .field(
                     "extra",
                     &::mitra_core::redact::MaskedFields {
                         fields: &self.extra,
                     },
+                )
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for ExpressParty {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("ExpressParty")
+                .field("address", &Masked("[personal data]"))
+                .field("name", &Masked("[personal data]"))
+                .field("phone", &Masked("[personal data]"))
+                .field("region_id", &self.region_id)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for InstantParty {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("InstantParty")
+                .field("address", &Masked("[personal data]"))
+                .field("email", &Masked("[personal data]"))
+                .field("name", &Masked("[personal data]"))
+                .field("phone", &Masked("[personal data]"))
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for InstantStop {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            /// A masked value, shown without quotes.
+            struct Masked(&'static str);
+            impl ::std::fmt::Debug for Masked {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.0)
+                }
+            }
+            f.debug_struct("InstantStop")
+                .field(
+                    "address",
+                    &self.address.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "name",
+                    &self.name.as_ref().map(|_| Masked("[personal data]")),
+                )
+                .field(
+                    "phone",
+                    &self.phone.as_ref().map(|_| Masked("[personal data]")),
                 )
                 .finish()
         }
@@ -1705,20 +2023,8 @@ pub mod types {
                 }
             }
             f.debug_struct("Location")
-                .field(
-                    "alamat_google",
-                    &self
-                        .alamat_google
-                        .as_ref()
-                        .map(|_| Masked("[personal data]")),
-                )
-                .field(
-                    "alamat_lengkap",
-                    &self
-                        .alamat_lengkap
-                        .as_ref()
-                        .map(|_| Masked("[personal data]")),
-                )
+                .field("alamat_google", &Masked("[personal data]"))
+                .field("alamat_lengkap", &Masked("[personal data]"))
                 .field("id", &self.id)
                 .field("lat", &self.lat)
                 .field("lng", &self.lng)
@@ -1736,6 +2042,11 @@ pub mod types {
             }
             f.debug_struct("MultiItems")
                 .field("desc", &self.desc)
+                .field("final_actual_weight", &self.final_actual_weight)
+                .field(
+                    "suggested_optimal_volumetric",
+                    &self.suggested_optimal_volumetric,
+                )
                 .field("total_weight", &self.total_weight)
                 .field("volumetric_weight", &self.volumetric_weight)
                 .field(
@@ -1769,7 +2080,7 @@ pub mod types {
                 .finish()
         }
     }
-    impl ::std::fmt::Debug for Party {
+    impl ::std::fmt::Debug for StopLocation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             /// A masked value, shown without quotes.
             struct Masked(&'static str);
@@ -1778,17 +2089,24 @@ pub mod types {
                     f.write_str(self.0)
                 }
             }
-            f.debug_struct("Party")
-                .field("address", &Masked("[personal data]"))
+            f.debug_struct("StopLocation")
                 .field(
-                    "email",
-                    &self.email.as_ref().map(|_| Masked("[personal data]")),
+                    "alamat_google",
+                    &self
+                        .alamat_google
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
                 )
+                .field(
+                    "alamat_lengkap",
+                    &self
+                        .alamat_lengkap
+                        .as_ref()
+                        .map(|_| Masked("[personal data]")),
+                )
+                .field("id", &self.id)
                 .field("lat", &self.lat)
                 .field("lng", &self.lng)
-                .field("name", &Masked("[personal data]"))
-                .field("phone", &Masked("[personal data]"))
-                .field("subdistrict_id", &self.subdistrict_id)
                 .finish()
         }
     }
@@ -2298,76 +2616,44 @@ pub mod types {
             self
         }
     }
-    impl ExpressTariff {
-        ///A `ExpressTariff` with its required fields; optional ones start empty (`with_*` sets them).
+    impl ExpressItem {
+        ///A `ExpressItem` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
         pub fn new(
-            courier_code: impl ::std::convert::Into<::std::string::String>,
-            code_service: impl ::std::convert::Into<::std::string::String>,
+            name: impl ::std::convert::Into<::std::string::String>,
+            desc: impl ::std::convert::Into<::std::string::String>,
+            category: impl ::std::convert::Into<::std::string::String>,
+            value: i64,
+            weight: f64,
         ) -> Self {
             Self {
-                code_service: code_service.into(),
-                courier_code: courier_code.into(),
-                etd: ::std::option::Option::None,
-                price: ::std::option::Option::None,
-                extra: ::std::default::Default::default(),
-            }
-        }
-        ///Sets `code_service`.
-        #[must_use]
-        pub fn with_code_service(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.code_service = value.into();
-            self
-        }
-        ///Sets `courier_code`.
-        #[must_use]
-        pub fn with_courier_code(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.courier_code = value.into();
-            self
-        }
-        ///Sets `etd`.
-        #[must_use]
-        pub fn with_etd(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.etd = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `price`.
-        #[must_use]
-        pub fn with_price(mut self, value: f64) -> Self {
-            self.price = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `extra`.
-        #[must_use]
-        pub fn with_extra(
-            mut self,
-            value: impl ::std::convert::Into<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        ) -> Self {
-            self.extra = value.into();
-            self
-        }
-    }
-    impl Item {
-        ///A `Item` with its required fields; optional ones start empty (`with_*` sets them).
-        #[allow(clippy::too_many_arguments)]
-        pub fn new(name: impl ::std::convert::Into<::std::string::String>, weight: f64) -> Self {
-            Self {
+                category: category.into(),
+                desc: desc.into(),
                 height: ::std::option::Option::None,
                 length: ::std::option::Option::None,
                 name: name.into(),
-                price: ::std::option::Option::None,
-                quantity: ::std::option::Option::None,
+                value: value.into(),
                 weight: weight.into(),
                 width: ::std::option::Option::None,
             }
+        }
+        ///Sets `category`.
+        #[must_use]
+        pub fn with_category(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.category = value.into();
+            self
+        }
+        ///Sets `desc`.
+        #[must_use]
+        pub fn with_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.desc = value.into();
+            self
         }
         ///Sets `height`.
         #[must_use]
@@ -2390,19 +2676,10 @@ pub mod types {
             self.name = value.into();
             self
         }
-        ///Sets `price`.
+        ///Sets `value`.
         #[must_use]
-        pub fn with_price(mut self, value: i64) -> Self {
-            self.price = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `quantity`.
-        #[must_use]
-        pub fn with_quantity(
-            mut self,
-            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
-        ) -> Self {
-            self.quantity = ::std::option::Option::Some(value.into());
+        pub fn with_value(mut self, value: i64) -> Self {
+            self.value = value.into();
             self
         }
         ///Sets `weight`.
@@ -2418,6 +2695,373 @@ pub mod types {
             self
         }
     }
+    impl ExpressOption {
+        ///A `ExpressOption` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            courier_code: impl ::std::convert::Into<::std::string::String>,
+            code_service: impl ::std::convert::Into<::std::string::String>,
+            total: f64,
+        ) -> Self {
+            Self {
+                base_tariff: ::std::option::Option::None,
+                code_service: code_service.into(),
+                courier_code: courier_code.into(),
+                courier_name: ::std::option::Option::None,
+                dimension: ::std::option::Option::None,
+                discount: ::std::option::Option::None,
+                etd: ::std::option::Option::None,
+                mapping_service: ::std::option::Option::None,
+                service: ::std::option::Option::None,
+                total: total.into(),
+                extra: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `base_tariff`.
+        #[must_use]
+        pub fn with_base_tariff(mut self, value: f64) -> Self {
+            self.base_tariff = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `code_service`.
+        #[must_use]
+        pub fn with_code_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.code_service = value.into();
+            self
+        }
+        ///Sets `courier_code`.
+        #[must_use]
+        pub fn with_courier_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_code = value.into();
+            self
+        }
+        ///Sets `courier_name`.
+        #[must_use]
+        pub fn with_courier_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.courier_name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `dimension`.
+        #[must_use]
+        pub fn with_dimension(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.dimension = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `discount`.
+        #[must_use]
+        pub fn with_discount(mut self, value: f64) -> Self {
+            self.discount = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `etd`.
+        #[must_use]
+        pub fn with_etd(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.etd = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `mapping_service`.
+        #[must_use]
+        pub fn with_mapping_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.mapping_service = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `service`.
+        #[must_use]
+        pub fn with_service(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.service = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `total`.
+        #[must_use]
+        pub fn with_total(mut self, value: f64) -> Self {
+            self.total = value.into();
+            self
+        }
+        ///Sets `extra`.
+        #[must_use]
+        pub fn with_extra(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+            >,
+        ) -> Self {
+            self.extra = value.into();
+            self
+        }
+    }
+    impl ExpressParty {
+        ///A `ExpressParty` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            phone: impl ::std::convert::Into<::std::string::String>,
+            address: impl ::std::convert::Into<::std::string::String>,
+            region_id: i64,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                name: name.into(),
+                phone: phone.into(),
+                region_id: region_id.into(),
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `phone`.
+        #[must_use]
+        pub fn with_phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = value.into();
+            self
+        }
+        ///Sets `region_id`.
+        #[must_use]
+        pub fn with_region_id(mut self, value: i64) -> Self {
+            self.region_id = value.into();
+            self
+        }
+    }
+    impl ExpressTariffs {
+        ///A `ExpressTariffs` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                cargo: ::std::default::Default::default(),
+                nextday: ::std::default::Default::default(),
+                regular: ::std::default::Default::default(),
+                sameday: ::std::default::Default::default(),
+            }
+        }
+        ///Sets `cargo`.
+        #[must_use]
+        pub fn with_cargo(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExpressOption>>,
+        ) -> Self {
+            self.cargo = value.into();
+            self
+        }
+        ///Sets `nextday`.
+        #[must_use]
+        pub fn with_nextday(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExpressOption>>,
+        ) -> Self {
+            self.nextday = value.into();
+            self
+        }
+        ///Sets `regular`.
+        #[must_use]
+        pub fn with_regular(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExpressOption>>,
+        ) -> Self {
+            self.regular = value.into();
+            self
+        }
+        ///Sets `sameday`.
+        #[must_use]
+        pub fn with_sameday(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<ExpressOption>>,
+        ) -> Self {
+            self.sameday = value.into();
+            self
+        }
+    }
+    impl InstantItem {
+        ///A `InstantItem` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            desc: impl ::std::convert::Into<::std::string::String>,
+            category: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                category: category.into(),
+                desc: desc.into(),
+                name: name.into(),
+                quantity: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+                weight: ::std::option::Option::None,
+            }
+        }
+        ///Sets `category`.
+        #[must_use]
+        pub fn with_category(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.category = value.into();
+            self
+        }
+        ///Sets `desc`.
+        #[must_use]
+        pub fn with_desc(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.desc = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `quantity`.
+        #[must_use]
+        pub fn with_quantity(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.quantity = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `value`.
+        #[must_use]
+        pub fn with_value(mut self, value: i64) -> Self {
+            self.value = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `weight`.
+        #[must_use]
+        pub fn with_weight(mut self, value: f64) -> Self {
+            self.weight = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
+    impl InstantParty {
+        ///A `InstantParty` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            email: impl ::std::convert::Into<::std::string::String>,
+            address: impl ::std::convert::Into<::std::string::String>,
+            phone: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                address: address.into(),
+                email: email.into(),
+                name: name.into(),
+                phone: phone.into(),
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = value.into();
+            self
+        }
+        ///Sets `email`.
+        #[must_use]
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `phone`.
+        #[must_use]
+        pub fn with_phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = value.into();
+            self
+        }
+    }
+    impl InstantStop {
+        ///A `InstantStop` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                address: ::std::option::Option::None,
+                name: ::std::option::Option::None,
+                phone: ::std::option::Option::None,
+            }
+        }
+        ///Sets `address`.
+        #[must_use]
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `phone`.
+        #[must_use]
+        pub fn with_phone(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
     impl Location {
         ///A `Location` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
@@ -2425,10 +3069,12 @@ pub mod types {
             id: impl ::std::convert::Into<::std::string::String>,
             lat: impl ::std::convert::Into<::std::string::String>,
             lng: impl ::std::convert::Into<::std::string::String>,
+            alamat_lengkap: impl ::std::convert::Into<::std::string::String>,
+            alamat_google: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             Self {
-                alamat_google: ::std::option::Option::None,
-                alamat_lengkap: ::std::option::Option::None,
+                alamat_google: alamat_google.into(),
+                alamat_lengkap: alamat_lengkap.into(),
                 id: id.into(),
                 lat: lat.into(),
                 lng: lng.into(),
@@ -2440,7 +3086,7 @@ pub mod types {
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.alamat_google = ::std::option::Option::Some(value.into());
+            self.alamat_google = value.into();
             self
         }
         ///Sets `alamat_lengkap`.
@@ -2449,7 +3095,7 @@ pub mod types {
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.alamat_lengkap = ::std::option::Option::Some(value.into());
+            self.alamat_lengkap = value.into();
             self
         }
         ///Sets `id`.
@@ -2471,12 +3117,77 @@ pub mod types {
             self
         }
     }
+    impl MultiItem {
+        ///A `MultiItem` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            length: f64,
+            width: f64,
+            height: f64,
+            weight: f64,
+            quantity: impl ::std::convert::Into<::std::num::NonZeroU64>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                height: height.into(),
+                length: length.into(),
+                name: name.into(),
+                quantity: quantity.into(),
+                weight: weight.into(),
+                width: width.into(),
+            }
+        }
+        ///Sets `height`.
+        #[must_use]
+        pub fn with_height(mut self, value: f64) -> Self {
+            self.height = value.into();
+            self
+        }
+        ///Sets `length`.
+        #[must_use]
+        pub fn with_length(mut self, value: f64) -> Self {
+            self.length = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `quantity`.
+        #[must_use]
+        pub fn with_quantity(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.quantity = value.into();
+            self
+        }
+        ///Sets `weight`.
+        #[must_use]
+        pub fn with_weight(mut self, value: f64) -> Self {
+            self.weight = value.into();
+            self
+        }
+        ///Sets `width`.
+        #[must_use]
+        pub fn with_width(mut self, value: f64) -> Self {
+            self.width = value.into();
+            self
+        }
+    }
     impl MultiItems {
         ///A `MultiItems` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
         pub fn new() -> Self {
             Self {
                 desc: ::std::option::Option::None,
+                final_actual_weight: ::std::option::Option::None,
+                suggested_optimal_volumetric: ::std::option::Option::None,
                 total_weight: ::std::option::Option::None,
                 volumetric_weight: ::std::option::Option::None,
                 extra: ::std::default::Default::default(),
@@ -2489,6 +3200,21 @@ pub mod types {
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
             self.desc = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `final_actual_weight`.
+        #[must_use]
+        pub fn with_final_actual_weight(mut self, value: f64) -> Self {
+            self.final_actual_weight = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `suggested_optimal_volumetric`.
+        #[must_use]
+        pub fn with_suggested_optimal_volumetric(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.suggested_optimal_volumetric = ::std::option::Option::Some(value.into());
             self
         }
         ///Sets `total_weight`.
@@ -2557,9 +3283,12 @@ pub mod types {
     impl MultiItemsRequest {
         ///A `MultiItemsRequest` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(items: impl ::std::convert::Into<::std::vec::Vec<Item>>) -> Self {
+        pub fn new(
+            courier: impl ::std::convert::Into<::std::string::String>,
+            items: impl ::std::convert::Into<::std::vec::Vec<MultiItem>>,
+        ) -> Self {
             Self {
-                courier: ::std::option::Option::None,
+                courier: courier.into(),
                 items: items.into(),
             }
         }
@@ -2569,14 +3298,14 @@ pub mod types {
             mut self,
             value: impl ::std::convert::Into<::std::string::String>,
         ) -> Self {
-            self.courier = ::std::option::Option::Some(value.into());
+            self.courier = value.into();
             self
         }
         ///Sets `items`.
         #[must_use]
         pub fn with_items(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+            value: impl ::std::convert::Into<::std::vec::Vec<MultiItem>>,
         ) -> Self {
             self.items = value.into();
             self
@@ -2674,18 +3403,21 @@ pub mod types {
         pub fn new(
             courier_code: impl ::std::convert::Into<::std::string::String>,
             code_service: impl ::std::convert::Into<::std::string::String>,
-            shipper: impl ::std::convert::Into<Party>,
-            receiver: impl ::std::convert::Into<Party>,
-            items: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+            cod: impl ::std::convert::Into<mitra_core::Flag>,
+            insurance: impl ::std::convert::Into<mitra_core::Flag>,
+            pickup: impl ::std::convert::Into<mitra_core::Flag>,
+            shipper: impl ::std::convert::Into<ExpressParty>,
+            receiver: impl ::std::convert::Into<ExpressParty>,
+            item: impl ::std::convert::Into<ExpressItem>,
         ) -> Self {
             Self {
-                cod: ::std::option::Option::None,
+                cod: cod.into(),
                 cod_amount: ::std::option::Option::None,
                 code_service: code_service.into(),
                 courier_code: courier_code.into(),
-                insurance: ::std::option::Option::None,
-                items: items.into(),
-                pickup: ::std::option::Option::None,
+                insurance: insurance.into(),
+                item: item.into(),
+                pickup: pickup.into(),
                 pickup_end: ::std::option::Option::None,
                 pickup_start: ::std::option::Option::None,
                 receiver: receiver.into(),
@@ -2695,7 +3427,7 @@ pub mod types {
         ///Sets `cod`.
         #[must_use]
         pub fn with_cod(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
-            self.cod = ::std::option::Option::Some(value.into());
+            self.cod = value.into();
             self
         }
         ///Sets `cod_amount`.
@@ -2728,22 +3460,19 @@ pub mod types {
             mut self,
             value: impl ::std::convert::Into<mitra_core::Flag>,
         ) -> Self {
-            self.insurance = ::std::option::Option::Some(value.into());
+            self.insurance = value.into();
             self
         }
-        ///Sets `items`.
+        ///Sets `item`.
         #[must_use]
-        pub fn with_items(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
-        ) -> Self {
-            self.items = value.into();
+        pub fn with_item(mut self, value: impl ::std::convert::Into<ExpressItem>) -> Self {
+            self.item = value.into();
             self
         }
         ///Sets `pickup`.
         #[must_use]
         pub fn with_pickup(mut self, value: impl ::std::convert::Into<mitra_core::Flag>) -> Self {
-            self.pickup = ::std::option::Option::Some(value.into());
+            self.pickup = value.into();
             self
         }
         ///Sets `pickup_end`.
@@ -2766,13 +3495,13 @@ pub mod types {
         }
         ///Sets `receiver`.
         #[must_use]
-        pub fn with_receiver(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+        pub fn with_receiver(mut self, value: impl ::std::convert::Into<ExpressParty>) -> Self {
             self.receiver = value.into();
             self
         }
         ///Sets `shipper`.
         #[must_use]
-        pub fn with_shipper(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+        pub fn with_shipper(mut self, value: impl ::std::convert::Into<ExpressParty>) -> Self {
             self.shipper = value.into();
             self
         }
@@ -2783,9 +3512,9 @@ pub mod types {
         pub fn new(
             courier_code: impl ::std::convert::Into<::std::string::String>,
             tariff_id: impl ::std::convert::Into<::std::string::String>,
-            shipper: impl ::std::convert::Into<Party>,
-            receiver: impl ::std::convert::Into<Party>,
-            item: impl ::std::convert::Into<Item>,
+            shipper: impl ::std::convert::Into<InstantParty>,
+            receiver: impl ::std::convert::Into<InstantParty>,
+            item: impl ::std::convert::Into<InstantItem>,
         ) -> Self {
             Self {
                 cod: ::std::option::Option::None,
@@ -2821,25 +3550,25 @@ pub mod types {
         }
         ///Sets `item`.
         #[must_use]
-        pub fn with_item(mut self, value: impl ::std::convert::Into<Item>) -> Self {
+        pub fn with_item(mut self, value: impl ::std::convert::Into<InstantItem>) -> Self {
             self.item = value.into();
             self
         }
         ///Sets `receiver`.
         #[must_use]
-        pub fn with_receiver(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+        pub fn with_receiver(mut self, value: impl ::std::convert::Into<InstantParty>) -> Self {
             self.receiver = value.into();
             self
         }
         ///Sets `shipper`.
         #[must_use]
-        pub fn with_shipper(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+        pub fn with_shipper(mut self, value: impl ::std::convert::Into<InstantParty>) -> Self {
             self.shipper = value.into();
             self
         }
         ///Sets `stop`.
         #[must_use]
-        pub fn with_stop(mut self, value: impl ::std::convert::Into<Party>) -> Self {
+        pub fn with_stop(mut self, value: impl ::std::convert::Into<InstantStop>) -> Self {
             self.stop = ::std::option::Option::Some(value.into());
             self
         }
@@ -2853,76 +3582,56 @@ pub mod types {
             self
         }
     }
-    impl Party {
-        ///A `Party` with its required fields; optional ones start empty (`with_*` sets them).
+    impl Package {
+        ///A `Package` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
-        pub fn new(
-            name: impl ::std::convert::Into<::std::string::String>,
-            phone: impl ::std::convert::Into<::std::string::String>,
-            address: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
+        pub fn new(weight: f64) -> Self {
             Self {
-                address: address.into(),
-                email: ::std::option::Option::None,
-                lat: ::std::option::Option::None,
-                lng: ::std::option::Option::None,
-                name: name.into(),
-                phone: phone.into(),
-                subdistrict_id: ::std::option::Option::None,
+                height: ::std::option::Option::None,
+                length: ::std::option::Option::None,
+                quantity: ::std::option::Option::None,
+                value: ::std::option::Option::None,
+                weight: weight.into(),
+                width: ::std::option::Option::None,
             }
         }
-        ///Sets `address`.
+        ///Sets `height`.
         #[must_use]
-        pub fn with_address(
+        pub fn with_height(mut self, value: f64) -> Self {
+            self.height = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `length`.
+        #[must_use]
+        pub fn with_length(mut self, value: f64) -> Self {
+            self.length = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `quantity`.
+        #[must_use]
+        pub fn with_quantity(
             mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
         ) -> Self {
-            self.address = value.into();
+            self.quantity = ::std::option::Option::Some(value.into());
             self
         }
-        ///Sets `email`.
+        ///Sets `value`.
         #[must_use]
-        pub fn with_email(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.email = ::std::option::Option::Some(value.into());
+        pub fn with_value(mut self, value: i64) -> Self {
+            self.value = ::std::option::Option::Some(value.into());
             self
         }
-        ///Sets `lat`.
+        ///Sets `weight`.
         #[must_use]
-        pub fn with_lat(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.lat = ::std::option::Option::Some(value.into());
+        pub fn with_weight(mut self, value: f64) -> Self {
+            self.weight = value.into();
             self
         }
-        ///Sets `lng`.
+        ///Sets `width`.
         #[must_use]
-        pub fn with_lng(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
-            self.lng = ::std::option::Option::Some(value.into());
-            self
-        }
-        ///Sets `name`.
-        #[must_use]
-        pub fn with_name(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.name = value.into();
-            self
-        }
-        ///Sets `phone`.
-        #[must_use]
-        pub fn with_phone(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.phone = value.into();
-            self
-        }
-        ///Sets `subdistrict_id`.
-        #[must_use]
-        pub fn with_subdistrict_id(mut self, value: i64) -> Self {
-            self.subdistrict_id = ::std::option::Option::Some(value.into());
+        pub fn with_width(mut self, value: f64) -> Self {
+            self.width = ::std::option::Option::Some(value.into());
             self
         }
     }
@@ -3025,6 +3734,55 @@ pub mod types {
             self
         }
     }
+    impl StopLocation {
+        ///A `StopLocation` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new() -> Self {
+            Self {
+                alamat_google: ::std::option::Option::None,
+                alamat_lengkap: ::std::option::Option::None,
+                id: ::std::option::Option::None,
+                lat: ::std::option::Option::None,
+                lng: ::std::option::Option::None,
+            }
+        }
+        ///Sets `alamat_google`.
+        #[must_use]
+        pub fn with_alamat_google(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.alamat_google = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `alamat_lengkap`.
+        #[must_use]
+        pub fn with_alamat_lengkap(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.alamat_lengkap = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `id`.
+        #[must_use]
+        pub fn with_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `lat`.
+        #[must_use]
+        pub fn with_lat(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lat = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `lng`.
+        #[must_use]
+        pub fn with_lng(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+            self.lng = ::std::option::Option::Some(value.into());
+            self
+        }
+    }
     impl TariffExpressEnvelope {
         ///A `TariffExpressEnvelope` with its required fields; optional ones start empty (`with_*` sets them).
         #[allow(clippy::too_many_arguments)]
@@ -3038,10 +3796,7 @@ pub mod types {
         }
         ///Sets `data`.
         #[must_use]
-        pub fn with_data(
-            mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<ExpressTariff>>,
-        ) -> Self {
+        pub fn with_data(mut self, value: impl ::std::convert::Into<ExpressTariffs>) -> Self {
             self.data = ::std::option::Option::Some(value.into());
             self
         }
@@ -3073,7 +3828,7 @@ pub mod types {
         pub fn new(
             origin: i64,
             destination: i64,
-            items: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+            items: impl ::std::convert::Into<::std::vec::Vec<TariffItem>>,
         ) -> Self {
             Self {
                 cod: ::std::option::Option::None,
@@ -3115,7 +3870,7 @@ pub mod types {
         #[must_use]
         pub fn with_items(
             mut self,
-            value: impl ::std::convert::Into<::std::vec::Vec<Item>>,
+            value: impl ::std::convert::Into<::std::vec::Vec<TariffItem>>,
         ) -> Self {
             self.items = value.into();
             self
@@ -3175,7 +3930,7 @@ pub mod types {
         pub fn new(
             origin: impl ::std::convert::Into<Location>,
             destination: impl ::std::convert::Into<Location>,
-            package: impl ::std::convert::Into<Item>,
+            package: impl ::std::convert::Into<Package>,
             vehicle_type: impl ::std::convert::Into<VehicleType>,
         ) -> Self {
             Self {
@@ -3200,13 +3955,13 @@ pub mod types {
         }
         ///Sets `package`.
         #[must_use]
-        pub fn with_package(mut self, value: impl ::std::convert::Into<Item>) -> Self {
+        pub fn with_package(mut self, value: impl ::std::convert::Into<Package>) -> Self {
             self.package = value.into();
             self
         }
         ///Sets `stop`.
         #[must_use]
-        pub fn with_stop(mut self, value: impl ::std::convert::Into<Location>) -> Self {
+        pub fn with_stop(mut self, value: impl ::std::convert::Into<StopLocation>) -> Self {
             self.stop = ::std::option::Option::Some(value.into());
             self
         }
@@ -3214,6 +3969,76 @@ pub mod types {
         #[must_use]
         pub fn with_vehicle_type(mut self, value: impl ::std::convert::Into<VehicleType>) -> Self {
             self.vehicle_type = value.into();
+            self
+        }
+    }
+    impl TariffItem {
+        ///A `TariffItem` with its required fields; optional ones start empty (`with_*` sets them).
+        #[allow(clippy::too_many_arguments)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            weight: f64,
+            width: f64,
+            height: f64,
+            length: f64,
+            quantity: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            Self {
+                height: height.into(),
+                length: length.into(),
+                name: name.into(),
+                quantity: quantity.into(),
+                value: ::std::option::Option::None,
+                weight: weight.into(),
+                width: width.into(),
+            }
+        }
+        ///Sets `height`.
+        #[must_use]
+        pub fn with_height(mut self, value: f64) -> Self {
+            self.height = value.into();
+            self
+        }
+        ///Sets `length`.
+        #[must_use]
+        pub fn with_length(mut self, value: f64) -> Self {
+            self.length = value.into();
+            self
+        }
+        ///Sets `name`.
+        #[must_use]
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = value.into();
+            self
+        }
+        ///Sets `quantity`.
+        #[must_use]
+        pub fn with_quantity(
+            mut self,
+            value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+        ) -> Self {
+            self.quantity = value.into();
+            self
+        }
+        ///Sets `value`.
+        #[must_use]
+        pub fn with_value(mut self, value: i64) -> Self {
+            self.value = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets `weight`.
+        #[must_use]
+        pub fn with_weight(mut self, value: f64) -> Self {
+            self.weight = value.into();
+            self
+        }
+        ///Sets `width`.
+        #[must_use]
+        pub fn with_width(mut self, value: f64) -> Self {
+            self.width = value.into();
             self
         }
     }
@@ -3459,10 +4284,15 @@ pub mod types {
 ///
 ///What is known and what is not:
 ///- Known bodies are modelled field by field (city, district, courier services,
-///  tracking, multi-item calculation). Where a response body was never published
-///  (province, sub-district, postal code, region search, tariffs, orders, cancel,
-///  balance history), `data` is free-form JSON: the client hands it over as raw
-///  JSON rather than invent fields.
+///  express tariffs, tracking, multi-item calculation). Where a response body was
+///  never published (province, sub-district, postal code, region search, instant
+///  tariffs beyond `tariff_id`, orders, cancel, balance history), `data` is
+///  free-form JSON: the client hands it over as raw JSON rather than invent fields.
+///- Orders and tariffs follow Fastrac's V2 pages (copies in
+///  `xtask/fixtures/docs/fastrac/`): an express order takes the parties'
+///  `region_id` and one `item`; the express tariff answers one list of options
+///  per service type. Where a stored page is cut, what the spec needs beyond the
+///  cut is marked `x-mitra-assumption`.
 ///- Paths under `/region/` other than `city` and `district`, and `/region/search`,
 ///  follow the documentation's navigation; their exact spelling is not published.
 ///- No base URL is public: Fastrac gives it with the API keys.
@@ -3793,9 +4623,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    ///Express delivery tariffs
+    ///Express delivery tariffs, grouped by service
     ///
-    ///Reads only; safe to retry.
+    ///The couriers' options for the parcel, grouped by service type
+    ///(`nextday`, `regular`, `sameday`, `cargo`); place the express order with
+    ///an option's `courier_code` and `code_service`. Reads only; safe to retry.
+    ///
     ///
     ///Sends a `POST` request to `/tariff/express`
     ///
@@ -3905,7 +4738,11 @@ impl Client {
     }
     ///Place an express order
     ///
-    ///Changes state; never retried once it may have reached Fastrac.
+    ///One `item`; the shipper's and the receiver's `region_id`. The page shows
+    ///no example body: this one is made of its table (the category is one of
+    ///the instant order's list). Changes state; never retried once it may have
+    ///reached Fastrac.
+    ///
     ///
     ///Sends a `POST` request to `/order/express`
     ///
@@ -3941,7 +4778,10 @@ impl Client {
     }
     ///Place an instant order with a `tariff_id`
     ///
-    ///Changes state; never retried once it may have reached Fastrac.
+    ///With the `tariff_id` of an instant tariff at most 5 minutes old. The page
+    ///shows no example body: this one is made of its tables. Changes state;
+    ///never retried once it may have reached Fastrac.
+    ///
     ///
     ///Sends a `POST` request to `/order/instant`
     ///
@@ -4226,13 +5066,13 @@ pub mod operations {
         example: Some("{}"),
         errors: &[],
     };
-    ///`POST /tariff/express`: Express delivery tariffs
+    ///`POST /tariff/express`: Express delivery tariffs, grouped by service
     pub const CHECK_TARIFF_EXPRESS: mitra_core::Operation = mitra_core::Operation {
         id: "checkTariffExpress",
         method: "POST",
         path: "/tariff/express",
         retry_safe: true,
-        summary: "Express delivery tariffs",
+        summary: "Express delivery tariffs, grouped by service",
         fields: &[
             mitra_core::Field {
                 name: "cod",
@@ -4249,7 +5089,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "integer",
-                help: "Cash to collect on delivery, whole Rupiah.",
+                help: "A COD amount, whole rupiah; when given it replaces the one computed from the items' `value`.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4259,7 +5099,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "integer",
-                help: "The receiver's sub-district id (from the postal code or sub-district lookup).",
+                help: "The destination region (sub-district) id.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4289,14 +5129,14 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "integer",
-                help: "Sub-district id (from the postal code or sub-district lookup).",
+                help: "The origin region (sub-district) id.",
                 default: None,
                 secret: false,
                 personal: false,
             },
         ],
         example: Some(
-            "{\"cod\":\"0\",\"cod_amount\":0,\"destination\":3173020003,\"insurance\":\"1\",\"items\":[{\"height\":15,\"length\":30,\"name\":\"Sepatu\",\"price\":350000,\"quantity\":1,\"weight\":1200,\"width\":20}],\"origin\":3101010001}",
+            "{\"cod\":\"0\",\"destination\":3173020003,\"insurance\":\"1\",\"items\":[{\"height\":15,\"length\":30,\"name\":\"Sepatu\",\"quantity\":1,\"value\":350000,\"weight\":1200,\"width\":20}],\"origin\":3101010001}",
         ),
         errors: &[],
     };
@@ -4313,7 +5153,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "A point of an instant delivery; note the ids and coordinates are strings here.",
+                help: "The origin or the destination of an instant delivery; note the id and the coordinates are text here.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4323,7 +5163,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "A point of an instant delivery; note the ids and coordinates are strings here.",
+                help: "The origin or the destination of an instant delivery; note the id and the coordinates are text here.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4333,7 +5173,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The package of an instant tariff.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4343,7 +5183,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "object",
-                help: "A point of an instant delivery; note the ids and coordinates are strings here.",
+                help: "An optional stop (waypoint) of an instant delivery; every field is optional.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4360,7 +5200,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"destination\":{\"alamat_google\":\"Jl. Tujuan, Jakarta\",\"alamat_lengkap\":\"Jl. Tujuan No. 2, Jakarta\",\"id\":\"3173020003\",\"lat\":\"-6.1751\",\"lng\":\"106.8650\"},\"origin\":{\"alamat_google\":\"Jl. Contoh, Jakarta\",\"alamat_lengkap\":\"Jl. Contoh No. 1, Jakarta\",\"id\":\"3101010001\",\"lat\":\"-6.2000\",\"lng\":\"106.8166\"},\"package\":{\"height\":2,\"length\":30,\"name\":\"Dokumen\",\"price\":10000,\"quantity\":1,\"weight\":500,\"width\":10},\"vehicle_type\":\"bike\"}",
+            "{\"destination\":{\"alamat_google\":\"Jl. Tujuan, Jakarta\",\"alamat_lengkap\":\"Jl. Tujuan No. 2, Jakarta\",\"id\":\"3173020003\",\"lat\":\"-6.1751\",\"lng\":\"106.8650\"},\"origin\":{\"alamat_google\":\"Jl. Contoh, Jakarta\",\"alamat_lengkap\":\"Jl. Contoh No. 1, Jakarta\",\"id\":\"3101010001\",\"lat\":\"-6.2000\",\"lng\":\"106.8166\"},\"package\":{\"height\":2,\"length\":30,\"quantity\":1,\"value\":10000,\"weight\":500,\"width\":10},\"vehicle_type\":\"bike\"}",
         ),
         errors: &[],
     };
@@ -4375,9 +5215,9 @@ pub mod operations {
             mitra_core::Field {
                 name: "courier",
                 location: "body",
-                required: false,
+                required: true,
                 kind: "string",
-                help: "",
+                help: "The courier, which decides the volumetric division factor (`idx`).",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4394,7 +5234,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"courier\":\"paxel\",\"items\":[{\"height\":10,\"length\":10,\"name\":\"RMK-123\",\"quantity\":1,\"weight\":200,\"width\":10},{\"height\":85,\"length\":60,\"name\":\"Washmachine\",\"quantity\":2,\"weight\":600,\"width\":60}]}",
+            "{\"courier\":\"idx\",\"items\":[{\"height\":100,\"length\":30,\"name\":\"RMK-123-\",\"quantity\":1,\"weight\":200,\"width\":30},{\"height\":10,\"length\":30,\"name\":\"Washmachine\",\"quantity\":2,\"weight\":600,\"width\":50}]}",
         ),
         errors: &[],
     };
@@ -4409,7 +5249,7 @@ pub mod operations {
             mitra_core::Field {
                 name: "cod",
                 location: "body",
-                required: false,
+                required: true,
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
@@ -4421,7 +5261,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "integer",
-                help: "Cash to collect on delivery, whole Rupiah.",
+                help: "Cash to collect on delivery, whole rupiah; needed when `cod` is `\"1\"`.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4449,7 +5289,7 @@ pub mod operations {
             mitra_core::Field {
                 name: "insurance",
                 location: "body",
-                required: false,
+                required: true,
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
@@ -4457,11 +5297,11 @@ pub mod operations {
                 personal: false,
             },
             mitra_core::Field {
-                name: "items",
+                name: "item",
                 location: "body",
                 required: true,
-                kind: "array",
-                help: "",
+                kind: "object",
+                help: "The one item of an express order.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4469,7 +5309,7 @@ pub mod operations {
             mitra_core::Field {
                 name: "pickup",
                 location: "body",
-                required: false,
+                required: true,
                 kind: "string",
                 help: "A yes/no flag, `\"0\"` or `\"1\"`.",
                 default: None,
@@ -4481,7 +5321,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "string",
-                help: "`YYYY-MM-DD HH:mm:ss`",
+                help: "`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `\"1\"`.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4491,7 +5331,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "string",
-                help: "`YYYY-MM-DD HH:mm:ss`",
+                help: "`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `\"1\"`.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4501,7 +5341,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The shipper or the receiver of an express order.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4511,14 +5351,14 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The shipper or the receiver of an express order.",
                 default: None,
                 secret: false,
                 personal: false,
             },
         ],
         example: Some(
-            "{\"cod\":\"0\",\"cod_amount\":0,\"code_service\":\"PAXEL BIG\",\"courier_code\":\"paxel\",\"insurance\":\"0\",\"items\":[{\"height\":15,\"length\":30,\"name\":\"Sepatu\",\"price\":350000,\"quantity\":1,\"weight\":1200,\"width\":20}],\"pickup\":\"1\",\"pickup_end\":\"2025-08-09 12:00:00\",\"pickup_start\":\"2025-08-09 09:00:00\",\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\",\"subdistrict_id\":3173020003},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\",\"subdistrict_id\":3101010001}}",
+            "{\"cod\":\"0\",\"code_service\":\"PAXEL BIG\",\"courier_code\":\"paxel\",\"insurance\":\"0\",\"item\":{\"category\":\"Peralatan Olahraga & Hiburan\",\"desc\":\"Sepatu lari, sepasang\",\"length\":30,\"name\":\"Sepatu\",\"value\":350000,\"weight\":1200},\"pickup\":\"1\",\"pickup_end\":\"2025-08-09 12:00:00\",\"pickup_start\":\"2025-08-09 09:00:00\",\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\",\"region_id\":3173020003},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\",\"region_id\":3101010001}}",
         ),
         errors: &[],
     };
@@ -4545,7 +5385,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "integer",
-                help: "Cash to collect on delivery, whole Rupiah.",
+                help: "Cash to collect on delivery, whole rupiah. Optional since V2 (the changelog); not in the stored part of the page.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4555,7 +5395,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "string",
-                help: "",
+                help: "The courier of the tariff option (`lalamove`, `grab`).",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4565,7 +5405,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The item of an instant order.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4575,7 +5415,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The shipper or the receiver of an instant order.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4585,7 +5425,7 @@ pub mod operations {
                 location: "body",
                 required: true,
                 kind: "object",
-                help: "",
+                help: "The shipper or the receiver of an instant order.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4595,7 +5435,7 @@ pub mod operations {
                 location: "body",
                 required: false,
                 kind: "object",
-                help: "",
+                help: "An optional stop (waypoint) of an instant order; every field is optional.",
                 default: None,
                 secret: false,
                 personal: false,
@@ -4612,7 +5452,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"courier_code\":\"lalamove\",\"item\":{\"height\":2,\"length\":30,\"name\":\"Dokumen\",\"price\":10000,\"quantity\":1,\"weight\":500,\"width\":10},\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"email\":\"pembeli@example.com\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\"},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"email\":\"toko@example.com\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\"},\"tariff_id\":\"8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e\"}",
+            "{\"courier_code\":\"lalamove\",\"item\":{\"category\":\"Dokumen\",\"desc\":\"Dokumen dalam map\",\"name\":\"Map kontrak\"},\"receiver\":{\"address\":\"Jl. Tujuan No. 2, Jakarta\",\"email\":\"pembeli@example.com\",\"name\":\"Pembeli Contoh\",\"phone\":\"62813456789\"},\"shipper\":{\"address\":\"Jl. Contoh No. 1, Jakarta\",\"email\":\"toko@example.com\",\"name\":\"Toko Contoh\",\"phone\":\"62812345678\"},\"tariff_id\":\"8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e\"}",
         ),
         errors: &[],
     };
@@ -4656,7 +5496,7 @@ pub mod operations {
             },
         ],
         example: Some(
-            "{\"awb\":\"CO.FASTRAC-20241205-1-R10BPJ\",\"cancel_reason\":\"Pembeli membatalkan pesanan\",\"courier_code\":\"paxel\"}",
+            "{\"awb\":\"CO.FASTRAC-20241217-1-JP0M2J\",\"cancel_reason\":\"test cancelation\",\"courier_code\":\"paxel\"}",
         ),
         errors: &[],
     };
@@ -4974,15 +5814,17 @@ impl crate::Client {
             types::CourierServiceResponse,
         >>::from_wire(wire)
     }
-    /// Express delivery tariffs.
+    /// Express delivery tariffs, grouped by service.
     ///
-    /// Reads only; safe to retry.
+    /// The couriers' options for the parcel, grouped by service type
+    /// (`nextday`, `regular`, `sameday`, `cargo`); place the express order with
+    /// an option's `courier_code` and `code_service`. Reads only; safe to retry.
     ///
     /// `POST /tariff/express` (`checkTariffExpress`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
     pub async fn check_tariff_express<'a>(
         &'a self,
         body: &'a types::TariffExpressRequest,
-    ) -> mitra_core::Result<Vec<types::ExpressTariff>> {
+    ) -> mitra_core::Result<types::ExpressTariffs> {
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -4994,7 +5836,7 @@ impl crate::Client {
                 }
             })
             .await?;
-        <Vec<types::ExpressTariff> as mitra_core::plumbing::FromWire<
+        <types::ExpressTariffs as mitra_core::plumbing::FromWire<
             types::TariffExpressEnvelope,
         >>::from_wire(wire)
     }
@@ -5051,7 +5893,10 @@ impl crate::Client {
     }
     /// Place an express order.
     ///
-    /// Changes state; never retried once it may have reached Fastrac.
+    /// One `item`; the shipper's and the receiver's `region_id`. The page shows
+    /// no example body: this one is made of its table (the category is one of
+    /// the instant order's list). Changes state; never retried once it may have
+    /// reached Fastrac.
     ///
     /// `POST /order/express` (`createOrderExpress`). Changes state: never retried once the request may have reached the vendor.
     pub async fn create_order_express<'a>(
@@ -5073,7 +5918,9 @@ impl crate::Client {
     }
     /// Place an instant order with a `tariff_id`.
     ///
-    /// Changes state; never retried once it may have reached Fastrac.
+    /// With the `tariff_id` of an instant tariff at most 5 minutes old. The page
+    /// shows no example body: this one is made of its tables. Changes state;
+    /// never retried once it may have reached Fastrac.
     ///
     /// `POST /order/instant` (`createOrderInstant`). Changes state: never retried once the request may have reached the vendor.
     pub async fn create_order_instant<'a>(
@@ -5304,7 +6151,7 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         "checkTariffExpress" => {
             ::serde_json::json!(
                 { "request" : ::schemars::schema_for!(types::TariffExpressRequest),
-                "response" : ::schemars::schema_for!(Vec < types::ExpressTariff >), }
+                "response" : ::schemars::schema_for!(types::ExpressTariffs), }
             )
         }
         "checkTariffInstant" => {
@@ -5371,10 +6218,15 @@ info:
 
     What is known and what is not:
     - Known bodies are modelled field by field (city, district, courier services,
-      tracking, multi-item calculation). Where a response body was never published
-      (province, sub-district, postal code, region search, tariffs, orders, cancel,
-      balance history), `data` is free-form JSON: the client hands it over as raw
-      JSON rather than invent fields.
+      express tariffs, tracking, multi-item calculation). Where a response body was
+      never published (province, sub-district, postal code, region search, instant
+      tariffs beyond `tariff_id`, orders, cancel, balance history), `data` is
+      free-form JSON: the client hands it over as raw JSON rather than invent fields.
+    - Orders and tariffs follow Fastrac's V2 pages (copies in
+      `xtask/fixtures/docs/fastrac/`): an express order takes the parties'
+      `region_id` and one `item`; the express tariff answers one list of options
+      per service type. Where a stored page is cut, what the spec needs beyond the
+      cut is marked `x-mitra-assumption`.
     - Paths under `/region/` other than `city` and `district`, and `/region/search`,
       follow the documentation's navigation; their exact spelling is not published.
     - No base URL is public: Fastrac gives it with the API keys.
@@ -5684,11 +6536,14 @@ paths:
     post:
       tags: [tariff]
       operationId: checkTariffExpress
-      summary: Express delivery tariffs
+      summary: Express delivery tariffs, grouped by service
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/check-tariff-express-delivery-20486900e0'
       x-mitra-validate: true
-      x-mitra-returns: Vec<types::ExpressTariff>
-      description: Reads only; safe to retry.
+      x-mitra-returns: types::ExpressTariffs
+      description: |
+        The couriers' options for the parcel, grouped by service type
+        (`nextday`, `regular`, `sameday`, `cargo`); place the express order with
+        an option's `courier_code` and `code_service`. Reads only; safe to retry.
       x-mitra-retry-safe: true
       requestBody:
         required: true
@@ -5706,19 +6561,41 @@ paths:
                   height: 15
                   length: 30
                   quantity: 1
-                  price: 350000
+                  value: 350000
               cod: '0'
               insurance: '1'
-              cod_amount: 0
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: One option per courier service, each with its price (the shape is not published; see ExpressTariff).
+          description: |
+            `data` holds one list of options per service type. The page publishes
+            the fields of an option (its table is cut after `total`) but no
+            example body: this example is made of the table's own examples
+            ("AnterAja", "anteraja", "Nextday", "ND", "nextday", "1-1 Days").
           content:
             application/json:
               schema:
                 $ref: '#/components/schemas/TariffExpressEnvelope'
+              example:
+                success: true
+                message: success
+                data:
+                  nextday:
+                    - courier_name: AnterAja
+                      courier_code: anteraja
+                      dimension: 30x20x15
+                      service: Nextday
+                      code_service: ND
+                      mapping_service: nextday
+                      etd: 1-1 Days
+                      base_tariff: 30000
+                      discount: 3000
+                      total: 27000
+                  regular: []
+                  sameday: []
+                  cargo: []
+                timestamp: '2025-08-14T06:47:38.122Z'
         '400':
           $ref: '#/components/responses/BadRequest'
         '404':
@@ -5755,19 +6632,18 @@ paths:
                 alamat_lengkap: Jl. Tujuan No. 2, Jakarta
                 alamat_google: Jl. Tujuan, Jakarta
               package:
-                name: Dokumen
+                value: 10000
                 weight: 500
                 width: 10
                 height: 2
                 length: 30
                 quantity: 1
-                price: 10000
               vehicle_type: bike
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: Courier options, each with a `tariff_id` valid 5 minutes (only `tariff_id` is known; the rest is raw JSON).
+          description: Courier options, each with a `tariff_id` valid 5 minutes (only `tariff_id` is published; the rest is kept as raw JSON).
           content:
             application/json:
               schema:
@@ -5781,7 +6657,7 @@ paths:
       tags: [tariff]
       operationId: calculateMultiItems
       summary: Weight and volume of several items
-      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/changelog-v2-1331898m0'
+      x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/calculate-multi-items-20205132e0'
       x-mitra-validate: true
       x-mitra-returns: types::MultiItems
       description: Reads only; safe to retry.
@@ -5793,25 +6669,25 @@ paths:
             schema:
               $ref: '#/components/schemas/MultiItemsRequest'
             example:
-              courier: paxel
+              courier: idx
               items:
-                - name: RMK-123
-                  length: 10
-                  width: 10
-                  height: 10
+                - name: RMK-123-
+                  length: 30
+                  width: 30
+                  height: 100
                   weight: 200
                   quantity: 1
                 - name: Washmachine
-                  length: 60
-                  width: 60
-                  height: 85
+                  length: 30
+                  width: 50
+                  height: 10
                   weight: 600
                   quantity: 2
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
         '200':
-          description: Totals (`desc`, `total_weight`, `volumetric_weight` known; the rest raw).
+          description: Totals of the items, the chargeable weight and the suggested box.
           content:
             application/json:
               schema:
@@ -5823,6 +6699,9 @@ paths:
                   desc: 'RMK-123- Qty: 1 | Washmachine Qty: 2'
                   total_weight: 1400
                   volumetric_weight: 20000
+                  final_actual_weight: 25000
+                  suggested_optimal_volumetric: 100x50x30
+                timestamp: '2025-08-14T06:47:38.122Z'
         '400':
           $ref: '#/components/responses/BadRequest'
   /order/express:
@@ -5833,7 +6712,11 @@ paths:
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-express-19817643e0'
       x-mitra-validate: true
       x-mitra-returns: types::Order
-      description: Changes state; never retried once it may have reached Fastrac.
+      description: |
+        One `item`; the shipper's and the receiver's `region_id`. The page shows
+        no example body: this one is made of its table (the category is one of
+        the instant order's list). Changes state; never retried once it may have
+        reached Fastrac.
       requestBody:
         required: true
         content:
@@ -5844,7 +6727,6 @@ paths:
               courier_code: paxel
               code_service: PAXEL BIG
               cod: '0'
-              cod_amount: 0
               insurance: '0'
               pickup: '1'
               pickup_start: '2025-08-09 09:00:00'
@@ -5853,20 +6735,19 @@ paths:
                 name: Toko Contoh
                 phone: '62812345678'
                 address: Jl. Contoh No. 1, Jakarta
-                subdistrict_id: 3101010001
+                region_id: 3101010001
               receiver:
                 name: Pembeli Contoh
                 phone: '62813456789'
                 address: Jl. Tujuan No. 2, Jakarta
-                subdistrict_id: 3173020003
-              items:
-                - name: Sepatu
-                  weight: 1200
-                  width: 20
-                  height: 15
-                  length: 30
-                  quantity: 1
-                  price: 350000
+                region_id: 3173020003
+              item:
+                name: Sepatu
+                desc: Sepatu lari, sepasang
+                category: Peralatan Olahraga & Hiburan
+                value: 350000
+                weight: 1200
+                length: 30
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
@@ -5886,7 +6767,10 @@ paths:
       x-mitra-source: 'public: https://fastrac-b2b-stg-v2.apidog.io/order-instant-20486902e0'
       x-mitra-validate: true
       x-mitra-returns: types::Order
-      description: Changes state; never retried once it may have reached Fastrac.
+      description: |
+        With the `tariff_id` of an instant tariff at most 5 minutes old. The page
+        shows no example body: this one is made of its tables. Changes state;
+        never retried once it may have reached Fastrac.
       requestBody:
         required: true
         content:
@@ -5899,21 +6783,17 @@ paths:
               shipper:
                 name: Toko Contoh
                 email: toko@example.com
-                phone: '62812345678'
                 address: Jl. Contoh No. 1, Jakarta
+                phone: '62812345678'
               receiver:
                 name: Pembeli Contoh
                 email: pembeli@example.com
-                phone: '62813456789'
                 address: Jl. Tujuan No. 2, Jakarta
+                phone: '62813456789'
               item:
-                name: Dokumen
-                weight: 500
-                width: 10
-                height: 2
-                length: 30
-                quantity: 1
-                price: 10000
+                name: Map kontrak
+                desc: Dokumen dalam map
+                category: Dokumen
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
@@ -5942,8 +6822,8 @@ paths:
               $ref: '#/components/schemas/CancelOrderRequest'
             example:
               courier_code: paxel
-              awb: CO.FASTRAC-20241205-1-R10BPJ
-              cancel_reason: Pembeli membatalkan pesanan
+              awb: CO.FASTRAC-20241217-1-JP0M2J
+              cancel_reason: test cancelation
       responses:
         '429':
           $ref: '#/components/responses/TooManyRequests'
@@ -6112,7 +6992,7 @@ components:
       enum: ['0', '1']
     Timestamp:
       type: string
-      description: When the response was made (V2; format not published).
+      description: When the response was made (V2), ISO-8601 in UTC with milliseconds (`2025-08-14T06:47:38.122Z`, the multi-items page); kept as text.
     RawData:
       description: A body the documentation does not describe, kept as raw JSON.
     ErrorEnvelope:
@@ -6137,25 +7017,68 @@ components:
           $ref: '#/components/schemas/Timestamp'
         data:
           $ref: '#/components/schemas/RawData'
-    ExpressTariff:
+    ExpressOption:
       type: object
-      x-mitra-assumption: 'Fastrac publishes no express tariff answer. The names are those the express order takes to place the order (`courier_code`, `code_service`) and a `price`; a 200 from Fastrac with other names contradicts it, and fields this guess misses are kept in `extra` rather than lost.'
-      description: One courier service's tariff for the parcel; place the express order with its `courier_code` and `code_service`.
-      required: [courier_code, code_service]
+      description: |
+        One courier service's price for the parcel (the page's `B2bCourierItem`);
+        place the express order with its `courier_code` and `code_service`.
+      x-mitra-assumption: 'The page''s table of this object is cut after `total`: fields it goes on to list are kept in `extra` rather than lost. It has no Required column; `courier_code`, `code_service` and `total` are required here because an option without them can be neither ordered nor compared.'
+      required: [courier_code, code_service, total]
       additionalProperties: {}
       properties:
+        courier_name:
+          x-mitra-personal: false
+          type: string
+          description: The courier's name (`AnterAja`).
         courier_code:
           type: string
-          description: The courier, as the express order's `courier_code` takes it (`paxel`).
+          description: The courier, as the express order's `courier_code` takes it (`anteraja`).
+        dimension:
+          type: string
+          description: The final dimension of the package the price was calculated with.
+        service:
+          type: string
+          description: The type of service (`Nextday`).
         code_service:
           type: string
-          description: The service, as the express order's `code_service` takes it (`PAXEL BIG`).
-        price:
-          type: number
-          description: The price in rupiah.
+          description: The service, as the express order's `code_service` takes it (`ND`).
+        mapping_service:
+          type: string
+          description: Fastrac's own name of the service group (`nextday`).
         etd:
           type: string
-          description: The estimated delivery time, as text (`1-2 days`).
+          description: The estimated time of delivery, as text (`1-1 Days`).
+        base_tariff:
+          type: number
+          description: The base price, rupiah.
+        discount:
+          type: number
+          description: The discount, rupiah.
+        total:
+          type: number
+          description: The final price (the base price less the discount), rupiah.
+    ExpressTariffs:
+      type: object
+      description: |
+        The options of an express tariff, one list per service type. `all()` lists
+        every option and `cheapest()` picks the one with the lowest `total`.
+      properties:
+        nextday:
+          type: array
+          items:
+            $ref: '#/components/schemas/ExpressOption'
+        regular:
+          type: array
+          items:
+            $ref: '#/components/schemas/ExpressOption'
+        sameday:
+          type: array
+          items:
+            $ref: '#/components/schemas/ExpressOption'
+        cargo:
+          type: array
+          items:
+            $ref: '#/components/schemas/ExpressOption'
     TariffExpressEnvelope:
       type: object
       required: [success]
@@ -6167,10 +7090,7 @@ components:
         timestamp:
           $ref: '#/components/schemas/Timestamp'
         data:
-          type: array
-          nullable: true
-          items:
-            $ref: '#/components/schemas/ExpressTariff'
+          $ref: '#/components/schemas/ExpressTariffs'
     Order:
       type: object
       x-mitra-assumption: 'Fastrac publishes no order answer. `awb` is what tracking and cancellation take (the tracking answer names it so), `courier_code` and `status` as the tracking answer has them; a 200 from Fastrac without `awb` contradicts it, and fields this guess misses (an echoed shipper or receiver among them, masked in `Debug`) are kept in `extra` rather than lost.'
@@ -6337,16 +7257,124 @@ components:
           type: array
           items:
             $ref: '#/components/schemas/CourierService'
-    Item:
+    TariffItem:
       type: object
-      required: [name, weight]
+      description: One kind of item of an express tariff request; its measures are those of one item.
+      required: [name, weight, width, height, length, quantity]
       properties:
         name:
           x-mitra-personal: false
           type: string
+          description: Name or description of the item.
         weight:
           type: number
-          description: Grams; more than 0.
+          description: Weight of one item, grams.
+        width:
+          type: number
+          description: Width of one item, centimetres.
+        height:
+          type: number
+          description: Height of one item, centimetres.
+        length:
+          type: number
+          description: Length of one item, centimetres.
+        quantity:
+          type: integer
+          minimum: 1
+          description: How many items of this kind.
+        value:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Price of one item, whole rupiah; needed when `cod` or `insurance` is `"1"`.
+    TariffExpressRequest:
+      type: object
+      required: [origin, destination, items]
+      properties:
+        origin:
+          type: integer
+          format: int64
+          description: The origin region (sub-district) id.
+        destination:
+          type: integer
+          format: int64
+          description: The destination region (sub-district) id.
+        items:
+          type: array
+          minItems: 1
+          items:
+            $ref: '#/components/schemas/TariffItem'
+        cod:
+          $ref: '#/components/schemas/Flag'
+        insurance:
+          $ref: '#/components/schemas/Flag'
+        cod_amount:
+          type: integer
+          format: int64
+          minimum: 0
+          description: A COD amount, whole rupiah; when given it replaces the one computed from the items' `value`.
+    Location:
+      type: object
+      required: [id, lat, lng, alamat_lengkap, alamat_google]
+      description: The origin or the destination of an instant delivery; note the id and the coordinates are text here.
+      properties:
+        id:
+          type: string
+          description: A `subdistrict_id` (post code or sub-district lookup) or a Search Region `id`, as text.
+        lat:
+          type: string
+          description: Latitude, -90 to 90, as text.
+        lng:
+          type: string
+          description: Longitude, -180 to 180, as text.
+        alamat_lengkap:
+          x-mitra-personal: true
+          type: string
+          description: Full address.
+        alamat_google:
+          x-mitra-personal: true
+          type: string
+          description: Address as Google formats it.
+    StopLocation:
+      type: object
+      description: An optional stop (waypoint) of an instant delivery; every field is optional.
+      properties:
+        id:
+          type: string
+          description: A `subdistrict_id` or a Search Region `id`, as text.
+        lat:
+          type: string
+          description: Latitude, -90 to 90, as text.
+        lng:
+          type: string
+          description: Longitude, -180 to 180, as text.
+        alamat_lengkap:
+          x-mitra-personal: true
+          type: string
+          description: Full address.
+          x-mitra-assumption: The page's stop table is cut at this row's name; its type and requirement are taken from origin's row.
+        alamat_google:
+          x-mitra-personal: true
+          type: string
+          description: Address as Google formats it.
+          x-mitra-assumption: Not in the stored part of the stop table (cut); origin and destination have it. Sent only if set.
+    VehicleType:
+      type: string
+      enum: [bike, sedan, mpv, van, truck175, truck330, engkelbak, engkelbox, cddbak, cddbox, fusobak, fusobox]
+    Package:
+      type: object
+      description: The package of an instant tariff.
+      x-mitra-assumption: 'The page''s package table is not stored; its text says the tariff considers the package''s "value, dimensions, weight, and quantity". The names are those of the express tariff''s items (`value`, `weight`, `width`, `height`, `length`, `quantity`); a 400 naming another field would contradict them.'
+      required: [weight]
+      properties:
+        value:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Value of the package, whole rupiah.
+        weight:
+          type: number
+          description: Grams.
         width:
           type: number
           description: Centimetres.
@@ -6359,61 +7387,6 @@ components:
         quantity:
           type: integer
           minimum: 1
-        price:
-          type: integer
-          format: int64
-          minimum: 0
-          description: Value of the item, whole Rupiah.
-          x-mitra-assumption: Not in the request tables seen; sent only if set. Fastrac accepting it would confirm it.
-    TariffExpressRequest:
-      type: object
-      required: [origin, destination, items]
-      properties:
-        origin:
-          type: integer
-          format: int64
-          description: Sub-district id (from the postal code or sub-district lookup).
-        destination:
-          type: integer
-          format: int64
-          description: The receiver's sub-district id (from the postal code or sub-district lookup).
-        items:
-          type: array
-          minItems: 1
-          items:
-            $ref: '#/components/schemas/Item'
-        cod:
-          $ref: '#/components/schemas/Flag'
-        insurance:
-          $ref: '#/components/schemas/Flag'
-        cod_amount:
-          type: integer
-          format: int64
-          minimum: 0
-          description: Cash to collect on delivery, whole Rupiah.
-    Location:
-      type: object
-      required: [id, lat, lng]
-      description: A point of an instant delivery; note the ids and coordinates are strings here.
-      properties:
-        id:
-          type: string
-          description: Region id, as a string.
-        lat:
-          type: string
-        lng:
-          type: string
-        alamat_lengkap:
-          x-mitra-personal: true
-          type: string
-          description: Full address.
-        alamat_google:
-          x-mitra-personal: true
-          type: string
-          description: Address as Google Maps gives it.
-    VehicleType:
-      type: string
-      enum: [bike, sedan, mpv, van, truck175, truck330, engkelbak, engkelbox, cddbak, cddbox, fusobak, fusobox]
     TariffInstantRequest:
       type: object
       required: [origin, destination, package, vehicle_type]
@@ -6423,15 +7396,16 @@ components:
         destination:
           $ref: '#/components/schemas/Location'
         stop:
-          $ref: '#/components/schemas/Location'
+          $ref: '#/components/schemas/StopLocation'
         package:
-          $ref: '#/components/schemas/Item'
+          $ref: '#/components/schemas/Package'
         vehicle_type:
           $ref: '#/components/schemas/VehicleType'
     TariffOption:
       type: object
       required: [tariff_id]
       description: A courier option. Its `tariff_id` is valid for 5 minutes.
+      x-mitra-assumption: 'The page says each courier option carries a `tariff_id`; the answer itself is not stored, so that `data` is a list of options is a guess, and every other field is kept as raw JSON.'
       properties:
         tariff_id:
           type: string
@@ -6452,17 +7426,42 @@ components:
           nullable: true
           items:
             $ref: '#/components/schemas/TariffOption'
+    MultiItem:
+      type: object
+      description: One kind of item to calculate; its measures are those of one item.
+      required: [length, width, height, weight, quantity, name]
+      properties:
+        length:
+          type: number
+          description: Centimetres.
+        width:
+          type: number
+          description: Centimetres.
+        height:
+          type: number
+          description: Centimetres.
+        weight:
+          type: number
+          description: Grams.
+        quantity:
+          type: integer
+          minimum: 1
+        name:
+          x-mitra-personal: false
+          type: string
+          description: Name or description of the item.
     MultiItemsRequest:
       type: object
-      required: [items]
+      required: [courier, items]
       properties:
         courier:
           type: string
+          description: The courier, which decides the volumetric division factor (`idx`).
         items:
           type: array
           minItems: 1
           items:
-            $ref: '#/components/schemas/Item'
+            $ref: '#/components/schemas/MultiItem'
     MultiItems:
       type: object
       properties:
@@ -6475,6 +7474,12 @@ components:
         volumetric_weight:
           type: number
           description: Volumetric weight of all items, grams.
+        final_actual_weight:
+          type: number
+          description: The chargeable weight, grams.
+        suggested_optimal_volumetric:
+          type: string
+          description: The suggested box, length x width x height in centimetres (`100x50x30`).
       additionalProperties: {}
     MultiItemsEnvelope:
       type: object
@@ -6489,9 +7494,10 @@ components:
           $ref: '#/components/schemas/Timestamp'
         data:
           $ref: '#/components/schemas/MultiItems'
-    Party:
+    ExpressParty:
       type: object
-      required: [name, phone, address]
+      description: The shipper or the receiver of an express order.
+      required: [name, phone, address, region_id]
       properties:
         name:
           x-mitra-personal: true
@@ -6499,26 +7505,54 @@ components:
         phone:
           x-mitra-personal: true
           type: string
-          description: Digits with the country code, e.g. `62812345678`.
-        email:
-          x-mitra-personal: true
-          type: string
+          description: The phone number, 8 to 15 digits (the page names no form; the instant order's asks for the international one, `62812345678`).
         address:
           x-mitra-personal: true
           type: string
-        subdistrict_id:
+        region_id:
           type: integer
           format: int64
-          x-mitra-assumption: Not in the order request tables seen; sent only if set. Fastrac accepting it would confirm it.
-        lat:
+          description: The region id (as the express tariff's `origin` and `destination`).
+    ExpressItem:
+      type: object
+      description: The one item of an express order.
+      required: [name, desc, category, value, weight]
+      properties:
+        name:
+          x-mitra-personal: false
           type: string
-          x-mitra-assumption: Not in the order request tables seen (the instant tariff takes lat/lng); sent only if set.
-        lng:
+        desc:
+          x-mitra-personal: false
           type: string
-          x-mitra-assumption: Not in the order request tables seen (the instant tariff takes lat/lng); sent only if set.
+          description: A description of the item.
+        category:
+          x-mitra-personal: false
+          type: string
+          description: The category of the item (the instant order's page lists the allowed names, e.g. `Dokumen`).
+        value:
+          type: integer
+          format: int64
+          minimum: 0
+          description: The value of the item, whole rupiah.
+        weight:
+          type: number
+          minimum: 1000
+          description: Grams, at least 1000; the maximum depends on the courier.
+        length:
+          type: number
+          description: Centimetres.
+          x-mitra-assumption: The page's table is cut at this row's name; its type, unit and requirement are not stored (number and centimetres as in the tariff's items). Sent only if set.
+        width:
+          type: number
+          description: Centimetres.
+          x-mitra-assumption: Not in the stored part of the page's table (cut after `item.length`); the tariff's items have it. Sent only if set.
+        height:
+          type: number
+          description: Centimetres.
+          x-mitra-assumption: Not in the stored part of the page's table (cut after `item.length`); the tariff's items have it. Sent only if set.
     OrderExpressRequest:
       type: object
-      required: [courier_code, code_service, shipper, receiver, items]
+      required: [courier_code, code_service, cod, insurance, pickup, shipper, receiver, item]
       properties:
         courier_code:
           type: string
@@ -6532,51 +7566,118 @@ components:
           type: integer
           format: int64
           minimum: 0
-          description: Cash to collect on delivery, whole Rupiah.
+          description: Cash to collect on delivery, whole rupiah; needed when `cod` is `"1"`.
         insurance:
           $ref: '#/components/schemas/Flag'
         pickup:
           $ref: '#/components/schemas/Flag'
         pickup_start:
           type: string
-          description: '`YYYY-MM-DD HH:mm:ss`'
+          description: '`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `"1"`.'
         pickup_end:
           type: string
-          description: '`YYYY-MM-DD HH:mm:ss`'
+          description: '`YYYY-MM-DD HH:mm:ss`; needed when `pickup` is `"1"`.'
         shipper:
-          $ref: '#/components/schemas/Party'
+          $ref: '#/components/schemas/ExpressParty'
         receiver:
-          $ref: '#/components/schemas/Party'
-        items:
-          type: array
-          minItems: 1
-          items:
-            $ref: '#/components/schemas/Item'
+          $ref: '#/components/schemas/ExpressParty'
+        item:
+          $ref: '#/components/schemas/ExpressItem'
+    InstantParty:
+      type: object
+      description: The shipper or the receiver of an instant order.
+      required: [name, email, address, phone]
+      properties:
+        name:
+          x-mitra-personal: true
+          type: string
+        email:
+          x-mitra-personal: true
+          type: string
+        address:
+          x-mitra-personal: true
+          type: string
+        phone:
+          x-mitra-personal: true
+          type: string
+          description: In international form, digits with the country code (`62812345678`).
+    InstantStop:
+      type: object
+      description: An optional stop (waypoint) of an instant order; every field is optional.
+      properties:
+        address:
+          x-mitra-personal: true
+          type: string
+        name:
+          x-mitra-personal: true
+          type: string
+          description: The contact person at the stop.
+        phone:
+          x-mitra-personal: true
+          type: string
+          description: The contact's phone, in international form.
+    InstantItem:
+      type: object
+      description: The item of an instant order.
+      required: [name, desc, category]
+      properties:
+        name:
+          x-mitra-personal: false
+          type: string
+        desc:
+          x-mitra-personal: false
+          type: string
+        category:
+          x-mitra-personal: false
+          type: string
+          description: |
+            One of Fastrac's item categories: "Perlengkapan Mobil & Motor",
+            "Peralatan Olahraga & Hiburan", "Peralatan Kesehatan & Kecantikan",
+            "Peralatan Rumah Tangga", "Peralatan Elektronik & Gadget", "Dokumen",
+            "Dokumen Berharga", ...
+          x-mitra-assumption: 'The page gives a fixed list, cut after "Dokumen Berharga" (the next name begins "Pec"): text rather than a closed enum, so the names past the cut are not refused. The known ones are `mitra_fastrac::ITEM_CATEGORIES`.'
+        value:
+          type: integer
+          format: int64
+          minimum: 0
+          description: Value of the item, whole rupiah.
+          x-mitra-assumption: Not in the stored part of the item table (cut); the instant tariff says it considers the package's value. Sent only if set.
+        weight:
+          type: number
+          description: Grams.
+          x-mitra-assumption: Not in the stored part of the item table (cut); the instant tariff considers the package's weight. Sent only if set.
+        quantity:
+          type: integer
+          minimum: 1
+          x-mitra-assumption: Not in the stored part of the item table (cut); the instant tariff considers the package's quantity. Sent only if set.
     OrderInstantRequest:
       type: object
       required: [courier_code, tariff_id, shipper, receiver, item]
       properties:
         courier_code:
           type: string
+          description: The courier of the tariff option (`lalamove`, `grab`).
           example: lalamove
         tariff_id:
           type: string
           description: From the instant tariff, at most 5 minutes old.
         shipper:
-          $ref: '#/components/schemas/Party'
+          $ref: '#/components/schemas/InstantParty'
         receiver:
-          $ref: '#/components/schemas/Party'
+          $ref: '#/components/schemas/InstantParty'
         stop:
-          $ref: '#/components/schemas/Party'
+          $ref: '#/components/schemas/InstantStop'
         item:
-          $ref: '#/components/schemas/Item'
+          $ref: '#/components/schemas/InstantItem'
+        # `cod` and `cod_amount`: optional since V2 (the changelog); not in the
+        # stored part of the page.
         cod:
           $ref: '#/components/schemas/Flag'
         cod_amount:
           type: integer
           format: int64
           minimum: 0
-          description: Cash to collect on delivery, whole Rupiah.
+          description: Cash to collect on delivery, whole rupiah. Optional since V2 (the changelog); not in the stored part of the page.
     CancelOrderRequest:
       type: object
       required: [courier_code, awb, cancel_reason]

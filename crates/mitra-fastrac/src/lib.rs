@@ -30,12 +30,17 @@
 //!   redacted.
 //! - Orders and cancellations are never retried once they may have reached
 //!   Fastrac.
+//! - The express tariff answers one list of options per service type
+//!   ([`types::ExpressTariffs`]): `all()` lists them, `cheapest()` picks one;
+//!   place the express order with its `courier_code` and `code_service`, the
+//!   parties' `region_id` and one item.
 //! - Known bodies are typed; bodies Fastrac never published are raw
 //!   [`serde_json::Value`]s rather than invented fields. Webhook payloads and
 //!   the status list are not public and not covered.
 //!
 //! Layout: `generated.rs` is produced by progenitor from `specs/fastrac.yaml`;
-//! `client`, `decoder` and `validation` are the hand-written layer.
+//! `client`, `decoder`, `shape`, `tariff` and `validation` are the
+//! hand-written layer.
 
 // docs.rs: a badge on each item naming the feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -43,6 +48,7 @@
 mod client;
 mod decoder;
 mod shape;
+mod tariff;
 mod validation;
 
 #[doc(hidden)]
@@ -59,6 +65,20 @@ mod generated;
 pub mod mock;
 
 pub use client::{AuthStyle, Client, ClientBuilder, TARIFF_ID_LIFETIME};
+
+/// The item categories of Fastrac's Order Instant page (`item.category`), as
+/// far as its stored copy goes: the list goes on past "Dokumen Berharga"
+/// (a name beginning "Pec"), so `category` is text and these are the known
+/// values, not all of them.
+pub const ITEM_CATEGORIES: &[&str] = &[
+    "Perlengkapan Mobil & Motor",
+    "Peralatan Olahraga & Hiburan",
+    "Peralatan Kesehatan & Kecantikan",
+    "Peralatan Rumah Tangga",
+    "Peralatan Elektronik & Gadget",
+    "Dokumen",
+    "Dokumen Berharga",
+];
 #[cfg(feature = "schema")]
 pub use generated::operation_schema;
 pub use generated::{operations, types};

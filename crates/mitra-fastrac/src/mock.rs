@@ -593,7 +593,7 @@ pub mod operations {
         /// A 200 whose body the client's method returns as `value`:
         /// the vendor's envelope around it (see `ok_wire` for the
         /// body as sent).
-        pub fn ok(self, value: &[types::ExpressTariff]) -> Self {
+        pub fn ok(self, value: &types::ExpressTariffs) -> Self {
             let wire: types::TariffExpressEnvelope =
                 ::mitra_core::plumbing::ResponseWire::response_wire(value);
             self.ok_wire(&wire)

@@ -79,7 +79,7 @@ impl FromWire<types::TariffInstantEnvelope> for Vec<types::TariffOption> {
     }
 }
 
-impl FromWire<types::TariffExpressEnvelope> for Vec<types::ExpressTariff> {
+impl FromWire<types::TariffExpressEnvelope> for types::ExpressTariffs {
     fn from_wire(env: types::TariffExpressEnvelope) -> Result<Self, Error> {
         log_ok(env.message.as_deref());
         Ok(env.data.unwrap_or_default())
@@ -117,9 +117,14 @@ impl Validate for types::TariffExpressRequest {
     fn validate(&self) -> Result<(), Error> {
         validation::positive_id("origin", self.origin)?;
         validation::positive_id("destination", self.destination)?;
-        validation::items("items", &self.items)?;
+        let value_needed = is_set(self.cod) || is_set(self.insurance);
+        validation::tariff_items("items", &self.items, value_needed)?;
         validation::amount("cod_amount", self.cod_amount)
     }
+}
+
+fn is_set(flag: Option<mitra_core::Flag>) -> bool {
+    flag.is_some_and(mitra_core::Flag::get)
 }
 
 impl Validate for types::TariffInstantRequest {
@@ -127,15 +132,16 @@ impl Validate for types::TariffInstantRequest {
         validation::location("origin", &self.origin)?;
         validation::location("destination", &self.destination)?;
         if let Some(stop) = &self.stop {
-            validation::location("stop", stop)?;
+            validation::stop_location("stop", stop)?;
         }
-        validation::item("package", &self.package)
+        validation::package("package", &self.package)
     }
 }
 
 impl Validate for types::MultiItemsRequest {
     fn validate(&self) -> Result<(), Error> {
-        validation::items("items", &self.items)
+        validation::required("courier", &self.courier)?;
+        validation::multi_items("items", &self.items)
     }
 }
 
@@ -143,10 +149,30 @@ impl Validate for types::OrderExpressRequest {
     fn validate(&self) -> Result<(), Error> {
         validation::required("courier_code", &self.courier_code)?;
         validation::required("code_service", &self.code_service)?;
-        validation::party("shipper", &self.shipper)?;
-        validation::party("receiver", &self.receiver)?;
-        validation::items("items", &self.items)?;
-        validation::amount("cod_amount", self.cod_amount)
+        validation::express_party("shipper", &self.shipper)?;
+        validation::express_party("receiver", &self.receiver)?;
+        validation::express_item("item", &self.item)?;
+        validation::amount("cod_amount", self.cod_amount)?;
+        if self.cod.get() && self.cod_amount.is_none() {
+            return Err(Error::validation(
+                "cod_amount",
+                "is required when cod is \"1\"",
+            ));
+        }
+        if self.pickup.get() {
+            for (field, value) in [
+                ("pickup_start", &self.pickup_start),
+                ("pickup_end", &self.pickup_end),
+            ] {
+                if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                    return Err(Error::validation(
+                        field,
+                        "is required when pickup is \"1\" (YYYY-MM-DD HH:mm:ss)",
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
@@ -154,12 +180,12 @@ impl Validate for types::OrderInstantRequest {
     fn validate(&self) -> Result<(), Error> {
         validation::required("courier_code", &self.courier_code)?;
         validation::required("tariff_id", &self.tariff_id)?;
-        validation::party("shipper", &self.shipper)?;
-        validation::party("receiver", &self.receiver)?;
+        validation::instant_party("shipper", &self.shipper)?;
+        validation::instant_party("receiver", &self.receiver)?;
         if let Some(stop) = &self.stop {
-            validation::party("stop", stop)?;
+            validation::instant_stop("stop", stop)?;
         }
-        validation::item("item", &self.item)?;
+        validation::instant_item("item", &self.item)?;
         validation::amount("cod_amount", self.cod_amount)
     }
 }
@@ -219,7 +245,7 @@ enveloped! {
     DistrictEnvelope => [types::District],
     CourierServiceResponse => types::CourierServices,
     TariffInstantEnvelope => [types::TariffOption],
-    TariffExpressEnvelope => [types::ExpressTariff],
+    TariffExpressEnvelope => types::ExpressTariffs,
     OrderEnvelope => types::Order,
     MultiItemsEnvelope => types::MultiItems,
     TrackOrderEnvelope => types::Tracking,

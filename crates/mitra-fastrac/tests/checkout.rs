@@ -1,7 +1,8 @@
 //! A shop's checkout across two vendors, both mocked in one test with their
 //! typed mocks (each on its vendor-named entry, so nothing clashes): Pos
 //! Indonesia finds the buyer's postal code, Fastrac its sub-district, the
-//! express tariffs come back typed and the cheapest is ordered and tracked.
+//! express tariffs come back typed, grouped by service, and the cheapest is
+//! ordered (one item, the parties' `region_id`) and tracked.
 //! A request no mock answers fails as `UnmatchedMock`, never as the vendor's
 //! "not found".
 
@@ -36,27 +37,33 @@ async fn a_checkout_with_pos_and_fastrac_mocked_in_one_test() {
             json!({"subdistrict_id": 3204080001_i64, "name": "CINUNUK", "postal_code": "40623"}),
         ]);
     });
-    let parcel = vec![fastrac::Item::new("Sepatu", 1200.0).with_quantity(NonZeroU64::MIN)];
+    let parcel = vec![fastrac::TariffItem::new(
+        "Sepatu",
+        1200.0,
+        20.0,
+        15.0,
+        30.0,
+        NonZeroU64::MIN,
+    )];
     let tariff_request =
         fastrac::TariffExpressRequest::new(SHOP_SUB_DISTRICT, 3204080001, parcel.clone());
     server.fastrac().check_tariff_express(|when, then| {
         when.body(&tariff_request);
-        then.ok(&[
-            fastrac::ExpressTariff::new("sameday", "sameday").with_price(36000.0),
-            fastrac::ExpressTariff::new("paxel", "PAXEL BIG").with_price(24000.0),
-            // An option without a price cannot be chosen by price.
-            fastrac::ExpressTariff::new("cargo", "cargo"),
-        ]);
+        // One list per service type, as Fastrac's page has it.
+        then.ok(&fastrac::ExpressTariffs::new()
+            .with_sameday(vec![
+                fastrac::ExpressOption::new("sameday", "sameday", 36000.0).with_etd("0-1 Days"),
+            ])
+            .with_regular(vec![
+                fastrac::ExpressOption::new("paxel", "PAXEL BIG", 24000.0)
+                    .with_base_tariff(26000.0)
+                    .with_discount(2000.0),
+            ])
+            .with_cargo(vec![fastrac::ExpressOption::new("indah", "CARGO", 45000.0)]));
     });
     let awb = "CO.FASTRAC-20261202-1-CHK001";
     let order = server.fastrac().create_order_express(|when, then| {
-        when.body(&fastrac::OrderExpressRequest::new(
-            "paxel",
-            "PAXEL BIG",
-            shop(),
-            buyer(3204080001),
-            parcel.clone(),
-        ));
+        when.body(&express_order("paxel", "PAXEL BIG", buyer(3204080001)));
         then.ok(&fastrac::Order::new(awb)
             .with_courier_code("paxel")
             .with_status("PENDING_PICKUP"));
@@ -100,21 +107,16 @@ async fn a_checkout_with_pos_and_fastrac_mocked_in_one_test() {
         ))
         .await
         .unwrap();
-    let cheapest = tariffs
-        .iter()
-        .filter_map(|t| Some((t.price?, t)))
-        .min_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, t)| t)
-        .unwrap();
+    assert_eq!(tariffs.all().count(), 3);
+    let cheapest = tariffs.cheapest().unwrap();
     assert_eq!(cheapest.courier_code, "paxel");
+    assert_eq!(cheapest.total, 24000.0);
 
     let placed = fastrac_client
-        .create_order_express(&fastrac::OrderExpressRequest::new(
-            cheapest.courier_code.clone(),
-            cheapest.code_service.clone(),
-            shop(),
+        .create_order_express(&express_order(
+            &cheapest.courier_code,
+            &cheapest.code_service,
             buyer(destination),
-            parcel,
         ))
         .await
         .unwrap();
@@ -148,13 +150,15 @@ async fn a_checkout_with_pos_and_fastrac_mocked_in_one_test() {
 
     // The explanation quotes the request's body, but never its personal data.
     let err = fastrac_client
-        .create_order_express(&fastrac::OrderExpressRequest::new(
+        .create_order_express(&express_order(
             "paxel",
             "PAXEL BIG",
-            shop(),
-            fastrac::Party::new("Siti Rahmawati", "628139998877", "Jl. Melati 7")
-                .with_subdistrict_id(destination),
-            vec![fastrac::Item::new("Sepatu", 1200.0)],
+            fastrac::ExpressParty::new(
+                "Siti Rahmawati",
+                "628139998877",
+                "Jl. Melati 7",
+                destination,
+            ),
         ))
         .await
         .unwrap_err();
@@ -166,16 +170,45 @@ async fn a_checkout_with_pos_and_fastrac_mocked_in_one_test() {
     }
 }
 
-fn shop() -> fastrac::Party {
-    fastrac::Party::new("Toko Contoh", "62812345678", "Jl. Contoh No. 1, Jakarta")
-        .with_subdistrict_id(SHOP_SUB_DISTRICT)
+/// An express order as Fastrac's page has it: the parties' `region_id`
+/// and one item of at least 1000 g.
+fn express_order(
+    courier: &str,
+    service: &str,
+    receiver: fastrac::ExpressParty,
+) -> fastrac::OrderExpressRequest {
+    fastrac::OrderExpressRequest::new(
+        courier,
+        service,
+        mitra_fastrac::Flag(false),
+        mitra_fastrac::Flag(false),
+        mitra_fastrac::Flag(false),
+        shop(),
+        receiver,
+        fastrac::ExpressItem::new(
+            "Sepatu",
+            "Sepatu lari, sepasang",
+            "Peralatan Olahraga & Hiburan",
+            350000,
+            1200.0,
+        ),
+    )
 }
 
-fn buyer(sub_district: i64) -> fastrac::Party {
-    fastrac::Party::new(
+fn shop() -> fastrac::ExpressParty {
+    fastrac::ExpressParty::new(
+        "Toko Contoh",
+        "62812345678",
+        "Jl. Contoh No. 1, Jakarta",
+        SHOP_SUB_DISTRICT,
+    )
+}
+
+fn buyer(region_id: i64) -> fastrac::ExpressParty {
+    fastrac::ExpressParty::new(
         "Pembeli Contoh",
         "62813456789",
         "Kel. Cinunuk, Kab. Bandung",
+        region_id,
     )
-    .with_subdistrict_id(sub_district)
 }

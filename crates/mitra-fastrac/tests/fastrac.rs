@@ -83,6 +83,9 @@ fn every_embedded_example_decodes() {
                         ("calculateMultiItems", _) => {
                             serde_json::from_value::<types::MultiItemsEnvelope>(body).is_ok()
                         }
+                        ("checkTariffExpress", _) => {
+                            serde_json::from_value::<types::TariffExpressEnvelope>(body).is_ok()
+                        }
                         ("trackOrder", _) => {
                             serde_json::from_value::<types::TrackOrderEnvelope>(body).is_ok()
                         }
@@ -127,14 +130,37 @@ async fn fixtures_decode() {
     );
     assert_eq!(services.express_delivery.len(), 2);
     assert_eq!(services.express_delivery[1].etd_end, Some(5));
+
+    // The Calculate Multi Items page's whole 200 example.
+    let server = MockServer::always(MockResponse::json(
+        200,
+        fixture("item_multi_items_success_v2.json"),
+    ))
+    .await;
+    let totals = client(&server)
+        .calculate_multi_items(&request_example("/item/multi-items", "post"))
+        .await
+        .unwrap();
+    assert_eq!(totals.final_actual_weight, Some(25000.0));
+    assert_eq!(
+        totals.suggested_optimal_volumetric.as_deref(),
+        Some("100x50x30")
+    );
 }
 
 #[tokio::test]
 async fn known_bodies_are_typed_and_unknown_ones_raw() {
     let server = MockServer::start(|req, _| match req.path.as_str() {
         "/tariff/instant" => ok(json!([{"tariff_id": "t-1", "courier": "lalamove", "price": 25000}])),
-        "/item/multi-items" => ok(json!({"desc": "RMK-123- Qty: 1 | Washmachine Qty: 2", "total_weight": 1400, "volumetric_weight": 20000, "chargeable_weight": 20000})),
-        "/tariff/express" => ok(json!([{"courier_code": "paxel", "code_service": "PAXEL BIG", "price": "18000", "insurance_fee": 0}])),
+        "/item/multi-items" => ok(json!({"desc": "RMK-123- Qty: 1 | Washmachine Qty: 2", "total_weight": 1400, "volumetric_weight": 20000, "final_actual_weight": 25000, "suggested_optimal_volumetric": "100x50x30", "chargeable_weight": 20000})),
+        // Grouped by service, as Fastrac's page has it; a total sent as a
+        // string, and a field past the page's cut.
+        "/tariff/express" => ok(json!({
+            "nextday": [{"courier_name": "AnterAja", "courier_code": "anteraja", "dimension": "30x20x15", "service": "Nextday", "code_service": "ND", "mapping_service": "nextday", "etd": "1-1 Days", "base_tariff": 30000, "discount": 3000, "total": 27000}],
+            "regular": [{"courier_code": "paxel", "code_service": "PAXEL BIG", "total": "18000", "insurance_fee": 0}],
+            "sameday": [],
+            "cargo": []
+        })),
         _ => ok(json!([{"id": 3173020003_i64, "name": "PENJARINGAN"}])),
     })
     .await;
@@ -156,19 +182,46 @@ async fn known_bodies_are_typed_and_unknown_ones_raw() {
         (totals.total_weight, totals.volumetric_weight),
         (Some(1400.0), Some(20000.0))
     );
-    assert_eq!(totals.extra["chargeable_weight"], 20000);
-    let tariffs = c.check_tariff_express(&express_tariff()).await.unwrap();
-    // Typed where the order request says what it takes, a price sent as a
-    // string read as the number it is, the rest kept in `extra`.
     assert_eq!(
         (
-            tariffs[0].courier_code.as_str(),
-            tariffs[0].code_service.as_str(),
-            tariffs[0].price
+            totals.final_actual_weight,
+            totals.suggested_optimal_volumetric.as_deref()
         ),
-        ("paxel", "PAXEL BIG", Some(18000.0))
+        (Some(25000.0), Some("100x50x30"))
     );
-    assert_eq!(tariffs[0].extra["insurance_fee"], 0);
+    assert_eq!(totals.extra["chargeable_weight"], 20000);
+    let tariffs = c.check_tariff_express(&express_tariff()).await.unwrap();
+    // Typed as the page publishes it, a total sent as a string read as the
+    // number it is, a field past the page's cut kept in `extra`.
+    let nextday = &tariffs.nextday[0];
+    assert_eq!(
+        (
+            nextday.courier_name.as_deref(),
+            nextday.etd.as_deref(),
+            nextday.base_tariff,
+            nextday.discount,
+            nextday.total
+        ),
+        (
+            Some("AnterAja"),
+            Some("1-1 Days"),
+            Some(30000.0),
+            Some(3000.0),
+            27000.0
+        )
+    );
+    let regular = &tariffs.regular[0];
+    assert_eq!(
+        (
+            regular.courier_code.as_str(),
+            regular.code_service.as_str(),
+            regular.total
+        ),
+        ("paxel", "PAXEL BIG", 18000.0)
+    );
+    assert_eq!(regular.extra["insurance_fee"], 0);
+    assert_eq!(tariffs.all().count(), 2);
+    assert_eq!(tariffs.cheapest().unwrap().code_service, "PAXEL BIG");
     let found = search_region(&c, "penjaringan").await.unwrap();
     assert_eq!(found[0]["id"], 3173020003_i64);
 }
@@ -405,7 +458,7 @@ async fn bad_input_is_rejected_with_nothing_sent() {
     let mut heavy_nothing = express_tariff();
     heavy_nothing.items = vec![item(0.0)];
     let mut flat = express_tariff();
-    flat.items[0].height = Some(0.0);
+    flat.items[0].height = 0.0;
     let mut none = express_tariff();
     none.items.clear();
     let mut nowhere = express_tariff();
@@ -413,7 +466,11 @@ async fn bad_input_is_rejected_with_nothing_sent() {
     let mut negative_cod = express_tariff();
     negative_cod.cod_amount = Some(-1);
     negative_cod.cod = Some(Flag(true));
+    // Insurance asked: every item's value is needed (the page's rule).
+    let mut no_value = express_tariff();
+    no_value.items[0].value = None;
     for (field, request) in [
+        ("items", no_value),
         ("items", heavy_nothing),
         ("items", flat),
         ("items", none),
@@ -585,4 +642,60 @@ async fn an_error_quoting_the_orders_personal_data_shows_none_of_it() {
     let text = format!("{err} {err:?}");
     assert!(text.contains("tidak dapat dijangkau"), "{text}");
     assert!(!text.contains(&name) && !text.contains(&address), "{text}");
+}
+
+/// The rules of Fastrac's order pages, checked before anything is sent: an
+/// express item of at least 1000 g, the parties' region ids, COD and pickup
+/// with what they need; an instant order's e-mail addresses and phones in
+/// international form.
+#[tokio::test]
+async fn the_order_pages_rules_are_checked_before_sending() {
+    let server = MockServer::always(ok(json!({"awb": "AWB-1"}))).await;
+    let c = client(&server);
+    let express = || -> types::OrderExpressRequest { request_example("/order/express", "post") };
+    let mut light = express();
+    light.item.weight = 999.0;
+    let mut nowhere = express();
+    nowhere.receiver.region_id = 0;
+    let mut cod_without_amount = express();
+    cod_without_amount.cod = Flag(true);
+    let mut pickup_without_end = express();
+    pickup_without_end.pickup_end = None;
+    let mut no_category = express();
+    no_category.item.category = " ".into();
+    for (field, request) in [
+        ("item", light),
+        ("receiver", nowhere),
+        ("cod_amount", cod_without_amount),
+        ("pickup_end", pickup_without_end),
+        ("item", no_category),
+    ] {
+        let result = c.create_order_express(&request).await;
+        assert!(
+            matches!(&result, Err(Error::Validation { field: f, .. }) if *f == field),
+            "{field}: {result:?}"
+        );
+    }
+    let instant = || -> types::OrderInstantRequest { request_example("/order/instant", "post") };
+    let mut no_email = instant();
+    no_email.shipper.email = "toko".into();
+    let mut local_phone = instant();
+    local_phone.receiver.phone = "0813456789".into();
+    let mut local_stop = instant();
+    local_stop.stop = Some(types::InstantStop::new().with_phone("0813456789"));
+    for (field, request) in [
+        ("shipper", no_email),
+        ("receiver", local_phone),
+        ("stop", local_stop),
+    ] {
+        let result = c.create_order_instant(&request).await;
+        assert!(
+            matches!(&result, Err(Error::Validation { field: f, .. }) if *f == field),
+            "{field}: {result:?}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // The examples themselves (the pages' fields) pass.
+    c.create_order_express(&express()).await.unwrap();
+    c.create_order_instant(&instant()).await.unwrap();
 }

@@ -68,7 +68,11 @@ const SUB_DISTRICTS: &[(i64, i64, &str, &str)] = &[
 
 pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
     let mut orders = HashMap::new();
-    for awb in [samples::FASTRAC_AWB, samples::from_specs::FASTRAC_AWB] {
+    for awb in [
+        samples::FASTRAC_AWB,
+        samples::from_specs::FASTRAC_AWB,
+        samples::from_specs::FASTRAC_CANCEL_AWB,
+    ] {
         orders.insert(
             awb.to_owned(),
             Order {
@@ -112,7 +116,7 @@ pub(crate) fn router(config: &SandboxConfig) -> axum::Router {
 fn ok(data: Value) -> Response {
     json(
         StatusCode::OK,
-        json!({"success": true, "message": "success", "data": data, "timestamp": now()}),
+        json!({"success": true, "message": "success", "data": data, "timestamp": stamp()}),
     )
 }
 
@@ -297,6 +301,43 @@ fn valid_items(items: &[Value]) -> bool {
             .all(|i| i["weight"].as_f64().is_some_and(|w| w > 0.0))
 }
 
+/// The items of an express tariff or a multi-item calculation, as the pages
+/// ask: a name, a weight, the three dimensions and a quantity, each.
+fn complete_items(items: &[Value]) -> bool {
+    valid_items(items)
+        && items.iter().all(|i| {
+            i["name"].is_string()
+                && ["width", "height", "length"]
+                    .iter()
+                    .all(|k| i[*k].as_f64().is_some_and(|v| v > 0.0))
+                && i["quantity"].as_u64().is_some_and(|q| q > 0)
+        })
+}
+
+/// One option of the express tariff, with the fields of the page's
+/// `B2bCourierItem`.
+fn express_option(
+    courier: (&str, &str),
+    service: (&str, &str, &str),
+    etd: &str,
+    dimension: &str,
+    base: i64,
+) -> Value {
+    let discount = base / 10;
+    json!({
+        "courier_name": courier.0,
+        "courier_code": courier.1,
+        "dimension": dimension,
+        "service": service.0,
+        "code_service": service.1,
+        "mapping_service": service.2,
+        "etd": etd,
+        "base_tariff": base,
+        "discount": discount,
+        "total": base - discount,
+    })
+}
+
 async fn tariff_express(body: Bytes) -> Response {
     let Some(f) = fields(&body) else {
         return fail(StatusCode::BAD_REQUEST, "Bad request");
@@ -306,7 +347,7 @@ async fn tariff_express(body: Bytes) -> Response {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    if !valid_items(&items)
+    if !complete_items(&items)
         || f.get("origin").and_then(Value::as_i64).is_none()
         || f.get("destination").and_then(Value::as_i64).is_none()
     {
@@ -316,10 +357,36 @@ async fn tariff_express(body: Bytes) -> Response {
         );
     }
     let kg = (weight_of(&items) / 1000.0).ceil().max(1.0) as i64;
-    ok(json!([
-        {"courier_code": "paxel", "code_service": "PAXEL BIG", "price": kg.saturating_mul(12000), "etd": "1-2 days"},
-        {"courier_code": "sameday", "code_service": "sameday", "price": kg.saturating_mul(18000), "etd": "0-1 days"}
-    ]))
+    let dimension = box_of(&items);
+    // Grouped by service type, as the page's `data` object.
+    ok(json!({
+        "nextday": [express_option(("AnterAja", "anteraja"), ("Nextday", "ND", "nextday"), "1-1 Days", &dimension, kg.saturating_mul(16000))],
+        "regular": [express_option(("Paxel", "paxel"), ("Regular", "PAXEL BIG", "regular"), "1-2 Days", &dimension, kg.saturating_mul(13000))],
+        "sameday": [express_option(("Sameday", "sameday"), ("Sameday", "sameday", "sameday"), "0-1 Days", &dimension, kg.saturating_mul(20000))],
+        "cargo": [],
+    }))
+}
+
+/// The box the items fit in, `LxWxH` in centimetres: the longest length and
+/// width, the heights stacked (the sandbox's own rule; Fastrac's is not
+/// published).
+fn box_of(items: &[Value]) -> String {
+    let longest = |k: &str| {
+        items
+            .iter()
+            .map(|i| i[k].as_f64().unwrap_or(0.0))
+            .fold(0.0_f64, f64::max)
+    };
+    let stacked: f64 = items
+        .iter()
+        .map(|i| i["height"].as_f64().unwrap_or(0.0) * i["quantity"].as_f64().unwrap_or(1.0))
+        .sum();
+    format!(
+        "{}x{}x{}",
+        longest("length").ceil(),
+        longest("width").ceil(),
+        stacked.ceil()
+    )
 }
 
 fn next_number(f: &Fastrac) -> u32 {
@@ -333,10 +400,17 @@ async fn tariff_instant(State(f): Shared, body: Bytes) -> Response {
         return fail(StatusCode::BAD_REQUEST, "Bad request");
     };
     let has_point = |name: &str| {
-        req.get(name)
-            .is_some_and(|p| p["id"].is_string() && p["lat"].is_string() && p["lng"].is_string())
+        req.get(name).is_some_and(|p| {
+            ["id", "lat", "lng", "alamat_lengkap", "alamat_google"]
+                .iter()
+                .all(|k| p[*k].is_string())
+        })
     };
-    if !has_point("origin") || !has_point("destination") || req.get("vehicle_type").is_none() {
+    if !has_point("origin")
+        || !has_point("destination")
+        || !req.get("package").is_some_and(Value::is_object)
+        || req.get("vehicle_type").is_none()
+    {
         return fail(
             StatusCode::BAD_REQUEST,
             "Bad request. Missing required parameters or parameters are not correct",
@@ -363,7 +437,7 @@ async fn multi_items(body: Bytes) -> Response {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    if !valid_items(&items) {
+    if !complete_items(&items) || text(&req, "courier").is_empty() {
         return fail(
             StatusCode::BAD_REQUEST,
             "Bad request. Missing required parameters or parameters are not correct",
@@ -397,15 +471,30 @@ async fn multi_items(body: Bytes) -> Response {
             "Bad request. Weights or dimensions out of range",
         );
     }
-    ok(
-        json!({"desc": desc.join(" | "), "total_weight": total, "volumetric_weight": volumetric.round()}),
-    )
+    // The chargeable weight: the larger of the two, up to a whole kilogram
+    // (the sandbox's rounding; Fastrac's is not published).
+    let chargeable = (total.max(volumetric.round()) / 1000.0).ceil() * 1000.0;
+    ok(json!({
+        "desc": desc.join(" | "),
+        "total_weight": total,
+        "volumetric_weight": volumetric.round(),
+        "final_actual_weight": chargeable,
+        "suggested_optimal_volumetric": box_of(&items),
+    }))
 }
 
 /// Records a new order and answers with its AWB.
 fn placed(f: &Fastrac, courier: &str) -> Response {
     let awb = new_awb(f, courier);
     ok(json!({"awb": awb, "courier_code": courier, "status": "PENDING_PICKUP"}))
+}
+
+/// The envelope's `timestamp`: ISO-8601 in UTC with milliseconds, as the
+/// multi-items page shows it.
+fn stamp() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%dT%H:%M:%S%.3fZ")
+        .to_string()
 }
 
 fn now() -> String {
@@ -435,19 +524,35 @@ fn new_awb(f: &Fastrac, courier: &str) -> String {
     awb
 }
 
+/// A party of an order: name, phone and address, and `extra` (the express
+/// order's `region_id` number, the instant order's `email` text).
+fn party_ok(req: &Map<String, Value>, name: &str, extra: (&str, fn(&Value) -> bool)) -> bool {
+    req.get(name).is_some_and(|p| {
+        ["name", "phone", "address"]
+            .iter()
+            .all(|k| p[*k].as_str().is_some_and(|v| !v.trim().is_empty()))
+            && (extra.1)(&p[extra.0])
+    })
+}
+
 async fn order_express(State(f): Shared, body: Bytes) -> Response {
     let Some(req) = fields(&body) else {
         return fail(StatusCode::BAD_REQUEST, "Bad request");
     };
-    let items = req
-        .get("items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if !valid_items(&items)
+    // One `item`, at least 1000 g; the parties' `region_id`, as the page asks.
+    let item_ok = req.get("item").is_some_and(|i| {
+        ["name", "desc", "category"]
+            .iter()
+            .all(|k| i[*k].is_string())
+            && i["value"].is_number()
+            && i["weight"].as_f64().is_some_and(|w| w >= 1000.0)
+    });
+    let region = |v: &Value| v.as_i64().is_some_and(|id| id > 0);
+    if !item_ok
         || text(&req, "courier_code").is_empty()
-        || req.get("shipper").is_none()
-        || req.get("receiver").is_none()
+        || text(&req, "code_service").is_empty()
+        || !party_ok(&req, "shipper", ("region_id", region))
+        || !party_ok(&req, "receiver", ("region_id", region))
     {
         return fail(
             StatusCode::BAD_REQUEST,
@@ -461,6 +566,21 @@ async fn order_instant(State(f): Shared, body: Bytes) -> Response {
     let Some(req) = fields(&body) else {
         return fail(StatusCode::BAD_REQUEST, "Bad request");
     };
+    let email = |v: &Value| v.as_str().is_some_and(|e| e.contains('@'));
+    let item_ok = req.get("item").is_some_and(|i| {
+        ["name", "desc", "category"]
+            .iter()
+            .all(|k| i[*k].is_string())
+    });
+    if !item_ok
+        || !party_ok(&req, "shipper", ("email", email))
+        || !party_ok(&req, "receiver", ("email", email))
+    {
+        return fail(
+            StatusCode::BAD_REQUEST,
+            "Bad request. Missing required parameters or parameters are not correct",
+        );
+    }
     let tariff = text(&req, "tariff_id");
     let fresh = tariff == samples::FASTRAC_TARIFF_ID
         || tariff == samples::from_specs::FASTRAC_TARIFF_ID

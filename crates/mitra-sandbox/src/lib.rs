@@ -99,8 +99,10 @@ pub mod samples {
         /// The receipt number of Pos Indonesia's tracking example (one event,
         /// sent as one object rather than a list, as the gateway does).
         pub const POS_RESI: &str = "P1807010123456";
-        /// The AWB of Fastrac's tracking and cancellation examples.
+        /// The AWB of Fastrac's tracking example.
         pub const FASTRAC_AWB: &str = "CO.FASTRAC-20241205-1-R10BPJ";
+        /// The AWB of Fastrac's cancellation example (the Cancel Order page's).
+        pub const FASTRAC_CANCEL_AWB: &str = "CO.FASTRAC-20241217-1-JP0M2J";
         /// The `tariff_id` of Fastrac's instant-order example.
         pub const FASTRAC_TARIFF_ID: &str = "8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e";
         /// The NIK of PAFI's example (synthetic member on the sandbox).

@@ -296,8 +296,14 @@ async fn every_response_conforms_to_its_spec() {
         };
     let item =
         json!({"name": "A", "weight": 200, "quantity": 1, "length": 10, "width": 10, "height": 10});
-    let party = json!({"name": "Toko", "phone": "62812345678", "address": "Jl. Contoh"});
-    let point = json!({"id": "3175010001", "lat": "-6.1", "lng": "106.8"});
+    // As Fastrac's V2 pages have them: the express parties' `region_id`, its
+    // one item of at least 1000 g; the instant parties' `email`, its item's
+    // `desc` and `category`; both addresses of a point.
+    let express_party = |region: i64| json!({"name": "Toko", "phone": "62812345678", "address": "Jl. Contoh", "region_id": region});
+    let express_item = json!({"name": "A", "desc": "Sepatu", "category": "Peralatan Olahraga & Hiburan", "value": 350000, "weight": 1200, "length": 10});
+    let instant_party = json!({"name": "Toko", "email": "toko@example.com", "phone": "62812345678", "address": "Jl. Contoh"});
+    let instant_item = json!({"name": "A", "desc": "Map", "category": "Dokumen"});
+    let point = json!({"id": "3175010001", "lat": "-6.1", "lng": "106.8", "alamat_lengkap": "Jl. Contoh 1", "alamat_google": "Jl. Contoh"});
     calls.push(fr_call("/region/province", "get", "", None, 200));
     calls.push(fr_call("/region/city", "get", "?province_id=31", None, 200));
     calls.push(fr_call("/region/city", "get", "", None, 400));
@@ -342,7 +348,7 @@ async fn every_response_conforms_to_its_spec() {
         "post",
         "",
         Some(
-            json!({"origin": point, "destination": point, "package": item, "vehicle_type": "bike"}),
+            json!({"origin": point, "destination": point, "package": {"weight": 200, "value": 10000}, "vehicle_type": "bike"}),
         ),
         200,
     ));
@@ -350,11 +356,11 @@ async fn every_response_conforms_to_its_spec() {
         "/item/multi-items",
         "post",
         "",
-        Some(json!({"items": [item]})),
+        Some(json!({"courier": "idx", "items": [item]})),
         200,
     ));
-    calls.push(fr_call("/order/express", "post", "", Some(json!({"courier_code": "paxel", "code_service": "PAXEL BIG", "shipper": party, "receiver": party, "items": [item]})), 200));
-    calls.push(fr_call("/order/instant", "post", "", Some(json!({"courier_code": "grab", "tariff_id": samples::FASTRAC_TARIFF_ID, "shipper": party, "receiver": party, "item": item})), 200));
+    calls.push(fr_call("/order/express", "post", "", Some(json!({"courier_code": "paxel", "code_service": "PAXEL BIG", "cod": "0", "insurance": "0", "pickup": "0", "shipper": express_party(3175010001), "receiver": express_party(3101010001), "item": express_item})), 200));
+    calls.push(fr_call("/order/instant", "post", "", Some(json!({"courier_code": "grab", "tariff_id": samples::FASTRAC_TARIFF_ID, "shipper": instant_party, "receiver": instant_party, "item": instant_item})), 200));
     calls.push(fr_call(
         "/order/track",
         "get",

@@ -10,14 +10,15 @@ use mitra_sempoa::{Journal, JournalLine, PostedJournal};
 #[tokio::test]
 async fn an_order_shipped_and_its_cost_booked() {
     let server = MockServer::start_async().await;
-    let parcel = vec![fastrac::Item::new("Sepatu", 1200.0)];
-    let request = fastrac::TariffExpressRequest::new(3175010003, 3204080001, parcel.clone());
+    let one = std::num::NonZeroU64::MIN;
+    let parcel = vec![fastrac::TariffItem::new("Sepatu", 1200.0, 20.0, 15.0, 30.0, one)];
+    let request = fastrac::TariffExpressRequest::new(3175010003, 3204080001, parcel);
     server.fastrac().check_tariff_express(|when, then| {
         when.body(&request);
-        then.ok(&[
-            fastrac::ExpressTariff::new("sameday", "sameday").with_price(36000.0),
-            fastrac::ExpressTariff::new("paxel", "PAXEL BIG").with_price(24000.0),
-        ]);
+        // One list of options per service type, as Fastrac answers.
+        then.ok(&fastrac::ExpressTariffs::new()
+            .with_sameday(vec![fastrac::ExpressOption::new("sameday", "sameday", 36000.0)])
+            .with_regular(vec![fastrac::ExpressOption::new("paxel", "PAXEL BIG", 24000.0)]));
     });
     server.fastrac().create_order_express(|_, then| {
         then.ok(&fastrac::Order::new("CO.FASTRAC-20261202-1-USR001"));
@@ -45,26 +46,32 @@ async fn an_order_shipped_and_its_cost_booked() {
         .unwrap();
 
     let tariffs = courier.check_tariff_express(&request).await.unwrap();
-    let cheapest = tariffs
-        .iter()
-        .filter(|t| t.price.is_some())
-        .min_by(|a, b| a.price.unwrap().total_cmp(&b.price.unwrap()))
-        .unwrap();
-    let receiver = fastrac::Party::new("Siti Rahmawati", "62813456789", "Kel. Cinunuk")
-        .with_subdistrict_id(3204080001);
-    let shop = fastrac::Party::new("Toko Contoh", "62812345678", "Jl. Contoh No. 1")
-        .with_subdistrict_id(3175010003);
+    let cheapest = tariffs.cheapest().unwrap();
+    let receiver =
+        fastrac::ExpressParty::new("Siti Rahmawati", "62813456789", "Kel. Cinunuk", 3204080001);
+    let shop = fastrac::ExpressParty::new("Toko Contoh", "62812345678", "Jl. Contoh No. 1", 3175010003);
+    let item = fastrac::ExpressItem::new(
+        "Sepatu",
+        "Sepatu lari, sepasang",
+        "Peralatan Olahraga & Hiburan",
+        350000,
+        1200.0,
+    );
+    let no = mitra_fastrac::Flag(false);
     let order = courier
         .create_order_express(&fastrac::OrderExpressRequest::new(
             cheapest.courier_code.clone(),
             cheapest.code_service.clone(),
+            no,
+            no,
+            no,
             shop,
             receiver,
-            parcel,
+            item,
         ))
         .await
         .unwrap();
-    let cost = cheapest.price.unwrap() as u64;
+    let cost = cheapest.total as u64;
     let booked = Journal::new("2026-12-02", order.awb.clone(), "Ongkir")
         .line(JournalLine::debit("5100", cost))
         .line(JournalLine::credit("1100", cost));

@@ -519,13 +519,116 @@ fn request_fields(spec: &Value, op: &Op) -> Vec<Vec<(String, bool)>> {
     }
 }
 
+/// How deep nested fields are followed (`a.b.c.d`).
+const DEPTH: usize = 5;
+
+/// Every field under `schema`, nested ones by their dotted names
+/// (`shipper.region_id`; an array's items as the array: `items.weight`),
+/// with whether its own object requires it.
+fn deep_fields(
+    spec: &Value,
+    schema: &Value,
+    prefix: &str,
+    depth: usize,
+    out: &mut Vec<(String, bool)>,
+) {
+    if depth == 0 {
+        return;
+    }
+    let schema = mitra_spec::resolve(spec, schema);
+    let mut parts = vec![schema];
+    parts.extend(
+        schema["allOf"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|s| mitra_spec::resolve(spec, s)),
+    );
+    for part in parts {
+        let required: Vec<&str> = part["required"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (name, sub) in part["properties"].as_object().into_iter().flatten() {
+            let dotted = format!("{prefix}{name}");
+            out.push((dotted.clone(), required.contains(&name.as_str())));
+            deep_fields(
+                spec,
+                &element(spec, sub),
+                &format!("{dotted}."),
+                depth - 1,
+                out,
+            );
+        }
+    }
+}
+
+/// An array's items, or the schema itself.
+fn element(spec: &Value, schema: &Value) -> Value {
+    let resolved = mitra_spec::resolve(spec, schema);
+    match resolved.get("items") {
+        Some(items) if resolved["type"] == "array" => mitra_spec::resolve(spec, items).clone(),
+        _ => resolved.clone(),
+    }
+}
+
+/// The fields of every object in `schema`'s tree (itself included), each
+/// object's by names relative to it: what a page's table of one object's
+/// fields (`shipper Object`) may describe.
+fn objects(spec: &Value, schema: &Value, depth: usize, out: &mut Vec<Vec<(String, bool)>>) {
+    if depth == 0 {
+        return;
+    }
+    let schema = element(spec, schema);
+    let mut own = Vec::new();
+    deep_fields(spec, &schema, "", DEPTH, &mut own);
+    if own.is_empty() {
+        return;
+    }
+    out.push(own);
+    for sub in schema["properties"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|p| p.1)
+    {
+        objects(spec, sub, depth - 1, out);
+    }
+}
+
+/// The part of a dotted name before its last dot (`""` for a top-level one).
+fn parent(name: &str) -> &str {
+    name.rsplit_once('.').map_or("", |(p, _)| p)
+}
+
 fn check_table(spec: &Value, op: &Op, table: &Table, out: &mut Vec<Finding>) {
     let line = table.line;
     let place = format!("{} table", place(&table.role, spec, op));
     let alternatives = match &table.role {
+        Role::Request if table.nested => {
+            let mut alts: Vec<Vec<(String, bool)>> = request_fields(spec, op);
+            if let Some((schema, _)) = request_schema(spec, op) {
+                let mut deep = Vec::new();
+                deep_fields(spec, schema, "", DEPTH, &mut deep);
+                if let Some(first) = alts.first_mut() {
+                    first.extend(deep.into_iter().filter(|(n, _)| n.contains('.')));
+                }
+                let mut nested = Vec::new();
+                objects(spec, schema, DEPTH, &mut nested);
+                alts.extend(nested.into_iter().skip(1));
+            }
+            alts
+        }
         Role::Request => request_fields(spec, op),
         Role::Response(status) => match response(spec, op, *status) {
             Some((_, node, at)) => match content_schema(&node["content"], &at) {
+                Some((schema, _)) if table.nested => {
+                    let mut nested = Vec::new();
+                    objects(spec, schema, DEPTH, &mut nested);
+                    nested
+                }
                 Some((schema, _)) => fields(spec, schema),
                 None => {
                     return out.push(Finding::at(
@@ -562,7 +665,12 @@ fn check_table(spec: &Value, op: &Op, table: &Table, out: &mut Vec<Finding>) {
             }
         }
         if table.complete {
+            // A page's table lists the fields of the objects its rows are in.
+            let parents: BTreeSet<&str> = table.rows.iter().map(|r| parent(&r.name)).collect();
             for (name, _) in &alt {
+                if table.nested && !parents.contains(parent(name)) {
+                    continue;
+                }
                 if !table.rows.iter().any(|r| r.name == *name) {
                     found.push(format!("{place}: {name}: not in the document"));
                 }

@@ -1,8 +1,10 @@
 //! `cargo xtask docs <vendor> <file>`: what a vendor's document says
 //! differently from the spec.
 //!
-//! A document (text or markdown as vendors hand them over, or a Postman
-//! v2.1 collection) is read into [`Endpoint`]s, each with the JSON examples
+//! A document (text or markdown as vendors hand them over, the text of a
+//! vendor's web page (Apidog: a method line, a path line, tables `Property
+//! Name | Data Type | Required | Notes`), or a Postman v2.1 collection) is
+//! read into [`Endpoint`]s, each with the JSON examples
 //! and parameter tables that belong to it ([`text`], [`postman`]); each is
 //! then compared with the spec's operation ([`compare`]). What the spec
 //! knowingly does otherwise is listed beside the operation as
@@ -73,6 +75,11 @@ pub struct Table {
     pub complete: bool,
     /// 1-based line where it starts.
     pub line: usize,
+    /// A web page's table (`Property Name | Data Type | Required | Notes`):
+    /// its rows may name nested fields (`shipper.region_id`), and a table
+    /// of one object's fields (`shipper Object`, `B2bCourierItem Object`)
+    /// is compared with the object of the operation it matches best.
+    pub nested: bool,
 }
 
 /// One endpoint a document describes.
@@ -95,6 +102,9 @@ pub struct Endpoint {
     pub method_explicit: bool,
     /// Examples that could not be read as JSON: their lines.
     pub unreadable: Vec<usize>,
+    /// Introduced by a web page's method and path lines (an Apidog page
+    /// describes one operation: the spec's others are not gone from it).
+    pub page: bool,
 }
 
 impl Endpoint {
@@ -122,6 +132,9 @@ pub struct Document {
     pub endpoints: Vec<Endpoint>,
     /// What its positions count: `line` (text) or `request` (Postman).
     pub unit: &'static str,
+    /// A vendor's web page (or a saved copy of one): it describes its own
+    /// operation, not the whole API, so no operation is gone from it.
+    pub page: bool,
 }
 
 /// Read a document: a Postman collection when the file is one, else text.
@@ -132,10 +145,13 @@ pub fn read_document(path: &Path) -> Result<Document> {
         return Ok(Document {
             endpoints: postman::read(&collection)?,
             unit: "request",
+            page: false,
         });
     }
+    let endpoints = text::read(&content);
     Ok(Document {
-        endpoints: text::read(&content),
+        page: text::is_page(&content) || endpoints.iter().any(|e| e.page),
+        endpoints,
         unit: "line",
     })
 }
@@ -154,6 +170,11 @@ pub fn run(root: &Path, vendor: &str, file: &Path) -> Result<compare::Report> {
     let doc = read_document(file)?;
     let mut report = compare::compare(&spec, &doc.endpoints)?;
     report.unit = doc.unit;
+    // A vendor's web page describes one operation: nothing else is gone
+    // from it.
+    if doc.page {
+        report.lines.retain(|l| l.status != compare::Status::Gone);
+    }
     Ok(report)
 }
 

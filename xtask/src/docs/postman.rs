@@ -129,6 +129,7 @@ fn endpoint(item: &Value, request: &Value, n: usize) -> Endpoint {
             // A JSON body lists the other fields; the keys alone are not all.
             complete: !raw_json,
             line: n,
+            nested: false,
         });
     }
     for response in item["response"].as_array().into_iter().flatten() {

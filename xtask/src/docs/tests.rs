@@ -400,3 +400,173 @@ fn an_endpoint_labelled_by_a_concrete_url_shows_no_data_of_it() {
         "{label}"
     );
 }
+
+/// Every saved copy of a Fastrac web page in `xtask/fixtures/docs/fastrac/`.
+fn fastrac_pages() -> Vec<PathBuf> {
+    let dir = root().join("xtask/fixtures/docs/fastrac");
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    pages.sort();
+    pages
+}
+
+#[test]
+fn every_fastrac_page_agrees_with_the_spec() {
+    let pages = fastrac_pages();
+    assert!(pages.len() >= 8, "{pages:?}");
+    for page in pages {
+        let r = report("fastrac", &page);
+        assert!(r.agree(), "{}: {:?}", page.display(), r.differences());
+        // A page describes its own operation: nothing else is gone from it.
+        assert!(
+            r.lines.iter().all(|l| l.status != Status::Gone),
+            "{}",
+            page.display()
+        );
+    }
+}
+
+#[test]
+fn what_each_fastrac_page_documents_is_read() {
+    // (page, method and path, examples, tables): a reader that found none
+    // would make every comparison vacuous.
+    let expected: [(&str, &str, usize, usize); 8] = [
+        (
+            "balance-history-20309002e0",
+            "POST /user/balance/history",
+            0,
+            1,
+        ),
+        (
+            "calculate-multi-items-20205132e0",
+            "POST /item/multi-items",
+            3,
+            2,
+        ),
+        ("cancel-order-19817645e0", "POST /order/cancel", 2, 1),
+        (
+            "check-tariff-express-delivery-20486900e0",
+            "POST /tariff/express",
+            0,
+            3,
+        ),
+        (
+            "check-tariff-instant-delivery-20486901e0",
+            "POST /tariff/instant",
+            0,
+            4,
+        ),
+        ("order-express-19817643e0", "POST /order/express", 0, 1),
+        ("order-instant-20486902e0", "POST /order/instant", 0, 5),
+        ("tracking-order-19817646e0", "GET /order/track", 1, 0),
+    ];
+    for (slug, endpoint, examples, tables) in expected {
+        let doc = super::read_document(&fixture(&format!("fastrac/{slug}.txt"))).unwrap();
+        assert!(doc.page, "{slug}");
+        assert_eq!(doc.endpoints.len(), 1, "{slug}");
+        let ep = &doc.endpoints[0];
+        assert_eq!(ep.label(), endpoint, "{slug}");
+        assert_eq!(
+            (ep.examples.len(), ep.tables.len()),
+            (examples, tables),
+            "{slug}"
+        );
+        assert!(ep.unreadable.is_empty(), "{slug}");
+    }
+}
+
+/// `specs/fastrac.yaml` revised by `edit`, under a scratch root (the
+/// registry of vendors is the workspace's).
+fn spec_revised(edit: impl FnOnce(&mut serde_json::Value)) -> tempfile::TempDir {
+    let text = std::fs::read_to_string(root().join("specs/fastrac.yaml")).unwrap();
+    let mut spec: serde_json::Value = serde_yaml::from_str(&text).unwrap();
+    edit(&mut spec);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::write(
+        dir.path().join("specs/fastrac.yaml"),
+        serde_yaml::to_string(&spec).unwrap(),
+    )
+    .unwrap();
+    dir
+}
+
+/// The shapes the spec had before Fastrac's pages were read (issue #38): the
+/// express parties' `subdistrict_id`, a list `items` for the express order,
+/// the express tariff's `data` a flat list with a `price`. Against the
+/// pages, that spec differs (exit 3), naming `region_id`, `item` and the
+/// grouped answer.
+#[test]
+fn the_spec_before_the_pages_were_read_differs_from_them() {
+    let old = spec_revised(|s| {
+        let schemas = &mut s["components"]["schemas"];
+        let party = &mut schemas["ExpressParty"];
+        party["properties"]["subdistrict_id"] = party["properties"]["region_id"].take();
+        party["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("region_id");
+        party["required"] = serde_json::json!(["name", "phone", "address"]);
+        let order = &mut schemas["OrderExpressRequest"];
+        order["properties"]["items"] = serde_json::json!({
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/TariffItem"}
+        });
+        order["properties"].as_object_mut().unwrap().remove("item");
+        order["required"] = serde_json::json!([
+            "courier_code",
+            "code_service",
+            "shipper",
+            "receiver",
+            "items"
+        ]);
+        schemas["ExpressTariff"] = serde_json::json!({
+            "type": "object",
+            "required": ["courier_code", "code_service"],
+            "properties": {
+                "courier_code": {"type": "string"},
+                "code_service": {"type": "string"},
+                "price": {"type": "number"},
+                "etd": {"type": "string"}
+            }
+        });
+        schemas["TariffExpressEnvelope"]["properties"]["data"] = serde_json::json!({
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/ExpressTariff"}
+        });
+    });
+    let run = |slug: &str| {
+        let page = fixture(&format!("fastrac/{slug}.txt"));
+        let r = super::run(old.path(), "fastrac", &page).unwrap();
+        assert_eq!(super::exit_code(&r), 3, "{slug}");
+        r.differences().join("\n")
+    };
+    let order = run("order-express-19817643e0");
+    for named in [
+        "shipper.region_id: not in the spec",
+        "receiver.region_id: not in the spec",
+        "item: not in the spec",
+        "item.weight: not in the spec",
+    ] {
+        assert!(order.contains(named), "{named} in\n{order}");
+    }
+    let tariff = run("check-tariff-express-delivery-20486900e0");
+    for named in [
+        "courier_name: not in the spec",
+        "base_tariff: not in the spec",
+        "total: not in the spec",
+    ] {
+        assert!(tariff.contains(named), "{named} in\n{tariff}");
+    }
+    // And the spec as it is agrees with both.
+    for slug in [
+        "order-express-19817643e0",
+        "check-tariff-express-delivery-20486900e0",
+    ] {
+        let r = report("fastrac", &fixture(&format!("fastrac/{slug}.txt")));
+        assert_eq!(super::exit_code(&r), 0, "{slug}: {:?}", r.differences());
+    }
+}

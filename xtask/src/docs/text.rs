@@ -41,7 +41,30 @@ static AGLIO_PARAM: LazyLock<Regex> =
 static RESPONSE_LABEL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)output|respon|hasil|balikan|result").unwrap());
 static STATUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([1-5]\d\d)\b").unwrap());
+/// A web page's method line alone (`POST`), its path on the next line.
+static PAGE_METHOD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^\s*({METHODS})\s*$")).unwrap());
+/// A web page's path line (`/order/express`), or method and path on one
+/// line (`POST item/multi-items`, maybe with a remark in parentheses).
+static PAGE_PATH: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(/[\w{}.-]+(?:/[\w{}.-]+)*)\s*$").unwrap());
+static PAGE_METHOD_PATH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^\s*({METHODS})\s+(/?[A-Za-z][\w{{}}.-]*(?:/[\w{{}}.-]+)+|/[A-Za-z][\w{{}}.-]*)\s*(?:\(.*\))?$"
+    ))
+    .unwrap()
+});
+/// A request body inside a page's curl example: `--data-raw '{`.
+static CURL_DATA: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:--data-raw|--data|-d)\s+'(.*)$").unwrap());
+/// Where a saved page's text stops (the copy was cut): a table before it
+/// does not list every field.
+pub const CUT: &str = "[the stored text ends here]";
+/// A label that is a status and its words (`200 - Works fine.`, `404`).
+static STATUS_LABEL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^([1-5]\d\d)\b").unwrap());
 
+/// First cells of a web page's table header row.
+const PAGE_TABLE_HEADS: [&str; 2] = ["property name", "property"];
 /// First cells of a parameter table's header row.
 const TABLE_HEADS: [&str; 8] = [
     "parameter",
@@ -138,6 +161,7 @@ fn schema_table(schema: &Value, role: Role, line: usize) -> Option<Table> {
             .collect(),
         complete: true,
         line,
+        nested: false,
     })
 }
 
@@ -196,6 +220,20 @@ fn attach(ep: &mut Endpoint, item: Item) {
         Item::Table(t) => ep.tables.push(t),
         Item::Unreadable(line) => ep.unreadable.push(line),
     }
+}
+
+/// Whether `content` is a saved web page: its first line names the page
+/// (`Source: https://...`), as `xtask/fixtures/docs/fastrac/README.md` says
+/// a page is saved.
+pub fn is_page(content: &str) -> bool {
+    content
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| {
+            l.trim_start()
+                .strip_prefix("Source:")
+                .is_some_and(|rest| rest.trim_start().starts_with("https://"))
+        })
 }
 
 /// Every endpoint of a text or markdown document, in document order.
@@ -273,6 +311,7 @@ pub fn read(content: &str) -> Vec<Endpoint> {
                     }],
                     complete: false,
                     line: i + 1,
+                    nested: false,
                 });
             }
             i += 3;
@@ -283,6 +322,37 @@ pub fn read(content: &str) -> Vec<Endpoint> {
             // A group or resource heading (`Tokens ¶`): the next `Headers`
             // are a request's again (the page's own `Headers` section is not).
             r.headers = 0;
+        } else if let Some((method, path, used)) = page_endpoint(&lines[i..]) {
+            r.endpoint(Endpoint {
+                method: Some(method),
+                url: Some(path),
+                line: i + 1,
+                method_explicit: true,
+                page: true,
+                ..Endpoint::default()
+            });
+            label.clear();
+            i += used;
+            continue;
+        } else if let Some(c) = CURL_DATA.captures(line) {
+            // A curl example's body: `--data-raw '{` ... `}'`.
+            let mut text = c[1].to_owned();
+            let mut used = 1;
+            let mut closed = text.trim_end().ends_with('\'');
+            while !closed && i + used < lines.len() && used < BLOCK_LIMIT {
+                let next = lines[i + used];
+                text.push('\n');
+                text.push_str(next);
+                used += 1;
+                closed = next.trim_end().ends_with('\'');
+            }
+            let text = text.trim_end().trim_end_matches('\'');
+            if closed && text.trim_start().starts_with('{') {
+                read_json(&mut r, "request", text, i);
+            }
+            label.clear();
+            i += used;
+            continue;
         } else if trimmed.starts_with('{') {
             if let Some((used, text)) = json::block(&lines[i..], is_fence, BLOCK_LIMIT) {
                 read_json(&mut r, &label, &text, i);
@@ -291,7 +361,8 @@ pub fn read(content: &str) -> Vec<Endpoint> {
                 continue;
             }
         } else if let Some(head) = cells(line).filter(|c| {
-            TABLE_HEADS.contains(&c[0].to_lowercase().as_str())
+            let first = c[0].to_lowercase();
+            (TABLE_HEADS.contains(&first.as_str()) || PAGE_TABLE_HEADS.contains(&first.as_str()))
                 && !label.to_lowercase().contains("header")
         }) {
             let used = read_table(&mut r, &head, &lines[i + 1..], &label, i);
@@ -313,6 +384,7 @@ pub fn read(content: &str) -> Vec<Endpoint> {
                     }],
                     complete: false,
                     line: i + 1,
+                    nested: false,
                 }],
                 ..Endpoint::default()
             });
@@ -331,6 +403,30 @@ pub fn read(content: &str) -> Vec<Endpoint> {
     r.endpoints
 }
 
+/// A web page's method and path: `POST` then `/order/express` on the next
+/// line that is not empty, or `POST item/multi-items` on one line. The
+/// method, the path (with its leading `/`) and the lines used.
+fn page_endpoint(lines: &[&str]) -> Option<(String, String, usize)> {
+    let slash = |p: &str| {
+        if p.starts_with('/') {
+            p.to_owned()
+        } else {
+            format!("/{p}")
+        }
+    };
+    if let Some(c) = PAGE_METHOD_PATH.captures(lines[0]) {
+        return Some((c[1].to_owned(), slash(&c[2]), 1));
+    }
+    let method = PAGE_METHOD.captures(lines[0])?;
+    let (skip, next) = lines
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, l)| !l.trim().is_empty())?;
+    let path = PAGE_PATH.captures(next)?;
+    Some((method[1].to_owned(), path[1].to_owned(), skip + 1))
+}
+
 fn read_json(r: &mut Reader, label: &str, text: &str, i: usize) {
     let read = match json::parse(text) {
         Ok(read) => read,
@@ -343,10 +439,11 @@ fn read_json(r: &mut Reader, label: &str, text: &str, i: usize) {
         }
         return;
     }
+    let status_label = STATUS_LABEL.is_match(label.trim());
     let response = if r.aglio {
         r.headers > 1
     } else {
-        RESPONSE_LABEL.is_match(label)
+        RESPONSE_LABEL.is_match(label) || status_label
     };
     let role = if response {
         let stated = STATUS
@@ -372,13 +469,18 @@ fn read_table(r: &mut Reader, head: &[String], rest: &[&str], label: &str, i: us
     let required_col = head
         .iter()
         .position(|h| REQUIRED_HEADS.contains(&h.to_lowercase().as_str()));
+    let page = PAGE_TABLE_HEADS.contains(&head[0].to_lowercase().as_str());
     let mut rows = Vec::new();
     let mut used = 0;
+    let mut complete = true;
     for line in rest {
         let Some(cells) = cells(line).filter(|_| !line.trim().is_empty()) else {
+            // The saved text stops right after the table: it may go on.
+            complete &= !line.contains(CUT);
             break;
         };
         used += 1;
+        complete &= !line.contains(CUT);
         if is_separator(&cells) || cells[0].is_empty() {
             continue;
         }
@@ -387,7 +489,8 @@ fn read_table(r: &mut Reader, head: &[String], rest: &[&str], label: &str, i: us
             required: required_col.map(|c| cells.get(c).is_some_and(|v| mark(v))),
         });
     }
-    let role = if RESPONSE_LABEL.is_match(label) {
+    // A page's table without a Required column describes an answer.
+    let role = if RESPONSE_LABEL.is_match(label) || (page && required_col.is_none()) {
         Role::Response(None)
     } else {
         Role::Request
@@ -395,8 +498,9 @@ fn read_table(r: &mut Reader, head: &[String], rest: &[&str], label: &str, i: us
     r.item(Item::Table(Table {
         role,
         rows,
-        complete: true,
+        complete,
         line: i + 1,
+        nested: page,
     }));
     used
 }

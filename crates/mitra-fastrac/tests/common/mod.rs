@@ -54,13 +54,16 @@ pub fn ok(data: Value) -> MockResponse {
     )
 }
 
-pub fn item(weight: f64) -> types::Item {
-    types::Item::new("Sepatu", weight)
-        .with_width(20.0)
-        .with_height(15.0)
-        .with_length(30.0)
-        .with_quantity(std::num::NonZeroU64::MIN)
-        .with_price(350000)
+pub fn item(weight: f64) -> types::TariffItem {
+    types::TariffItem::new(
+        "Sepatu",
+        weight,
+        20.0,
+        15.0,
+        30.0,
+        std::num::NonZeroU64::MIN,
+    )
+    .with_value(350000)
 }
 
 pub fn express_tariff() -> types::TariffExpressRequest {
