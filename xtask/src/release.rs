@@ -300,36 +300,48 @@ mod tests {
         let text = std::fs::read_to_string(&spec).unwrap();
         std::fs::write(&spec, fastrac_sample_change(&text)).unwrap();
 
-        let done = release(root, "fastrac", "2026-11-25").unwrap();
-        assert_eq!(done.bump, Bump::Major);
-        assert_eq!(
-            (done.from.to_string(), done.to.to_string()),
-            ("0.1.0".into(), "0.2.0".into())
-        );
+        // The versions as they are now: the test follows the crates'
+        // releases instead of pinning today's.
         let version = |k: &str| crate::versions::of(root, k).unwrap().to_string();
-        assert_eq!(version("mitra-fastrac"), "0.2.0");
-        assert_eq!(version("mitra"), "0.2.0");
-        for other in [
+        let others = [
             "mitra-core",
             "mitra-pos-indonesia",
             "mitra-elkassa",
             "mitra-pafi",
             "mitra-sempoa",
-        ] {
-            assert_eq!(version(other), "0.1.0", "{other}");
+        ];
+        let before: Vec<String> = others.iter().map(|k| version(k)).collect();
+        let (fastrac, facade) = (version("mitra-fastrac"), version("mitra"));
+        // Before 1.0, a major change bumps the minor version.
+        let next_minor = |v: &str| {
+            let minor: u64 = v.split('.').nth(1).unwrap().parse().unwrap();
+            format!("0.{}.0", minor + 1)
+        };
+        let (fastrac_next, facade_next) = (next_minor(&fastrac), next_minor(&facade));
+
+        let done = release(root, "fastrac", "2026-11-25").unwrap();
+        assert_eq!(done.bump, Bump::Major);
+        assert_eq!(
+            (done.from.to_string(), done.to.to_string()),
+            (fastrac.clone(), fastrac_next.clone())
+        );
+        assert_eq!(version("mitra-fastrac"), fastrac_next);
+        assert_eq!(version("mitra"), facade_next);
+        for (other, was) in others.iter().zip(&before) {
+            assert_eq!(&version(other), was, "{other}");
         }
         crate::versions::check_in_step(root).unwrap();
         let workspace = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-        assert!(
-            workspace.contains(
-                r#"mitra-fastrac = { path = "crates/mitra-fastrac", version = "0.2.0" }"#
-            )
-        );
+        assert!(workspace.contains(&format!(
+            r#"mitra-fastrac = {{ path = "crates/mitra-fastrac", version = "{fastrac_next}" }}"#
+        )));
 
         let changelog =
             std::fs::read_to_string(root.join("crates/mitra-fastrac/CHANGELOG.md")).unwrap();
-        let entry = &changelog[changelog.find("## [0.2.0] - 2026-11-25").unwrap()..];
-        assert!(entry.find("## [0.1.0]").unwrap() > 0);
+        let entry = &changelog[changelog
+            .find(&format!("## [{fastrac_next}] - 2026-11-25"))
+            .unwrap()..];
+        assert!(entry.find(&format!("## [{fastrac}]")).unwrap() > 0);
         for line in [
             "response field `shipper_name` renamed to `sender_name`",
             "request field `phone` added, required",
@@ -338,11 +350,21 @@ mod tests {
         ] {
             assert!(entry.contains(line), "{line} missing:\n{entry}");
         }
-        let facade = std::fs::read_to_string(root.join("crates/mitra/CHANGELOG.md")).unwrap();
-        assert!(facade.contains("## [0.2.0] - 2026-11-25"), "{facade}");
-        assert!(facade.contains("`mitra-fastrac` 0.1.0 → 0.2.0"), "{facade}");
+        let notes = std::fs::read_to_string(root.join("crates/mitra/CHANGELOG.md")).unwrap();
+        assert!(
+            notes.contains(&format!("## [{facade_next}] - 2026-11-25")),
+            "{notes}"
+        );
+        assert!(
+            notes.contains(&format!("`mitra-fastrac` {fastrac} → {fastrac_next}")),
+            "{notes}"
+        );
         let readme = std::fs::read_to_string(root.join("crates/mitra-fastrac/README.md")).unwrap();
-        assert!(readme.contains("mitra-fastrac = \"0.2\""));
+        let short = fastrac_next.trim_end_matches(".0");
+        assert!(
+            readme.contains(&format!("mitra-fastrac = \"{short}\"")),
+            "{readme}"
+        );
 
         // The next release diffs against this one: nothing left to release.
         let again = release(root, "fastrac", "2026-11-26");
