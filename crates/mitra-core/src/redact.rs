@@ -21,6 +21,10 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
 
+#[path = "keys.rs"]
+mod keys;
+pub use keys::{MASKED_KEY, data_shaped_key, mask_key, mask_pointer};
+
 /// Shorter values are not scrubbed: they are not secret enough to matter
 /// (PAFI's client id is `1`) and scrubbing them would garble every message.
 const MIN_SCRUBBED_CHARS: usize = 4;
