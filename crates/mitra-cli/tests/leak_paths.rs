@@ -139,3 +139,34 @@ async fn keys_made_of_data_are_masked_in_the_report_json_suggest_and_record() {
     );
     assert!(everything.contains("additionalProperties"), "{everything}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn under_verbose_the_value_of_a_field_the_spec_does_not_know_is_shown_as_its_kind() {
+    // Row 5: an answer with fields no spec lists, traced at DEBUG.
+    let server = MockServer::start(|request, _| match request.path.as_str() {
+        "/akun" => MockResponse::json(
+            200,
+            r#"{"status": 200, "message": "Success", "data": [
+                {"kontak_penerima": "siti.rahmawati@contoh.id", "hp_penerima": "0813-9998-8877",
+                 "kode": "10000", "akun": "Asset", "tipe": "Aset", "level": 1,
+                 "balance": "Debit", "akun_induk": "-"}]}"#,
+        ),
+        _ => MockResponse::json(404, r#"{"status": 404, "message": "not found"}"#),
+    })
+    .await;
+    let url = server.url();
+    for extra in [&[][..], &["--log-format", "json"][..]] {
+        let mut args = vec!["--verbose", "--base-url", &url];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["sempoa", "list-akun"]);
+        let out = mitra(&args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(stderr.contains("http.response.body"), "{stderr}");
+        // The fields the spec knows are shown; the others only by kind.
+        assert!(stderr.contains("Asset"), "{stderr}");
+        for planted in ["siti", "contoh.id", "0813", "9998"] {
+            assert!(!stderr.contains(planted), "{planted} in\n{stderr}");
+        }
+    }
+}

@@ -34,7 +34,25 @@ pub struct Attempt {
     /// from the request as it leaves.
     secret_fields: &'static [crate::Field],
     secret_values: OnceLock<Box<[String]>>,
+    /// At DEBUG, a success answer read but not yet shown: it is shown
+    /// when it is decoded, the only place its type's shape is known.
+    untraced_answer: std::sync::Mutex<Option<Box<UntracedAnswer>>>,
 }
+
+/// A success answer's status, shown headers and body, kept at DEBUG until
+/// [`Attempt::trace_answer`] shows it.
+struct UntracedAnswer {
+    status: u16,
+    headers: String,
+    body: Vec<u8>,
+}
+
+/// The shape of an answer whose type is not known: no field is named, so
+/// every value in an object shows only its kind.
+static NO_FIELD_KNOWN: crate::tolerant::Shape = crate::tolerant::Shape::Object {
+    fields: &[],
+    open: false,
+};
 
 impl fmt::Debug for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -61,6 +79,7 @@ impl Attempt {
             error_in_success: OnceLock::new(),
             secret_fields,
             secret_values: OnceLock::new(),
+            untraced_answer: std::sync::Mutex::new(None),
         }
     }
 
@@ -246,13 +265,57 @@ impl Attempt {
         let headers = response.headers().clone();
         let url = response.url().clone();
         let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
+        if status.is_success() {
+            // Shown when it is decoded (`trace_answer`), by its type's shape.
+            let untraced = UntracedAnswer {
+                status: status.as_u16(),
+                headers: self.shown_headers(&headers),
+                body: body.clone(),
+            };
+            *self
+                .untraced_answer
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(Box::new(untraced));
+        } else {
+            tracing::debug!(
+                http.response.status_code = status.as_u16(),
+                http.response.headers = %self.shown_headers(&headers),
+                http.response.body = %self.shown_body(&body),
+                "response"
+            );
+        }
+        Ok(rebuilt(status, version, headers, url, body))
+    }
+
+    /// At DEBUG, the DEBUG event of a success answer read by
+    /// [`trace_response`](Self::trace_response), shown as
+    /// [`shown_body`](Self::shown_body) shows a body, and the value of every
+    /// field that `shape` (the answer's type's) does not name shown as its
+    /// kind only: a vendor may put anything under a name no spec lists. With
+    /// no shape (the answer was not decoded), no field is known. Shown
+    /// once; nothing to do when nothing waits.
+    pub(crate) fn trace_answer(&self, shape: Option<&'static crate::tolerant::Shape>) {
+        let Some(answer) = self
+            .untraced_answer
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+        else {
+            return;
+        };
+        let shape = shape.unwrap_or(&NO_FIELD_KNOWN);
+        let body = match std::str::from_utf8(&answer.body) {
+            Ok(text) if crate::json_text::is_json(text) => {
+                self.shown_body(crate::known_fields::mask_unnamed(text, shape).as_bytes())
+            }
+            _ => self.shown_body(&answer.body),
+        };
         tracing::debug!(
-            http.response.status_code = status.as_u16(),
-            http.response.headers = %self.shown_headers(&headers),
-            http.response.body = %self.shown_body(&body),
+            http.response.status_code = answer.status,
+            http.response.headers = %answer.headers,
+            http.response.body = %body,
             "response"
         );
-        Ok(rebuilt(status, version, headers, url, body))
     }
 
     /// `name: value; ...`, a sensitive or credential-bearing header's value

@@ -335,6 +335,8 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
     // keep the reading future twice (once to move it into its `.await`).
     use futures_util::FutureExt as _;
     read_answer(response).map(move |read| {
+        // At DEBUG the answer is shown now that its shape is known.
+        attempt.trace_answer(Some(T::SHAPE));
         let (status, body) = read.map_err(GenError::ResponseBodyError)?;
         // One UTF-8 check of the whole body is cheaper than serde_json's check
         // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).

@@ -219,6 +219,108 @@ impl Walk<'_> {
     }
 }
 
+/// `text`, a JSON document, with the value of every key that `shape` does
+/// not name replaced by its kind (`"[text]"`, `"[a number]"`, ...; `null`
+/// stays): the keys an open object keeps, those of JSON the spec leaves
+/// free-form and those of an unexpected object too. What a trace shows of
+/// an answer: a vendor may put anything under a name no spec lists (a
+/// receiver's phone), and only the fields the spec knows are shown.
+pub(crate) fn mask_unnamed(text: &str, shape: &'static Shape) -> String {
+    let mut spans = Vec::new();
+    unnamed_values(
+        text,
+        skip_space(text.as_bytes(), 0),
+        &[shape],
+        0,
+        &mut spans,
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for span in spans {
+        out.push_str(&text[copied..span.start]);
+        out.push_str(match text.as_bytes()[span.start] {
+            b'"' => "\"[text]\"",
+            b'{' => "\"[an object]\"",
+            b'[' => "\"[a list]\"",
+            b't' | b'f' => "\"[a boolean]\"",
+            b'n' => "null",
+            _ => "\"[a number]\"",
+        });
+        copied = span.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Appends, in order, the span of every value under a key that none of
+/// `shapes` names, in the value at `start`; past a depth of 64 the value
+/// is one span (a deep answer must not exhaust the stack).
+fn unnamed_values(
+    text: &str,
+    start: usize,
+    shapes: &[&'static Shape],
+    depth: usize,
+    out: &mut Vec<Range<usize>>,
+) {
+    let bytes = text.as_bytes();
+    if depth > 64 {
+        out.push(start..value_end(bytes, start));
+        return;
+    }
+    // `Any` adds no alternative: the insides of free-form JSON are unknown.
+    let mut candidates = Vec::new();
+    for shape in shapes {
+        expand(shape, &mut candidates);
+    }
+    match bytes.get(start) {
+        Some(b'{') => {
+            // One item where a list is expected is read as that item.
+            let mut objects: Vec<&'static Shape> = Vec::new();
+            for shape in &candidates {
+                match shape {
+                    Shape::List(item) => {
+                        expand(item, &mut objects);
+                    }
+                    other => objects.push(other),
+                }
+            }
+            for (key, value) in members(text, start) {
+                let mut under: Vec<&'static Shape> = Vec::new();
+                for shape in &objects {
+                    match shape {
+                        Shape::Object { fields, .. } => under.extend(
+                            fields
+                                .iter()
+                                .filter(|(name, _)| *name == key)
+                                .map(|(_, shape)| *shape),
+                        ),
+                        Shape::Map(value) => under.push(value),
+                        _ => {}
+                    }
+                }
+                if under.is_empty() {
+                    out.push(value);
+                } else {
+                    unnamed_values(text, value.start, &under, depth + 1, out);
+                }
+            }
+        }
+        Some(b'[') => {
+            let items: Vec<&'static Shape> = candidates
+                .iter()
+                .filter_map(|shape| match shape {
+                    Shape::List(item) => Some(*item),
+                    _ => None,
+                })
+                .collect();
+            for item in items_of(bytes, start) {
+                unnamed_values(text, item.start, &items, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Adds `shape`'s alternatives to `out`; false if one of them is
 /// [`Shape::Any`] (nothing under it is unknown).
 fn expand(shape: &'static Shape, out: &mut Vec<&'static Shape>) -> bool {
@@ -316,6 +418,33 @@ mod tests {
             ["/one_or_many/0/y"]
         );
         assert_eq!(unknown(r#"{"data": {"z": 1}}"#), ["/data/z"]);
+    }
+
+    #[test]
+    fn a_trace_shows_the_value_of_a_field_the_shape_does_not_name_as_its_kind() {
+        // Issue #37 row 5: fields no spec lists, an open object's extras and
+        // free-form JSON show only their kind.
+        let text = r#"{"data": [{"city_id": 1, "name": "Bandung", "kontak_penerima": "siti@contoh.id",
+            "hp_penerima": "0813-9998-8877", "x": {"y": [1]}, "z": null}],
+            "fees": {"k1": {"fee": 1, "nama": "Siti"}}, "free": {"any": "Siti"}, "one_or_many": [{"name": "a", "t": true}]}"#;
+        let shown = mask_unnamed(text, &ENVELOPE);
+        for gone in ["siti@contoh.id", "0813", "Siti", "[1]"] {
+            assert!(!shown.contains(gone), "{gone} in {shown}");
+        }
+        for kept in [
+            r#""city_id": 1"#,
+            r#""name": "Bandung""#,
+            r#""kontak_penerima": "[text]""#,
+            r#""x": "[an object]""#,
+            r#""z": null"#,
+            r#""fee": 1"#,
+            r#""t": "[a boolean]""#,
+        ] {
+            assert!(shown.contains(kept), "{kept} not in {shown}");
+        }
+        assert!(crate::json_text::is_json(&shown), "{shown}");
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(mask_unnamed(&deep, &ENVELOPE).contains("[a list]"));
     }
 
     #[test]

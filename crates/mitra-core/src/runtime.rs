@@ -336,6 +336,9 @@ impl Runtime {
             *sent += 1;
             let (context, started) = self.before_attempt(op, *sent).await?;
             let (result, mut context) = attempt(context).await;
+            // A success answer traced at DEBUG but never decoded is shown
+            // now, every field's value as its kind.
+            context.trace_answer(None);
             let elapsed = started.at.map(|s| s.elapsed());
             let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
