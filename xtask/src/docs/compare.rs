@@ -232,20 +232,48 @@ fn same_path(a: &str, b: &str) -> bool {
             .all(|(x, y)| x == y || (x.starts_with('{') && y.starts_with('{')))
 }
 
-/// A pointer token made of data (an id, an e-mail, a NIK) shown as `*`.
+/// A JSON pointer with every token made of data (an id, an e-mail, a NIK,
+/// also inside a name: `nik_3273010101900001`) shown as `*`: the one key
+/// mask of `mitra_core::redact::mask_pointer`.
 pub(crate) fn mask_pointer(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .map(|t| {
-            let digits = t.chars().filter(char::is_ascii_digit).count();
-            if t.contains('@') || digits >= 6 {
-                "*"
+    super::keys::mask_pointer(pointer)
+}
+
+/// A URL path (or an endpoint's name) with every segment made of data
+/// shown as `*`; a `{parameter}` and a version (`v1`, `1.0.1`) stay. A name without `/` is a heading's
+/// words, shown as written.
+pub(crate) fn mask_path(path: &str) -> String {
+    if !path.contains('/') {
+        return path.to_owned();
+    }
+    path.split('/')
+        .map(|segment| {
+            let parameter = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .is_some_and(|name| !super::keys::data_shaped_key(name));
+            // A version (`v1`, `1.0.1`): short numbers, no data.
+            let version = {
+                let numbers = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+                numbers.split('.').count() <= 4
+                    && numbers.split('.').all(|n| {
+                        (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+                    })
+            };
+            if segment.is_empty() || parameter || version {
+                segment
             } else {
-                t
+                super::keys::mask_key(segment)
             }
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A table row's name as a finding may print it: itself where it is
+/// identifier-shaped, else `*` (a table of people lists their names).
+fn row_name(name: &str) -> &str {
+    super::keys::mask_key(name)
 }
 
 struct Op<'a> {
@@ -547,15 +575,15 @@ fn check_table(spec: &Value, op: &Op, table: &Table, out: &mut Vec<Finding>) {
         let mut found = Vec::new();
         for row in &table.rows {
             match alt.iter().find(|(n, _)| *n == row.name) {
-                None => found.push(format!("{place}: {}: not in the spec", row.name)),
+                None => found.push(format!("{place}: {}: not in the spec", row_name(&row.name))),
                 Some((_, required)) => match row.required {
                     Some(true) if !required => found.push(format!(
                         "{place}: {}: required in the document, optional in the spec",
-                        row.name
+                        row_name(&row.name)
                     )),
                     Some(false) if *required => found.push(format!(
                         "{place}: {}: optional in the document, required in the spec",
-                        row.name
+                        row_name(&row.name)
                     )),
                     _ => {}
                 },
@@ -666,6 +694,29 @@ mod tests {
             super::mask_pointer("/users/3204850000000000/a@b.id/name/0"),
             "/users/*/*/name/0"
         );
+    }
+
+    #[test]
+    fn names_and_e_mail_addresses_in_rows_and_urls_are_masked() {
+        // Issue #37 row 9.
+        assert_eq!(
+            super::mask_path("/nasabah/3273010101900001/siti.rahmawati"),
+            "/nasabah/*/*"
+        );
+        assert_eq!(
+            super::mask_path("/api/akun/{kode}/x@y.id"),
+            "/api/akun/{kode}/*"
+        );
+        assert_eq!(super::mask_path("Get a token"), "Get a token");
+        assert_eq!(
+            super::mask_path("/utilitas/1.0.1/v2/x"),
+            "/utilitas/1.0.1/v2/x"
+        );
+        assert_eq!(super::mask_path("/x/3273.0101.9000"), "/x/*");
+        assert_eq!(super::row_name("Siti Rahmawati"), "*");
+        assert_eq!(super::row_name("siti.rahmawati@contoh.id"), "*");
+        assert_eq!(super::row_name("province_id"), "province_id");
+        assert_eq!(super::mask_pointer("/data/nik_3273010101900001"), "/data/*");
     }
 
     #[test]
