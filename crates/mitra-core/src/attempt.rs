@@ -34,17 +34,6 @@ pub struct Attempt {
     /// from the request as it leaves.
     secret_fields: &'static [crate::Field],
     secret_values: OnceLock<Box<[String]>>,
-    /// At DEBUG, a success answer read but not yet shown: it is shown
-    /// when it is decoded, the only place its type's shape is known.
-    untraced_answer: std::sync::Mutex<Option<Box<UntracedAnswer>>>,
-}
-
-/// A success answer's status, shown headers and body, kept at DEBUG until
-/// [`Attempt::trace_answer`] shows it.
-struct UntracedAnswer {
-    status: u16,
-    headers: String,
-    body: Vec<u8>,
 }
 
 /// The shape of an answer whose type is not known: no field is named, so
@@ -79,7 +68,6 @@ impl Attempt {
             error_in_success: OnceLock::new(),
             secret_fields,
             secret_values: OnceLock::new(),
-            untraced_answer: std::sync::Mutex::new(None),
         }
     }
 
@@ -203,7 +191,8 @@ impl Attempt {
     /// for the vendor's error inside it.
     async fn after_send_slow(&self, response: Response, traced: bool) -> Response {
         let status = response.status();
-        let response = if traced {
+        // A success answer is shown when it is decoded (`trace_answer`).
+        let response = if traced && !status.is_success() {
             match self.trace_response(response).await {
                 Ok(response) => response,
                 Err(error) => return self.fail(error, status),
@@ -265,93 +254,41 @@ impl Attempt {
         let headers = response.headers().clone();
         let url = response.url().clone();
         let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
-        if status.is_success() {
-            // Shown when it is decoded (`trace_answer`), by its type's shape.
-            let untraced = UntracedAnswer {
-                status: status.as_u16(),
-                headers: self.shown_headers(&headers),
-                body: body.clone(),
-            };
-            *self
-                .untraced_answer
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()) = Some(Box::new(untraced));
-        } else {
-            tracing::debug!(
-                http.response.status_code = status.as_u16(),
-                http.response.headers = %self.shown_headers(&headers),
-                http.response.body = %self.shown_body(&body),
-                "response"
-            );
-        }
+        tracing::debug!(
+            http.response.status_code = status.as_u16(),
+            http.response.headers = %self.shown_headers(&headers),
+            http.response.body = %self.shown_body(&body),
+            "response"
+        );
         Ok(rebuilt(status, version, headers, url, body))
     }
 
-    /// At DEBUG, the DEBUG event of a success answer read by
-    /// [`trace_response`](Self::trace_response), shown as
-    /// [`shown_body`](Self::shown_body) shows a body, and the value of every
-    /// field that `shape` (the answer's type's) does not name shown as its
-    /// kind only: a vendor may put anything under a name no spec lists. With
-    /// no shape (the answer was not decoded), no field is known. Shown
-    /// once; nothing to do when nothing waits.
-    pub(crate) fn trace_answer(&self, shape: Option<&'static crate::tolerant::Shape>) {
-        let Some(answer) = self
-            .untraced_answer
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        else {
-            return;
-        };
-        let shape = shape.unwrap_or(&NO_FIELD_KNOWN);
-        let body = match std::str::from_utf8(&answer.body) {
-            Ok(text) if crate::json_text::is_json(text) => {
-                self.shown_body(crate::known_fields::mask_unnamed(text, shape).as_bytes())
-            }
-            _ => self.shown_body(&answer.body),
-        };
-        tracing::debug!(
-            http.response.status_code = answer.status,
-            http.response.headers = %answer.headers,
-            http.response.body = %body,
-            "response"
+    /// The DEBUG event of a success answer, shown when it is decoded (the
+    /// only place its type's `shape` is known): see [`trace_answer`].
+    pub(crate) fn trace_answer(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        shape: Option<&'static crate::tolerant::Shape>,
+    ) {
+        trace_answer(
+            &self.runtime,
+            &self.extra_secrets(),
+            (status, headers, body),
+            shape,
         );
     }
 
     /// `name: value; ...`, a sensitive or credential-bearing header's value
     /// redacted, every other scrubbed and masked.
     fn shown_headers(&self, headers: &reqwest::header::HeaderMap) -> String {
-        use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
-        let extra = self.extra_secrets();
-        headers
-            .iter()
-            .map(|(name, value)| {
-                let hidden = value.is_sensitive()
-                    || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
-                let shown = if hidden {
-                    crate::redact::REDACTED.to_owned()
-                } else {
-                    let text = String::from_utf8_lossy(value.as_bytes());
-                    crate::decode::bounded(&self.runtime.secrets().scrub(&text, &extra))
-                };
-                format!("{name}: {shown}")
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        shown_headers(&self.runtime, headers, &self.extra_secrets())
     }
 
-    /// The start of a body: credentials scrubbed from the whole first (so a
-    /// cut cannot split one), the spec's personal and secret fields masked,
-    /// then the vendor's excerpt (cut and masked, or
-    /// withheld by a vendor whose bodies hold personal data, as PAFI's do).
+    /// The start of a body, as [`shown_body`] shows it.
     fn shown_body(&self, body: &[u8]) -> String {
-        let scrubbed = self
-            .runtime
-            .secrets()
-            .scrub_bytes(body, &self.extra_secrets());
-        // The spec's personal and secret fields masked, structure kept.
-        let masked = self.runtime.marked().mask(&scrubbed);
-        self.runtime.decoder().excerpt(masked.as_bytes())
+        shown_body(&self.runtime, body, &self.extra_secrets())
     }
 
     /// Records `error` for the runtime and hands the generated code an empty
@@ -362,6 +299,70 @@ impl Attempt {
         *empty.status_mut() = status;
         Response::from(empty)
     }
+}
+
+/// The DEBUG event of a success answer `(status, headers, body)`: its body
+/// as [`shown_body`] shows one, with the value of every field that `shape`
+/// (the answer's type's; `None`: not known, no field is) does not name shown
+/// as its kind only: a vendor may put anything under a name no spec lists
+/// (a receiver's phone).
+pub(crate) fn trace_answer(
+    runtime: &Runtime,
+    extra: &[&str],
+    (status, headers, body): (u16, &reqwest::header::HeaderMap, &[u8]),
+    shape: Option<&'static crate::tolerant::Shape>,
+) {
+    let shape = shape.unwrap_or(&NO_FIELD_KNOWN);
+    let shown = match std::str::from_utf8(body) {
+        Ok(text) if crate::json_text::is_json(text) => shown_body(
+            runtime,
+            crate::known_fields::mask_unnamed(text, shape).as_bytes(),
+            extra,
+        ),
+        _ => shown_body(runtime, body, extra),
+    };
+    tracing::debug!(
+        http.response.status_code = status,
+        http.response.headers = %shown_headers(runtime, headers, extra),
+        http.response.body = %shown,
+        "response"
+    );
+}
+
+/// `name: value; ...`, a sensitive or credential-bearing header's value
+/// redacted, every other scrubbed and masked.
+fn shown_headers(
+    runtime: &Runtime,
+    headers: &reqwest::header::HeaderMap,
+    extra: &[&str],
+) -> String {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = value.is_sensitive()
+                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
+            let shown = if hidden {
+                crate::redact::REDACTED.to_owned()
+            } else {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                crate::decode::bounded(&runtime.secrets().scrub(&text, extra))
+            };
+            format!("{name}: {shown}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The start of a body: credentials scrubbed from the whole first (so a
+/// cut cannot split one), the spec's personal and secret fields masked,
+/// then the vendor's excerpt (cut and masked, or withheld by a vendor whose
+/// bodies hold personal data, as PAFI's do).
+fn shown_body(runtime: &Runtime, body: &[u8], extra: &[&str]) -> String {
+    let scrubbed = runtime.secrets().scrub_bytes(body, extra);
+    // The spec's personal and secret fields masked, structure kept.
+    let masked = runtime.marked().mask(&scrubbed);
+    runtime.decoder().excerpt(masked.as_bytes())
 }
 
 /// The values of the secret and personal `fields` in `request`: its query,

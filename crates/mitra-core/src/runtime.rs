@@ -336,9 +336,6 @@ impl Runtime {
             *sent += 1;
             let (context, started) = self.before_attempt(op, *sent).await?;
             let (result, mut context) = attempt(context).await;
-            // A success answer traced at DEBUG but never decoded is shown
-            // now, every field's value as its kind.
-            context.trace_answer(None);
             let elapsed = started.at.map(|s| s.elapsed());
             let found_in_success = context.take_error_in_success();
             let error = match (result, found_in_success) {
@@ -670,6 +667,16 @@ impl Runtime {
                     Err(e) => return from_reqwest(e),
                 };
                 if status.is_success() {
+                    // At DEBUG: a success the spec does not describe is not
+                    // decoded, so no field of it is known.
+                    if tracing::enabled!(tracing::Level::DEBUG) {
+                        crate::attempt::trace_answer(
+                            self,
+                            extra,
+                            (status.as_u16(), &headers, &body),
+                            None,
+                        );
+                    }
                     if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                         return vendor_error;
                     }
