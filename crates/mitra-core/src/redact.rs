@@ -301,14 +301,13 @@ fn number_spans(text: &[u8], cores: &[String], out: &mut Vec<(usize, usize)>) {
     }
 }
 
-/// `text` with every span (sorted by start) replaced by `with(piece)`;
+/// What replaces a span of a text: `with(text, (start, end))`.
+type Replacement<'a> = dyn Fn(&[u8], (usize, usize)) -> Vec<u8> + 'a;
+
+/// `text` with every span (sorted by start) replaced by `with(text, span)`;
 /// overlapping spans, of one value or of two (a secret whose end begins
 /// another), are one replacement: no piece of either is left.
-fn replace_spans(
-    text: &[u8],
-    spans: &[(usize, usize)],
-    with: &dyn Fn(&[u8]) -> Vec<u8>,
-) -> Vec<u8> {
+fn replace_spans(text: &[u8], spans: &[(usize, usize)], with: &Replacement<'_>) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
     let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
     for &(start, end) in spans {
@@ -320,11 +319,27 @@ fn replace_spans(
     let mut cursor = 0;
     for (start, end) in merged {
         out.extend_from_slice(&text[cursor..start]);
-        out.extend_from_slice(&with(&text[start..end.min(text.len())]));
+        out.extend_from_slice(&with(text, (start, end.min(text.len()))));
         cursor = end.min(text.len());
     }
     out.extend_from_slice(&text[cursor..]);
     out
+}
+
+/// Whether `span` of `text` is a bare number standing as a JSON value:
+/// after `:`, `[` or `,` and before `,`, `}`, `]` or the end.
+fn json_number_at(text: &[u8], (start, end): (usize, usize)) -> bool {
+    let piece = &text[start..end];
+    let digits = piece.strip_prefix(b"-").unwrap_or(piece);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let before = text[..start]
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace());
+    let after = text[end..].iter().find(|b| !b.is_ascii_whitespace());
+    matches!(before, Some(b':' | b'[' | b',')) && matches!(after, None | Some(b',' | b'}' | b']'))
 }
 
 /// Every byte but `A-Z a-z 0-9 - . _ ~` as `%XX`.
@@ -406,8 +421,14 @@ impl Secrets {
         if spans.is_empty() {
             return Cow::Borrowed(body);
         }
-        Cow::Owned(replace_spans(body, &spans, &|_| {
-            REDACTED.as_bytes().to_vec()
+        Cow::Owned(replace_spans(body, &spans, &|text, span| {
+            // A number that stands as a JSON value is replaced by a JSON
+            // string: a vendor's error in a JSON body stays readable.
+            if json_number_at(text, span) {
+                format!("\"{REDACTED}\"").into_bytes()
+            } else {
+                REDACTED.as_bytes().to_vec()
+            }
         }))
     }
 
@@ -424,7 +445,8 @@ impl Secrets {
         if spans.is_empty() {
             return text.to_owned();
         }
-        let out = replace_spans(text.as_bytes(), &spans, &|piece| {
+        let out = replace_spans(text.as_bytes(), &spans, &|text, (start, end)| {
+            let piece = &text[start..end];
             with(&String::from_utf8_lossy(piece)).into_bytes()
         });
         String::from_utf8(out)
@@ -751,6 +773,11 @@ mod tests {
             let shown = Secrets::default().scrub(&format!("hp {echo} salah"), &inputs);
             assert_eq!(shown, "hp [REDACTED] salah", "{echo}");
         }
+        // Echoed as a JSON number: the body stays JSON.
+        let body = br#"{"message": "nomor salah", "data": {"hp": 6281399988877}}"#;
+        let shown = Secrets::default().scrub_bytes(body, &inputs);
+        let shown: serde_json::Value = serde_json::from_slice(&shown).unwrap();
+        assert_eq!(shown["data"]["hp"], REDACTED);
         let nik = ["3273010101900001"];
         let shown = Secrets::default().scrub("NIK 3273-0101-0190-0001 ganda", &nik);
         assert_eq!(shown, "NIK [REDACTED] ganda");
