@@ -193,7 +193,7 @@ fn decode_escapes(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
 /// `text` with its escapes decoded (HTML entities, JSON `\u` escapes,
 /// `%XX` in either case, also where only some bytes are encoded), as spans
 /// of `text` as sent.
-fn escaped_spans(text: &[u8], values: &[String], out: &mut Vec<(usize, usize)>) {
+fn escaped_spans(text: &[u8], values: &[Cow<'_, str>], out: &mut Vec<(usize, usize)>) {
     let (mut decoded, from) = decode_escapes(text);
     if decoded.len() == text.len() {
         return; // nothing was escaped
@@ -218,7 +218,7 @@ fn escaped_spans(text: &[u8], values: &[String], out: &mut Vec<(usize, usize)>) 
 /// `at` in `haystack` stands for.
 fn occurrences(
     haystack: &[u8],
-    values: &[String],
+    values: &[Cow<'_, str>],
     out: &mut Vec<(usize, usize)>,
     place: &dyn Fn(usize, usize) -> (usize, usize),
 ) {
@@ -391,6 +391,8 @@ impl Secrets {
 
     fn from_forms(mut all: Vec<String>) -> Self {
         all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
+        // Kept in lower case: the search ignores ASCII case.
+        all.iter_mut().for_each(|f| f.make_ascii_lowercase());
         // Sorted only to drop repeated forms: the scrubber merges every
         // form's finds, so their order does not matter.
         all.sort_unstable();
@@ -456,22 +458,20 @@ impl Secrets {
     /// The values searched for: every form of every credential and of
     /// `extra`, in lower case (the search ignores ASCII case: a vendor
     /// that upper-cases a name or lower-cases `%2F` echoes it all the same).
-    fn needles(&self, extra: &[&str]) -> Vec<String> {
-        let mut values: Vec<String> = self
+    fn needles<'s>(&'s self, extra: &[&str]) -> Vec<Cow<'s, str>> {
+        let mut values: Vec<Cow<'s, str>> = self
             .0
             .iter()
-            .map(|s| s.expose_secret().to_owned())
-            .chain(
-                extra
-                    .iter()
-                    .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
-                    .flat_map(|e| forms(e)),
-            )
-            .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
-            .map(|v| v.to_ascii_lowercase())
+            .map(|s| Cow::Borrowed(s.expose_secret()))
             .collect();
-        values.sort_unstable();
-        values.dedup();
+        values.extend(
+            extra
+                .iter()
+                .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
+                .flat_map(|e| forms(e))
+                .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
+                .map(|v| Cow::Owned(v.to_ascii_lowercase())),
+        );
         values
     }
 
@@ -515,7 +515,7 @@ impl Secrets {
         let longest = self
             .needles(extra)
             .iter()
-            .map(String::len)
+            .map(|v| v.len())
             .max()
             .unwrap_or(0);
         longest * 12
