@@ -188,7 +188,7 @@ impl Walk<'_> {
         {
             return;
         }
-        for (key, value) in members(self.text, start) {
+        for (key, _, value) in members(self.text, start) {
             if self.left == 0 {
                 return;
             }
@@ -219,8 +219,9 @@ impl Walk<'_> {
     }
 }
 
-/// `text`, a JSON document, with the value of every key that `shape` does
-/// not name replaced by its kind (`"[text]"`, `"[a number]"`, ...; `null`
+/// `text`, a JSON document, with every key made of data (see
+/// [`crate::redact::data_shaped_key`]) shown as `"*"` and the value of
+/// every key that `shape` does not name replaced by its kind (`"[text]"`, `"[a number]"`, ...; `null`
 /// stays): the keys an open object keeps, those of JSON the spec leaves
 /// free-form and those of an unexpected object too. What a trace shows of
 /// an answer: a vendor may put anything under a name no spec lists (a
@@ -236,9 +237,10 @@ pub(crate) fn mask_unnamed(text: &str, shape: &'static Shape) -> String {
     );
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for span in spans {
+    for (span, is_key) in spans {
         out.push_str(&text[copied..span.start]);
         out.push_str(match text.as_bytes()[span.start] {
+            _ if is_key => "\"*\"",
             b'"' => "\"[text]\"",
             b'{' => "\"[an object]\"",
             b'[' => "\"[a list]\"",
@@ -253,18 +255,19 @@ pub(crate) fn mask_unnamed(text: &str, shape: &'static Shape) -> String {
 }
 
 /// Appends, in order, the span of every value under a key that none of
-/// `shapes` names, in the value at `start`; past a depth of 64 the value
+/// `shapes` names, in the value at `start`, and of every key made of data
+/// (tagged `true`); past a depth of 64 the value
 /// is one span (a deep answer must not exhaust the stack).
 fn unnamed_values(
     text: &str,
     start: usize,
     shapes: &[&'static Shape],
     depth: usize,
-    out: &mut Vec<Range<usize>>,
+    out: &mut Vec<(Range<usize>, bool)>,
 ) {
     let bytes = text.as_bytes();
     if depth > 64 {
-        out.push(start..value_end(bytes, start));
+        out.push((start..value_end(bytes, start), false));
         return;
     }
     // `Any` adds no alternative: the insides of free-form JSON are unknown.
@@ -284,7 +287,12 @@ fn unnamed_values(
                     other => objects.push(other),
                 }
             }
-            for (key, value) in members(text, start) {
+            for (key, key_span, value) in members(text, start) {
+                // A key made of data (a NIK, an e-mail address) is shown
+                // as `*`, whatever its value.
+                if crate::redact::data_shaped_key(&key) {
+                    out.push((key_span, true));
+                }
                 let mut under: Vec<&'static Shape> = Vec::new();
                 for shape in &objects {
                     match shape {
@@ -299,7 +307,7 @@ fn unnamed_values(
                     }
                 }
                 if under.is_empty() {
-                    out.push(value);
+                    out.push((value, false));
                 } else {
                     unnamed_values(text, value.start, &under, depth + 1, out);
                 }
@@ -334,8 +342,12 @@ fn expand(shape: &'static Shape, out: &mut Vec<&'static Shape>) -> bool {
     }
 }
 
-/// The keys of the object that opens at `start`, with their values' spans.
-fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usize>)> + '_ {
+/// The keys of the object that opens at `start`, with their spans (quotes
+/// included) and their values' spans.
+fn members(
+    text: &str,
+    start: usize,
+) -> impl Iterator<Item = (String, Range<usize>, Range<usize>)> + '_ {
     let bytes = text.as_bytes();
     let mut i = start + 1;
     std::iter::from_fn(move || {
@@ -343,6 +355,7 @@ fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usiz
         if bytes.get(i) != Some(&b'"') {
             return None;
         }
+        let key_start = i;
         let key_end = string_end(bytes, i);
         let key = string_at(text, i..key_end).into_owned();
         let value_start = skip_space(bytes, skip_space(bytes, key_end) + 1);
@@ -351,7 +364,7 @@ fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usiz
         if bytes.get(i) == Some(&b',') {
             i += 1;
         }
-        Some((key, value))
+        Some((key, key_start..key_end, value))
     })
 }
 
@@ -426,9 +439,10 @@ mod tests {
         // free-form JSON show only their kind.
         let text = r#"{"data": [{"city_id": 1, "name": "Bandung", "kontak_penerima": "siti@contoh.id",
             "hp_penerima": "0813-9998-8877", "x": {"y": [1]}, "z": null}],
-            "fees": {"k1": {"fee": 1, "nama": "Siti"}}, "free": {"any": "Siti"}, "one_or_many": [{"name": "a", "t": true}]}"#;
+            "fees": {"k1": {"fee": 1, "nama": "Siti"}, "siti@contoh.id": {"fee": 2}},
+            "free": {"any": "Siti", "3273010101900001": 5}, "one_or_many": [{"name": "a", "t": true}]}"#;
         let shown = mask_unnamed(text, &ENVELOPE);
-        for gone in ["siti@contoh.id", "0813", "Siti", "[1]"] {
+        for gone in ["siti@contoh.id", "0813", "Siti", "[1]", "32730101"] {
             assert!(!shown.contains(gone), "{gone} in {shown}");
         }
         for kept in [
@@ -439,6 +453,8 @@ mod tests {
             r#""z": null"#,
             r#""fee": 1"#,
             r#""t": "[a boolean]""#,
+            r#""*": {"fee": 2}"#,
+            r#""*": "[a number]""#,
         ] {
             assert!(shown.contains(kept), "{kept} not in {shown}");
         }

@@ -292,20 +292,6 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                 None,
             ),
             (Some(answer), _) => {
-                if let Some(dir) = record_dir {
-                    record::write(
-                        dir,
-                        vendor.name,
-                        op.id,
-                        answer.status,
-                        &answer.content_type,
-                        &answer.body,
-                        &masker,
-                    )
-                    .map_err(|e| {
-                        CliError::other("record", format!("writing to {}: {e}", dir.display()))
-                    })?;
-                }
                 // What --suggest reads: masked like a fixture (shapes and
                 // types kept, so its edits are the same).
                 let body = serde_json::from_slice::<Value>(&answer.body)
@@ -348,6 +334,22 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                         }
                     }
                 };
+                if let Some(dir) = record_dir {
+                    // A field the spec does not know may hold anything: its
+                    // value is shaped in the fixture, whatever its name.
+                    let unknown: Vec<&str> = match &outcome {
+                        Outcome::Drift(_, drifts) | Outcome::Unconfirmed(.., drifts) => drifts
+                            .iter()
+                            .filter_map(|d| d.mismatch.as_ref())
+                            .filter(|m| m.kind == mitra_spec::Kind::UnknownField)
+                            .map(|m| m.pointer.as_str())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    record::write(dir, vendor.name, op.id, answer, &unknown, &masker).map_err(
+                        |e| CliError::other("record", format!("writing to {}: {e}", dir.display())),
+                    )?;
+                }
                 (outcome, body)
             }
         };

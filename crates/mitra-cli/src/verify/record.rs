@@ -273,23 +273,34 @@ pub fn mask(value: &Value, secrets: &[String]) -> Value {
     Masker::new(mitra_core::redact::Marked::default(), secrets).mask(value)
 }
 
-/// Writes one answer to `dir/<vendor>/<operation>.json`.
+/// Writes one answer to `dir/<vendor>/<operation>.json`, masked; the value
+/// at each of `unknown` (pointers of fields the spec does not know) is
+/// shaped as a personal value is, whatever its name.
 pub fn write(
     dir: &Path,
     vendor: &str,
     operation: &str,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
+    answer: &super::proxy::Exchange,
+    unknown: &[&str],
     masker: &Masker,
 ) -> std::io::Result<()> {
     let folder = dir.join(vendor);
     std::fs::create_dir_all(&folder)?;
-    let body = match serde_json::from_slice::<Value>(body) {
-        Ok(json) => masker.mask_fixture(&json),
+    let body = match serde_json::from_slice::<Value>(&answer.body) {
+        Ok(mut json) => {
+            for pointer in unknown {
+                if let Some(value) = json.pointer_mut(pointer) {
+                    *value = masker.mask_in(value, true, true);
+                }
+            }
+            masker.mask_fixture(&json)
+        }
         // Not JSON (an HTML error page): kept as text, masked as a string.
-        Err(_) => masker.mask(&Value::String(String::from_utf8_lossy(body).into_owned())),
+        Err(_) => masker.mask(&Value::String(
+            String::from_utf8_lossy(&answer.body).into_owned(),
+        )),
     };
+    let (status, content_type) = (answer.status, &answer.content_type);
     let record = json!({
         "operation": operation,
         "status": status,
