@@ -3,13 +3,23 @@
 //! a log line or the CLI's output.
 //!
 //! Vendor text is scrubbed *first*, as it arrives, before anything cuts it,
-//! masks its digits or takes an excerpt: a credential is then found whole.
-//! Each credential is looked for as written, percent-encoded (form and URL
-//! styles), JSON-escaped and in base64, and the pairs sent as HTTP Basic
-//! (`base64(id:secret)`) as a whole. Every occurrence of every form is found
+//! masks its digits or takes an excerpt: a credential is then found whole
+//! (a reader that must cut reads [`Secrets::echo_reach`] bytes past its cut
+//! and scrubs before it cuts: [`Secrets::scrub_then_cut`]).
+//! Each credential, and each personal input of a request, is looked for as
+//! written, percent-encoded (form and URL styles), JSON-escaped and in
+//! base64, and the pairs sent as HTTP Basic (`base64(id:secret)`) as a
+//! whole, all ignoring ASCII case (`SITI RAHMAWATI`, `%2f`); in the text with
+//! its escapes decoded (HTML entities, `\u`, `%XX`, also where only some
+//! bytes are encoded); and a value written as a number (a phone, a NIK)
+//! wherever its digits stand, whatever separates them (`0813-9998-8877`) and
+//! with `+62` for its leading `0`. Every occurrence of every form is found
 //! in the text as it came (overlapping ones too), and overlapping or nested
 //! occurrences are redacted as one: a secret that is a prefix of another, or
 //! whose end begins another, leaves no piece of either.
+//!
+//! Keys are data too: [`mask_key`] and [`mask_pointer`] are the one mask of
+//! every key, pointer token and path segment that is printed.
 
 use std::borrow::Cow;
 use std::fmt;
