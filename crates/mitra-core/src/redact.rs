@@ -273,6 +273,8 @@ fn number_core(value: &str) -> Option<String> {
 /// and separators between them) whose digits contain one of `cores`: the
 /// whole number, so that no piece of it is left.
 fn number_spans(text: &[u8], cores: &[String], out: &mut Vec<(usize, usize)>) {
+    let shortest = cores.iter().map(String::len).min().unwrap_or(0);
+    let mut digits = Vec::new();
     let mut i = 0;
     while i < text.len() {
         if !text[i].is_ascii_digit() {
@@ -284,7 +286,7 @@ fn number_spans(text: &[u8], cores: &[String], out: &mut Vec<(usize, usize)>) {
         } else {
             i
         };
-        let mut digits = Vec::new();
+        digits.clear();
         let mut end = i;
         let mut j = i;
         while j < text.len() {
@@ -301,9 +303,10 @@ fn number_spans(text: &[u8], cores: &[String], out: &mut Vec<(usize, usize)>) {
                 _ => break,
             }
         }
-        if cores
-            .iter()
-            .any(|core| memchr::memmem::find(&digits, core.as_bytes()).is_some())
+        if digits.len() >= shortest
+            && cores
+                .iter()
+                .any(|core| memchr::memmem::find(&digits, core.as_bytes()).is_some())
         {
             out.push((start, end));
         }
