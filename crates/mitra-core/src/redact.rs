@@ -485,6 +485,10 @@ impl Secrets {
                 .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
                 .map(|v| Cow::Owned(v.to_ascii_lowercase())),
         );
+        // A value's forms often repeat it (`0813…` is its own JSON and
+        // percent-encoded form): each is searched for once.
+        values.sort_unstable();
+        values.dedup();
         values
     }
 
