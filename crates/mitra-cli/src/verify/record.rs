@@ -338,4 +338,24 @@ mod tests {
         // A name is masked whoever bears it (a reviewer restores a city's).
         assert_eq!(masked["city"]["name"], "Xxxxxxx");
     }
+
+    #[test]
+    fn personal_inputs_echoed_in_another_case_or_format_are_shaped() {
+        // Issue #37 row 6, in verify's report and fixtures.
+        let mut masker = Masker::new(mitra_core::redact::Marked::default(), &[]);
+        masker.also(
+            &[],
+            &[
+                "Siti Rahmawati".to_owned(),
+                "081399988877".to_owned(),
+                "siti.rahmawati@contoh.id".to_owned(),
+            ],
+        );
+        assert_eq!(
+            masker.text("SITI RAHMAWATI (+62 813-9998-8877, Siti.Rahmawati@Contoh.ID)"),
+            "XXXX XXXXXXXXX (+00 000-0000-0000, Xxxx.Xxxxxxxxx@Xxxxxx.XX)"
+        );
+        let body = masker.scrub_body(br#"{"message": "penerima SITI RAHMAWATI"}"#);
+        assert_eq!(body.bytes(), br#"{"message": "penerima XXXX XXXXXXXXX"}"#);
+    }
 }
