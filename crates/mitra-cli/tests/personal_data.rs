@@ -4,7 +4,9 @@
 //! by a stand-in vendor on 127.0.0.1, and the CLI calls every operation
 //! with `-v`, with `MITRA_LOG=trace` and `--log-format json`, and once more
 //! with an answer that fails to decode; then `mitra verify --record
-//! --suggest` runs against it. None of the planted values, and no
+//! --suggest` (and with `--json`) runs against it. Every answer also holds
+//! a field no spec lists and keys made of data (a NIK, an e-mail address),
+//! each with a planted value. None of the planted values, and no
 //! 8-character piece of a credential or token, may be in stderr (logs,
 //! traces, errors), in verify's report or suggestions, or in the recorded
 //! fixtures. (stdout of a call is the answer the user asked for: it holds
@@ -49,6 +51,26 @@ fn plant(value: &mut Value, personal: &[&str], used: &mut Vec<String>) {
         Value::Array(items) => items.iter_mut().for_each(|v| plant(v, personal, used)),
         _ => {}
     }
+}
+
+/// A field no spec lists and two keys made of data (a NIK, an e-mail
+/// address) added to the object `value`, each with a planted value; the
+/// keys are planted values too.
+fn add_unknown(value: &mut Value, used: &mut Vec<String>) {
+    let Value::Object(map) = value else {
+        return;
+    };
+    let unknown = planted("unknownfield");
+    let keyed = planted("keyedbynik");
+    map.insert("zq_tak_dikenal".into(), json!(unknown));
+    map.insert("3273010101900099".into(), json!({ "nama": keyed }));
+    map.insert("zq.planted@contoh.id".into(), json!(1));
+    used.extend([
+        unknown,
+        keyed,
+        "3273010101900099".to_owned(),
+        "zq.planted@contoh.id".to_owned(),
+    ]);
 }
 
 /// The first integer or boolean of `value` made an object holding a planted
@@ -184,6 +206,7 @@ async fn nothing_personal_or_secret_leaves_through_logs_errors_traces_reports_or
             };
             let mut body = example.value.clone();
             plant(&mut body, personal, &mut planted_all);
+            add_unknown(&mut body, &mut planted_all);
             bodies.push((example.place.clone(), op, body));
         }
         for (place, op, body) in &bodies {
@@ -235,20 +258,26 @@ async fn nothing_personal_or_secret_leaves_through_logs_errors_traces_reports_or
             .map(|(_, op, body)| (op.method.to_owned(), op.path.to_owned(), body.clone()))
             .collect();
         let record = dir.join("record");
-        let out = Command::new(env!("CARGO_BIN_EXE_mitra"))
-            .args(["verify", vendor.name, "--base-url", &base, "--record"])
-            .arg(&record)
-            .args(["--suggest"])
-            .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .output()
-            .unwrap();
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for leak in leaks(&report, &planted_all, &secrets) {
-            problems.push(format!("{} verify: the report has {leak}", vendor.name));
+        for json in [&[][..], &["--json"][..]] {
+            let out = Command::new(env!("CARGO_BIN_EXE_mitra"))
+                .args(["verify", vendor.name, "--base-url", &base, "--record"])
+                .arg(&record)
+                .args(["--suggest"])
+                .args(json)
+                .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .output()
+                .unwrap();
+            let report = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for leak in leaks(&report, &planted_all, &secrets) {
+                problems.push(format!(
+                    "{} verify {json:?}: the report has {leak}",
+                    vendor.name
+                ));
+            }
         }
         for entry in std::fs::read_dir(record.join(vendor.name))
             .into_iter()

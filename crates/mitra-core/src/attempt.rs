@@ -36,6 +36,13 @@ pub struct Attempt {
     secret_values: OnceLock<Box<[String]>>,
 }
 
+/// The shape of an answer whose type is not known: no field is named, so
+/// every value in an object shows only its kind.
+static NO_FIELD_KNOWN: crate::tolerant::Shape = crate::tolerant::Shape::Object {
+    fields: &[],
+    open: false,
+};
+
 impl fmt::Debug for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Attempt")
@@ -184,7 +191,8 @@ impl Attempt {
     /// for the vendor's error inside it.
     async fn after_send_slow(&self, response: Response, traced: bool) -> Response {
         let status = response.status();
-        let response = if traced {
+        // A success answer is shown when it is decoded (`trace_answer`).
+        let response = if traced && !status.is_success() {
             match self.trace_response(response).await {
                 Ok(response) => response,
                 Err(error) => return self.fail(error, status),
@@ -255,40 +263,32 @@ impl Attempt {
         Ok(rebuilt(status, version, headers, url, body))
     }
 
+    /// The DEBUG event of a success answer, shown when it is decoded (the
+    /// only place its type's `shape` is known): see [`trace_answer`].
+    pub(crate) fn trace_answer(
+        &self,
+        status: u16,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        shape: Option<&'static crate::tolerant::Shape>,
+    ) {
+        trace_answer(
+            &self.runtime,
+            &self.extra_secrets(),
+            (status, headers, body),
+            shape,
+        );
+    }
+
     /// `name: value; ...`, a sensitive or credential-bearing header's value
     /// redacted, every other scrubbed and masked.
     fn shown_headers(&self, headers: &reqwest::header::HeaderMap) -> String {
-        use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
-        let extra = self.extra_secrets();
-        headers
-            .iter()
-            .map(|(name, value)| {
-                let hidden = value.is_sensitive()
-                    || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
-                let shown = if hidden {
-                    crate::redact::REDACTED.to_owned()
-                } else {
-                    let text = String::from_utf8_lossy(value.as_bytes());
-                    crate::decode::bounded(&self.runtime.secrets().scrub(&text, &extra))
-                };
-                format!("{name}: {shown}")
-            })
-            .collect::<Vec<_>>()
-            .join("; ")
+        shown_headers(&self.runtime, headers, &self.extra_secrets())
     }
 
-    /// The start of a body: credentials scrubbed from the whole first (so a
-    /// cut cannot split one), the spec's personal and secret fields masked,
-    /// then the vendor's excerpt (cut and masked, or
-    /// withheld by a vendor whose bodies hold personal data, as PAFI's do).
+    /// The start of a body, as [`shown_body`] shows it.
     fn shown_body(&self, body: &[u8]) -> String {
-        let scrubbed = self
-            .runtime
-            .secrets()
-            .scrub_bytes(body, &self.extra_secrets());
-        // The spec's personal and secret fields masked, structure kept.
-        let masked = self.runtime.marked().mask(&scrubbed);
-        self.runtime.decoder().excerpt(masked.as_bytes())
+        shown_body(&self.runtime, body, &self.extra_secrets())
     }
 
     /// Records `error` for the runtime and hands the generated code an empty
@@ -299,6 +299,70 @@ impl Attempt {
         *empty.status_mut() = status;
         Response::from(empty)
     }
+}
+
+/// The DEBUG event of a success answer `(status, headers, body)`: its body
+/// as [`shown_body`] shows one, with the value of every field that `shape`
+/// (the answer's type's; `None`: not known, no field is) does not name shown
+/// as its kind only: a vendor may put anything under a name no spec lists
+/// (a receiver's phone).
+pub(crate) fn trace_answer(
+    runtime: &Runtime,
+    extra: &[&str],
+    (status, headers, body): (u16, &reqwest::header::HeaderMap, &[u8]),
+    shape: Option<&'static crate::tolerant::Shape>,
+) {
+    let shape = shape.unwrap_or(&NO_FIELD_KNOWN);
+    let shown = match std::str::from_utf8(body) {
+        Ok(text) if crate::json_text::is_json(text) => shown_body(
+            runtime,
+            crate::known_fields::mask_unnamed(text, shape).as_bytes(),
+            extra,
+        ),
+        _ => shown_body(runtime, body, extra),
+    };
+    tracing::debug!(
+        http.response.status_code = status,
+        http.response.headers = %shown_headers(runtime, headers, extra),
+        http.response.body = %shown,
+        "response"
+    );
+}
+
+/// `name: value; ...`, a sensitive or credential-bearing header's value
+/// redacted, every other scrubbed and masked.
+fn shown_headers(
+    runtime: &Runtime,
+    headers: &reqwest::header::HeaderMap,
+    extra: &[&str],
+) -> String {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = value.is_sensitive()
+                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
+            let shown = if hidden {
+                crate::redact::REDACTED.to_owned()
+            } else {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                crate::decode::bounded(&runtime.secrets().scrub(&text, extra))
+            };
+            format!("{name}: {shown}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The start of a body: credentials scrubbed from the whole first (so a
+/// cut cannot split one), the spec's personal and secret fields masked,
+/// then the vendor's excerpt (cut and masked, or withheld by a vendor whose
+/// bodies hold personal data, as PAFI's do).
+fn shown_body(runtime: &Runtime, body: &[u8], extra: &[&str]) -> String {
+    let scrubbed = runtime.secrets().scrub_bytes(body, extra);
+    // The spec's personal and secret fields masked, structure kept.
+    let masked = runtime.marked().mask(&scrubbed);
+    runtime.decoder().excerpt(masked.as_bytes())
 }
 
 /// The values of the secret and personal `fields` in `request`: its query,

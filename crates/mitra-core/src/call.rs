@@ -335,7 +335,11 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
     // keep the reading future twice (once to move it into its `.await`).
     use futures_util::FutureExt as _;
     read_answer(response).map(move |read| {
-        let (status, body) = read.map_err(GenError::ResponseBodyError)?;
+        let (status, body, traced) = read.map_err(GenError::ResponseBodyError)?;
+        // At DEBUG the answer is shown now that its shape is known.
+        if let Some(headers) = traced {
+            attempt.trace_answer(status.as_u16(), &headers, &body, Some(T::SHAPE));
+        }
         // One UTF-8 check of the whole body is cheaper than serde_json's check
         // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
         let Ok(text) = std::str::from_utf8(&body) else {
@@ -357,12 +361,19 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
 }
 
 /// A success answer's status and whole body, read in place chunk by chunk
-/// (most answers come in one chunk, which is kept as it is).
+/// (most answers come in one chunk, which is kept as it is), and at DEBUG
+/// its headers (to show it once it is decoded).
 // Not an `async fn`: that would keep the response twice in its future.
 #[allow(clippy::manual_async_fn)]
 fn read_answer(
     mut response: reqwest::Response,
-) -> impl Future<Output = reqwest::Result<(reqwest::StatusCode, bytes::Bytes)>> {
+) -> impl Future<
+    Output = reqwest::Result<(
+        reqwest::StatusCode,
+        bytes::Bytes,
+        Option<reqwest::header::HeaderMap>,
+    )>,
+> {
     async move {
         let status = response.status();
         let mut body = bytes::Bytes::new();
@@ -382,7 +393,10 @@ fn read_answer(
         if let Some(all) = joined {
             body = bytes::Bytes::from(all);
         }
-        Ok((status, body))
+        // Taken after the last read: not kept across an await.
+        let traced = tracing::enabled!(tracing::Level::DEBUG)
+            .then(|| std::mem::take(response.headers_mut()));
+        Ok((status, body, traced))
     }
 }
 

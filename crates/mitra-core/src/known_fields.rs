@@ -188,7 +188,7 @@ impl Walk<'_> {
         {
             return;
         }
-        for (key, value) in members(self.text, start) {
+        for (key, _, value) in members(self.text, start) {
             if self.left == 0 {
                 return;
             }
@@ -219,6 +219,116 @@ impl Walk<'_> {
     }
 }
 
+/// `text`, a JSON document, with every key made of data (see
+/// [`crate::redact::data_shaped_key`]) shown as `"*"` and the value of
+/// every key that `shape` does not name replaced by its kind (`"[text]"`, `"[a number]"`, ...; `null`
+/// stays): the keys an open object keeps, those of JSON the spec leaves
+/// free-form and those of an unexpected object too. What a trace shows of
+/// an answer: a vendor may put anything under a name no spec lists (a
+/// receiver's phone), and only the fields the spec knows are shown.
+pub(crate) fn mask_unnamed(text: &str, shape: &'static Shape) -> String {
+    let mut spans = Vec::new();
+    unnamed_values(
+        text,
+        skip_space(text.as_bytes(), 0),
+        &[shape],
+        0,
+        &mut spans,
+    );
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (span, is_key) in spans {
+        out.push_str(&text[copied..span.start]);
+        out.push_str(match text.as_bytes()[span.start] {
+            _ if is_key => "\"*\"",
+            b'"' => "\"[text]\"",
+            b'{' => "\"[an object]\"",
+            b'[' => "\"[a list]\"",
+            b't' | b'f' => "\"[a boolean]\"",
+            b'n' => "null",
+            _ => "\"[a number]\"",
+        });
+        copied = span.end;
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Appends, in order, the span of every value under a key that none of
+/// `shapes` names, in the value at `start`, and of every key made of data
+/// (tagged `true`); past a depth of 64 the value
+/// is one span (a deep answer must not exhaust the stack).
+fn unnamed_values(
+    text: &str,
+    start: usize,
+    shapes: &[&'static Shape],
+    depth: usize,
+    out: &mut Vec<(Range<usize>, bool)>,
+) {
+    let bytes = text.as_bytes();
+    if depth > 64 {
+        out.push((start..value_end(bytes, start), false));
+        return;
+    }
+    // `Any` adds no alternative: the insides of free-form JSON are unknown.
+    let mut candidates = Vec::new();
+    for shape in shapes {
+        expand(shape, &mut candidates);
+    }
+    match bytes.get(start) {
+        Some(b'{') => {
+            // One item where a list is expected is read as that item.
+            let mut objects: Vec<&'static Shape> = Vec::new();
+            for shape in &candidates {
+                match shape {
+                    Shape::List(item) => {
+                        expand(item, &mut objects);
+                    }
+                    other => objects.push(other),
+                }
+            }
+            for (key, key_span, value) in members(text, start) {
+                // A key made of data (a NIK, an e-mail address) is shown
+                // as `*`, whatever its value.
+                if crate::redact::data_shaped_key(&key) {
+                    out.push((key_span, true));
+                }
+                let mut under: Vec<&'static Shape> = Vec::new();
+                for shape in &objects {
+                    match shape {
+                        Shape::Object { fields, .. } => under.extend(
+                            fields
+                                .iter()
+                                .filter(|(name, _)| *name == key)
+                                .map(|(_, shape)| *shape),
+                        ),
+                        Shape::Map(value) => under.push(value),
+                        _ => {}
+                    }
+                }
+                if under.is_empty() {
+                    out.push((value, false));
+                } else {
+                    unnamed_values(text, value.start, &under, depth + 1, out);
+                }
+            }
+        }
+        Some(b'[') => {
+            let items: Vec<&'static Shape> = candidates
+                .iter()
+                .filter_map(|shape| match shape {
+                    Shape::List(item) => Some(*item),
+                    _ => None,
+                })
+                .collect();
+            for item in items_of(bytes, start) {
+                unnamed_values(text, item.start, &items, depth + 1, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Adds `shape`'s alternatives to `out`; false if one of them is
 /// [`Shape::Any`] (nothing under it is unknown).
 fn expand(shape: &'static Shape, out: &mut Vec<&'static Shape>) -> bool {
@@ -232,8 +342,12 @@ fn expand(shape: &'static Shape, out: &mut Vec<&'static Shape>) -> bool {
     }
 }
 
-/// The keys of the object that opens at `start`, with their values' spans.
-fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usize>)> + '_ {
+/// The keys of the object that opens at `start`, with their spans (quotes
+/// included) and their values' spans.
+fn members(
+    text: &str,
+    start: usize,
+) -> impl Iterator<Item = (String, Range<usize>, Range<usize>)> + '_ {
     let bytes = text.as_bytes();
     let mut i = start + 1;
     std::iter::from_fn(move || {
@@ -241,6 +355,7 @@ fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usiz
         if bytes.get(i) != Some(&b'"') {
             return None;
         }
+        let key_start = i;
         let key_end = string_end(bytes, i);
         let key = string_at(text, i..key_end).into_owned();
         let value_start = skip_space(bytes, skip_space(bytes, key_end) + 1);
@@ -249,7 +364,7 @@ fn members(text: &str, start: usize) -> impl Iterator<Item = (String, Range<usiz
         if bytes.get(i) == Some(&b',') {
             i += 1;
         }
-        Some((key, value))
+        Some((key, key_start..key_end, value))
     })
 }
 
@@ -316,6 +431,36 @@ mod tests {
             ["/one_or_many/0/y"]
         );
         assert_eq!(unknown(r#"{"data": {"z": 1}}"#), ["/data/z"]);
+    }
+
+    #[test]
+    fn a_trace_shows_the_value_of_a_field_the_shape_does_not_name_as_its_kind() {
+        // Issue #37 row 5: fields no spec lists, an open object's extras and
+        // free-form JSON show only their kind.
+        let text = r#"{"data": [{"city_id": 1, "name": "Bandung", "kontak_penerima": "siti@contoh.id",
+            "hp_penerima": "0813-9998-8877", "x": {"y": [1]}, "z": null}],
+            "fees": {"k1": {"fee": 1, "nama": "Siti"}, "siti@contoh.id": {"fee": 2}},
+            "free": {"any": "Siti", "3273010101900001": 5}, "one_or_many": [{"name": "a", "t": true}]}"#;
+        let shown = mask_unnamed(text, &ENVELOPE);
+        for gone in ["siti@contoh.id", "0813", "Siti", "[1]", "32730101"] {
+            assert!(!shown.contains(gone), "{gone} in {shown}");
+        }
+        for kept in [
+            r#""city_id": 1"#,
+            r#""name": "Bandung""#,
+            r#""kontak_penerima": "[text]""#,
+            r#""x": "[an object]""#,
+            r#""z": null"#,
+            r#""fee": 1"#,
+            r#""t": "[a boolean]""#,
+            r#""*": {"fee": 2}"#,
+            r#""*": "[a number]""#,
+        ] {
+            assert!(shown.contains(kept), "{kept} not in {shown}");
+        }
+        assert!(crate::json_text::is_json(&shown), "{shown}");
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(mask_unnamed(&deep, &ENVELOPE).contains("[a list]"));
     }
 
     #[test]

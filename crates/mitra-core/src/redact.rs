@@ -3,13 +3,23 @@
 //! a log line or the CLI's output.
 //!
 //! Vendor text is scrubbed *first*, as it arrives, before anything cuts it,
-//! masks its digits or takes an excerpt: a credential is then found whole.
-//! Each credential is looked for as written, percent-encoded (form and URL
-//! styles), JSON-escaped and in base64, and the pairs sent as HTTP Basic
-//! (`base64(id:secret)`) as a whole. Every occurrence of every form is found
+//! masks its digits or takes an excerpt: a credential is then found whole
+//! (a reader that must cut reads [`Secrets::echo_reach`] bytes past its cut
+//! and scrubs before it cuts: [`Secrets::scrub_then_cut`]).
+//! Each credential, and each personal input of a request, is looked for as
+//! written, percent-encoded (form and URL styles), JSON-escaped and in
+//! base64, and the pairs sent as HTTP Basic (`base64(id:secret)`) as a
+//! whole, all ignoring ASCII case (`SITI RAHMAWATI`, `%2f`); in the text with
+//! its escapes decoded (HTML entities, `\u`, `%XX`, also where only some
+//! bytes are encoded); and a value written as a number (a phone, a NIK)
+//! wherever its digits stand, whatever separates them (`0813-9998-8877`) and
+//! with `+62` for its leading `0`. Every occurrence of every form is found
 //! in the text as it came (overlapping ones too), and overlapping or nested
 //! occurrences are redacted as one: a secret that is a prefix of another, or
 //! whose end begins another, leaves no piece of either.
+//!
+//! Keys are data too: [`mask_key`] and [`mask_pointer`] are the one mask of
+//! every key, pointer token and path segment that is printed.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -20,6 +30,10 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::Error;
+
+#[path = "keys.rs"]
+mod keys;
+pub use keys::{MASKED_KEY, data_shaped_key, mask_key, mask_pointer};
 
 /// Shorter values are not scrubbed: they are not secret enough to matter
 /// (PAFI's client id is `1`) and scrubbing them would garble every message.
@@ -97,8 +111,9 @@ fn forms(value: &str) -> Vec<String> {
     out
 }
 
-/// `text` with HTML entities (`&#039;`, `&#x27;`, `&amp;`, ...) and JSON
-/// `\uXXXX` escapes decoded, and for each byte of the result the offset
+/// `text` with HTML entities (`&#039;`, `&#x27;`, `&amp;`, ...), JSON
+/// `\uXXXX` escapes and percent-encoded bytes (`%2f`, `%2F`) decoded, and
+/// for each byte of the result the offset
 /// in `text` of the escape or character it came from (one more entry: the
 /// end).
 fn decode_escapes(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
@@ -164,6 +179,18 @@ fn decode_escapes(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
                 }
             }
         }
+        if rest[0] == b'%'
+            && rest.len() >= 3
+            && let Some(byte) = std::str::from_utf8(&rest[1..3])
+                .ok()
+                .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(byte);
+            from.push(i);
+            i += 3;
+            continue;
+        }
         out.push(rest[0]);
         from.push(i);
         i += 1;
@@ -172,15 +199,17 @@ fn decode_escapes(text: &[u8]) -> (Vec<u8>, Vec<usize>) {
     (out, from)
 }
 
-/// `text` with each of `values` that occurs in its decoded form (HTML
-/// entities, JSON `\u` escapes) replaced, where it stands in `text`, by
-/// [`REDACTED`]; `None` when none occurs.
-fn scrub_escaped(text: &[u8], values: &[&str]) -> Option<Vec<u8>> {
-    let (decoded, from) = decode_escapes(text);
+/// Where each of `values` (lower case) occurs, ignoring ASCII case, in
+/// `text` with its escapes decoded (HTML entities, JSON `\u` escapes,
+/// `%XX` in either case, also where only some bytes are encoded), as spans
+/// of `text` as sent.
+fn escaped_spans(text: &[u8], values: &[Cow<'_, str>], out: &mut Vec<(usize, usize)>) {
+    let (mut decoded, from) = decode_escapes(text);
     if decoded.len() == text.len() {
-        return None; // nothing was escaped
+        return; // nothing was escaped
     }
-    redact_occurrences(text, &decoded, values, &|at, len| {
+    decoded.make_ascii_lowercase();
+    occurrences(&decoded, values, out, &|at, len| {
         let end = at + len;
         // The end in `text`: where the next decoded byte came from.
         let stop = from[end..]
@@ -189,62 +218,141 @@ fn scrub_escaped(text: &[u8], values: &[&str]) -> Option<Vec<u8>> {
             .find(|o| *o > from[end - 1])
             .unwrap_or(text.len());
         (from[at], stop)
-    })
+    });
 }
 
-/// `text` with every place where one of `values` occurs in `haystack`
-/// (`text` itself, or `text` with its escapes decoded) replaced by
-/// [`REDACTED`]; `place(at, len)` is the span of `text` an occurrence at
-/// `at` in `haystack` stands for. Overlapping spans, of one value or of two
-/// (a secret whose end begins another), are one redaction: no piece of
-/// either is left. `None` when none occurs.
-fn redact_occurrences(
-    text: &[u8],
+/// Appends the span of every occurrence of each of `values` in `haystack`
+/// (overlapping ones too: one that overlaps a longer secret's redaction may
+/// hide the next, whole occurrence, which would leave a piece of it);
+/// `place(at, len)` is the span of the text as sent that an occurrence at
+/// `at` in `haystack` stands for.
+fn occurrences(
     haystack: &[u8],
-    values: &[&str],
+    values: &[Cow<'_, str>],
+    out: &mut Vec<(usize, usize)>,
     place: &dyn Fn(usize, usize) -> (usize, usize),
-) -> Option<Vec<u8>> {
-    // Each value's occurrences come in order (memchr's SIMD search: a
-    // 16 MiB body is scanned for each form in milliseconds), overlapping
-    // ones included: one that overlaps a longer secret's redaction may
-    // hide the next, whole occurrence, which would leave a piece of it. The
-    // next span is the least of their heads (a merge, not a sort).
-    let locate = |finder: &memchr::memmem::Finder<'_>, from: usize| {
-        let at = from + finder.find(haystack.get(from..)?)?;
-        Some((place(at, finder.needle().len()), at))
-    };
-    let mut finds: Vec<_> = values
-        .iter()
-        .map(|value| {
-            let finder = memchr::memmem::Finder::new(value.as_bytes());
-            (locate(&finder, 0), finder)
-        })
-        .collect();
-    let mut next_span = || {
-        let (head, finder) = finds
-            .iter_mut()
-            .filter(|(head, _)| head.is_some())
-            .min_by_key(|(head, _)| head.map(|(span, _)| span))?;
-        let (span, at) = head.take()?;
-        *head = locate(finder, at + 1);
-        Some(span)
-    };
-    let (start, end) = next_span()?;
-    let mut out = Vec::with_capacity(text.len());
-    out.extend_from_slice(&text[..start]);
-    out.extend_from_slice(REDACTED.as_bytes());
-    let mut cursor = end;
-    while let Some((start, end)) = next_span() {
-        if start < cursor {
-            cursor = cursor.max(end);
+) {
+    // memchr's SIMD search: a 16 MiB body is scanned for each form in
+    // milliseconds.
+    for value in values {
+        let finder = memchr::memmem::Finder::new(value.as_bytes());
+        let mut from = 0;
+        while let Some(at) = haystack.get(from..).and_then(|h| finder.find(h)) {
+            out.push(place(from + at, value.len()));
+            from += at + 1;
+        }
+    }
+}
+
+/// Bytes that may stand between the digits of a number as a person writes
+/// it (`0813-9998-8877`, `+62 (813) 9998 8877`, `3273.0101.9000.01`).
+fn number_separator(byte: u8) -> bool {
+    matches!(byte, b' ' | b'-' | b'.' | b'(' | b')' | b'/')
+}
+
+/// The digits of a value written as a number (a phone, a NIK, a PIN)
+/// without a leading `0` or `62` (so that `0813…` and `+62 813…` are one
+/// number), when it is one and at least 8 digits remain.
+fn number_core(value: &str) -> Option<String> {
+    let value = value.trim();
+    let numeric = value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'+' || number_separator(b));
+    if !numeric {
+        return None;
+    }
+    let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+    let core = digits
+        .strip_prefix('0')
+        .or_else(|| digits.strip_prefix("62"))
+        .unwrap_or(&digits);
+    (core.len() >= 8).then(|| core.to_owned())
+}
+
+/// Appends the span of every number in `text` (digits, with a leading `+`
+/// and separators between them) whose digits contain one of `cores`: the
+/// whole number, so that no piece of it is left.
+fn number_spans(text: &[u8], cores: &[String], out: &mut Vec<(usize, usize)>) {
+    let shortest = cores.iter().map(String::len).min().unwrap_or(0);
+    let mut digits = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        if !text[i].is_ascii_digit() {
+            i += 1;
             continue;
         }
-        out.extend_from_slice(&text[cursor..start]);
-        out.extend_from_slice(REDACTED.as_bytes());
-        cursor = end;
+        let start = if i > 0 && text[i - 1] == b'+' {
+            i - 1
+        } else {
+            i
+        };
+        digits.clear();
+        let mut end = i;
+        let mut j = i;
+        while j < text.len() {
+            if text[j].is_ascii_digit() {
+                digits.push(text[j]);
+                end = j + 1;
+                j += 1;
+                continue;
+            }
+            // At most three separators between two digits.
+            let gap = text[j..].iter().take(4).position(|b| !number_separator(*b));
+            match gap {
+                Some(n) if n > 0 && text[j + n].is_ascii_digit() => j += n,
+                _ => break,
+            }
+        }
+        if digits.len() >= shortest
+            && cores
+                .iter()
+                .any(|core| memchr::memmem::find(&digits, core.as_bytes()).is_some())
+        {
+            out.push((start, end));
+        }
+        i = end.max(i + 1);
     }
-    out.extend_from_slice(&text[cursor.min(text.len())..]);
-    Some(out)
+}
+
+/// What replaces a span of a text: `with(text, (start, end))`.
+type Replacement<'a> = dyn Fn(&[u8], (usize, usize)) -> Vec<u8> + 'a;
+
+/// `text` with every span (sorted by start) replaced by `with(text, span)`;
+/// overlapping spans, of one value or of two (a secret whose end begins
+/// another), are one replacement: no piece of either is left.
+fn replace_spans(text: &[u8], spans: &[(usize, usize)], with: &Replacement<'_>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len());
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(spans.len());
+    for &(start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start < last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    let mut cursor = 0;
+    for (start, end) in merged {
+        out.extend_from_slice(&text[cursor..start]);
+        out.extend_from_slice(&with(text, (start, end.min(text.len()))));
+        cursor = end.min(text.len());
+    }
+    out.extend_from_slice(&text[cursor..]);
+    out
+}
+
+/// Whether `span` of `text` is a bare number standing as a JSON value:
+/// after `:`, `[` or `,` and before `,`, `}`, `]` or the end.
+fn json_number_at(text: &[u8], (start, end): (usize, usize)) -> bool {
+    let piece = &text[start..end];
+    let digits = piece.strip_prefix(b"-").unwrap_or(piece);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let before = text[..start]
+        .iter()
+        .rev()
+        .find(|b| !b.is_ascii_whitespace());
+    let after = text[end..].iter().find(|b| !b.is_ascii_whitespace());
+    matches!(before, Some(b':' | b'[' | b',')) && matches!(after, None | Some(b',' | b'}' | b']'))
 }
 
 /// Every byte but `A-Z a-z 0-9 - . _ ~` as `%XX`.
@@ -296,6 +404,8 @@ impl Secrets {
 
     fn from_forms(mut all: Vec<String>) -> Self {
         all.retain(|f| f.chars().count() >= MIN_SCRUBBED_CHARS);
+        // Kept in lower case: the search ignores ASCII case.
+        all.iter_mut().for_each(|f| f.make_ascii_lowercase());
         // Sorted only to drop repeated forms: the scrubber merges every
         // form's finds, so their order does not matter.
         all.sort_unstable();
@@ -322,31 +432,126 @@ impl Secrets {
     /// `body` with every credential replaced by [`REDACTED`], borrowed
     /// when none occurs; `extra` as for [`scrub`](Self::scrub).
     pub fn scrub_bytes<'b>(&self, body: &'b [u8], extra: &[&str]) -> Cow<'b, [u8]> {
-        let extra_forms: Vec<String> = extra
-            .iter()
-            .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
-            .flat_map(|e| forms(e))
-            .collect();
-        let values: Vec<&str> = self
+        let spans = self.echoes(body, extra);
+        if spans.is_empty() {
+            return Cow::Borrowed(body);
+        }
+        Cow::Owned(replace_spans(body, &spans, &|text, span| {
+            // A number that stands as a JSON value is replaced by a JSON
+            // string: a vendor's error in a JSON body stays readable.
+            if json_number_at(text, span) {
+                format!("\"{REDACTED}\"").into_bytes()
+            } else {
+                REDACTED.as_bytes().to_vec()
+            }
+        }))
+    }
+
+    /// `text` with every echo of a credential or of `extra` (found as
+    /// [`scrub`](Self::scrub) finds them) replaced by `with(echo)`: a
+    /// caller that shows personal inputs by their shape keeps it.
+    pub fn replace_echoes(
+        &self,
+        text: &str,
+        extra: &[&str],
+        with: &dyn Fn(&str) -> String,
+    ) -> String {
+        let spans = self.echoes(text.as_bytes(), extra);
+        if spans.is_empty() {
+            return text.to_owned();
+        }
+        let out = replace_spans(text.as_bytes(), &spans, &|text, (start, end)| {
+            let piece = &text[start..end];
+            with(&String::from_utf8_lossy(piece)).into_bytes()
+        });
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// The values searched for: every form of every credential and of
+    /// `extra`, in lower case (the search ignores ASCII case: a vendor
+    /// that upper-cases a name or lower-cases `%2F` echoes it all the same).
+    fn needles<'s>(&'s self, extra: &[&str]) -> Vec<Cow<'s, str>> {
+        let mut values: Vec<Cow<'s, str>> = self
             .0
             .iter()
-            .map(|s| s.expose_secret())
-            .chain(extra_forms.iter().map(String::as_str))
-            .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
+            .map(|s| Cow::Borrowed(s.expose_secret()))
             .collect();
-        let mut out = Cow::Borrowed(body);
-        if let Some(replaced) = redact_occurrences(body, body, &values, &|at, len| (at, at + len)) {
-            out = Cow::Owned(replaced);
+        values.extend(
+            extra
+                .iter()
+                .filter(|e| e.chars().count() >= MIN_SCRUBBED_CHARS)
+                .flat_map(|e| forms(e))
+                .filter(|v| v.len() >= MIN_SCRUBBED_CHARS)
+                .map(|v| Cow::Owned(v.to_ascii_lowercase())),
+        );
+        // A value's forms often repeat it (`0813…` is its own JSON and
+        // percent-encoded form): each is searched for once.
+        values.sort_unstable();
+        values.dedup();
+        values
+    }
+
+    /// The spans of `text` (sorted by start, overlapping ones kept) that
+    /// echo a credential or one of `extra`: each form as written, ignoring
+    /// ASCII case; in the text with its escapes decoded (HTML entities,
+    /// JSON `\u`, `%XX`, wholly or partly encoded); and a value written as
+    /// a number (a phone, a NIK) wherever its digits stand, whatever
+    /// separates them and with `+62` for its leading `0`.
+    fn echoes(&self, text: &[u8], extra: &[&str]) -> Vec<(usize, usize)> {
+        let values = self.needles(extra);
+        let mut spans = Vec::new();
+        if values.is_empty() {
+            return spans;
         }
+        let lower = text.to_ascii_lowercase();
+        occurrences(&lower, &values, &mut spans, &|at, len| (at, at + len));
         // Escaped forms the list cannot foresee (`&#039;`, `&#x27;`,
-        // `\u0027`, mixed): found in the text decoded, replaced where they
-        // stand in the text as sent.
-        if (memchr::memchr(b'&', &out).is_some() || memchr::memmem::find(&out, b"\\u").is_some())
-            && let Some(replaced) = scrub_escaped(&out, &values)
+        // `\u0027`, `%2f`, mixed): found in the text decoded, replaced where
+        // they stand in the text as sent.
+        if memchr::memchr2(b'&', b'%', text).is_some()
+            || memchr::memmem::find(text, b"\\u").is_some()
         {
-            out = Cow::Owned(replaced);
+            escaped_spans(text, &values, &mut spans);
         }
-        out
+        let mut cores: Vec<String> = values.iter().filter_map(|v| number_core(v)).collect();
+        cores.sort_unstable();
+        cores.dedup();
+        if !cores.is_empty() {
+            number_spans(text, &cores, &mut spans);
+        }
+        spans.sort_unstable();
+        spans
+    }
+
+    /// How many bytes of text one echo of a credential or of `extra` may
+    /// take, in any form the scrubber finds (one decoded byte comes from at
+    /// most 12: an entity like `&#x0000e9;`): a reader that must cut a body
+    /// reads this much past its cut and scrubs before it cuts.
+    pub fn echo_reach(&self, extra: &[&str]) -> usize {
+        let longest = self
+            .needles(extra)
+            .iter()
+            .map(|v| v.len())
+            .max()
+            .unwrap_or(0);
+        longest * 12
+    }
+
+    /// The first `limit` bytes of a text, at most, scrubbed before they
+    /// are cut: `read` is the start of the text as read (when `more`, the
+    /// text went on past it; it should reach [`echo_reach`](Self::echo_reach)
+    /// bytes past `limit`). The whole of what was read is scrubbed first, and
+    /// of a text that went on the last `echo_reach` bytes are dropped too (an
+    /// echo that the read cut may begin there): no piece of a credential
+    /// survives a cut.
+    pub fn scrub_then_cut(&self, read: &[u8], more: bool, limit: usize, extra: &[&str]) -> Vec<u8> {
+        let scrubbed = self.scrub_bytes(read, extra);
+        let mut keep = scrubbed.len().min(limit);
+        if more {
+            keep = keep.min(scrubbed.len().saturating_sub(self.echo_reach(extra)));
+        }
+        scrubbed[..keep].to_vec()
     }
 
     /// `error` with every credential scrubbed from its vendor text.
@@ -562,6 +767,82 @@ mod tests {
                 "{echo} -> {out}"
             );
         }
+    }
+
+    #[test]
+    fn personal_inputs_echoed_in_another_case_or_format_are_scrubbed() {
+        // Issue #37 row 6: a receiver's name, phone and e-mail, quoted back
+        // upper-cased, with dashes, and with a capitalised address.
+        let inputs = ["Siti Rahmawati", "081399988877", "siti.rahmawati@contoh.id"];
+        let sent = "receiver SITI RAHMAWATI (0813-9998-8877, Siti.Rahmawati@Contoh.ID) invalid";
+        let shown = Secrets::default().scrub(sent, &inputs);
+        assert_eq!(
+            shown,
+            "receiver [REDACTED] ([REDACTED], [REDACTED]) invalid"
+        );
+        for echo in [
+            "+62 813 9998 8877",
+            "+6281399988877",
+            "62-813-9998-8877",
+            "0813.9998.8877",
+            "0813) 9998-8877",
+        ] {
+            let shown = Secrets::default().scrub(&format!("hp {echo} salah"), &inputs);
+            assert_eq!(shown, "hp [REDACTED] salah", "{echo}");
+        }
+        // Echoed as a JSON number: the body stays JSON.
+        let body = br#"{"message": "nomor salah", "data": {"hp": 6281399988877}}"#;
+        let shown = Secrets::default().scrub_bytes(body, &inputs);
+        let shown: serde_json::Value = serde_json::from_slice(&shown).unwrap();
+        assert_eq!(shown["data"]["hp"], REDACTED);
+        let nik = ["3273010101900001"];
+        let shown = Secrets::default().scrub("NIK 3273-0101-0190-0001 ganda", &nik);
+        assert_eq!(shown, "NIK [REDACTED] ganda");
+        // Other numbers stay.
+        assert_eq!(
+            Secrets::default().scrub("order 12345 of 2026-12-06", &inputs),
+            "order 12345 of 2026-12-06"
+        );
+    }
+
+    #[test]
+    fn percent_encoding_in_either_case_or_in_part_is_scrubbed() {
+        // Issue #37 row 7.
+        let token = SecretString::from("tok/RahasiaSekali+2024\u{e9}");
+        let secrets = Secrets::new([&token]);
+        for sent in [
+            "a=tok%2fRahasiaSekali%2b2024%C3%A9&b=1",
+            "a=tok%2FRahasiaSekali+2024%c3%a9&b=1",
+            "a=tok/RahasiaSekali%2B2024\u{e9}&b=1",
+            "a=TOK%2F%52ahasiaSekali%2B2024%C3%A9&b=1",
+        ] {
+            let shown = secrets.scrub(sent, &[]);
+            assert_eq!(shown, "a=[REDACTED]&b=1", "{sent}");
+        }
+        // A stray `%` is left as sent.
+        assert_eq!(secrets.scrub("100% ok %zz", &[]), "100% ok %zz");
+    }
+
+    #[test]
+    fn a_body_is_scrubbed_before_it_is_cut() {
+        // Issue #37 row 1: a token that straddles the cut.
+        let token = SecretString::from("tok-Rahasia-1234567890abcdef");
+        let secrets = Secrets::new([&token]);
+        let limit = 64;
+        let mut body = format!("<{}>", "a".repeat(limit - 16)).into_bytes();
+        body.extend_from_slice(b"tok-Rahasia-1234567890abcdef and more");
+        let reach = secrets.echo_reach(&[]);
+        assert!(reach >= token.expose_secret().len());
+        // Read whole: scrubbed, then cut.
+        let shown = secrets.scrub_then_cut(&body, false, limit, &[]);
+        assert!(shown.len() <= limit);
+        let shown = String::from_utf8(shown).unwrap();
+        assert!(!shown.contains("tok-Rahas"), "{shown}");
+        // Read only in part, the token beyond the read's end: the piece read
+        // is dropped.
+        let read = &body[..limit - 16 + 2 + 10];
+        let shown = String::from_utf8(secrets.scrub_then_cut(read, true, limit, &[])).unwrap();
+        assert!(!shown.contains("tok-"), "{shown}");
     }
 
     #[test]

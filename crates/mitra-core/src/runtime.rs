@@ -660,11 +660,23 @@ impl Runtime {
                 let headers = response.headers().clone();
                 #[cfg(feature = "mock")]
                 let url = response.url().clone();
-                let body = match read_bounded(response).await {
+                // Scrubbed before it is cut, and before the decoder reads,
+                // cuts or masks it.
+                let body = match read_scrubbed(response, &self.inner.secrets, extra).await {
                     Ok(body) => body,
                     Err(e) => return from_reqwest(e),
                 };
                 if status.is_success() {
+                    // At DEBUG: a success the spec does not describe is not
+                    // decoded, so no field of it is known.
+                    if tracing::enabled!(tracing::Level::DEBUG) {
+                        crate::attempt::trace_answer(
+                            self,
+                            extra,
+                            (status.as_u16(), &headers, &body),
+                            None,
+                        );
+                    }
                     if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
                         return vendor_error;
                     }
@@ -673,8 +685,6 @@ impl Runtime {
                         message: "a success status the spec does not describe".into(),
                     };
                 }
-                // Scrubbed before the decoder reads, cuts or masks it.
-                let body = self.inner.secrets.scrub_bytes(&body, extra);
                 #[cfg(feature = "mock")]
                 if let Some(unmatched) = crate::call::unmatched_mock(&url, status, &headers, &body)
                 {
@@ -731,16 +741,29 @@ pub(crate) async fn read_limited(mut response: Response, limit: u64) -> Result<V
     Ok(body)
 }
 
-async fn read_bounded(mut response: Response) -> reqwest::Result<Vec<u8>> {
+/// The start of an error body, at most [`MAX_ERROR_BODY`] bytes, with
+/// every credential (and each of `extra`) scrubbed *before* it is cut: the
+/// read goes on for [`Secrets::echo_reach`] bytes past the bound, so that
+/// a secret that straddles the bound is found whole.
+async fn read_scrubbed(
+    mut response: Response,
+    secrets: &Secrets,
+    extra: &[&str],
+) -> reqwest::Result<Vec<u8>> {
+    let wanted = MAX_ERROR_BODY + secrets.echo_reach(extra);
     let mut body = Vec::new();
+    let mut more = false;
     while let Some(chunk) = response.chunk().await? {
-        let room = MAX_ERROR_BODY - body.len();
+        let room = wanted - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_ERROR_BODY {
+        if body.len() >= wanted {
+            // Whether the body goes on is not asked (that would wait for
+            // it): a body of exactly this size loses its last bytes.
+            more = true;
             break;
         }
     }
-    Ok(body)
+    Ok(secrets.scrub_then_cut(&body, more, MAX_ERROR_BODY, extra))
 }
 
 /// A reqwest error as an [`Error`], without its URL (which may carry keys).

@@ -801,34 +801,12 @@ fn first_time(vendor: &'static str, operation: &'static str, place: Place) -> bo
     set.insert((vendor, operation, place))
 }
 
-/// A pointer fit for a log line: every token that is not an identifier
-/// (a key made of data: an id, an e-mail, a NIK) or a list index becomes
-/// `*`, and the whole is bounded.
+/// A pointer fit for a log line: every token that is data (an id, an
+/// e-mail, a NIK, also inside a name: `nik_3273010101900001`) becomes `*`,
+/// list indexes stay, and the whole is bounded. The one key mask of
+/// [`crate::redact::mask_pointer`].
 fn safe_pointer(pointer: &str) -> String {
-    let identifier = |t: &str| {
-        !t.is_empty()
-            && t.len() <= 64
-            && t.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-            && t.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-    };
-    let index = |t: &str| !t.is_empty() && t.len() <= 6 && t.bytes().all(|b| b.is_ascii_digit());
-    let mut out = String::new();
-    for token in pointer.split('/').skip(1) {
-        out.push('/');
-        out.push_str(if identifier(token) || index(token) {
-            token
-        } else {
-            "*"
-        });
-        if out.len() > 200 {
-            out.push_str("/…");
-            break;
-        }
-    }
-    out
+    crate::redact::mask_pointer(pointer)
 }
 
 /// One reported difference (for tests and `mitra verify`'s comparison).
@@ -1389,6 +1367,9 @@ mod tests {
         );
         assert_eq!(safe_pointer("/users/siti@contoh.id/x"), "/users/*/x");
         assert_eq!(safe_pointer("/a\nINFO forged"), "/*");
+        // Issue #37 row 8: data inside an identifier-shaped key.
+        assert_eq!(safe_pointer("/data/nik_3273010101900001"), "/data/*");
+        assert_eq!(safe_pointer("/data/123456/x"), "/data/*/x");
     }
 
     #[test]

@@ -137,3 +137,28 @@ async fn a_refused_connection_is_a_transport_error_without_the_url() {
     );
     assert!(!format!("{err} {err:?}").contains("canary-key"));
 }
+
+#[tokio::test]
+async fn a_secret_that_straddles_the_error_bodys_bound_leaves_no_piece() {
+    // Issue #37 row 1: a tag of 65,522 bytes (stripped from the message),
+    // then the token across the 64 KiB bound.
+    const TOKEN: &str = "tok-Rahasia-1234567890abcdef";
+    let body = format!("<{}>{TOKEN} ditolak", "a".repeat(65_520));
+    let server = MockServer::always(MockResponse::with_type(500, "text/plain", body)).await;
+    let runtime = Runtime::builder("test")
+        .retry(RetryPolicy::none())
+        .secrets(mitra_core::redact::Secrets::new([&SecretString::from(
+            TOKEN,
+        )]))
+        .build();
+    let http = mitra_core::build_http_client(&mitra_core::HttpConfig::default()).unwrap();
+    let err = call(&runtime, &http, &format!("{}/thing", server.url()), &READ)
+        .await
+        .unwrap_err();
+    let shown = format!("{err} {err:?}");
+    for piece in TOKEN.as_bytes().windows(8) {
+        let piece = std::str::from_utf8(piece).unwrap();
+        assert!(!shown.contains(piece), "{piece} in {shown}");
+    }
+    assert!(shown.contains("[REDACTED]"), "{shown}");
+}

@@ -232,20 +232,60 @@ fn same_path(a: &str, b: &str) -> bool {
             .all(|(x, y)| x == y || (x.starts_with('{') && y.starts_with('{')))
 }
 
-/// A pointer token made of data (an id, an e-mail, a NIK) shown as `*`.
+/// A JSON pointer with every token made of data (an id, an e-mail, a NIK,
+/// also inside a name: `nik_3273010101900001`) shown as `*`: the one key
+/// mask of `mitra_core::redact::mask_pointer`.
 pub(crate) fn mask_pointer(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .map(|t| {
-            let digits = t.chars().filter(char::is_ascii_digit).count();
-            if t.contains('@') || digits >= 6 {
-                "*"
+    super::keys::mask_pointer(pointer)
+}
+
+/// A URL path (or an endpoint's name) with every segment made of data
+/// shown as `*`; a `{parameter}` and a version (`v1`, `1.0.1`) stay. A name without `/` is a heading's
+/// words, shown as written.
+pub(crate) fn mask_path(path: &str) -> String {
+    if !path.contains('/') {
+        return path.to_owned();
+    }
+    path.split('/')
+        .map(|segment| {
+            let parameter = segment
+                .strip_prefix('{')
+                .and_then(|s| s.strip_suffix('}'))
+                .is_some_and(|name| !super::keys::data_shaped_key(name));
+            // A version (`v1`, `1.0.1`): short numbers, no data.
+            let version = {
+                let numbers = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+                numbers.split('.').count() <= 4
+                    && numbers.split('.').all(|n| {
+                        (1..=3).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+                    })
+            };
+            if segment.is_empty() || parameter || version {
+                segment
             } else {
-                t
+                super::keys::mask_key(segment)
             }
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// A table row's name as a finding may print it: itself where it is
+/// identifier-shaped, or a nested property (`shipper.region_id`,
+/// `items[].name`, as web documentation writes them) whose parent is a row
+/// of the same table, each part identifier-shaped; else `*` (a table of
+/// people lists their names, and `siti.rahmawati` has no row `siti`).
+fn row_name<'a>(name: &'a str, rows: &[super::Row]) -> &'a str {
+    let plain = |n: &str| n.strip_suffix("[]").unwrap_or(n).to_owned();
+    if let Some((parent, _)) = name.rsplit_once('.')
+        && rows.iter().any(|r| plain(&r.name) == plain(parent))
+        && name
+            .split('.')
+            .all(|part| !super::keys::data_shaped_key(&plain(part)))
+    {
+        return name;
+    }
+    super::keys::mask_key(name)
 }
 
 struct Op<'a> {
@@ -650,15 +690,18 @@ fn check_table(spec: &Value, op: &Op, table: &Table, out: &mut Vec<Finding>) {
         let mut found = Vec::new();
         for row in &table.rows {
             match alt.iter().find(|(n, _)| *n == row.name) {
-                None => found.push(format!("{place}: {}: not in the spec", row.name)),
+                None => found.push(format!(
+                    "{place}: {}: not in the spec",
+                    row_name(&row.name, &table.rows)
+                )),
                 Some((_, required)) => match row.required {
                     Some(true) if !required => found.push(format!(
                         "{place}: {}: required in the document, optional in the spec",
-                        row.name
+                        row_name(&row.name, &table.rows)
                     )),
                     Some(false) if *required => found.push(format!(
                         "{place}: {}: optional in the document, required in the spec",
-                        row.name
+                        row_name(&row.name, &table.rows)
                     )),
                     _ => {}
                 },
@@ -774,6 +817,41 @@ mod tests {
             super::mask_pointer("/users/3204850000000000/a@b.id/name/0"),
             "/users/*/*/name/0"
         );
+    }
+
+    #[test]
+    fn names_and_e_mail_addresses_in_rows_and_urls_are_masked() {
+        // Issue #37 row 9.
+        assert_eq!(
+            super::mask_path("/nasabah/3273010101900001/siti.rahmawati"),
+            "/nasabah/*/*"
+        );
+        assert_eq!(
+            super::mask_path("/api/akun/{kode}/x@y.id"),
+            "/api/akun/{kode}/*"
+        );
+        assert_eq!(super::mask_path("Get a token"), "Get a token");
+        assert_eq!(
+            super::mask_path("/utilitas/1.0.1/v2/x"),
+            "/utilitas/1.0.1/v2/x"
+        );
+        assert_eq!(super::mask_path("/x/3273.0101.9000"), "/x/*");
+        let row = |name: &str| super::super::Row {
+            name: name.into(),
+            required: None,
+        };
+        let rows = [row("shipper"), row("items[]")];
+        assert_eq!(super::row_name("Siti Rahmawati", &rows), "*");
+        assert_eq!(super::row_name("siti.rahmawati@contoh.id", &rows), "*");
+        assert_eq!(super::row_name("siti.rahmawati", &rows), "*");
+        assert_eq!(super::row_name("province_id", &rows), "province_id");
+        assert_eq!(
+            super::row_name("shipper.region_id", &rows),
+            "shipper.region_id"
+        );
+        assert_eq!(super::row_name("items[].name", &rows), "items[].name");
+        assert_eq!(super::row_name("shipper.3273010101900001", &rows), "*");
+        assert_eq!(super::mask_pointer("/data/nik_3273010101900001"), "/data/*");
     }
 
     #[test]

@@ -15,6 +15,11 @@
 
 pub mod compare;
 pub mod json;
+/// The one key mask of `mitra_core::redact` (the same file, compiled here:
+/// xtask does not depend on the runtime).
+#[path = "../../../crates/mitra-core/src/keys.rs"]
+#[allow(dead_code)]
+mod keys;
 pub mod postman;
 pub mod text;
 
@@ -116,8 +121,9 @@ impl Endpoint {
             .map(compare::url_path)
             .or(self.name.clone())
             .unwrap_or_default();
-        // A concrete URL in a document may carry data (a NIK in the path).
-        let what = compare::mask_pointer(&what);
+        // A concrete URL in a document may carry data (a NIK, a name or an
+        // e-mail address in the path).
+        let what = compare::mask_path(&what);
         match &self.method {
             Some(m) => format!("{m} {what}"),
             None => what,

@@ -570,3 +570,31 @@ fn the_spec_before_the_pages_were_read_differs_from_them() {
         assert_eq!(super::exit_code(&r), 0, "{slug}: {:?}", r.differences());
     }
 }
+
+#[test]
+fn names_and_e_mail_addresses_in_a_documents_rows_and_urls_are_not_printed() {
+    // Issue #37 row 9: a row of people where a parameter's name was
+    // expected, and a concrete URL with a name in it.
+    let sempoa = revised(
+        "sempoa.txt",
+        &[(
+            "| kredit    |  ✅   | Array     |",
+            "| Siti Rahmawati |  ✅   | Array     |",
+            1,
+        )],
+    );
+    let differences = report("sempoa", sempoa.path()).differences();
+    assert_eq!(
+        differences,
+        [
+            "createJurnal: request table: *: not in the spec",
+            "createJurnal: request table: kredit: not in the document",
+        ]
+    );
+    let endpoint = super::Endpoint {
+        method: Some("GET".into()),
+        url: Some("https://bank.example/nasabah/3273010101900001/siti.rahmawati".into()),
+        ..Default::default()
+    };
+    assert_eq!(endpoint.label(), "GET /nasabah/*/*");
+}

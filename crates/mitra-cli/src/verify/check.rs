@@ -4,6 +4,8 @@
 use mitra_spec::{Kind, Mismatch, escape, resolve_at};
 use serde_json::Value;
 
+use super::record::Scrubbed;
+
 /// One way an answer differs from the spec.
 #[derive(Debug, Clone)]
 pub struct Drift {
@@ -74,9 +76,10 @@ pub fn response_for<'a>(
     })
 }
 
-/// The start of a body that is not JSON, for a report.
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+/// The start of a body that is not JSON, for a report: of the body
+/// scrubbed whole, so that the cut cannot split a credential.
+fn excerpt(body: &Scrubbed) -> String {
+    let text = String::from_utf8_lossy(body.bytes());
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let cut: String = line.chars().take(60).collect();
     if cut.len() < line.len() {
@@ -87,7 +90,9 @@ fn excerpt(body: &[u8]) -> String {
 }
 
 /// Every drift of one answer (`status`, `content_type`, `body`) from what
-/// the spec says `method path` answers; empty when it conforms.
+/// the spec says `method path` answers; empty when it conforms. `scrubbed`
+/// is the body with its credentials and personal inputs masked: the only
+/// text of it a drift quotes.
 pub fn answer(
     spec: &Value,
     path: &str,
@@ -95,6 +100,7 @@ pub fn answer(
     status: u16,
     content_type: &str,
     body: &[u8],
+    scrubbed: &Scrubbed,
 ) -> Vec<Drift> {
     let Some((response, at)) = response_for(spec, path, method, status) else {
         let listed: Vec<String> = spec
@@ -129,7 +135,7 @@ pub fn answer(
                 "not-json",
                 format!(
                     "(root): HTTP {status} answered {seen} ({:?}) where the spec wants {media_type}",
-                    excerpt(body)
+                    excerpt(scrubbed)
                 ),
             )];
         }
@@ -178,7 +184,19 @@ components:
     #[test]
     fn answers_are_checked_by_status_and_body() {
         let spec = mitra_spec::parse(SPEC).unwrap();
-        let run = |status, body: &str| answer(&spec, "/city", "get", status, "", body.as_bytes());
+        let masker = super::super::record::Masker::new(Default::default(), &[]);
+        let run = |status, body: &str| {
+            let scrubbed = masker.scrub_body(body.as_bytes());
+            answer(
+                &spec,
+                "/city",
+                "get",
+                status,
+                "",
+                body.as_bytes(),
+                &scrubbed,
+            )
+        };
         assert!(run(200, r#"{"name": "Bandung"}"#).is_empty());
         assert_eq!(run(200, r#"{"nama": "Bandung"}"#).len(), 2);
         assert!(run(404, r#"{"message": "not found"}"#).is_empty());

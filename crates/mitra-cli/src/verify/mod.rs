@@ -292,20 +292,6 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                 None,
             ),
             (Some(answer), _) => {
-                if let Some(dir) = record_dir {
-                    record::write(
-                        dir,
-                        vendor.name,
-                        op.id,
-                        answer.status,
-                        &answer.content_type,
-                        &answer.body,
-                        &masker,
-                    )
-                    .map_err(|e| {
-                        CliError::other("record", format!("writing to {}: {e}", dir.display()))
-                    })?;
-                }
                 // What --suggest reads: masked like a fixture (shapes and
                 // types kept, so its edits are the same).
                 let body = serde_json::from_slice::<Value>(&answer.body)
@@ -318,6 +304,9 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                     )),
                     429 => Outcome::Failed("rate limited: HTTP 429, try again later".into()),
                     status => {
+                        // The whole body scrubbed first: what is cut,
+                        // digit-masked or classified below is this.
+                        let scrubbed = masker.scrub_body(&answer.body);
                         let drifts = check::answer(
                             &spec,
                             op.path,
@@ -325,33 +314,18 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                             status,
                             &answer.content_type,
                             &answer.body,
+                            &scrubbed,
                         );
-                        // Found values shown only as their shape where
-                        // personal, and never a credential.
+                        let parsed = serde_json::from_slice::<Value>(&answer.body).ok();
                         let drifts: Vec<Drift> = drifts
                             .into_iter()
-                            .map(|mut d| {
-                                match &mut d.mismatch {
-                                    Some(m) => {
-                                        // A field the spec does not know
-                                        // may hold anything: only its kind.
-                                        m.found = if m.kind == mitra_spec::Kind::UnknownField {
-                                            kind_of_text(&m.found).to_owned()
-                                        } else {
-                                            masker.found(&m.pointer, &m.found)
-                                        };
-                                        d.message = m.to_string();
-                                    }
-                                    None => d.message = masker.text(&d.message),
-                                }
-                                d
-                            })
+                            .map(|d| shown_drift(d, parsed.as_ref(), &masker))
                             .collect();
                         if !(200..300).contains(&status) {
                             // How the error body differs from the spec's is
                             // kept too; the verdict is the error.
                             let (kind, message) =
-                                error_kind(status, &answer.content_type, &answer.body);
+                                error_kind(status, &answer.content_type, &scrubbed);
                             Outcome::Unconfirmed(status, kind, masker.text(&message), drifts)
                         } else if drifts.is_empty() {
                             Outcome::Ok(status)
@@ -360,6 +334,22 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
                         }
                     }
                 };
+                if let Some(dir) = record_dir {
+                    // A field the spec does not know may hold anything: its
+                    // value is shaped in the fixture, whatever its name.
+                    let unknown: Vec<&str> = match &outcome {
+                        Outcome::Drift(_, drifts) | Outcome::Unconfirmed(.., drifts) => drifts
+                            .iter()
+                            .filter_map(|d| d.mismatch.as_ref())
+                            .filter(|m| m.kind == mitra_spec::Kind::UnknownField)
+                            .map(|m| m.pointer.as_str())
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    record::write(dir, vendor.name, op.id, answer, &unknown, &masker).map_err(
+                        |e| CliError::other("record", format!("writing to {}: {e}", dir.display())),
+                    )?;
+                }
                 (outcome, body)
             }
         };
@@ -455,9 +445,48 @@ pub async fn run(root: &ArgMatches, sub: &ArgMatches) -> Result<u8, CliError> {
     })
 }
 
+/// A drift as it may be printed: its pointer through the one key mask
+/// (a key made of data, a NIK or an e-mail address, shown as `*`), the
+/// value found shown only as its shape where personal and never a
+/// credential, masked whole before it is cut. The spec's mismatch keeps the
+/// pointer as it came, for `--suggest` to find the schema and the value.
+fn shown_drift(mut d: Drift, body: Option<&Value>, masker: &record::Masker) -> Drift {
+    d.pointer = mitra_core::redact::mask_pointer(&d.pointer);
+    match &mut d.mismatch {
+        Some(m) => {
+            // A field the spec does not know may hold anything: only its
+            // kind.
+            m.found = if m.kind == mitra_spec::Kind::UnknownField {
+                kind_of_text(&m.found).to_owned()
+            } else {
+                match body.and_then(|b| b.pointer(&m.pointer)) {
+                    // The validator cut the value it quotes: the whole is
+                    // masked, then cut.
+                    Some(whole) if m.found.ends_with("...") => {
+                        shorten(&masker.found(&m.pointer, &whole.to_string()), 60)
+                    }
+                    _ => masker.found(&m.pointer, &m.found),
+                }
+            };
+            d.message = shown_mismatch(m).to_string();
+        }
+        None => d.message = masker.text(&d.message),
+    }
+    d
+}
+
+/// A spec mismatch as it may be printed: its pointer through the key mask.
+pub(crate) fn shown_mismatch(m: &mitra_spec::Mismatch) -> mitra_spec::Mismatch {
+    let mut shown = m.clone();
+    shown.pointer = mitra_core::redact::mask_pointer(&m.pointer);
+    shown
+}
+
 /// What an error answer is, as the clients would return it: the
-/// `Error::kind()` its status gives and the vendor's message.
-fn error_kind(status: u16, content_type: &str, body: &[u8]) -> (&'static str, String) {
+/// `Error::kind()` its status gives and the vendor's message, read from
+/// the body scrubbed whole (the reader cuts and masks digits).
+fn error_kind(status: u16, content_type: &str, body: &record::Scrubbed) -> (&'static str, String) {
+    let body = body.bytes();
     let mut headers = reqwest::header::HeaderMap::new();
     if let Ok(value) = reqwest::header::HeaderValue::from_str(content_type) {
         headers.insert(reqwest::header::CONTENT_TYPE, value);

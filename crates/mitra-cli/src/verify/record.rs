@@ -90,17 +90,32 @@ fn personal_text(text: &str) -> bool {
         || (only_digits && mobile && (10..=14).contains(&digits))
 }
 
+/// A whole answer body with every credential and every echo of a
+/// personal input replaced (found whole: nothing has cut it yet). Only
+/// this is read for an excerpt, an error message or a classification, so
+/// that nothing cuts or transforms a body before it is scrubbed.
+pub struct Scrubbed(Vec<u8>);
+
+impl Scrubbed {
+    /// The scrubbed bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
 /// What verify masks in everything it writes (fixtures, the report,
 /// `--suggest` notes): the fields the vendor's spec marks personal or secret
 /// (and the names the heuristics above know), personal-looking text under
 /// any key, long digit runs, the values the run's own input put in personal
-/// fields (an answer may quote the NIK it was asked about), and every
-/// credential and access token in every form a vendor may echo it
-/// (percent-encoded, base64, HTTP Basic, JSON and HTML escaped).
+/// fields (an answer may quote the NIK it was asked about, in another case
+/// or format), and every credential and access token in every form a vendor
+/// may echo it (percent-encoded, base64, HTTP Basic, JSON and HTML escaped).
 pub struct Masker {
     marked: mitra_core::redact::Marked,
     secrets: mitra_core::redact::Secrets,
-    personal_values: Vec<String>,
+    /// The personal inputs, found as the runtime finds secrets (any case,
+    /// numbers whatever their separators), shown by their shape.
+    personal: mitra_core::redact::Secrets,
 }
 
 impl Masker {
@@ -121,66 +136,95 @@ impl Masker {
         Self {
             marked,
             secrets: all,
-            personal_values: Vec::new(),
+            personal: mitra_core::redact::Secrets::default(),
         }
     }
 
     /// Also masks these values (tokens seen, personal inputs) wherever they
     /// occur.
     pub fn also(&mut self, secrets: &[String], personal: &[String]) {
-        let values: Vec<mitra_core::SecretString> = secrets
-            .iter()
-            .map(|s| mitra_core::SecretString::from(s.clone()))
-            .collect();
-        self.secrets = std::mem::take(&mut self.secrets).with(values.iter());
-        self.personal_values
-            .extend(personal.iter().filter(|v| v.chars().count() >= 4).cloned());
+        let as_secrets = |values: &[String]| -> Vec<mitra_core::SecretString> {
+            values
+                .iter()
+                .map(|s| mitra_core::SecretString::from(s.clone()))
+                .collect()
+        };
+        self.secrets = std::mem::take(&mut self.secrets).with(as_secrets(secrets).iter());
+        self.personal = std::mem::take(&mut self.personal).with(as_secrets(personal).iter());
     }
 
     fn is_marked(&self, key: &str) -> bool {
         masked_key(key) || self.marked.personal.contains(&key) || self.marked.secret.contains(&key)
     }
 
+    /// `text` with credentials replaced and personal inputs shaped, in
+    /// every form: nothing else changed.
+    fn scrub(&self, text: &str) -> String {
+        // `[REDACTED]` until the end: an HTML reader would strip `<redacted>`.
+        let text = self
+            .secrets
+            .replace_echoes(text, &[], &|_| mitra_core::redact::REDACTED.to_owned());
+        self.personal
+            .replace_echoes(&text, &[], &|piece| shape(piece))
+    }
+
+    /// A whole answer body scrubbed (credentials replaced, personal inputs
+    /// shaped), before anything reads a piece of it.
+    pub fn scrub_body(&self, body: &[u8]) -> Scrubbed {
+        Scrubbed(self.scrub(&String::from_utf8_lossy(body)).into_bytes())
+    }
+
     /// A text with credentials replaced, personal values and long digit
     /// runs shaped (digits as `0`, letters as `x`).
     pub fn text(&self, text: &str) -> String {
-        let mut text = self
-            .secrets
-            .scrub(text, &[])
+        let text = self
+            .scrub(text)
             .replace(mitra_core::redact::REDACTED, "<redacted>");
-        for value in &self.personal_values {
-            if text.contains(value.as_str()) {
-                text = text.replace(value.as_str(), &shape(value));
-            }
-        }
         mitra_core::decode::zero_digit_runs(&text)
     }
 
-    /// `value` masked.
+    /// `value` masked, its keys as they came (what `--suggest` reads:
+    /// it prints no data-shaped key).
     pub fn mask(&self, value: &Value) -> Value {
-        self.mask_in(value, false)
+        self.mask_in(value, false, false)
+    }
+
+    /// `value` masked for a fixture: a key that is data (a NIK, an e-mail
+    /// address, see [`mitra_core::redact::data_shaped_key`]) is shaped as
+    /// a value is.
+    pub fn mask_fixture(&self, value: &Value) -> Value {
+        self.mask_in(value, false, true)
     }
 
     fn is_secret_key(&self, key: &str) -> bool {
         self.marked.secret.contains(&key) || SECRET_KEYS.contains(&normal(key).as_str())
     }
 
-    fn mask_in(&self, value: &Value, under_masked_key: bool) -> Value {
+    fn mask_in(&self, value: &Value, under_masked_key: bool, shape_keys: bool) -> Value {
         match value {
-            Value::Object(map) => Value::Object(
-                map.iter()
-                    .map(|(k, v)| {
-                        // A secret is not even shown by its shape.
-                        if self.is_secret_key(k) && !v.is_null() {
-                            return (k.clone(), json!("<redacted>"));
+            Value::Object(map) => {
+                let mut out = serde_json::Map::new();
+                for (k, v) in map {
+                    // A secret is not even shown by its shape.
+                    let masked = if self.is_secret_key(k) && !v.is_null() {
+                        json!("<redacted>")
+                    } else {
+                        self.mask_in(v, under_masked_key || self.is_marked(k), shape_keys)
+                    };
+                    let mut key = k.clone();
+                    if shape_keys && mitra_core::redact::data_shaped_key(k) {
+                        key = shape(&self.text(k));
+                        // Two keys of one shape are both kept.
+                        let mut n = 1;
+                        while out.contains_key(&key) {
+                            n += 1;
+                            key = format!("{}~{n}", shape(&self.text(k)));
                         }
-                        (
-                            k.clone(),
-                            self.mask_in(v, under_masked_key || self.is_marked(k)),
-                        )
-                    })
-                    .collect(),
-            ),
+                    }
+                    out.insert(key, masked);
+                }
+                Value::Object(out)
+            }
             Value::String(text) => {
                 let mut text = self.text(text);
                 if under_masked_key || personal_text(&text) {
@@ -193,7 +237,7 @@ impl Masker {
             Value::Array(items) => Value::Array(
                 items
                     .iter()
-                    .map(|v| self.mask_in(v, under_masked_key))
+                    .map(|v| self.mask_in(v, under_masked_key, shape_keys))
                     .collect(),
             ),
             other => other.clone(),
@@ -212,7 +256,7 @@ impl Masker {
         if let Ok(value) = serde_json::from_str::<Value>(found)
             && (value.is_object() || value.is_array())
         {
-            return self.mask_in(&value, self.is_marked(key)).to_string();
+            return self.mask_in(&value, self.is_marked(key), true).to_string();
         }
         if self.is_marked(key) || personal_text(found.trim_matches('"')) {
             shape(found)
@@ -229,23 +273,34 @@ pub fn mask(value: &Value, secrets: &[String]) -> Value {
     Masker::new(mitra_core::redact::Marked::default(), secrets).mask(value)
 }
 
-/// Writes one answer to `dir/<vendor>/<operation>.json`.
+/// Writes one answer to `dir/<vendor>/<operation>.json`, masked; the value
+/// at each of `unknown` (pointers of fields the spec does not know) is
+/// shaped as a personal value is, whatever its name.
 pub fn write(
     dir: &Path,
     vendor: &str,
     operation: &str,
-    status: u16,
-    content_type: &str,
-    body: &[u8],
+    answer: &super::proxy::Exchange,
+    unknown: &[&str],
     masker: &Masker,
 ) -> std::io::Result<()> {
     let folder = dir.join(vendor);
     std::fs::create_dir_all(&folder)?;
-    let body = match serde_json::from_slice::<Value>(body) {
-        Ok(json) => masker.mask(&json),
+    let body = match serde_json::from_slice::<Value>(&answer.body) {
+        Ok(mut json) => {
+            for pointer in unknown {
+                if let Some(value) = json.pointer_mut(pointer) {
+                    *value = masker.mask_in(value, true, true);
+                }
+            }
+            masker.mask_fixture(&json)
+        }
         // Not JSON (an HTML error page): kept as text, masked as a string.
-        Err(_) => masker.mask(&Value::String(String::from_utf8_lossy(body).into_owned())),
+        Err(_) => masker.mask(&Value::String(
+            String::from_utf8_lossy(&answer.body).into_owned(),
+        )),
     };
+    let (status, content_type) = (answer.status, &answer.content_type);
     let record = json!({
         "operation": operation,
         "status": status,
@@ -282,5 +337,25 @@ mod tests {
         );
         // A name is masked whoever bears it (a reviewer restores a city's).
         assert_eq!(masked["city"]["name"], "Xxxxxxx");
+    }
+
+    #[test]
+    fn personal_inputs_echoed_in_another_case_or_format_are_shaped() {
+        // Issue #37 row 6, in verify's report and fixtures.
+        let mut masker = Masker::new(mitra_core::redact::Marked::default(), &[]);
+        masker.also(
+            &[],
+            &[
+                "Siti Rahmawati".to_owned(),
+                "081399988877".to_owned(),
+                "siti.rahmawati@contoh.id".to_owned(),
+            ],
+        );
+        assert_eq!(
+            masker.text("SITI RAHMAWATI (+62 813-9998-8877, Siti.Rahmawati@Contoh.ID)"),
+            "XXXX XXXXXXXXX (+00 000-0000-0000, Xxxx.Xxxxxxxxx@Xxxxxx.XX)"
+        );
+        let body = masker.scrub_body(br#"{"message": "penerima SITI RAHMAWATI"}"#);
+        assert_eq!(body.bytes(), br#"{"message": "penerima XXXX XXXXXXXXX"}"#);
     }
 }

@@ -199,6 +199,7 @@ pub fn diff(
     when: &str,
 ) -> (String, Vec<String>) {
     let mut edits: BTreeMap<String, Edits> = BTreeMap::new();
+    let mut skipped = Vec::new();
     for answer in seen {
         for m in &answer.mismatches {
             let found = answer
@@ -213,7 +214,24 @@ pub fn diff(
                 .unwrap_or_default()
                 .replace("~1", "/")
                 .replace("~0", "~");
+            let note = format!(
+                "{}: {} ({when})",
+                answer.operation,
+                super::shown_mismatch(m)
+            );
             let edit = match &m.kind {
+                // A key made of data (a NIK, an e-mail address) is not a
+                // property to name in the spec, nor to print.
+                mitra_spec::Kind::UnknownField if mitra_core::redact::data_shaped_key(&field) => {
+                    let by_hand = format!(
+                        "{}: keys made of data came (shown as *); if the vendor keys an object by them, describe it with additionalProperties: {note}",
+                        m.schema
+                    );
+                    if !skipped.contains(&by_hand) {
+                        skipped.push(by_hand);
+                    }
+                    continue;
+                }
                 mitra_spec::Kind::UnknownField => Edit::AddProperty(field, found),
                 mitra_spec::Kind::MissingField => Edit::Unrequire(field),
                 mitra_spec::Kind::NumberAsString
@@ -225,7 +243,6 @@ pub fn diff(
                 mitra_spec::Kind::Null => Edit::Nullable,
                 _ => continue,
             };
-            let note = format!("{}: {m} ({when})", answer.operation);
             let list = edits.entry(m.schema.clone()).or_default();
             // The same drift in every item of a list is one edit, one note.
             if !list.iter().any(|(e, _)| e.key() == edit.key()) {
@@ -236,7 +253,6 @@ pub fn diff(
     let mut text = Text {
         lines: spec_text.lines().map(str::to_owned).collect(),
     };
-    let mut skipped = Vec::new();
     // Bottom-up, so that the lines of the schemas still to edit stay put.
     let mut located: Vec<(Node, String, Edits)> = Vec::new();
     for (at, list) in edits {
