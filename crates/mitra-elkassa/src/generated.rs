@@ -2570,6 +2570,8 @@ paths:
       operationId: getAllUsersWithoutPaging
       summary: Every user, in one response
       x-mitra-source: 'seed'
+      # The document describes it within "Get All Users" (an empty page).
+      x-mitra-documented-as: getAllUsers
       x-mitra-returns: Vec<crate::User>
       description: The partner document's "Get All Users" with no page number.
       parameters:
@@ -2831,6 +2833,7 @@ components:
         packet_id:
           $ref: '#/components/schemas/NumericString'
         packet_code:
+          x-mitra-assumption: 'Only getRegistrationData''s packets show it; checkUser''s example (the same type) does not, so it is optional and may be absent there.'
           type: string
         packet_desc:
           type: string

@@ -3205,6 +3205,7 @@ components:
         id:
           type: string
           description: Present in the response to `createJurnal`.
+          x-mitra-assumption: 'createJurnal''s answer shows it; the journal list''s example (the same type) does not, so in a listed journal it is optional and may be absent.'
         tanggal:
           $ref: '#/components/schemas/DateDmy'
         referensi:
