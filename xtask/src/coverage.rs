@@ -617,7 +617,20 @@ pub fn readme(root: &Path, check: bool) -> Result<(String, crate::generate::Outc
     let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
         bail!("README.md: no coverage section ({START} ... {END})");
     };
-    let section = format!("{START}\n{}", vendor_table(&all(root)?));
+    let all = all(root)?;
+    let mut section = format!("{START}\n{}", vendor_table(&all));
+    section.push_str("\n<details><summary>Per operation</summary>\n\n");
+    for (title, ops) in &all {
+        section.push_str(&format!(
+            "{title}\n\n{}\n",
+            operation_table(ops, false)
+                .lines()
+                .take_while(|l| l.starts_with('|'))
+                .map(|l| format!("{l}\n"))
+                .collect::<String>()
+        ));
+    }
+    section.push_str("</details>\n");
     let expected = format!("{}{section}{}", &text[..start], &text[end..]);
     let outcome = crate::generate::write_or_check(
         root,

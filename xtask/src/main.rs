@@ -114,7 +114,7 @@ enum Command {
         /// List every field with its class, not only the unsourced ones.
         #[arg(long)]
         fields: bool,
-        /// Exit 1 when any field is unsourced.
+        /// Exit 1 when any field (of `--vendor`, if given) is unsourced.
         #[arg(long)]
         deny_unsourced: bool,
     },
@@ -276,12 +276,12 @@ fn main() -> ExitCode {
                 print!("{}", coverage::vendor_table(&all));
                 let mut unsourced = 0;
                 for (v, (title, ops)) in vendors::VENDORS.iter().zip(&all) {
-                    unsourced += ops
-                        .iter()
-                        .flat_map(|o| &o.fields)
-                        .filter(|f| f.class == coverage::Class::Unsourced)
-                        .count();
                     if vendor.as_deref().is_none_or(|name| name == v.name) {
+                        unsourced += ops
+                            .iter()
+                            .flat_map(|o| &o.fields)
+                            .filter(|f| f.class == coverage::Class::Unsourced)
+                            .count();
                         println!("\n{title}\n{}", coverage::operation_table(ops, fields));
                     }
                 }

@@ -178,3 +178,26 @@ fn sempoas_saved_pages_agree_with_the_spec() {
         );
     }
 }
+
+/// Issue #38's audit: every field of these vendors' specs rests on a source
+/// or says it is assumed; a new field must too.
+#[test]
+fn the_audited_vendors_have_no_unsourced_field() {
+    let root = crate::workspace_root();
+    for name in ["pos-indonesia", "elkassa", "pafi", "sempoa"] {
+        let unsourced: Vec<String> = vendor(&root, name)
+            .unwrap()
+            .iter()
+            .flat_map(|o| {
+                o.fields
+                    .iter()
+                    .filter(|f| f.class == Class::Unsourced)
+                    .map(move |f| format!("{}: {} {}", o.id, f.side.word(), f.name))
+            })
+            .collect();
+        assert!(
+            unsourced.is_empty(),
+            "{name}: unsourced (source them or mark them x-mitra-assumption): {unsourced:#?}"
+        );
+    }
+}
