@@ -16,8 +16,8 @@
 //!    describes it within another's endpoint): their examples (exact dotted
 //!    names) and tables (a web page's table of one object's fields may name
 //!    a field relative to its object). What the parsers cannot read (a
-//!    code sample of the page) is transcribed, with its `Source:`, in
-//!    `xtask/fixtures/docs/<vendor>/transcribed.md`;
+//!    code sample, prose, an example cut short) is transcribed, with its
+//!    `Source:`, in `xtask/fixtures/docs/<vendor>/transcribed.md`;
 //! 2. **public code**: only public client code shows it, as transcribed
 //!    there with the code's source;
 //! 3. **assumed**: the field, an object it is in, or its operation says
@@ -407,19 +407,29 @@ pub fn transcribed(text: &str) -> Result<Vec<Transcribed>> {
 }
 
 /// The sources an operation cites: its `x-mitra-source` and every entry of
-/// its `x-mitra-also-source`.
-fn citations(node: &Value) -> Vec<String> {
+/// its `x-mitra-also-source` (a list of `seed` or `public: <where>`).
+fn citations(node: &Value) -> Result<Vec<String>> {
     let mut out: Vec<String> = node["x-mitra-source"]
         .as_str()
         .map(str::to_owned)
         .into_iter()
         .collect();
-    match &node["x-mitra-also-source"] {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(list) => out.extend(list.iter().filter_map(Value::as_str).map(str::to_owned)),
-        _ => {}
+    let Some(also) = node.get("x-mitra-also-source") else {
+        return Ok(out);
+    };
+    let list = also.as_array().map(Vec::as_slice).unwrap_or_default();
+    for entry in list {
+        match entry.as_str() {
+            Some(s) if s == "seed" || s.starts_with("public: ") => out.push(s.to_owned()),
+            _ => {
+                bail!("x-mitra-also-source: each entry is `seed` or `public: <where>`, not {entry}")
+            }
+        }
     }
-    out
+    if list.is_empty() {
+        bail!("x-mitra-also-source: a list of `seed` or `public: <where>`, not {also}");
+    }
+    Ok(out)
 }
 
 /// The saved page copies of a vendor: (address, path).
@@ -472,7 +482,7 @@ pub fn shown(root: &Path, vendor: &str, spec: &Value) -> Result<Shown> {
                 continue;
             };
             ids.insert(id.to_owned());
-            let cited = citations(node);
+            let cited = citations(node).with_context(|| id.to_owned())?;
             let mut files = Vec::new();
             for c in &cited {
                 if c == "seed" {

@@ -201,3 +201,13 @@ fn the_audited_vendors_have_no_unsourced_field() {
         );
     }
 }
+
+#[test]
+fn an_operation_cites_more_sources_as_a_list() {
+    let node = json!({"x-mitra-source": "seed", "x-mitra-also-source": ["public: https://a/b"]});
+    assert_eq!(citations(&node).unwrap(), ["seed", "public: https://a/b"]);
+    for wrong in [json!("public: https://a/b"), json!([]), json!(["a page"])] {
+        let node = json!({"x-mitra-source": "seed", "x-mitra-also-source": wrong});
+        assert!(citations(&node).is_err(), "{node}");
+    }
+}
