@@ -2714,6 +2714,7 @@ components:
   schemas:
     Nothing:
       description: '`null`: no data.'
+      x-mitra-assumption: 'The document shows only successes, each with its data; that a refusal (`status: false`) comes with `data: null` is assumed, so that it reads as a refusal and not as a decoding error.'
       type: object
       nullable: true
       enum: [null]
@@ -2742,6 +2743,7 @@ components:
       pattern: '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
     Messages:
       description: A message, or a list of messages.
+      x-mitra-assumption: 'The document shows only single messages (text); a list is accepted too because the name is plural, so that a list of validation messages is not lost. An answer with a list would confirm it.'
       oneOf:
         - type: string
         - type: array
