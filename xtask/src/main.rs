@@ -11,10 +11,14 @@
 //!   classified on the wire and in Rust.
 //! - `cargo xtask docs <vendor> <file>` says what a vendor's document (text,
 //!   markdown or a Postman collection) says differently from the spec.
+//! - `cargo xtask coverage` counts, per vendor and operation, the fields a
+//!   document the operation cites shows, those only public code shows, the
+//!   assumed ones and the unsourced ones.
 //! - `cargo xtask release <vendor>` bumps one vendor crate (and the facade)
 //!   by its spec changes since its last release, with changelog entries.
 
 mod additive;
+mod coverage;
 mod diff;
 mod docs;
 mod generate;
@@ -100,6 +104,20 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Count, per vendor and operation, the request and response fields a
+    /// document the operation cites shows, those only public code shows,
+    /// the assumed ones and the unsourced ones (listed).
+    Coverage {
+        /// Only this vendor, operation by operation.
+        #[arg(long)]
+        vendor: Option<String>,
+        /// List every field with its class, not only the unsourced ones.
+        #[arg(long)]
+        fields: bool,
+        /// Exit 1 when any field (of `--vendor`, if given) is unsourced.
+        #[arg(long)]
+        deny_unsourced: bool,
+    },
     /// Release one vendor crate: bump its version by the spec changes since
     /// its last release, write its changelog entry, and bump the facade.
     Release {
@@ -151,6 +169,7 @@ fn main() -> ExitCode {
                 let files = registry::generate(&root, check).and_then(|mut files| {
                     files.extend(packaging::generate(&root, check)?);
                     files.push(personal::readme(&root, check)?);
+                    files.push(coverage::readme(&root, check)?);
                     Ok(files)
                 });
                 match files {
@@ -247,6 +266,41 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Coverage {
+            vendor,
+            fields,
+            deny_unsourced,
+        } => {
+            let run = || -> anyhow::Result<usize> {
+                let all = coverage::all(&root)?;
+                print!("{}", coverage::vendor_table(&all));
+                let mut unsourced = 0;
+                for (v, (title, ops)) in vendors::VENDORS.iter().zip(&all) {
+                    if vendor.as_deref().is_none_or(|name| name == v.name) {
+                        unsourced += ops
+                            .iter()
+                            .flat_map(|o| &o.fields)
+                            .filter(|f| f.class == coverage::Class::Unsourced)
+                            .count();
+                        println!("\n{title}\n{}", coverage::operation_table(ops, fields));
+                    }
+                }
+                Ok(unsourced)
+            };
+            match run() {
+                Ok(n) if n > 0 && deny_unsourced => {
+                    eprintln!(
+                        "{n} unsourced field(s): source them or mark them x-mitra-assumption"
+                    );
+                    ExitCode::FAILURE
+                }
+                Ok(_) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Release { vendor } => match release::release(&root, &vendor, &release::today()) {
             Ok(r) => {
                 println!(

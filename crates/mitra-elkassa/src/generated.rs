@@ -2570,6 +2570,8 @@ paths:
       operationId: getAllUsersWithoutPaging
       summary: Every user, in one response
       x-mitra-source: 'seed'
+      # The document describes it within "Get All Users" (an empty page).
+      x-mitra-documented-as: getAllUsers
       x-mitra-returns: Vec<crate::User>
       description: The partner document's "Get All Users" with no page number.
       parameters:
@@ -2712,6 +2714,7 @@ components:
   schemas:
     Nothing:
       description: '`null`: no data.'
+      x-mitra-assumption: 'The document shows only successes, each with its data; that a refusal (`status: false`) comes with `data: null` is assumed, so that it reads as a refusal and not as a decoding error.'
       type: object
       nullable: true
       enum: [null]
@@ -2740,6 +2743,7 @@ components:
       pattern: '^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$'
     Messages:
       description: A message, or a list of messages.
+      x-mitra-assumption: 'The document shows only single messages (text); a list is accepted too because the name is plural, so that a list of validation messages is not lost. An answer with a list would confirm it.'
       oneOf:
         - type: string
         - type: array
@@ -2831,6 +2835,7 @@ components:
         packet_id:
           $ref: '#/components/schemas/NumericString'
         packet_code:
+          x-mitra-assumption: 'Only getRegistrationData''s packets show it; checkUser''s example (the same type) does not, so it is optional and may be absent there.'
           type: string
         packet_desc:
           type: string

@@ -5635,6 +5635,7 @@ components:
       type: object
       properties:
         responses:
+          x-mitra-assumption: 'No public client parses getPostalCode''s answer (one returns it raw): the `responses.response` wrapper of getProvince, getCity and getPostOffice is assumed. A 200 from Pos Indonesia in another shape would contradict it.'
           type: object
           nullable: true
           properties:
@@ -5691,6 +5692,7 @@ components:
       type: object
       properties:
         responses:
+          x-mitra-assumption: 'No public client calls getSubSubDistrict: the `responses.response` wrapper of getProvince, getCity and getSubDistrict is assumed. A 200 from Pos Indonesia in another shape would contradict it.'
           type: object
           nullable: true
           properties:

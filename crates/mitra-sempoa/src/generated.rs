@@ -2920,6 +2920,10 @@ paths:
       operationId: createJurnal
       summary: Post a general journal
       x-mitra-source: 'seed'
+      # The current docs' `transaksi` form and the answers of both revisions.
+      x-mitra-also-source:
+        - 'public: https://github.com/backend-sempoa/sempoa-docs/blob/2369f33/docs/tutorial-extras/api-integration.md'
+        - 'public: https://github.com/backend-sempoa/sempoa-docs/blob/4e299af/docs/integrasi-api/jurnal.md'
       x-mitra-input: crate::Journal
       x-mitra-validate: true
       x-mitra-returns: crate::PostedJournal
@@ -3201,6 +3205,7 @@ components:
         id:
           type: string
           description: Present in the response to `createJurnal`.
+          x-mitra-assumption: 'createJurnal''s answer shows it; the journal list''s example (the same type) does not, so in a listed journal it is optional and may be absent.'
         tanggal:
           $ref: '#/components/schemas/DateDmy'
         referensi:

@@ -221,15 +221,17 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-/// Whether two paths are the same, a `{param}` segment matching any other.
+/// Whether two paths are the same, a parameter segment (`{param}`, or
+/// `:param` as Sempoa's docs write it) matching any other.
 fn same_path(a: &str, b: &str) -> bool {
     let (a, b) = (a.trim_end_matches('/'), b.trim_end_matches('/'));
     let a: Vec<_> = a.split('/').collect();
     let b: Vec<_> = b.split('/').collect();
+    let param = |s: &str| s.starts_with('{') || (s.starts_with(':') && s.len() > 1);
     a.len() == b.len()
         && a.iter()
             .zip(&b)
-            .all(|(x, y)| x == y || (x.starts_with('{') && y.starts_with('{')))
+            .all(|(x, y)| x == y || (param(x) && param(y)))
 }
 
 /// A JSON pointer with every token made of data (an id, an e-mail, a NIK,
@@ -391,6 +393,17 @@ fn find<'s, 'o>(
             (id == name || id == with_method) && method.as_deref().is_none_or(|m| m == op.method)
         })
         .map(|op| (op, None))
+}
+
+/// The operation (its `operationId`) each of a document's endpoints is,
+/// where one is: what `cargo xtask coverage` reads an endpoint's names for.
+pub fn operation_ids(spec: &Value, endpoints: &[Endpoint]) -> Result<Vec<Option<String>>> {
+    let ops = operations(spec)?;
+    let prefixes = server_prefixes(spec);
+    Ok(endpoints
+        .iter()
+        .map(|ep| find(&ops, &prefixes, ep).map(|(op, _)| op.id.clone()))
+        .collect())
 }
 
 /// A schema's top-level fields (allOf merged), one list per `oneOf`/`anyOf`
@@ -858,6 +871,7 @@ mod tests {
     fn paths_match_with_any_parameter_names() {
         assert!(super::same_path("/user/{id}", "/user/{registration_id}/"));
         assert!(!super::same_path("/user/{id}", "/users/{id}"));
+        assert!(super::same_path("/akun/:kode", "/akun/{kode}"));
         assert_eq!(super::url_path("https://h:8245/a/b?x=1"), "/a/b");
         assert_eq!(super::url_path("{baseUrl}"), "");
     }

@@ -118,7 +118,14 @@ fn drop_trailing_commas(text: &str) -> String {
 
 /// Parse a document's JSON text (elision markers from [`block`] allowed).
 pub fn parse(text: &str) -> Result<Read, serde_json::Error> {
-    let text = drop_trailing_commas(text);
+    // A line that is only a comment (`// 8 data lainnya`, Sempoa's docs)
+    // stands for more of the same: taken out.
+    let text: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let text = drop_trailing_commas(&text);
     let mut duplicates = Vec::new();
     let mut de = serde_json::Deserializer::from_str(&text);
     let mut value = Noting {

@@ -39,7 +39,7 @@ static PROSE: LazyLock<Regex> = LazyLock::new(|| {
 static AGLIO_PARAM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*-\s+([A-Za-z_]\w*)\s*$").unwrap());
 static RESPONSE_LABEL: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)output|respon|hasil|balikan|result").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)output|respon|hasil|balikan|result|sukses|gagal").unwrap());
 static STATUS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b([1-5]\d\d)\b").unwrap());
 /// A web page's method line alone (`POST`), its path on the next line.
 static PAGE_METHOD: LazyLock<Regex> =
