@@ -6311,6 +6311,7 @@ paths:
         - name: province_id
           in: query
           required: true
+          x-mitra-assumption: 'The City page shows it in its request URL; no text copy of that page is stored, so no check reads it.'
           schema:
             type: integer
             format: int64
@@ -6359,6 +6360,7 @@ paths:
         - name: city_id
           in: query
           required: true
+          x-mitra-assumption: 'The District page shows it in its request URL; no text copy of that page is stored, so no check reads it.'
           schema:
             type: integer
             format: int64
@@ -7016,6 +7018,7 @@ components:
         timestamp:
           $ref: '#/components/schemas/Timestamp'
         data:
+          x-mitra-assumption: 'The pages show no body for these answers (cancel, instant tariff, balance history): kept as raw JSON.'
           $ref: '#/components/schemas/RawData'
     ExpressOption:
       type: object
@@ -7236,6 +7239,7 @@ components:
         timestamp:
           $ref: '#/components/schemas/Timestamp'
         data:
+          x-mitra-assumption: 'The Courier Service page shows the two lists bare; wrapped in `data` as V2''s other answers are is assumed.'
           $ref: '#/components/schemas/CourierServices'
     CourierServiceResponse:
       # The two forms are disjoint: the envelope has `success` and `data`, the
@@ -7422,6 +7426,7 @@ components:
         timestamp:
           $ref: '#/components/schemas/Timestamp'
         data:
+          x-mitra-assumption: 'The Check Tariff Instant page shows only `tariff_id` of its answer: a list of options is assumed.'
           type: array
           nullable: true
           items:
@@ -7672,8 +7677,10 @@ components:
         # `cod` and `cod_amount`: optional since V2 (the changelog); not in the
         # stored part of the page.
         cod:
+          x-mitra-assumption: 'Optional since V2, says the changelog page; the stored part of the Order Instant page does not show it.'
           $ref: '#/components/schemas/Flag'
         cod_amount:
+          x-mitra-assumption: 'Optional since V2, says the changelog page; the stored part of the Order Instant page does not show it.'
           type: integer
           format: int64
           minimum: 0
@@ -7709,6 +7716,7 @@ components:
           type: string
           example: PENDING_PICKUP
         desc:
+          x-mitra-assumption: 'The stored Tracking Order page is cut inside this key; its name is read from the cut example.'
           type: string
     Tracking:
       type: object
