@@ -161,9 +161,12 @@ impl Attempt {
             Some(n) if n > limit => self.fail(Error::BodyTooLarge { limit }, status),
             // A declared length bounds the body (the connection reads no
             // more), so the response goes on as it is: no copy, no wrap.
+            // A compressed answer never gets here: reqwest inflates gzip and
+            // deflate and then knows no length (its `Content-Length` was the
+            // compressed body's), so the inflated bytes are counted below.
             Some(_) => response,
-            // No length (chunked): streamed to the decoder through a limit;
-            // reading past it fails there.
+            // No length (chunked, or inflated): streamed to the decoder
+            // through a limit; reading past it fails there.
             None => {
                 let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
                 let limited = http_body_util::Limited::new(

@@ -94,7 +94,8 @@ const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Builds the `reqwest::Client` of a vendor client: rustls with the `ring`
 /// provider, certificates checked against the platform's trust store,
 /// HTTP/1.1, the timeouts of `config`, no redirects (a redirect would resend
-/// credentials to wherever the vendor points).
+/// credentials to wherever the vendor points), gzip and deflate answers
+/// asked for and inflated (the runtime's body limit counts inflated bytes).
 pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> {
     for (name, value) in [
         ("timeout", config.timeout),
@@ -366,7 +367,9 @@ macro_rules! connection_setters {
 
         /// Sets the most bytes of a response body that is read (default 16
         /// MiB); a larger body fails the call with
-        /// [`Error::BodyTooLarge`](mitra_core::Error::BodyTooLarge).
+        /// [`Error::BodyTooLarge`](mitra_core::Error::BodyTooLarge). Answers
+        /// are asked for compressed (`Accept-Encoding: gzip,deflate`) and
+        /// the limit counts the inflated bytes, not the compressed ones.
         pub fn max_body_bytes(mut self, limit: u64) -> Self {
             self.connection = self.connection.max_body_bytes(limit);
             self
