@@ -306,6 +306,7 @@ pub struct Connection {
     http_client: Option<reqwest::Client>,
     max_body: u64,
     allow_http: bool,
+    interceptor: Option<crate::intercept::Shared>,
     #[cfg(feature = "fleet")]
     shared: Option<crate::shared::Shared>,
 }
@@ -318,6 +319,7 @@ impl Default for Connection {
             http_client: None,
             max_body: crate::runtime::DEFAULT_MAX_BODY,
             allow_http: false,
+            interceptor: None,
             #[cfg(feature = "fleet")]
             shared: None,
         }
@@ -354,6 +356,14 @@ impl Connection {
     /// platform's roots; see [`HttpConfig::add_root_certificate`].
     pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.http = self.http.add_root_certificate(pem);
+        self
+    }
+
+    /// Runs `interceptor` on every attempt of every call (see
+    /// [`intercept`](crate::intercept)); a second call replaces the first
+    /// (a pair `(a, b)` runs both).
+    pub fn interceptor(mut self, interceptor: impl crate::intercept::Interceptor) -> Self {
+        self.interceptor = Some(crate::intercept::Shared(Arc::new(interceptor)));
         self
     }
 
@@ -438,9 +448,13 @@ impl Connection {
     /// and body limit.
     #[doc(hidden)]
     pub fn runtime(&self, vendor: &'static str) -> crate::plumbing::RuntimeBuilder {
-        crate::plumbing::Runtime::builder(vendor)
+        let builder = crate::plumbing::Runtime::builder(vendor)
             .retry(self.retry.clone())
-            .max_body_bytes(self.max_body)
+            .max_body_bytes(self.max_body);
+        match &self.interceptor {
+            Some(interceptor) => builder.interceptor(interceptor.0.clone()),
+            None => builder,
+        }
     }
 
     /// Your `reqwest::Client` if you gave one, else one built by
@@ -459,7 +473,8 @@ impl Connection {
 }
 
 /// Adds `timeout`, `connect_timeout`, `retry_policy`, `max_body_bytes`,
-/// `danger_allow_http`, `proxy`, `add_root_certificate` and `http_client`
+/// `danger_allow_http`, `proxy`, `add_root_certificate`, `interceptor` and
+/// `http_client`
 /// (and, feature `redis`, `shared_state`) to a vendor's client builder that has a `connection: mitra_core::Connection`
 /// field.
 #[macro_export]
@@ -538,6 +553,19 @@ macro_rules! connection_setters {
         /// [`Error::Config`](mitra_core::Error::Config).
         pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
             self.connection = self.connection.add_root_certificate(pem);
+            self
+        }
+
+        /// Runs `interceptor` on every attempt of every call: before it is
+        /// sent (it may add headers, such as a correlation id) and when its
+        /// answer arrives (status, headers, latency). It never sees a
+        /// credential: it runs before they are set and is given neither the
+        /// request's URL, headers or body nor the answer's body. See
+        /// [`mitra_core::intercept`](mitra_core::intercept) (re-exported as
+        /// this crate's `intercept`) for examples. A second call replaces
+        /// the first; a pair `(a, b)` runs both.
+        pub fn interceptor(mut self, interceptor: impl $crate::intercept::Interceptor) -> Self {
+            self.connection = self.connection.interceptor(interceptor);
             self
         }
 

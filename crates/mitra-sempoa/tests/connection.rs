@@ -1,5 +1,7 @@
 //! The builder's connection settings reach the wire: a proxy set with
-//! `proxy` carries a call to another host and never a call to this machine.
+//! `proxy` carries a call to another host and never a call to this machine;
+//! an interceptor's header arrives, once per attempt, and the interceptor is
+//! given no credential.
 
 mod common;
 
@@ -7,6 +9,9 @@ use std::sync::{Arc, Mutex};
 
 use mitra_core::RetryPolicy;
 use mitra_sempoa::Client;
+use mitra_sempoa::intercept::{
+    Answer, AttemptInfo, HeaderMap, HeaderName, HeaderValue, Interceptor,
+};
 use mitra_testkit::{MockResponse, MockServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -80,6 +85,69 @@ async fn the_builders_proxy_is_skipped_for_this_machine() {
     assert!(seen.lock().unwrap().is_empty());
 }
 
+/// A correlation header; records everything it is given.
+#[derive(Default)]
+struct Correlation {
+    given: Mutex<String>,
+}
+
+impl Interceptor for Correlation {
+    fn before_send(&self, attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
+        self.given
+            .lock()
+            .unwrap()
+            .push_str(&format!("{attempt:?} {headers:?}\n"));
+        headers.insert(
+            HeaderName::from_static("x-correlation-id"),
+            HeaderValue::from_static("order-4711"),
+        );
+    }
+
+    fn after_response(&self, attempt: &AttemptInfo<'_>, answer: &Answer<'_>) {
+        self.given
+            .lock()
+            .unwrap()
+            .push_str(&format!("{attempt:?} {answer:?}\n"));
+    }
+}
+
+#[tokio::test]
+async fn the_builders_interceptor_adds_its_header_on_every_attempt_and_sees_no_credential() {
+    let server = MockServer::start(|_, i| match i {
+        0 => MockResponse::json(503, "{}").header("retry-after", "0"),
+        _ => MockResponse::json(200, common::fixture("akun_get_success.json")),
+    })
+    .await;
+    let correlation = Arc::new(Correlation::default());
+    let client = common::builder(&server)
+        .interceptor(correlation.clone())
+        .build()
+        .unwrap();
+    client.get_akun("10000").await.unwrap();
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "a retried call");
+    for request in &requests {
+        assert_eq!(request.header("x-correlation-id"), Some("order-4711"));
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {}", common::TOKEN).as_str())
+        );
+    }
+    let given = correlation.given.lock().unwrap().clone();
+    assert_eq!(given.lines().count(), 4, "twice per attempt: {given}");
+    assert!(given.contains("attempt: 2"), "{given}");
+    assert!(
+        given.contains("status: 503") && given.contains("status: 200"),
+        "{given}"
+    );
+    assert!(!given.contains(common::TOKEN), "{given}");
+    assert!(
+        !given.to_ascii_lowercase().contains("authorization"),
+        "{given}"
+    );
+}
+
 /// README's "Proxies, private certificates and your own HTTP client",
 /// compiled (not run: it reads a certificate file).
 #[allow(dead_code)]
@@ -95,4 +163,45 @@ fn readme_proxy_and_root_certificate(
         .add_root_certificate(std::fs::read("/etc/ssl/certs/corp-root-ca.pem")?)
         .build()?;
     Ok(client)
+}
+
+/// README's "Interceptors", compiled (not run).
+#[allow(dead_code)]
+mod readme_interceptors {
+    use mitra_sempoa::intercept::{
+        Answer, AttemptInfo, HeaderMap, HeaderName, HeaderValue, Interceptor,
+    };
+
+    /// The same correlation id on every attempt of every call.
+    struct Correlation(HeaderValue);
+
+    impl Interceptor for Correlation {
+        fn before_send(&self, _attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
+            headers.insert(HeaderName::from_static("x-correlation-id"), self.0.clone());
+        }
+    }
+
+    /// Each attempt's status and latency.
+    struct Log;
+
+    impl Interceptor for Log {
+        fn after_response(&self, attempt: &AttemptInfo<'_>, answer: &Answer<'_>) {
+            tracing::info!(
+                vendor = attempt.vendor,
+                operation = attempt.operation,
+                attempt = attempt.attempt,
+                status = answer.status.as_u16(),
+                latency_ms = answer.latency.as_millis() as u64,
+                "answered"
+            );
+        }
+    }
+
+    fn client(token: &str) -> mitra_sempoa::Result<mitra_sempoa::Client> {
+        let client = mitra_sempoa::Client::builder()
+            .token(token)
+            .interceptor((Correlation(HeaderValue::from_static("order-4711")), Log))
+            .build()?;
+        Ok(client)
+    }
 }
