@@ -28,7 +28,8 @@
 //! # Cost
 //!
 //! Without an interceptor a call does what it did before: no allocation, no
-//! clock read for it. With one, each attempt reads the clock once and gives
+//! clock read for it. With one, each attempt reads the clock once, keeps it
+//! with the method in one small allocation until the answer comes, and gives
 //! `before_send` a `HeaderMap` (which allocates only when a header is
 //! added).
 //!

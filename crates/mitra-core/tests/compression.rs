@@ -9,8 +9,9 @@ use std::io::Write;
 use std::time::Duration;
 
 use common::{READ, call};
+use mitra_core::auth::{ClientCredentialsBasic, TokenSource};
 use mitra_core::plumbing::Runtime;
-use mitra_core::{Error, HttpConfig, build_http_client};
+use mitra_core::{Error, HttpConfig, SecretString, build_http_client};
 use mitra_testkit::{MockResponse, MockServer};
 
 fn gzip(body: &[u8]) -> Vec<u8> {
@@ -93,4 +94,22 @@ async fn an_inflating_body_is_refused_when_the_exchange_is_traced() {
     let (_guard, _captured) = mitra_core::testing::capture_tracing();
     let err = call(&small, &http(), &url, &READ).await.unwrap_err();
     assert_eq!(err, Error::BodyTooLarge { limit: 1024 });
+}
+
+/// The token endpoint's answer too: its limit counts inflated bytes.
+#[tokio::test]
+async fn a_token_answer_that_inflates_past_its_limit_is_refused() {
+    let big = format!(r#"{{"access_token":"{}"}}"#, "x".repeat(1_000_000));
+    let server = MockServer::always(
+        MockResponse::with_type(200, "application/json", gzip(big.as_bytes()))
+            .header("content-encoding", "gzip"),
+    )
+    .await;
+    let tokens = TokenSource::new(
+        format!("{}/token", server.url()),
+        ClientCredentialsBasic::new(SecretString::from("id"), SecretString::from("secret")),
+        http(),
+    );
+    let err = tokens.token().await.unwrap_err();
+    assert!(matches!(err, Error::BodyTooLarge { .. }), "{err:?}");
 }
