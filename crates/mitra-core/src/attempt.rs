@@ -126,6 +126,10 @@ impl Attempt {
             let method = request.method().clone();
             let mut headers = reqwest::header::HeaderMap::new();
             interceptor.before_send(&self.info(&method), &mut headers);
+            // The message's framing and destination are the client's.
+            for name in FRAMING {
+                headers.remove(name);
+            }
             request.headers_mut().extend(headers);
         }
         self.runtime.prepare(request, self.token.as_deref());
@@ -346,6 +350,16 @@ impl Attempt {
         Response::from(empty)
     }
 }
+
+/// Headers an interceptor may not set: a wrong `Content-Length` or
+/// `Transfer-Encoding` would corrupt the request's framing, and `Host` would
+/// send it (and its credentials) to another virtual host.
+const FRAMING: [http::HeaderName; 4] = [
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::HOST,
+    http::header::CONNECTION,
+];
 
 /// The values of the secret and personal `fields` in `request`: its query,
 /// and its body as a form or a JSON object; in a JSON body also every field

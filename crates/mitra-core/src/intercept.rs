@@ -99,7 +99,8 @@ pub trait Interceptor: Send + Sync + 'static {
     /// `headers` starts empty, and what it holds afterwards is added to the
     /// request (replacing a header of the same name the operation set, such
     /// as `Accept`; the credentials and the vendor's fixed headers are set
-    /// after, and win).
+    /// after, and win). `Host`, `Content-Length`, `Transfer-Encoding` and
+    /// `Connection` are the client's and are dropped.
     fn before_send(&self, attempt: &AttemptInfo<'_>, headers: &mut HeaderMap) {
         let _ = (attempt, headers);
     }

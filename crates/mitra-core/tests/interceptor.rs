@@ -37,6 +37,9 @@ impl Interceptor for Recorder {
             HeaderValue::from_str(&format!("corr-{}", attempt.attempt)).unwrap(),
         );
         headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer forged"));
+        // The framing and the destination are not its to set (dropped).
+        headers.insert("host", HeaderValue::from_static("elsewhere.example"));
+        headers.insert("content-length", HeaderValue::from_static("999"));
     }
 
     fn after_response(&self, attempt: &AttemptInfo<'_>, answer: &Answer<'_>) {
@@ -79,6 +82,8 @@ async fn it_runs_once_per_attempt_and_its_header_arrives_on_the_wire() {
         );
         // The credentials are set after the interceptor's headers, and win.
         assert_eq!(request.header("authorization"), Some("Bearer real-token"));
+        assert_ne!(request.header("host"), Some("elsewhere.example"));
+        assert_ne!(request.header("content-length"), Some("999"));
     }
     assert_eq!(
         *recorder.seen.lock().unwrap(),
