@@ -381,7 +381,9 @@ impl Connection {
     /// The default connection, with what the variables say:
     /// `MITRA_DANGER_ALLOW_HTTP=1` allows `http://` to any host (see
     /// [`allow_http`](Self::allow_http)); `MITRA_MAX_BODY_BYTES` sets the body
-    /// limit; `MITRA_REDIS_URL` shares tokens and rate budgets through Redis
+    /// limit; `MITRA_CA_FILE` names a PEM file of private root certificates
+    /// trusted beside the platform's ([`HttpConfig::add_root_certificate`]);
+    /// `MITRA_REDIS_URL` shares tokens and rate budgets through Redis
     /// (`rediss://`, with `MITRA_REDIS_CA_FILE` for a private authority's
     /// certificate; or `redis://` to this machine only unless
     /// `MITRA_REDIS_DANGER_ALLOW_PLAINTEXT=1`).
@@ -401,6 +403,12 @@ impl Connection {
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
             let ca_file = vars.optional("MITRA_REDIS_CA_FILE");
             connection.shared = Some(shared_from_url(&url, allow_plaintext, ca_file.as_deref())?);
+        }
+        if let Some(path) = vars.optional("MITRA_CA_FILE") {
+            // The error names the variable, not the path.
+            let pem = std::fs::read(path.trim())
+                .map_err(|e| Error::config(format!("MITRA_CA_FILE: {e}")))?;
+            connection = connection.add_root_certificate(pem);
         }
         if let Some(limit) = vars.optional("MITRA_MAX_BODY_BYTES") {
             connection.max_body = limit

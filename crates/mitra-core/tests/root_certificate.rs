@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use mitra_core::{Error, HttpConfig, build_http_client};
+use mitra_core::config::Vars;
+use mitra_core::{Connection, Error, HttpConfig, build_http_client};
 use mitra_testkit::RedisTls;
 
 /// `openssl s_server -www` (an HTTPS server answering 200 to any GET),
@@ -83,4 +84,32 @@ fn text_without_a_certificate_is_a_configuration_error() {
         let err = build_http_client(&HttpConfig::default().add_root_certificate(pem)).unwrap_err();
         assert!(matches!(err, Error::Config { .. }), "{err:?}");
     }
+}
+
+/// `MITRA_CA_FILE` (what `from_env` and the CLI read) does the same.
+#[tokio::test]
+async fn mitra_ca_file_trusts_the_private_root() {
+    let Some(certs) = RedisTls::generate() else {
+        eprintln!("skipped: openssl is not installed");
+        return;
+    };
+    let server = tls_server(&certs).await;
+    let ca_file = std::env::temp_dir().join(format!("mitra-ca-file-{}.pem", std::process::id()));
+    std::fs::write(&ca_file, certs.ca_pem()).unwrap();
+    let path = ca_file.to_string_lossy().into_owned();
+    let connection = Connection::from_vars(&Vars::from_pairs([("MITRA_CA_FILE", path)])).unwrap();
+    let http = connection.http_client().unwrap();
+    let response = http
+        .get(format!("https://localhost:{}/", server.port))
+        .send()
+        .await;
+    let _ = std::fs::remove_file(&ca_file);
+    assert_eq!(response.unwrap().status(), 200);
+
+    let err = Connection::from_vars(&Vars::from_pairs([(
+        "MITRA_CA_FILE",
+        "/nonexistent/mitra-ca.pem",
+    )]))
+    .unwrap_err();
+    assert!(err.to_string().contains("MITRA_CA_FILE"), "{err}");
 }
