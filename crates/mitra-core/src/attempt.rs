@@ -26,6 +26,8 @@ pub struct Attempt {
     operation: &'static str,
     token: Option<Arc<AccessToken>>,
     status: AtomicU16,
+    /// 1 for the call's first attempt, 2 for the next, ...
+    number: u32,
     // Boxed, like the secret values below: set on few attempts, and an
     // `Attempt` is moved into and out of every call's future (the two
     // boxes take it from 176 to 96 bytes).
@@ -59,12 +61,14 @@ impl Attempt {
         operation: &'static str,
         token: Option<Arc<AccessToken>>,
         secret_fields: &'static [crate::Field],
+        number: u32,
     ) -> Self {
         Self {
             runtime,
             operation,
             token,
             status: AtomicU16::new(0),
+            number,
             error_in_success: OnceLock::new(),
             secret_fields,
             secret_values: OnceLock::new(),
@@ -124,7 +128,28 @@ impl Attempt {
             let values = secret_values(self.secret_fields, &marked, request);
             let _ = self.secret_values.set(values.into_boxed_slice());
         }
+        if let Some(interceptor) = self.runtime.interceptor() {
+            // Before the credentials: it is given an empty map, not the request.
+            let method = request.method().clone();
+            let mut headers = reqwest::header::HeaderMap::new();
+            interceptor.before_send(&self.info(&method), &mut headers);
+            // The message's framing and destination are the client's.
+            for name in FRAMING {
+                headers.remove(name);
+            }
+            request.headers_mut().extend(headers);
+        }
         self.runtime.prepare(request, self.token.as_deref());
+    }
+
+    /// This attempt, as an interceptor is told of it.
+    fn info<'m>(&self, method: &'m http::Method) -> crate::intercept::AttemptInfo<'m> {
+        crate::intercept::AttemptInfo {
+            vendor: self.runtime.vendor(),
+            operation: self.operation,
+            method,
+            attempt: self.number,
+        }
     }
 
     /// Send hook of the generated client: sends, records the status, bounds
@@ -147,15 +172,37 @@ impl Attempt {
         if traced {
             self.trace_request(&request);
         }
+        // Only for an interceptor: the clock (it is told the latency) and the
+        // method, boxed (8 bytes in every call's future, not 40).
+        let intercepted = self
+            .runtime
+            .interceptor()
+            .map(|_| Box::new((request.method().clone(), std::time::Instant::now())));
         let pending = client.execute(request);
         async move {
             let response = pending.await?;
             let status = response.status();
             self.status.store(status.as_u16(), Ordering::Relaxed);
+            if let Some(sent) = intercepted {
+                self.intercepted(&sent.0, sent.1, &response);
+            }
             if traced || !status.is_success() || self.runtime.decoder().inspects_success() {
                 return Ok(Box::pin(self.after_send_slow(response, traced)).await);
             }
             Ok(self.bounded_success(response))
+        }
+    }
+
+    /// Tells the interceptor of the answer.
+    #[cold]
+    fn intercepted(&self, method: &http::Method, sent_at: std::time::Instant, response: &Response) {
+        if let Some(interceptor) = self.runtime.interceptor() {
+            let answer = crate::intercept::Answer {
+                status: response.status(),
+                headers: response.headers(),
+                latency: sent_at.elapsed(),
+            };
+            interceptor.after_response(&self.info(method), &answer);
         }
     }
 
@@ -168,9 +215,12 @@ impl Attempt {
             Some(n) if n > limit => self.fail(Error::BodyTooLarge { limit }, status),
             // A declared length bounds the body (the connection reads no
             // more), so the response goes on as it is: no copy, no wrap.
+            // A compressed answer never gets here: reqwest inflates gzip and
+            // deflate and then knows no length (its `Content-Length` was the
+            // compressed body's), so the inflated bytes are counted below.
             Some(_) => response,
-            // No length (chunked): streamed to the decoder through a limit;
-            // reading past it fails there.
+            // No length (chunked, or inflated): streamed to the decoder
+            // through a limit; reading past it fails there.
             None => {
                 let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
                 let limited = http_body_util::Limited::new(
@@ -365,6 +415,16 @@ fn shown_body(runtime: &Runtime, body: &[u8], extra: &[&str]) -> String {
     runtime.decoder().excerpt(masked.as_bytes())
 }
 
+/// Headers an interceptor may not set: a wrong `Content-Length` or
+/// `Transfer-Encoding` would corrupt the request's framing, and `Host` would
+/// send it (and its credentials) to another virtual host.
+const FRAMING: [http::HeaderName; 4] = [
+    http::header::CONTENT_LENGTH,
+    http::header::TRANSFER_ENCODING,
+    http::header::HOST,
+    http::header::CONNECTION,
+];
+
 /// The values of the secret and personal `fields` in `request`: its query,
 /// and its body as a form or a JSON object; in a JSON body also every field
 /// `marked` names, at any depth (a receiver's name in an order). The body
@@ -428,4 +488,14 @@ fn rebuilt(
             .extend(with_url.into_parts().0.extensions);
     }
     Response::from(response)
+}
+
+#[cfg(all(test, target_pointer_width = "64"))]
+mod tests {
+    /// Every call's future holds an `Attempt` and is moved a few times: the
+    /// interceptor's attempt number fits in what was padding.
+    #[test]
+    fn an_attempt_stays_96_bytes() {
+        assert_eq!(std::mem::size_of::<super::Attempt>(), 96);
+    }
 }

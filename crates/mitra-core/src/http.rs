@@ -18,6 +18,22 @@ pub struct HttpConfig {
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: String,
+    /// A proxy of the builder's, instead of the environment's. `Debug`
+    /// shows its scheme and host only (its URL may carry a password).
+    proxy: Option<crate::config::GivenUrl>,
+    /// Private authorities trusted beside the platform's roots (PEM).
+    roots: Vec<RootCertificate>,
+}
+
+/// A private authority's certificate as given (PEM), checked when the
+/// client is built. `Debug` shows its size only.
+#[derive(Clone, PartialEq)]
+struct RootCertificate(Vec<u8>);
+
+impl std::fmt::Debug for RootCertificate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RootCertificate({} bytes of PEM)", self.0.len())
+    }
 }
 
 impl Default for HttpConfig {
@@ -26,6 +42,8 @@ impl Default for HttpConfig {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             user_agent: concat!("mitra/", env!("CARGO_PKG_VERSION")).to_owned(),
+            proxy: None,
+            roots: Vec::new(),
         }
     }
 }
@@ -48,6 +66,46 @@ impl HttpConfig {
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
+    }
+
+    /// Sends every call to another machine through the proxy at `url`
+    /// (`http://host:port` or `https://host:port`, with `user:password@`
+    /// if the proxy asks for them), instead of the proxies the environment
+    /// names (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` are then
+    /// not read). A call to this machine (127.0.0.0/8, `::1`, `localhost`)
+    /// never goes through it. An `https://` call is tunnelled (`CONNECT`):
+    /// TLS and its certificate checks stay end to end, and the proxy sees
+    /// the host and port only. Checked when the client is built: a URL
+    /// that is not `http`/`https` is an [`Error::Config`].
+    ///
+    /// ```
+    /// let config = mitra_core::HttpConfig::default().proxy("http://proxy.internal:3128");
+    /// assert!(mitra_core::build_http_client(&config).is_ok());
+    /// assert!(!format!("{config:?}").contains("3128/"));
+    /// ```
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into().into());
+        self
+    }
+
+    /// Trusts the authority whose certificate `pem` is (one or more PEM
+    /// `CERTIFICATE` blocks) beside the platform's trust store: for a
+    /// vendor's staging host, or a TLS-inspecting corporate proxy, signed by
+    /// a private authority. Verification stays on: the server's certificate
+    /// must chain to a trusted root and name the host. May be called more
+    /// than once. Checked when the client is built: text without a
+    /// certificate is an [`Error::Config`]. (Not available on Android,
+    /// whose platform verifier takes no extra roots: a configuration error
+    /// there.)
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.roots.push(RootCertificate(pem.into()));
+        self
+    }
+
+    /// Whether a proxy or a root certificate was set: settings that a
+    /// client of your own (`http_client`) could not honour.
+    fn has_network_settings(&self) -> bool {
+        self.proxy.is_some() || !self.roots.is_empty()
     }
 
     /// The time allowed to open a connection.
@@ -94,7 +152,8 @@ const MAX_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Builds the `reqwest::Client` of a vendor client: rustls with the `ring`
 /// provider, certificates checked against the platform's trust store,
 /// HTTP/1.1, the timeouts of `config`, no redirects (a redirect would resend
-/// credentials to wherever the vendor points).
+/// credentials to wherever the vendor points), gzip and deflate answers
+/// asked for and inflated (the runtime's body limit counts inflated bytes).
 pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> {
     for (name, value) in [
         ("timeout", config.timeout),
@@ -108,8 +167,7 @@ pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> 
         }
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let verifier = rustls_platform_verifier::Verifier::new(provider.clone())
-        .map_err(|e| Error::config(format!("TLS trust store: {e}")))?;
+    let verifier = verifier(&config.roots, provider.clone())?;
     let tls = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| Error::config(format!("TLS versions: {e}")))?
@@ -122,9 +180,66 @@ pub fn build_http_client(config: &HttpConfig) -> Result<reqwest::Client, Error> 
         .timeout(config.timeout)
         .user_agent(config.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none());
-    proxies_but_not_for_loopback(builder)
+    let builder = match &config.proxy {
+        Some(url) => proxy_but_not_for_loopback(builder, url)?,
+        None => proxies_but_not_for_loopback(builder),
+    };
+    builder
         .build()
         .map_err(|e| Error::config(format!("HTTP client: {}", e.without_url())))
+}
+
+/// The platform's verifier, trusting `roots` too.
+fn verifier(
+    roots: &[RootCertificate],
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<rustls_platform_verifier::Verifier, Error> {
+    let trust_store = |e: rustls::Error| Error::config(format!("TLS trust store: {e}"));
+    if roots.is_empty() {
+        return rustls_platform_verifier::Verifier::new(provider).map_err(trust_store);
+    }
+    let mut extra = Vec::new();
+    for RootCertificate(pem) in roots {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let before = extra.len();
+        for certificate in CertificateDer::pem_slice_iter(pem) {
+            extra.push(certificate.map_err(|e| {
+                Error::config(format!("the root certificate is not valid PEM: {e}"))
+            })?);
+        }
+        if extra.len() == before {
+            return Err(Error::config(
+                "the root certificate holds no PEM CERTIFICATE block",
+            ));
+        }
+    }
+    #[cfg(not(target_os = "android"))]
+    return rustls_platform_verifier::Verifier::new_with_extra_roots(extra, provider)
+        .map_err(trust_store);
+    #[cfg(target_os = "android")]
+    {
+        let _ = (extra, provider);
+        Err(Error::config(
+            "a private root certificate is not supported on Android: install it in the system's store",
+        ))
+    }
+}
+
+/// The builder's proxy for every call, never for a call to this machine
+/// (see [`HttpConfig::proxy`]); the environment's proxies are not read.
+fn proxy_but_not_for_loopback(
+    builder: reqwest::ClientBuilder,
+    url: &str,
+) -> Result<reqwest::ClientBuilder, Error> {
+    // The error never repeats the URL: it may carry the proxy's password.
+    let parsed = url::Url::parse(url.trim())
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .ok_or_else(|| Error::config("the proxy must be an http:// or https:// URL with a host"))?;
+    let proxy =
+        reqwest::Proxy::custom(move |target| (!is_loopback(target)).then(|| parsed.clone()));
+    Ok(builder.no_proxy().proxy(proxy))
 }
 
 /// The environment's proxies (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
@@ -191,6 +306,7 @@ pub struct Connection {
     http_client: Option<reqwest::Client>,
     max_body: u64,
     allow_http: bool,
+    interceptor: Option<crate::intercept::Shared>,
     #[cfg(feature = "fleet")]
     shared: Option<crate::shared::Shared>,
 }
@@ -203,6 +319,7 @@ impl Default for Connection {
             http_client: None,
             max_body: crate::runtime::DEFAULT_MAX_BODY,
             allow_http: false,
+            interceptor: None,
             #[cfg(feature = "fleet")]
             shared: None,
         }
@@ -228,6 +345,28 @@ impl Connection {
         self
     }
 
+    /// Sends calls to other machines through the proxy at `url`; see
+    /// [`HttpConfig::proxy`].
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.http = self.http.proxy(url);
+        self
+    }
+
+    /// Trusts a private authority's certificate (PEM) beside the
+    /// platform's roots; see [`HttpConfig::add_root_certificate`].
+    pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.http = self.http.add_root_certificate(pem);
+        self
+    }
+
+    /// Runs `interceptor` on every attempt of every call (see
+    /// [`intercept`](crate::intercept)); a second call replaces the first
+    /// (a pair `(a, b)` runs both).
+    pub fn interceptor(mut self, interceptor: impl crate::intercept::Interceptor) -> Self {
+        self.interceptor = Some(crate::intercept::Shared(Arc::new(interceptor)));
+        self
+    }
+
     /// Uses this `reqwest::Client` instead of building one.
     pub fn with_http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
@@ -242,7 +381,9 @@ impl Connection {
     /// The default connection, with what the variables say:
     /// `MITRA_DANGER_ALLOW_HTTP=1` allows `http://` to any host (see
     /// [`allow_http`](Self::allow_http)); `MITRA_MAX_BODY_BYTES` sets the body
-    /// limit; `MITRA_REDIS_URL` shares tokens and rate budgets through Redis
+    /// limit; `MITRA_CA_FILE` names a PEM file of private root certificates
+    /// trusted beside the platform's ([`HttpConfig::add_root_certificate`]);
+    /// `MITRA_REDIS_URL` shares tokens and rate budgets through Redis
     /// (`rediss://`, with `MITRA_REDIS_CA_FILE` for a private authority's
     /// certificate; or `redis://` to this machine only unless
     /// `MITRA_REDIS_DANGER_ALLOW_PLAINTEXT=1`).
@@ -262,6 +403,12 @@ impl Connection {
                 .is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
             let ca_file = vars.optional("MITRA_REDIS_CA_FILE");
             connection.shared = Some(shared_from_url(&url, allow_plaintext, ca_file.as_deref())?);
+        }
+        if let Some(path) = vars.optional("MITRA_CA_FILE") {
+            // The error names the variable, not the path.
+            let pem = std::fs::read(path.trim())
+                .map_err(|e| Error::config(format!("MITRA_CA_FILE: {e}")))?;
+            connection = connection.add_root_certificate(pem);
         }
         if let Some(limit) = vars.optional("MITRA_MAX_BODY_BYTES") {
             connection.max_body = limit
@@ -309,23 +456,34 @@ impl Connection {
     /// and body limit.
     #[doc(hidden)]
     pub fn runtime(&self, vendor: &'static str) -> crate::plumbing::RuntimeBuilder {
-        crate::plumbing::Runtime::builder(vendor)
+        let builder = crate::plumbing::Runtime::builder(vendor)
             .retry(self.retry.clone())
-            .max_body_bytes(self.max_body)
+            .max_body_bytes(self.max_body);
+        match &self.interceptor {
+            Some(interceptor) => builder.interceptor(interceptor.0.clone()),
+            None => builder,
+        }
     }
 
     /// Your `reqwest::Client` if you gave one, else one built by
-    /// [`build_http_client`] with these timeouts.
+    /// [`build_http_client`] with these settings. A proxy or a root
+    /// certificate set beside your own client is an [`Error::Config`]:
+    /// your client could not honour them, and they would be ignored.
     pub fn http_client(&self) -> Result<reqwest::Client, Error> {
         match &self.http_client {
+            Some(_) if self.http.has_network_settings() => Err(Error::config(
+                "proxy and add_root_certificate are settings of the client mitra builds: with http_client(...), set them on your own reqwest::Client",
+            )),
             Some(client) => Ok(client.clone()),
             None => build_http_client(&self.http),
         }
     }
 }
 
-/// Adds `timeout`, `connect_timeout`, `retry_policy` and `http_client` to a
-/// vendor's client builder that has a `connection: mitra_core::Connection`
+/// Adds `timeout`, `connect_timeout`, `retry_policy`, `max_body_bytes`,
+/// `danger_allow_http`, `proxy`, `add_root_certificate`, `interceptor` and
+/// `http_client`
+/// (and, feature `redis`, `shared_state`) to a vendor's client builder that has a `connection: mitra_core::Connection`
 /// field.
 #[macro_export]
 macro_rules! connection_setters {
@@ -366,7 +524,9 @@ macro_rules! connection_setters {
 
         /// Sets the most bytes of a response body that is read (default 16
         /// MiB); a larger body fails the call with
-        /// [`Error::BodyTooLarge`](mitra_core::Error::BodyTooLarge).
+        /// [`Error::BodyTooLarge`](mitra_core::Error::BodyTooLarge). Answers
+        /// are asked for compressed (`Accept-Encoding: gzip,deflate`) and
+        /// the limit counts the inflated bytes, not the compressed ones.
         pub fn max_body_bytes(mut self, limit: u64) -> Self {
             self.connection = self.connection.max_body_bytes(limit);
             self
@@ -380,11 +540,57 @@ macro_rules! connection_setters {
             self
         }
 
-        /// Uses your own `reqwest::Client` (proxy, custom roots, ...) instead
-        /// of the one the builder makes. What you give up: the builder's
-        /// timeouts (10 s to connect, 30 s per attempt) and its refusal to
-        /// follow redirects are not applied: set them on your client
-        /// (`mitra_core::build_http_client` makes one with them).
+        /// Sends every call to another machine through the proxy at `url`
+        /// (`http://host:port`, `user:password@` if it asks), keeping every
+        /// other default; the environment's `HTTPS_PROXY`/`HTTP_PROXY`/
+        /// `NO_PROXY` are then not read. A call to this machine
+        /// (127.0.0.1, `::1`, `localhost`) never goes through it. `https`
+        /// calls are tunnelled (`CONNECT`): TLS is checked end to end. A URL
+        /// that is not `http(s)://host` fails `build` with
+        /// [`Error::Config`](mitra_core::Error::Config).
+        pub fn proxy(mut self, url: impl Into<String>) -> Self {
+            self.connection = self.connection.proxy(url);
+            self
+        }
+
+        /// Trusts a private authority's certificate (`pem`: one or more
+        /// PEM `CERTIFICATE` blocks) beside the platform's trust store,
+        /// keeping every other default: for a staging host or a
+        /// TLS-inspecting proxy signed by your own authority. Verification
+        /// stays on. Text without a certificate fails `build` with
+        /// [`Error::Config`](mitra_core::Error::Config).
+        pub fn add_root_certificate(mut self, pem: impl Into<Vec<u8>>) -> Self {
+            self.connection = self.connection.add_root_certificate(pem);
+            self
+        }
+
+        /// Runs `interceptor` on every attempt of every call: before it is
+        /// sent (it may add headers, such as a correlation id) and when its
+        /// answer arrives (status, headers, latency). It never sees a
+        /// credential: it runs before they are set and is given neither the
+        /// request's URL, headers or body nor the answer's body. See
+        /// [`mitra_core::intercept`](mitra_core::intercept) (re-exported as
+        /// this crate's `intercept`) for examples. A second call replaces
+        /// the first; a pair `(a, b)` runs both.
+        pub fn interceptor(mut self, interceptor: impl $crate::intercept::Interceptor) -> Self {
+            self.connection = self.connection.interceptor(interceptor);
+            self
+        }
+
+        /// Uses your own `reqwest::Client` instead of the one the builder
+        /// makes. It **replaces** the transport defaults, which are then
+        /// yours to set: the timeouts (10 s to connect, 30 s per attempt,
+        /// and `timeout`/`connect_timeout` here are ignored), the refusal to
+        /// follow redirects (reqwest follows up to 10, resending headers to
+        /// wherever a vendor points), TLS through the platform's verifier,
+        /// gzip/deflate, the `User-Agent`, and the rule that a call to this
+        /// machine never goes through the environment's proxy. `proxy` and
+        /// `add_root_certificate` cannot be combined with it (`build` fails):
+        /// prefer them, which keep the defaults. What stays: credentials,
+        /// retries, rate limits, the body limit (`max_body_bytes`, counted
+        /// after whatever decompression your client does), redaction,
+        /// tracing and interceptors. To start from the defaults:
+        /// `mitra_core::build_http_client(&mitra_core::HttpConfig::default())`.
         pub fn http_client(mut self, client: ::reqwest::Client) -> Self {
             self.connection = self.connection.with_http_client(client);
             self

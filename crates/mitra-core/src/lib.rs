@@ -34,6 +34,7 @@ pub mod dynamic;
 pub mod envelope;
 mod error;
 mod http;
+pub mod intercept;
 mod json_text;
 mod known_fields;
 mod lenient;
@@ -97,6 +98,7 @@ pub use wire::{Flag, LenientInt, SecretText, WibDateTime};
 macro_rules! vendor_reexports {
     () => {
         pub use $crate::config::{GivenUrl, Vars};
+        pub use $crate::intercept;
         pub use $crate::paging::{Stream, StreamExt, TryStreamExt};
         pub use $crate::{
             Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient, LenientInt,

@@ -44,6 +44,7 @@ struct Inner {
     sensitive_headers: Vec<HeaderName>,
     extra_headers: Option<StaticHeaders>,
     request_hook: Option<Box<RequestHook>>,
+    interceptor: Option<Arc<dyn crate::intercept::Interceptor>>,
     rate_limiter: Option<RateLimiter>,
     secrets: Secrets,
     max_body: u64,
@@ -120,9 +121,18 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Rewrites every request just before it is sent (after auth).
+    /// Rewrites every request just before it is sent, after auth: for a
+    /// vendor crate's own wire rules (ELKASSA's JSON bodies re-encode the
+    /// whole form, credentials included), never for users: it sees the
+    /// credentials. Users have [`interceptor`](Self::interceptor).
     pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
         self.inner.request_hook = Some(Box::new(hook));
+        self
+    }
+
+    /// Runs `interceptor` on every attempt (see [`crate::intercept`]).
+    pub fn interceptor(mut self, interceptor: Arc<dyn crate::intercept::Interceptor>) -> Self {
+        self.inner.interceptor = Some(interceptor);
         self
     }
 
@@ -177,6 +187,7 @@ impl Runtime {
                 sensitive_headers: Vec::new(),
                 extra_headers: None,
                 request_hook: None,
+                interceptor: None,
                 secrets: Secrets::default(),
                 max_body: DEFAULT_MAX_BODY,
                 rate_limiter: None,
@@ -202,7 +213,8 @@ impl Runtime {
 
     /// Sets what every request carries: the credentials of [`Auth`] (the
     /// OAuth2 `token` of this attempt, if any), the fixed headers, sensitive
-    /// marks, then the vendor's rewrite.
+    /// marks, then the vendor's rewrite. (An interceptor's headers are
+    /// added before, by [`Attempt::prepare`].)
     pub(crate) fn prepare(&self, request: &mut Request, token: Option<&AccessToken>) {
         match &self.inner.auth {
             Auth::None => {}
@@ -243,6 +255,11 @@ impl Runtime {
     /// The vendor's error decoder.
     pub(crate) fn decoder(&self) -> &dyn ErrorDecoder {
         self.inner.decoder.as_ref()
+    }
+
+    /// The interceptor, if one is set.
+    pub(crate) fn interceptor(&self) -> Option<&dyn crate::intercept::Interceptor> {
+        self.inner.interceptor.as_deref()
     }
 
     /// The most bytes of a success body read.
@@ -432,7 +449,7 @@ impl Runtime {
         } else {
             &[]
         };
-        let context = Attempt::new(self.clone(), op.id, token, secret_fields);
+        let context = Attempt::new(self.clone(), op.id, token, secret_fields, sent);
         Ok((context, Started { span, at }))
     }
 

@@ -421,6 +421,18 @@ impl RedisTls {
         std::fs::read(self.dir.join("ca.crt")).expect("the CA certificate")
     }
 
+    /// A throwaway authority and a server certificate for `localhost` and
+    /// 127.0.0.1, for any TLS server of a test (an HTTPS one too); `None`
+    /// when `openssl` is not installed.
+    pub fn generate() -> Option<Self> {
+        Self::make()
+    }
+
+    /// The server's certificate and private key files (PEM).
+    pub fn server_files(&self) -> (std::path::PathBuf, std::path::PathBuf) {
+        (self.dir.join("server.crt"), self.dir.join("server.key"))
+    }
+
     fn make() -> Option<Self> {
         static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let dir = std::env::temp_dir().join(format!(
