@@ -16,7 +16,7 @@
 #                              costs more per call than the peer (beyond 1 %,
 #                              the noise of the measure), decodes at more than
 #                              1.10x plain serde, or its one-call binary is
-#                              more than 6 % larger than the peer's (one
+#                              more than 8 % larger than the peer's (one
 #                              operation, and four)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -222,9 +222,12 @@ done
 # One-call binaries, stripped (byte counts: no noise). The goal is mitra at
 # or under the peer; it is not there yet (BENCHMARKS.md says where the rest
 # is), so --check holds the line instead: mitra may not grow past the peer by
-# more than 6 %, with one operation or four (size_ratchet: lower it as the
-# gap closes; 0 is the goal).
-size_ratchet=6
+# more than 8 %, with one operation or four (size_ratchet). It was 6 % until
+# issue #39 retired the trade of simpler code for binary bytes: the
+# fail-safe envelope reader, one-or-many lists, the scrubber's case- and
+# format-blind search and the interceptor cost about 1 % of the four-operation
+# binary (BENCHMARKS.md, session 12).
+size_ratchet=8
 declare -A size
 for who in bare peer mitra four_peer four_mitra; do
   name=one_$who
