@@ -75,7 +75,6 @@ pub fn types(file: &mut syn::File, hand_roots: &BTreeSet<String>) {
         }
         match item {
             Item::Struct(s) if derives(&s.attrs, "Deserialize") => tolerant_fields(s),
-            Item::Enum(e) if is_untagged(e) => tolerant_alternatives(e),
             Item::Enum(e) if is_string_enum(e) => {
                 extra.extend(open_enum_impls(e));
                 *item = open_enum(e);
@@ -287,40 +286,6 @@ fn tolerant_fields(s: &mut syn::ItemStruct) {
             }
             None => {}
         }
-    }
-}
-
-/// An untagged enum (a `oneOf`): its alternatives are tried in order.
-fn is_untagged(e: &syn::ItemEnum) -> bool {
-    derives(&e.attrs, "Deserialize")
-        && e.attrs.iter().any(|a| {
-            a.path().is_ident("serde") && a.to_token_stream().to_string().contains("untagged")
-        })
-}
-
-/// The alternatives of a `oneOf` that hold a scalar or a list read as a
-/// struct's fields are (a number for a text alternative, one item for a
-/// list alternative), each reported; alternatives that are structs are
-/// tolerant as structs.
-fn tolerant_alternatives(e: &mut syn::ItemEnum) {
-    let type_name = e.ident.to_string();
-    for variant in e.variants.iter_mut() {
-        let Fields::Unnamed(fields) = &variant.fields else {
-            continue;
-        };
-        if fields.unnamed.len() != 1 {
-            continue;
-        }
-        let site = site(&type_name, &variant.ident.to_string());
-        let reader = match reading(&fields.unnamed[0].ty, false) {
-            Some(Reading::Scalar { optional: false }) => "read",
-            Some(Reading::List { optional: false }) => "list",
-            _ => continue,
-        };
-        let path = format!("mitra_core::tolerant::{reader}::<_, _, {site}>");
-        variant
-            .attrs
-            .push(syn::parse_quote!(#[serde(deserialize_with = #path)]));
     }
 }
 

@@ -255,9 +255,7 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum Messages {
-        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 897500028>")]
         String(::std::string::String),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 2966933770>")]
         Array(::std::vec::Vec<::std::string::String>),
     }
     impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Messages {

@@ -60,7 +60,6 @@ pub mod types {
     pub enum CityResponseResponsesResponse {
         NoMatch(NoMatch),
         City(City),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 1934329047>")]
         Array(::std::vec::Vec<City>),
     }
     impl ::std::convert::From<NoMatch> for CityResponseResponsesResponse {
@@ -314,7 +313,6 @@ pub mod types {
     pub enum FeeResponseRsFeeRFee {
         NoMatch(NoMatch),
         Fee(Fee),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 2652542684>")]
         Array(::std::vec::Vec<Fee>),
     }
     impl ::std::convert::From<NoMatch> for FeeResponseRsFeeRFee {
@@ -472,7 +470,6 @@ pub mod types {
     pub enum PostOfficeResponseResponsesResponse {
         NoMatch(NoMatch),
         PostOffice(PostOffice),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 2266846332>")]
         Array(::std::vec::Vec<PostOffice>),
     }
     impl ::std::convert::From<NoMatch> for PostOfficeResponseResponsesResponse {
@@ -552,7 +549,6 @@ pub mod types {
     pub enum PostalCodeResponseResponsesResponse {
         NoMatch(NoMatch),
         PostalCode(PostalCode),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 2061576104>")]
         Array(::std::vec::Vec<PostalCode>),
     }
     impl ::std::convert::From<NoMatch> for PostalCodeResponseResponsesResponse {
@@ -620,7 +616,6 @@ pub mod types {
     pub enum ProvinceResponseResponsesResponse {
         NoMatch(NoMatch),
         Province(Province),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 1579888150>")]
         Array(::std::vec::Vec<Province>),
     }
     impl ::std::convert::From<NoMatch> for ProvinceResponseResponsesResponse {
@@ -686,7 +681,6 @@ pub mod types {
     pub enum SubDistrictResponseResponsesResponse {
         NoMatch(NoMatch),
         SubDistrict(SubDistrict),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 1319551872>")]
         Array(::std::vec::Vec<SubDistrict>),
     }
     impl ::std::convert::From<NoMatch> for SubDistrictResponseResponsesResponse {
@@ -778,7 +772,6 @@ pub mod types {
     pub enum SubSubDistrictResponseResponsesResponse {
         NoMatch(NoMatch),
         SubSubDistrict(SubSubDistrict),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 2058408176>")]
         Array(::std::vec::Vec<SubSubDistrict>),
     }
     impl ::std::convert::From<NoMatch> for SubSubDistrictResponseResponsesResponse {
@@ -882,9 +875,7 @@ pub mod types {
     #[serde(untagged)]
     #[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]
     pub enum TokenResponseExpiresIn {
-        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 733314148>")]
         Integer(i64),
-        #[serde(deserialize_with = "mitra_core::tolerant::read::<_, _, 2390394707>")]
         String(::std::string::String),
     }
     impl ::std::fmt::Display for TokenResponseExpiresIn {
@@ -934,7 +925,6 @@ pub mod types {
     pub enum TrackAndTraceResponseResponseData {
         NoMatch(NoMatch),
         TrackEventV2(TrackEventV2),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 335687433>")]
         Array(::std::vec::Vec<TrackEventV2>),
     }
     impl ::std::convert::From<NoMatch> for TrackAndTraceResponseResponseData {
@@ -967,7 +957,6 @@ pub mod types {
     pub enum TrackAndTraceResponseRsTntRTnt {
         NoMatch(NoMatch),
         TrackEvent(TrackEvent),
-        #[serde(deserialize_with = "mitra_core::tolerant::list::<_, _, 705517547>")]
         Array(::std::vec::Vec<TrackEvent>),
     }
     impl ::std::convert::From<NoMatch> for TrackAndTraceResponseRsTntRTnt {
