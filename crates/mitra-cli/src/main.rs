@@ -818,6 +818,7 @@ mod tests {
         let cases = [
             (
                 mitra_core::Error::Conflict {
+                    request_id: None,
                     status: Some(400),
                     code: None,
                     message: "Nomor referensi sudah ada".into(),
@@ -826,6 +827,7 @@ mod tests {
             ),
             (
                 mitra_core::Error::RateLimited {
+                    request_id: None,
                     status: Some(429),
                     retry_after: Some(std::time::Duration::from_secs(3)),
                     message: "slow down".into(),

@@ -885,6 +885,7 @@ impl TokenSource {
         }
         let parsed: TokenBody =
             crate::decode::json_from_bytes(&body).map_err(|e| Error::Decode {
+                request_id: None,
                 status: Some(status.as_u16()),
                 message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
             })?;
@@ -904,6 +905,7 @@ impl TokenSource {
                 .min(MAX_LIFETIME),
         };
         let header = bearer_header(&parsed.access_token).ok_or_else(|| Error::Decode {
+            request_id: None,
             status: Some(status.as_u16()),
             message: "the access token is empty or has characters other than visible ASCII".into(),
         })?;
@@ -940,6 +942,7 @@ fn token_error(
             | "unauthorized_client"
             | "unsupported_client_authentication_method",
         ) => Error::Unauthorized {
+            request_id: None,
             status: http,
             code,
             message,
@@ -949,6 +952,7 @@ fn token_error(
                 && message.to_ascii_lowercase().contains("scope")) =>
         {
             Error::Forbidden {
+                request_id: None,
                 status: http,
                 code,
                 message: format!("the scope was refused: {message}"),

@@ -51,26 +51,31 @@ pub fn error_from_response(status: StatusCode, headers: &HeaderMap, body: ErrorB
     let ErrorBody { code, message } = body;
     match status.as_u16() {
         401 => Error::Unauthorized {
+            request_id: None,
             status: status_num,
             code,
             message,
         },
         403 => Error::Forbidden {
+            request_id: None,
             status: status_num,
             code,
             message,
         },
         404 => Error::NotFound {
+            request_id: None,
             status: status_num,
             code,
             message,
         },
         429 => Error::RateLimited {
+            request_id: None,
             status: status_num,
             retry_after: crate::retry::retry_after(headers),
             message,
         },
         _ => Error::Vendor {
+            request_id: None,
             status: status_num,
             code,
             message,

@@ -81,6 +81,7 @@ pub fn body<T: DeserializeOwned>(input: Map<String, Value>) -> Result<T, Error> 
 /// A result as JSON.
 pub fn output<T: Serialize>(value: T) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::Decode {
+        request_id: None,
         status: None,
         message: format!("the result cannot be written as JSON: {e}"),
     })

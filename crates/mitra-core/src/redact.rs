@@ -694,6 +694,7 @@ mod tests {
         let id = SecretString::from("1");
         let secrets = Secrets::new([&key, &id]);
         let error = Error::Unauthorized {
+            request_id: None,
             status: Some(401),
             code: Some("invalid_client".into()),
             message: "A valid OAuth client could not be found for client_id: canary-consumer-key"
@@ -849,6 +850,7 @@ mod tests {
     fn codes_are_bounded_and_masked_even_without_secrets() {
         let nik = "3206021201960046";
         let error = Error::Vendor {
+            request_id: None,
             status: Some(422),
             code: Some(format!("{nik}{}", "x".repeat(10_000))),
             message: "bad".into(),

@@ -668,6 +668,7 @@ impl Runtime {
                 }
                 // The message is the tolerant reader's: a pointer and kinds.
                 Error::Decode {
+                    request_id: None,
                     status: Some(status.as_u16()),
                     message: scrub_serde(&e),
                 }
@@ -698,6 +699,7 @@ impl Runtime {
                         return vendor_error;
                     }
                     return Error::Decode {
+                        request_id: None,
                         status: Some(status.as_u16()),
                         message: "a success status the spec does not describe".into(),
                     };
