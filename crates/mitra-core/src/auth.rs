@@ -103,6 +103,11 @@ impl StaticHeaders {
         Ok(Self(out.into()))
     }
 
+    /// The headers' names.
+    pub fn names(&self) -> impl Iterator<Item = &HeaderName> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
     /// Sets every header on `headers`.
     pub fn apply(&self, headers: &mut reqwest::header::HeaderMap) {
         for (name, value) in self.0.iter() {
@@ -127,6 +132,11 @@ impl StaticParams {
     /// Parameters from name/secret pairs.
     pub fn new(pairs: impl IntoIterator<Item = (&'static str, SecretString)>) -> Self {
         Self(pairs.into_iter().collect())
+    }
+
+    /// The parameters' names.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(name, _)| *name)
     }
 
     /// Adds every parameter to `request`: appended to a form body, else to

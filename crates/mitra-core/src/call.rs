@@ -59,6 +59,15 @@ impl ClientCore {
         &self.http
     }
 
+    /// The same client (token, rate budget, connections shared) whose
+    /// calls also follow `options`.
+    pub fn with_options(&self, options: crate::CallOptions) -> Self {
+        Self {
+            runtime: self.runtime.with_options(options),
+            ..self.clone()
+        }
+    }
+
     /// The runtime (auth, retries, decoding).
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
@@ -319,7 +328,8 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 /// tolerant reader ([`crate::tolerant`]): what it tolerated is reported for
 /// `attempt`'s vendor and operation; a failure is said at its JSON pointer,
 /// without the body's text. No copy of the response headers, which
-/// progenitor's `ResponseValue::from_response` makes (mitra reads none).
+/// progenitor's `ResponseValue::from_response` makes: they are moved, and
+/// kept only for `with_response`.
 // Not an `async fn`, and no `Response::bytes`: the future holds the
 // response once and reads it chunk by chunk in place (an `async fn` keeps
 // its argument twice, `bytes()` a collector of its own: 864 bytes of every
@@ -335,25 +345,32 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
     // keep the reading future twice (once to move it into its `.await`).
     use futures_util::FutureExt as _;
     read_answer(response).map(move |read| {
-        let (status, body, traced) = read.map_err(GenError::ResponseBodyError)?;
+        let (status, body, headers) = read.map_err(GenError::ResponseBodyError)?;
         // At DEBUG the answer is shown now that its shape is known.
-        if let Some(headers) = traced {
+        if tracing::enabled!(tracing::Level::DEBUG) {
             attempt.trace_answer(status.as_u16(), &headers, &body, Some(T::SHAPE));
         }
         // One UTF-8 check of the whole body is cheaper than serde_json's check
         // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
-        let Ok(text) = std::str::from_utf8(&body) else {
-            let error = serde::de::Error::custom("the answer is not UTF-8");
-            return Err(GenError::InvalidResponsePayload(body, error));
+        let decoded = match std::str::from_utf8(&body) {
+            Ok(text) => decode_answer::<T>(attempt.vendor(), attempt.operation(), text),
+            Err(_) => Err("the answer is not UTF-8".to_owned()),
         };
-        match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
+        match decoded {
+            // The headers are kept only for `with_response`.
             Ok(inner) => Ok(ResponseValue::new(
                 inner,
                 status,
-                reqwest::header::HeaderMap::new(),
+                if attempt.keeps_headers() {
+                    headers
+                } else {
+                    reqwest::header::HeaderMap::new()
+                },
             )),
             Err(message) => {
                 let error = serde::de::Error::custom(message);
+                // The call's error, with the request id of these headers.
+                attempt.decode_failed(status, &headers, &body, &error);
                 Err(GenError::InvalidResponsePayload(body, error))
             }
         }
@@ -361,8 +378,9 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
 }
 
 /// A success answer's status and whole body, read in place chunk by chunk
-/// (most answers come in one chunk, which is kept as it is), and at DEBUG
-/// its headers (to show it once it is decoded).
+/// (most answers come in one chunk, which is kept as it is), and its
+/// headers (to show it at DEBUG once it is decoded, for a request id, for
+/// `with_response`).
 // Not an `async fn`: that would keep the response twice in its future.
 #[allow(clippy::manual_async_fn)]
 fn read_answer(
@@ -371,7 +389,7 @@ fn read_answer(
     Output = reqwest::Result<(
         reqwest::StatusCode,
         bytes::Bytes,
-        Option<reqwest::header::HeaderMap>,
+        reqwest::header::HeaderMap,
     )>,
 > {
     async move {
@@ -394,9 +412,7 @@ fn read_answer(
             body = bytes::Bytes::from(all);
         }
         // Taken after the last read: not kept across an await.
-        let traced = tracing::enabled!(tracing::Level::DEBUG)
-            .then(|| std::mem::take(response.headers_mut()));
-        Ok((status, body, traced))
+        Ok((status, body, std::mem::take(response.headers_mut())))
     }
 }
 

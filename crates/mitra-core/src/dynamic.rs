@@ -24,6 +24,10 @@ pub trait DynamicClient: Send + Sync {
     /// the operation's [`fields`](Operation::fields); the result as JSON.
     /// The typed method runs underneath: same validation, auth, retries.
     fn call_json<'a>(&'a self, operation_id: &'a str, input: Value) -> CallFuture<'a>;
+
+    /// This client with `options` for its calls (the vendor client's
+    /// `with_options`).
+    fn with_options_dyn(&self, options: crate::CallOptions) -> Box<dyn DynamicClient>;
 }
 
 /// The input object; `null` is an empty one.

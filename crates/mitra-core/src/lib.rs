@@ -39,6 +39,7 @@ mod json_text;
 mod known_fields;
 mod lenient;
 mod operation;
+pub mod options;
 pub mod paging;
 mod rate;
 pub mod redact;
@@ -69,6 +70,7 @@ impl From<std::convert::Infallible> for Error {
 }
 pub use http::{Connection, HttpConfig, build_http_client};
 pub use operation::{Field, KnownError, Operation};
+pub use options::{CallOptions, Response};
 pub use retry::RetryPolicy;
 
 /// What vendor crates and their generated code stand on: the runtime, the
@@ -101,8 +103,9 @@ macro_rules! vendor_reexports {
         pub use $crate::intercept;
         pub use $crate::paging::{Stream, StreamExt, TryStreamExt};
         pub use $crate::{
-            Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient, LenientInt,
-            ParseDateDmyError, Result, RetryPolicy, SecretString, SecretText, WibDateTime,
+            CallOptions, Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient,
+            LenientInt, ParseDateDmyError, Response, Result, RetryPolicy, SecretString, SecretText,
+            WibDateTime,
         };
 
         /// Tokens and rate budgets shared by every process of a fleet, on

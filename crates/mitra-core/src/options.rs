@@ -5,23 +5,14 @@
 //! `with_options` and `with_response`: the client they give shares the
 //! original's OAuth2 token, rate budget and connection pool.
 //!
-//! ```no_run
-//! # async fn demo(client: mitra_core::testing_docs::Client) -> mitra_core::Result<()> {
-//! use std::time::Duration;
-//! use mitra_core::CallOptions;
-//!
-//! // One slow report: 60 s for each attempt, and no retry.
-//! let slow = client.with_options(
-//!     CallOptions::new()
-//!         .timeout(Duration::from_secs(60))
-//!         .attempts(1)
-//!         .header("x-correlation-id", "order-4711")
-//!         .query("lang", "id"),
-//! );
-//! let answer = slow.with_response(async |c| c.check().await).await?;
-//! println!("{} in {:?}, request id {:?}", answer.status(), answer.elapsed(), answer.request_id());
-//! # Ok(()) }
+//! ```text
+//! let slow = client.with_options(CallOptions::new().timeout(Duration::from_secs(60)).attempts(1));
+//! let answer = slow.with_response(async |c| c.get_akun("1000").await).await?;
+//! println!("{} {:?} {:?}", answer.status(), answer.request_id(), answer.elapsed());
 //! ```
+//!
+//! (Compiled and run against a stand-in vendor in `mitra-sempoa`'s tests,
+//! `call_options.rs`.)
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -102,18 +93,21 @@ impl CallOptions {
 
     /// An extra header on every attempt. Not for credentials (refused).
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (
-            HeaderName::try_from(name),
-            HeaderValue::try_from(value),
-        ) {
+        match (HeaderName::try_from(name), HeaderValue::try_from(value)) {
             (Ok(name), Ok(mut value)) => {
                 // Never shown in a trace: the caller's value may be an
                 // identifier of theirs.
                 value.set_sensitive(true);
                 self.headers.append(name, value);
             }
-            (Err(_), _) => self.refuse("header", format!("`{}` is not a header name", bounded(name))),
-            (_, Err(_)) => self.refuse("header", format!("the value of `{}` is not a header value", bounded(name))),
+            (Err(_), _) => self.refuse(
+                "header",
+                format!("`{}` is not a header name", bounded(name)),
+            ),
+            (_, Err(_)) => self.refuse(
+                "header",
+                format!("the value of `{}` is not a header value", bounded(name)),
+            ),
         }
         self
     }
@@ -126,6 +120,17 @@ impl CallOptions {
             self.refuse("query", "a query field needs a name".into());
         }
         self.query.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// These options with `later`'s on top (a view of a view).
+    pub(crate) fn merged(mut self, later: CallOptions) -> Self {
+        self.timeout = later.timeout.or(self.timeout);
+        self.attempts = later.attempts.or(self.attempts);
+        self.headers.extend(later.headers);
+        self.query.extend(later.query);
+        self.invalid = self.invalid.or(later.invalid);
+        self.capture = later.capture.or(self.capture);
         self
     }
 
@@ -162,18 +167,27 @@ impl CallOptions {
         if let Some(name) = credential {
             self.refuse(
                 "header",
-                format!("`{name}` carries credentials, which are the client's: set them on its builder"),
+                format!(
+                    "`{name}` carries credentials, which are the client's: set them on its builder"
+                ),
             );
         }
         let param = self
             .query
             .iter()
-            .find(|(name, _)| credential_params.iter().any(|c| c.eq_ignore_ascii_case(name)))
+            .find(|(name, _)| {
+                credential_params
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(name))
+            })
             .map(|(name, _)| name.clone());
         if let Some(name) = param {
             self.refuse(
                 "query",
-                format!("`{}` carries credentials, which are the client's: set them on its builder", bounded(&name)),
+                format!(
+                    "`{}` carries credentials, which are the client's: set them on its builder",
+                    bounded(&name)
+                ),
             );
         }
         self
@@ -342,10 +356,11 @@ impl<T> Response<T> {
         self.elapsed
     }
 
-    /// `name: value; ...` of the headers, credentials and marked values
-    /// redacted (what `Debug` shows, and the `mitra` CLI's `--include`).
-    pub fn shown_headers(&self) -> String {
-        crate::attempt::shown_headers(&self.runtime, &self.headers, &[])
+    /// `name: value`, one a header, credentials redacted and the client's
+    /// secrets scrubbed (what `Debug` shows, and the `mitra` CLI's
+    /// `--include`).
+    pub fn shown_headers(&self) -> Vec<String> {
+        crate::attempt::shown_header_lines(&self.runtime, &self.headers, &[])
     }
 }
 
@@ -398,22 +413,43 @@ mod tests {
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         pairs
             .iter()
-            .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_str(v).unwrap()))
+            .map(|(n, v)| {
+                (
+                    HeaderName::from_static(n),
+                    HeaderValue::from_str(v).unwrap(),
+                )
+            })
             .collect()
     }
 
     #[test]
     fn a_request_id_is_read_from_the_usual_headers_and_only_when_it_reads_as_an_id() {
         let id = "3f2c9a1e-77b0-4c1e-9d3a-2b1f0e6c5a4d";
-        assert_eq!(request_id(&headers(&[("x-request-id", id)])).as_deref(), Some(id));
-        assert_eq!(request_id(&headers(&[("activityid", id)])).as_deref(), Some(id));
         assert_eq!(
-            request_id(&headers(&[("x-correlation-id", "abc"), ("request-id", "def")])).as_deref(),
+            request_id(&headers(&[("x-request-id", id)])).as_deref(),
+            Some(id)
+        );
+        assert_eq!(
+            request_id(&headers(&[("activityid", id)])).as_deref(),
+            Some(id)
+        );
+        assert_eq!(
+            request_id(&headers(&[
+                ("x-correlation-id", "abc"),
+                ("request-id", "def")
+            ]))
+            .as_deref(),
             Some("abc")
         );
         // Not an id: spaces, quotes, an echo of something longer.
-        assert_eq!(request_id(&headers(&[("x-request-id", "Budi Santoso")])), None);
-        assert_eq!(request_id(&headers(&[("x-request-id", &"a".repeat(129))])), None);
+        assert_eq!(
+            request_id(&headers(&[("x-request-id", "Budi Santoso")])),
+            None
+        );
+        assert_eq!(
+            request_id(&headers(&[("x-request-id", &"a".repeat(129))])),
+            None
+        );
         assert_eq!(request_id(&headers(&[("content-type", "x")])), None);
     }
 
@@ -455,13 +491,41 @@ mod tests {
             .checked(&[], &["token"])
             .check(&op)
             .unwrap_err();
-        assert!(matches!(&error, Error::Validation { field: "query", .. }), "{error:?}");
-        let error = CallOptions::new().query("limit", "5").checked(&[], &[]).check(&op).unwrap_err();
+        assert!(
+            matches!(&error, Error::Validation { field: "query", .. }),
+            "{error:?}"
+        );
+        let error = CallOptions::new()
+            .query("limit", "5")
+            .checked(&[], &[])
+            .check(&op)
+            .unwrap_err();
         assert!(error.to_string().contains("field of getAkun"), "{error}");
         let error = CallOptions::new().attempts(0).check(&op).unwrap_err();
-        assert!(matches!(&error, Error::Validation { field: "attempts", .. }), "{error:?}");
-        let error = CallOptions::new().header("bad name", "x").check(&op).unwrap_err();
-        assert!(matches!(&error, Error::Validation { field: "header", .. }), "{error:?}");
+        assert!(
+            matches!(
+                &error,
+                Error::Validation {
+                    field: "attempts",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+        let error = CallOptions::new()
+            .header("bad name", "x")
+            .check(&op)
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::Validation {
+                    field: "header",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
         // And what is allowed is allowed.
         CallOptions::new()
             .header("x-correlation-id", "order-4711")

@@ -34,6 +34,9 @@ type RequestHook = dyn Fn(&mut Request) + Send + Sync;
 #[derive(Clone)]
 pub struct Runtime {
     inner: Arc<Inner>,
+    /// Options of a client view (`client.with_options(...)`): `None` for
+    /// the client itself, so that a call without them costs nothing more.
+    options: Option<Arc<crate::options::CallOptions>>,
 }
 
 struct Inner {
@@ -171,6 +174,7 @@ impl RuntimeBuilder {
     pub fn build(self) -> Runtime {
         Runtime {
             inner: Arc::new(self.inner),
+            options: None,
         }
     }
 }
@@ -194,6 +198,36 @@ impl Runtime {
                 marked: crate::redact::Marked::default(),
             },
         }
+    }
+
+    /// The same runtime (token, rate budget, everything shared) whose
+    /// calls also follow `options`, added to any this one already has.
+    /// Options that would set credentials are refused here and reported
+    /// by every call ([`Error::Validation`]).
+    pub fn with_options(&self, options: crate::options::CallOptions) -> Runtime {
+        let mut headers: Vec<&HeaderName> = self.inner.sensitive_headers.iter().collect();
+        let mut params: Vec<&str> = Vec::new();
+        match &self.inner.auth {
+            Auth::Headers(fixed) => headers.extend(fixed.names()),
+            Auth::Params(fixed) => params.extend(fixed.names()),
+            Auth::None | Auth::OAuth2(_) => {}
+        }
+        if let Some(extra) = &self.inner.extra_headers {
+            headers.extend(extra.names());
+        }
+        let options = match &self.options {
+            Some(earlier) => (**earlier).clone().merged(options),
+            None => options,
+        };
+        Runtime {
+            inner: self.inner.clone(),
+            options: Some(Arc::new(options.checked(&headers, &params))),
+        }
+    }
+
+    /// The options of this client view, if any.
+    pub(crate) fn options(&self) -> Option<&crate::options::CallOptions> {
+        self.options.as_deref()
     }
 
     /// The vendor's short name.
@@ -240,6 +274,16 @@ impl Runtime {
         if let Some(hook) = &self.inner.request_hook {
             hook(request);
         }
+    }
+
+    /// The vendor's request id in an answer's `headers`, scrubbed of the
+    /// credentials and `extra` like any vendor text.
+    pub(crate) fn request_id(
+        &self,
+        headers: &reqwest::header::HeaderMap,
+        extra: &[&str],
+    ) -> Option<String> {
+        crate::options::request_id(headers).map(|id| self.inner.secrets.scrub(&id, extra))
     }
 
     /// The credentials scrubbed from whatever is shown.
@@ -364,7 +408,7 @@ impl Runtime {
                         *sent,
                         started.span,
                         elapsed,
-                        value.status(),
+                        (value.status(), value.headers()),
                     );
                     return Ok(value.into_inner());
                 }
@@ -419,6 +463,11 @@ impl Runtime {
     /// or fetched once for all concurrent callers), the rate budget, the
     /// attempt's span and clock.
     async fn before_attempt(&self, op: &Operation, sent: u32) -> Result<(Attempt, Started), Error> {
+        if let Some(options) = &self.options
+            && sent == 1
+        {
+            options.check(op)?;
+        }
         let token = match &self.inner.auth {
             Auth::OAuth2(source) => Some(source.token().await.map_err(|e| {
                 let e = self.inner.secrets.scrub_error(e, &[]).at_token_endpoint();
@@ -462,10 +511,21 @@ impl Runtime {
         sent: u32,
         span: tracing::Span,
         elapsed: Option<std::time::Duration>,
-        status: StatusCode,
+        (status, headers): (StatusCode, &reqwest::header::HeaderMap),
     ) {
         #[cfg(not(feature = "metrics"))]
         let _ = (server, op);
+        if let Some(options) = &self.options
+            && options.captures()
+        {
+            options.record(crate::options::Answered {
+                status,
+                headers: headers.clone(),
+                request_id: self.request_id(headers, &[]),
+                attempts: sent,
+                runtime: self.clone(),
+            });
+        }
         let status = status.as_u16();
         let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
         span.record("http.response.status_code", i64::from(status));
@@ -592,6 +652,11 @@ impl Runtime {
             return Err(error);
         }
         let policy_attempt = sent - u32::from(*refreshed_after_401);
+        if let Some(max) = self.options.as_ref().and_then(|o| o.max_attempts())
+            && policy_attempt >= max
+        {
+            return Err(error);
+        }
         match self
             .inner
             .retry
@@ -654,11 +719,11 @@ impl Runtime {
                 connect: false,
                 message,
             },
-            GenError::ErrorResponse(value) => {
-                self.inner
-                    .decoder
-                    .error_response(value.status(), value.headers(), b"")
-            }
+            GenError::ErrorResponse(value) => self
+                .inner
+                .decoder
+                .error_response(value.status(), value.headers(), b"")
+                .with_request_id(self.request_id(value.headers(), extra)),
             GenError::InvalidResponsePayload(body, e) => {
                 let status = status_seen
                     .and_then(|s| StatusCode::from_u16(s).ok())
@@ -674,44 +739,47 @@ impl Runtime {
                 }
             }
             GenError::UnexpectedResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                #[cfg(feature = "mock")]
-                let url = response.url().clone();
-                // Scrubbed before it is cut, and before the decoder reads,
-                // cuts or masks it.
-                let body = match read_scrubbed(response, &self.inner.secrets, extra).await {
-                    Ok(body) => body,
-                    Err(e) => return from_reqwest(e),
-                };
-                if status.is_success() {
-                    // At DEBUG: a success the spec does not describe is not
-                    // decoded, so no field of it is known.
-                    if tracing::enabled!(tracing::Level::DEBUG) {
-                        crate::attempt::trace_answer(
-                            self,
-                            extra,
-                            (status.as_u16(), &headers, &body),
-                            None,
-                        );
-                    }
-                    if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
-                        return vendor_error;
-                    }
-                    return Error::Decode {
-                        request_id: None,
-                        status: Some(status.as_u16()),
-                        message: "a success status the spec does not describe".into(),
-                    };
-                }
-                #[cfg(feature = "mock")]
-                if let Some(unmatched) = crate::call::unmatched_mock(&url, status, &headers, &body)
-                {
-                    return self.inner.secrets.scrub_error(unmatched, extra);
-                }
-                self.inner.decoder.error_response(status, &headers, &body)
+                let request_id = self.request_id(response.headers(), extra);
+                self.unexpected_response(response, extra)
+                    .await
+                    .with_request_id(request_id)
             }
         }
+    }
+
+    /// The error of an answer the generated client did not expect: an
+    /// error status, or a success status the spec does not describe.
+    async fn unexpected_response(&self, response: Response, extra: &[&str]) -> Error {
+        let status = response.status();
+        let headers = response.headers().clone();
+        #[cfg(feature = "mock")]
+        let url = response.url().clone();
+        // Scrubbed before it is cut, and before the decoder reads,
+        // cuts or masks it.
+        let body = match read_scrubbed(response, &self.inner.secrets, extra).await {
+            Ok(body) => body,
+            Err(e) => return from_reqwest(e),
+        };
+        if status.is_success() {
+            // At DEBUG: a success the spec does not describe is not
+            // decoded, so no field of it is known.
+            if tracing::enabled!(tracing::Level::DEBUG) {
+                crate::attempt::trace_answer(self, extra, (status.as_u16(), &headers, &body), None);
+            }
+            if let Some(vendor_error) = self.error_in_success(status, &body, extra) {
+                return vendor_error;
+            }
+            return Error::Decode {
+                request_id: None,
+                status: Some(status.as_u16()),
+                message: "a success status the spec does not describe".into(),
+            };
+        }
+        #[cfg(feature = "mock")]
+        if let Some(unmatched) = crate::call::unmatched_mock(&url, status, &headers, &body) {
+            return self.inner.secrets.scrub_error(unmatched, extra);
+        }
+        self.inner.decoder.error_response(status, &headers, &body)
     }
 }
 
