@@ -985,3 +985,39 @@ fn oauth_problem(message: &str) -> Option<(String, String)> {
     let description = field("description").unwrap_or_else(|| error.clone());
     Some((error, description))
 }
+
+/// Re-encodes a form body as a JSON object: the `numeric` fields as
+/// numbers (when they read as one), every other as a string (see
+/// `RuntimeBuilder::form_as_json`).
+pub(crate) fn form_to_json(request: &mut reqwest::Request, numeric: &[&str]) {
+    use reqwest::header::{CONTENT_TYPE, HeaderValue};
+    let is_form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    let Some(bytes) = request
+        .body()
+        .and_then(|b| b.as_bytes())
+        .filter(|_| is_form)
+    else {
+        return;
+    };
+    let object: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(bytes)
+        .map(|(k, v)| {
+            let number = numeric
+                .contains(&&*k)
+                .then(|| v.parse::<u64>().ok())
+                .flatten();
+            let value = match number {
+                Some(n) => serde_json::Value::from(n),
+                None => serde_json::Value::String(v.into_owned()),
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    let json = serde_json::to_vec(&object).unwrap_or_default();
+    *request.body_mut() = Some(json.into());
+    request
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+}

@@ -24,9 +24,6 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// otherwise.
 pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
 
-/// A request rewrite applied to every request of a vendor before it is sent.
-type RequestHook = dyn Fn(&mut Request) + Send + Sync;
-
 /// The shared state of one vendor client: what the generated client's hooks
 /// and the hand-written layer use to send each call.
 ///
@@ -46,7 +43,8 @@ struct Inner {
     decoder: Box<dyn ErrorDecoder>,
     sensitive_headers: Vec<HeaderName>,
     extra_headers: Option<StaticHeaders>,
-    request_hook: Option<Box<RequestHook>>,
+    /// Form bodies sent as JSON objects, these fields as numbers.
+    form_as_json: Option<&'static [&'static str]>,
     interceptor: Option<Arc<dyn crate::intercept::Interceptor>>,
     rate_limiter: Option<RateLimiter>,
     secrets: Secrets,
@@ -124,12 +122,12 @@ impl RuntimeBuilder {
         self
     }
 
-    /// Rewrites every request just before it is sent, after auth: for a
-    /// vendor crate's own wire rules (ELKASSA's JSON bodies re-encode the
-    /// whole form, credentials included), never for users: it sees the
-    /// credentials. Users have [`interceptor`](Self::interceptor).
-    pub fn request_hook(mut self, hook: impl Fn(&mut Request) + Send + Sync + 'static) -> Self {
-        self.inner.request_hook = Some(Box::new(hook));
+    /// Sends every form body as a JSON object instead, credentials
+    /// included (ELKASSA takes either), the `numeric` fields as numbers
+    /// when they read as one. A rule of the wire, named: no vendor code
+    /// rewrites a request that carries credentials.
+    pub fn form_as_json(mut self, numeric: &'static [&'static str]) -> Self {
+        self.inner.form_as_json = Some(numeric);
         self
     }
 
@@ -190,7 +188,7 @@ impl Runtime {
                 decoder: Box::new(GenericDecoder),
                 sensitive_headers: Vec::new(),
                 extra_headers: None,
-                request_hook: None,
+                form_as_json: None,
                 interceptor: None,
                 secrets: Secrets::default(),
                 max_body: DEFAULT_MAX_BODY,
@@ -271,8 +269,8 @@ impl Runtime {
                 value.set_sensitive(true);
             }
         }
-        if let Some(hook) = &self.inner.request_hook {
-            hook(request);
+        if let Some(numeric) = self.inner.form_as_json {
+            crate::auth::form_to_json(request, numeric);
         }
     }
 
