@@ -147,7 +147,9 @@ impl Attempt {
 
     /// Whether the answer's headers are kept (for `with_response`).
     pub(crate) fn keeps_headers(&self) -> bool {
-        self.runtime.options().is_some_and(|o| o.captures())
+        self.runtime
+            .options()
+            .is_some_and(|o| o.options().captures())
     }
 
     /// A success body that did not decode: the call's error (the vendor's

@@ -245,10 +245,56 @@ impl CallOptions {
             }
         }
     }
+}
 
-    /// Records a successful attempt's answer for `with_response`.
-    pub(crate) fn record(&self, answer: Answered) {
+/// What the runtime asks of a client view's options, through a trait
+/// object made only by `Runtime::with_options`: none of this code is in a
+/// program that never sets options.
+pub(crate) trait Applied: Send + Sync {
+    /// The options themselves.
+    fn options(&self) -> &CallOptions;
+    /// Refused options, or a query field `op` already has.
+    fn check(&self, op: &crate::Operation) -> Result<(), Error>;
+    /// Sets them on one attempt's request.
+    fn apply(&self, request: &mut Request);
+    /// Keeps a successful attempt's answer for `with_response`.
+    fn record(
+        &self,
+        runtime: &crate::runtime::Runtime,
+        status: StatusCode,
+        headers: &HeaderMap,
+        attempts: u32,
+    );
+}
+
+impl Applied for CallOptions {
+    fn options(&self) -> &CallOptions {
+        self
+    }
+
+    fn check(&self, op: &crate::Operation) -> Result<(), Error> {
+        CallOptions::check(self, op)
+    }
+
+    fn apply(&self, request: &mut Request) {
+        CallOptions::apply(self, request);
+    }
+
+    fn record(
+        &self,
+        runtime: &crate::runtime::Runtime,
+        status: StatusCode,
+        headers: &HeaderMap,
+        attempts: u32,
+    ) {
         if let Some(capture) = &self.capture {
+            let answer = Answered {
+                status,
+                headers: headers.clone(),
+                request_id: runtime.request_id(headers, &[]),
+                attempts,
+                runtime: runtime.clone(),
+            };
             *capture.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
         }
     }
@@ -379,13 +425,13 @@ impl<T: fmt::Debug> fmt::Debug for Response<T> {
 
 /// The headers vendors and gateways put their request id in, most specific
 /// first (WSO2 API Manager's `activityid`; AWS's; the common ones).
-const REQUEST_ID_HEADERS: [&str; 6] = [
-    "x-request-id",
-    "x-correlation-id",
-    "request-id",
-    "activityid",
-    "x-amzn-requestid",
-    "x-amz-request-id",
+static REQUEST_ID_HEADERS: [HeaderName; 6] = [
+    HeaderName::from_static("x-request-id"),
+    HeaderName::from_static("x-correlation-id"),
+    HeaderName::from_static("request-id"),
+    HeaderName::from_static("activityid"),
+    HeaderName::from_static("x-amzn-requestid"),
+    HeaderName::from_static("x-amz-request-id"),
 ];
 
 /// The vendor's request id in `headers`, if it sent one that reads as an
@@ -395,15 +441,18 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     if headers.is_empty() {
         return None;
     }
-    REQUEST_ID_HEADERS.iter().find_map(|name| {
-        let value = headers.get(*name)?.to_str().ok()?.trim();
-        let id_like = !value.is_empty()
-            && value.len() <= 128
-            && value
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b));
-        id_like.then(|| value.to_owned())
-    })
+    let value = REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(name))?
+        .as_bytes()
+        .trim_ascii();
+    let id_like = !value.is_empty()
+        && value.len() <= 128
+        && value
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(b));
+    // Only ASCII passed: the bytes are text.
+    id_like.then(|| String::from_utf8_lossy(value).into_owned())
 }
 
 #[cfg(test)]

@@ -24,6 +24,9 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 /// otherwise.
 pub const DEFAULT_MAX_BODY: u64 = 16 * 1024 * 1024;
 
+/// ELKASSA's rewrite of a form body as JSON (`RuntimeBuilder::form_as_json`).
+type FormAsJson = fn(&mut Request, &[&str]);
+
 /// The shared state of one vendor client: what the generated client's hooks
 /// and the hand-written layer use to send each call.
 ///
@@ -33,7 +36,10 @@ pub struct Runtime {
     inner: Arc<Inner>,
     /// Options of a client view (`client.with_options(...)`): `None` for
     /// the client itself, so that a call without them costs nothing more.
-    options: Option<Arc<crate::options::CallOptions>>,
+    // Behind a trait object made only by `with_options`: a program that
+    // never calls it holds none of the options' code.
+    // Boxed inside the `Arc`: a thin pointer, the attempt one word larger.
+    options: Option<Arc<Box<dyn crate::options::Applied>>>,
 }
 
 struct Inner {
@@ -44,7 +50,9 @@ struct Inner {
     sensitive_headers: Vec<HeaderName>,
     extra_headers: Option<StaticHeaders>,
     /// Form bodies sent as JSON objects, these fields as numbers.
-    form_as_json: Option<&'static [&'static str]>,
+    // A function pointer set by `form_as_json`: its code is in a program
+    // only when a vendor calls that (ELKASSA), not in every one.
+    form_as_json: Option<(FormAsJson, &'static [&'static str])>,
     interceptor: Option<Arc<dyn crate::intercept::Interceptor>>,
     rate_limiter: Option<RateLimiter>,
     secrets: Secrets,
@@ -127,7 +135,7 @@ impl RuntimeBuilder {
     /// when they read as one. A rule of the wire, named: no vendor code
     /// rewrites a request that carries credentials.
     pub fn form_as_json(mut self, numeric: &'static [&'static str]) -> Self {
-        self.inner.form_as_json = Some(numeric);
+        self.inner.form_as_json = Some((crate::auth::form_to_json, numeric));
         self
     }
 
@@ -214,18 +222,18 @@ impl Runtime {
             headers.extend(extra.names());
         }
         let options = match &self.options {
-            Some(earlier) => (**earlier).clone().merged(options),
+            Some(earlier) => earlier.options().clone().merged(options),
             None => options,
         };
         Runtime {
             inner: self.inner.clone(),
-            options: Some(Arc::new(options.checked(&headers, &params))),
+            options: Some(Arc::new(Box::new(options.checked(&headers, &params)))),
         }
     }
 
     /// The options of this client view, if any.
-    pub(crate) fn options(&self) -> Option<&crate::options::CallOptions> {
-        self.options.as_deref()
+    pub(crate) fn options(&self) -> Option<&dyn crate::options::Applied> {
+        self.options.as_deref().map(|boxed| &**boxed)
     }
 
     /// The vendor's short name.
@@ -269,8 +277,8 @@ impl Runtime {
                 value.set_sensitive(true);
             }
         }
-        if let Some(numeric) = self.inner.form_as_json {
-            crate::auth::form_to_json(request, numeric);
+        if let Some((form_to_json, numeric)) = self.inner.form_as_json {
+            form_to_json(request, numeric);
         }
     }
 
@@ -513,16 +521,8 @@ impl Runtime {
     ) {
         #[cfg(not(feature = "metrics"))]
         let _ = (server, op);
-        if let Some(options) = &self.options
-            && options.captures()
-        {
-            options.record(crate::options::Answered {
-                status,
-                headers: headers.clone(),
-                request_id: self.request_id(headers, &[]),
-                attempts: sent,
-                runtime: self.clone(),
-            });
+        if let Some(options) = &self.options {
+            options.record(self, status, headers, sent);
         }
         let status = status.as_u16();
         let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
@@ -650,7 +650,10 @@ impl Runtime {
             return Err(error);
         }
         let policy_attempt = sent - u32::from(*refreshed_after_401);
-        if let Some(max) = self.options.as_ref().and_then(|o| o.max_attempts())
+        if let Some(max) = self
+            .options
+            .as_ref()
+            .and_then(|o| o.options().max_attempts())
             && policy_attempt >= max
         {
             return Err(error);
