@@ -174,7 +174,7 @@ impl Attempt {
                 request_id: None,
                 status: Some(status.as_u16()),
                 // The message is the tolerant reader's: a pointer and kinds.
-                message: crate::runtime::scrub_serde(error),
+                message: crate::error::scrub_serde(error),
             })
             .with_request_id(self.runtime.request_id(headers, &extra));
         let _ = self.error_in_success.set(Box::new(error));
@@ -299,7 +299,7 @@ impl Attempt {
         let version = response.version();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = match crate::runtime::read_limited(response, limit).await {
+        let body = match crate::body::read_limited(response, limit).await {
             Ok(body) => body,
             Err(error) => return self.fail(error, status),
         };
@@ -344,7 +344,7 @@ impl Attempt {
         let version = response.version();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
+        let body = crate::body::read_limited(response, self.runtime.max_body()).await?;
         tracing::debug!(
             http.response.status_code = status.as_u16(),
             http.response.headers = %self.shown_headers(&headers),
@@ -427,30 +427,7 @@ fn shown_headers(
     headers: &reqwest::header::HeaderMap,
     extra: &[&str],
 ) -> String {
-    shown_header_lines(runtime, headers, extra).join("; ")
-}
-
-/// One `name: value` a header, as [`shown_headers`] shows them.
-pub(crate) fn shown_header_lines(
-    runtime: &Runtime,
-    headers: &reqwest::header::HeaderMap,
-    extra: &[&str],
-) -> Vec<String> {
-    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let hidden = value.is_sensitive()
-                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
-            let shown = if hidden {
-                crate::redact::REDACTED.to_owned()
-            } else {
-                let text = String::from_utf8_lossy(value.as_bytes());
-                crate::decode::bounded(&runtime.secrets().scrub(&text, extra))
-            };
-            format!("{name}: {shown}")
-        })
-        .collect()
+    crate::redact::shown_header_lines(runtime.secrets(), headers, extra).join("; ")
 }
 
 /// The start of a body: credentials scrubbed from the whole first (so a

@@ -871,7 +871,7 @@ impl TokenSource {
             .request
             .build(&self.http, &self.endpoint)
             .build()
-            .map_err(crate::runtime::from_reqwest)?;
+            .map_err(crate::error::from_reqwest)?;
         if let Some(headers) = &self.headers {
             headers.apply(request.headers_mut());
         }
@@ -879,10 +879,10 @@ impl TokenSource {
             .http
             .execute(request)
             .await
-            .map_err(crate::runtime::from_reqwest)?;
+            .map_err(crate::error::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = crate::runtime::read_limited(response, MAX_TOKEN_BODY).await?;
+        let body = crate::body::read_limited(response, MAX_TOKEN_BODY).await?;
         if !status.is_success() {
             // Scrubbed before it is read, cut or masked: an echoed credential
             // is then found whole.
@@ -897,7 +897,7 @@ impl TokenSource {
             crate::decode::json_from_bytes(&body).map_err(|e| Error::Decode {
                 request_id: None,
                 status: Some(status.as_u16()),
-                message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
+                message: format!("token response: {}", crate::error::scrub_serde(&e)),
             })?;
         // No or unreadable `expires_in`: the default lifetime. Zero or
         // negative: already expired (used by the calls waiting for this

@@ -54,7 +54,7 @@ pub fn take<T: DeserializeOwned>(
         }
         // The rule that failed (a pattern, a range) as the type says it,
         // never the value given (it may be personal data).
-        let rule = crate::runtime::scrub_serde(&e);
+        let rule = crate::error::scrub_serde(&e);
         if e.is_data() && !rule.is_empty() {
             Error::validation(name, rule)
         } else {
@@ -79,7 +79,7 @@ fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
 /// The request body: what is left of `input` once the parameters are taken.
 pub fn body<T: DeserializeOwned>(input: Map<String, Value>) -> Result<T, Error> {
     serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::validation("body", crate::runtime::scrub_serde(&e)))
+        .map_err(|e| Error::validation("body", crate::error::scrub_serde(&e)))
 }
 
 /// A result as JSON.

@@ -555,3 +555,50 @@ impl Error {
         )
     }
 }
+
+// Conversions of the libraries' errors, one place for each.
+
+/// A reqwest error as an [`Error`], without its URL (which may carry keys).
+pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let message = crate::text::bounded(&message);
+    if error.is_connect() {
+        Error::Transport {
+            connect: true,
+            message,
+        }
+    } else if error.is_timeout() {
+        Error::Timeout { message }
+    } else {
+        Error::Transport {
+            connect: false,
+            message,
+        }
+    }
+}
+
+/// A serde error's text without the values it quotes (they come from the
+/// vendor's body and may be personal data).
+pub(crate) fn scrub_serde(error: &serde_json::Error) -> String {
+    crate::text::bounded(&crate::text::unquoted(&error.to_string()))
+}
+
+/// Whether `error` is a body that grew past the limit set in
+/// `Attempt::execute`.
+pub(crate) fn exceeded_limit(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
+}

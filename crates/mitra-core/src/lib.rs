@@ -24,6 +24,7 @@
 
 mod attempt;
 pub mod auth;
+mod body;
 mod call;
 mod code;
 pub mod config;
@@ -38,9 +39,11 @@ pub mod intercept;
 mod json_text;
 mod known_fields;
 mod lenient;
+mod mock_support;
 mod operation;
 pub mod options;
 pub mod paging;
+pub mod pointer;
 mod rate;
 pub mod redact;
 #[cfg(feature = "redis")]
@@ -49,12 +52,14 @@ mod retry;
 mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
+mod send;
 #[cfg(feature = "fleet")]
 pub mod shared;
 pub mod telemetry;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod testing;
+mod text;
 pub mod tolerant;
 mod wire;
 
@@ -81,11 +86,12 @@ pub use retry::RetryPolicy;
 pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
-        ClientCore, FromWire, MockInput, ResponseWire, ToWire, UNMATCHED_MOCK_HEADER, Validate,
-        check_min_length, check_minimum, check_path_param, decode_answer, explain_unmatched,
-        matches_pattern, response_value, wire_from_json,
+        ClientCore, FromWire, MockInput, ResponseWire, ToWire, Validate, check_min_length,
+        check_minimum, check_path_param, decode_answer, matches_pattern, response_value,
+        wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
+    pub use crate::mock_support::{UNMATCHED_MOCK_HEADER, explain_unmatched};
     pub use crate::runtime::{Runtime, RuntimeBuilder};
 }
 pub use secrecy::{ExposeSecret, SecretString};

@@ -293,7 +293,7 @@ impl Applied for CallOptions {
                 headers: headers.clone(),
                 request_id: runtime.request_id(headers, &[]),
                 attempts,
-                runtime: runtime.clone(),
+                secrets: runtime.secrets().clone(),
             };
             *capture.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
         }
@@ -312,7 +312,8 @@ pub struct Answered {
     pub(crate) headers: HeaderMap,
     pub(crate) request_id: Option<String>,
     pub(crate) attempts: u32,
-    pub(crate) runtime: crate::runtime::Runtime,
+    /// The client's credentials, scrubbed from the headers shown.
+    pub(crate) secrets: crate::redact::Secrets,
 }
 
 /// Where a call leaves its answer for `with_response` (one per use).
@@ -342,7 +343,7 @@ impl Capture {
             request_id: answered.request_id,
             attempts: answered.attempts,
             elapsed,
-            runtime: answered.runtime,
+            secrets: answered.secrets,
         })
     }
 }
@@ -361,7 +362,7 @@ pub struct Response<T> {
     request_id: Option<String>,
     attempts: u32,
     elapsed: Duration,
-    runtime: crate::runtime::Runtime,
+    secrets: crate::redact::Secrets,
 }
 
 impl<T> Response<T> {
@@ -406,7 +407,7 @@ impl<T> Response<T> {
     /// secrets scrubbed (what `Debug` shows, and the `mitra` CLI's
     /// `--include`).
     pub fn shown_headers(&self) -> Vec<String> {
-        crate::attempt::shown_header_lines(&self.runtime, &self.headers, &[])
+        crate::redact::shown_header_lines(&self.secrets, &self.headers, &[])
     }
 }
 

@@ -608,6 +608,32 @@ impl Secrets {
     }
 }
 
+/// One `name: value` a header, as a call's DEBUG events and
+/// `Response::shown_headers` show them: a sensitive or credential-bearing
+/// header's value redacted, every other scrubbed of `secrets` and `extra`
+/// and masked.
+pub(crate) fn shown_header_lines(
+    secrets: &Secrets,
+    headers: &reqwest::header::HeaderMap,
+    extra: &[&str],
+) -> Vec<String> {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = value.is_sensitive()
+                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
+            let shown = if hidden {
+                REDACTED.to_owned()
+            } else {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                crate::text::bounded(&secrets.scrub(&text, extra))
+            };
+            format!("{name}: {shown}")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
