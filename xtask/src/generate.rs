@@ -211,7 +211,7 @@ pub fn code_and_mock(
     let extras = hooks_and_operations(&operations, &table, envelope);
     let raw: syn::File =
         syn::parse2(client.clone()).context("progenitor produced code that does not parse")?;
-    let public = crate::public::methods(&raw, &operations)?;
+    let public = crate::public::methods(&raw, &operations, &vendor.krate_ident())?;
     let mut file: syn::File = syn::parse2(quote! { #client #extras #public })
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);

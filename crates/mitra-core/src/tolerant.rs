@@ -25,7 +25,7 @@
 //! expected and found kinds (no value), and the counter
 //! `mitra.decode.tolerated` (feature `metrics`). Places are found only then,
 //! by a second decode that stops at the difference, its JSON pointer read
-//! from where in the text serde_json stopped ([`pointer_at`]), so an answer
+//! from where in the text serde_json stopped (`pointer_at`), so an answer
 //! that matches the spec costs nothing extra. That second decode is the
 //! first one again (the same code, not a second copy of every response
 //! type's decoder, wrapped to track paths), and a decode failure needs none:

@@ -2094,6 +2094,16 @@ impl crate::Client {
     /// Data needed to register (packets and user types).
     ///
     /// `GET /integration/registration` (`getRegistrationData`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_registration_data().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_registration_data<'a>(
         &'a self,
     ) -> mitra_core::Result<types::RegistrationData> {
@@ -2116,6 +2126,24 @@ impl crate::Client {
     /// Creates a user at ELKASSA. Changes state; never retried.
     ///
     /// `POST /integration/registration` (`registration`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::RegistrationRequest = serde_json::from_value(serde_json::json!({
+    ///     "address": "Bandung Tenggara",
+    ///     "email": "pemilik.baru@example.com",
+    ///     "no_telp": "081234567890",
+    ///     "password": "rahasia123",
+    ///     "toko_name": "Toko AHE Cabang Baru",
+    ///     "user_type": "0"
+    /// }))?;
+    /// let answer = client.registration_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn registration(&self, input: &crate::NewUser) -> mitra_core::Result<String> {
         let body: types::RegistrationRequest = <crate::NewUser as mitra_core::plumbing::ToWire<
             crate::Client,
@@ -2146,6 +2174,19 @@ impl crate::Client {
     /// Reads only; safe to retry.
     ///
     /// `POST /integration/user_check` (`checkUser`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::CheckUserRequest = serde_json::from_value(serde_json::json!({
+    ///     "email": "pemilik@example.com"
+    /// }))?;
+    /// let answer = client.check_user(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_user<'a>(
         &'a self,
         body: &'a types::CheckUserRequest,
@@ -2170,6 +2211,27 @@ impl crate::Client {
     /// Records a paid package at ELKASSA. Changes state; never retried.
     ///
     /// `POST /integration/activation` (`activation`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::ActivationRequest = serde_json::from_value(serde_json::json!({
+    ///     "cabang_id": "ELK34128-1",
+    ///     "email": "pemilik@example.com",
+    ///     "invoice_amount": "150000",
+    ///     "invoice_code": "INV-2016-0001",
+    ///     "packet_id": "10",
+    ///     "payment_date": "2016-03-18 22:08:02",
+    ///     "payment_gateway": "finpay195",
+    ///     "payment_method": "ATM",
+    ///     "registration_id": "ELK34128"
+    /// }))?;
+    /// let answer = client.activation_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn activation(
         &self,
         input: &crate::Activation,
@@ -2205,6 +2267,16 @@ impl crate::Client {
     /// The partner document's "Get All Users" with no page number.
     ///
     /// `GET /integration/users` (`getAllUsersWithoutPaging`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_all_users_without_paging().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_all_users_without_paging<'a>(
         &'a self,
     ) -> mitra_core::Result<Vec<crate::User>> {
@@ -2223,6 +2295,16 @@ impl crate::Client {
     /// One page of users (10 a page).
     ///
     /// `GET /integration/users/{page}` (`getAllUsers`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_all_users(1).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_all_users<'a>(&'a self, page: u64) -> mitra_core::Result<Vec<crate::User>> {
         let page = ::std::num::NonZeroU64::new(page)
             .ok_or_else(|| mitra_core::Error::validation("page", "must be at least 1"))?;
@@ -2241,6 +2323,16 @@ impl crate::Client {
     /// One user by registration id (a list of one).
     ///
     /// `GET /integration/user/{registration_id}` (`getDetailUser`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_detail_user("ELK44552").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_detail_user<'a>(
         &'a self,
         registration_id: &'a str,

@@ -1210,6 +1210,17 @@ impl crate::Client {
     /// the URL of this call is personal data.
     ///
     /// `GET /pengajuan/kecukupan-skp/user/{nik}` (`getKecukupanSkpByNik`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pafi::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let nik = serde_json::from_value(serde_json::json!("3204850000000000"))?;
+    /// let answer = client.get_kecukupan_skp_by_nik(&nik).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_kecukupan_skp_by_nik<'a>(
         &'a self,
         nik: &'a crate::personal::Nik,

@@ -4173,6 +4173,20 @@ impl crate::Client {
     /// wrapper of the other lookups, with items like those of `getPostOffice`.
     ///
     /// `POST /utilitas/1.0.1/getPostalCode` (`getPostalCode`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::PostalCodeRequest = serde_json::from_value(serde_json::json!({
+    ///     "address": "cinunuk",
+    ///     "city": "bandung"
+    /// }))?;
+    /// let answer = client.get_postal_code(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_postal_code<'a>(
         &'a self,
         body: &'a types::PostalCodeRequest,
@@ -4198,6 +4212,19 @@ impl crate::Client {
     /// clients search with `provinceName`. Both are accepted.
     ///
     /// `POST /utilitas/1.0.1/getProvince` (`getProvince`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::ProvinceRequest = serde_json::from_value(serde_json::json!({
+    ///     "provinceCode": ""
+    /// }))?;
+    /// let answer = client.get_province(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_province<'a>(
         &'a self,
         body: &'a types::ProvinceRequest,
@@ -4220,6 +4247,20 @@ impl crate::Client {
     /// List or search the cities of a province.
     ///
     /// `POST /utilitas/1.0.1/getCity` (`getCity`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::CityRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityName": "KOTA ADM. JAKARTA TIMUR",
+    ///     "provinceCode": "21"
+    /// }))?;
+    /// let answer = client.get_city(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_city<'a>(
         &'a self,
         body: &'a types::CityRequest,
@@ -4240,6 +4281,21 @@ impl crate::Client {
     /// List or search the sub-districts (kecamatan) of a city.
     ///
     /// `POST /utilitas/1.0.1/getSubDistrict` (`getSubDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::SubDistrictRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityCode": "",
+    ///     "provinceCode": "32",
+    ///     "subDistrictName": ""
+    /// }))?;
+    /// let answer = client.get_sub_district(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sub_district<'a>(
         &'a self,
         body: &'a types::SubDistrictRequest,
@@ -4266,6 +4322,23 @@ impl crate::Client {
     /// postal code, all optional.
     ///
     /// `POST /utilitas/1.0.1/getSubSubDistrict` (`getSubSubDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::SubSubDistrictRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityCode": "246",
+    ///     "provinceCode": "21",
+    ///     "subDistrictCode": "40516",
+    ///     "subDistrictName": "Kec.Pulogadung",
+    ///     "subDistrictType": ""
+    /// }))?;
+    /// let answer = client.get_sub_sub_district(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sub_sub_district<'a>(
         &'a self,
         body: &'a types::SubSubDistrictRequest,
@@ -4290,6 +4363,19 @@ impl crate::Client {
     /// Not in the partner document; called by public clients on the same gateway.
     ///
     /// `POST /utilitas/1.0.1/getPostOffice` (`getPostOffice`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::PostOfficeRequest = serde_json::from_value(serde_json::json!({
+    ///     "city": "bandung"
+    /// }))?;
+    /// let answer = client.get_post_office(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_post_office<'a>(
         &'a self,
         body: &'a types::PostOfficeRequest,
@@ -4317,6 +4403,29 @@ impl crate::Client {
     /// the client returns as an empty list. Amounts arrive as text. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getFee` (`getFee`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::FeeRequest = serde_json::from_value(serde_json::json!({
+    ///     "customerid": "",
+    ///     "desttypeid": 1,
+    ///     "diameter": 0,
+    ///     "height": 15,
+    ///     "itemtypeid": 1,
+    ///     "length": 30,
+    ///     "receiverzipcode": "14450",
+    ///     "shipperzipcode": "40623",
+    ///     "valuegoods": 350000,
+    ///     "weight": 1200,
+    ///     "width": 20
+    /// }))?;
+    /// let answer = client.get_fee(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_fee<'a>(
         &'a self,
         body: &'a types::FeeRequest,
@@ -4343,6 +4452,19 @@ impl crate::Client {
     /// test stubs of the same API and is accepted too.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTrace` (`getTrackAndTrace`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,
@@ -4369,6 +4491,19 @@ impl crate::Client {
     /// The last event only (one event, as getTrackAndTrace sends one: an object). Not in the partner document. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTraceLastStatus` (`getTrackAndTraceLastStatus`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace_last_status(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace_last_status<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,
@@ -4398,6 +4533,19 @@ impl crate::Client {
     /// Every event, as getTrackAndTrace, with any further detail kept as sent. Not in the partner document. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTraceDetail` (`getTrackAndTraceDetail`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace_detail(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace_detail<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,

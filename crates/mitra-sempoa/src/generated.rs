@@ -2509,6 +2509,16 @@ impl crate::Client {
     /// Check that the API token is valid.
     ///
     /// `POST /check` (`checkToken`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.check_token().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_token<'a>(&'a self) -> mitra_core::Result<types::EmptyEnvelope> {
         let wire = self
             .core
@@ -2525,6 +2535,16 @@ impl crate::Client {
     /// List the chart of accounts, a page at a time.
     ///
     /// `GET /akun` (`listAkun`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.list_akun(None, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_akun<'a>(
         &'a self,
         limit: Option<u64>,
@@ -2559,6 +2579,16 @@ impl crate::Client {
     /// One account by its code.
     ///
     /// `GET /akun/{kode}` (`getAkun`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_akun("10000").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_akun<'a>(&'a self, kode: &'a str) -> mitra_core::Result<crate::Account> {
         mitra_core::plumbing::check_path_param("kode", kode)?;
         let wire = self
@@ -2576,6 +2606,16 @@ impl crate::Client {
     /// List general journals, a page at a time.
     ///
     /// `GET /jurnal` (`listJurnal`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.list_jurnal(None, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_jurnal<'a>(
         &'a self,
         limit: Option<u64>,
@@ -2615,6 +2655,24 @@ impl crate::Client {
     /// retried automatically.
     ///
     /// `POST /jurnal` (`createJurnal`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_sempoa::types::JurnalRequest = serde_json::from_value(serde_json::json!({
+    ///     "akun": ["1000", "1001", "1002"],
+    ///     "debit": ["15000", "75000", "0"],
+    ///     "deskripsi": "Pembelian ruko di Citra Raya",
+    ///     "kredit": ["0", "0", "90000"],
+    ///     "referensi": "PB/2023/VI/0001",
+    ///     "tanggal": "2023-12-30"
+    /// }))?;
+    /// let answer = client.create_jurnal_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_jurnal(
         &self,
         input: &crate::Journal,
