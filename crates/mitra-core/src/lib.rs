@@ -80,8 +80,8 @@ pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
         ClientCore, FromWire, MockInput, ResponseWire, ToWire, UNMATCHED_MOCK_HEADER, Validate,
-        check_min_length, check_minimum, check_path_param, decode_answer, explain_unmatched,
-        matches_pattern, response_value, wire_from_json,
+        check_min_length, check_minimum, check_path_param, check_path_param_may_contain_slash,
+        decode_answer, explain_unmatched, matches_pattern, response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
     pub use crate::runtime::{Runtime, RuntimeBuilder};
