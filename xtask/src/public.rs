@@ -213,7 +213,12 @@ fn method(
         if param.validate {
             checks.push(quote!(mitra_core::plumbing::Validate::validate(#ident)?;));
         }
-        if param.location == "path" && is_str {
+        if param.location == "path" && is_str && param.may_contain_slash {
+            // progenitor's `encode_path` sends each `/` as `%2F`.
+            checks.push(
+                quote!(mitra_core::plumbing::check_path_param_may_contain_slash(#spec_name, #ident)?;),
+            );
+        } else if param.location == "path" && is_str {
             checks.push(quote!(mitra_core::plumbing::check_path_param(#spec_name, #ident)?;));
         }
         if let (Some(min), true) = (param.minimum, ty == "i64") {

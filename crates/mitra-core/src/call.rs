@@ -149,6 +149,19 @@ pub trait ToWire<C: ?Sized, W> {
 /// empty value, `.` or `..`, or one with `/`, `\`, `?`, `#`, `%` or a
 /// control character. (The value is not repeated: it may be personal data.)
 pub fn check_path_param(name: &'static str, value: &str) -> Result<(), Error> {
+    path_param(name, value, false)
+}
+
+/// [`check_path_param`] for a parameter the spec marks
+/// `x-mitra-may-contain-slash: true` (a reference such as
+/// `PB/2023/VI/0001`): `/` is allowed, and the generated code sends it
+/// percent-encoded (`PB%2F2023%2FVI%2F0001`), one path segment still.
+/// Everything else `check_path_param` refuses is refused.
+pub fn check_path_param_may_contain_slash(name: &'static str, value: &str) -> Result<(), Error> {
+    path_param(name, value, true)
+}
+
+fn path_param(name: &'static str, value: &str, slash: bool) -> Result<(), Error> {
     // Bytes, one pass: every character refused is ASCII (control characters
     // beyond ASCII are refused by the `chars` pass only when one is there).
     let trimmed = value.as_bytes().trim_ascii();
@@ -158,13 +171,17 @@ pub fn check_path_param(name: &'static str, value: &str) -> Result<(), Error> {
     if trimmed == b"." || trimmed == b".." {
         return Err(Error::validation(name, "must not be . or .."));
     }
-    let bad_ascii = value
-        .bytes()
-        .any(|b| matches!(b, b'/' | b'\\' | b'?' | b'#' | b'%') || b.is_ascii_control());
+    let bad_ascii = value.bytes().any(|b| {
+        (b == b'/' && !slash) || matches!(b, b'\\' | b'?' | b'#' | b'%') || b.is_ascii_control()
+    });
     if bad_ascii || (!value.is_ascii() && value.chars().any(char::is_control)) {
         return Err(Error::validation(
             name,
-            "must not contain /, \\, ?, #, % or control characters",
+            if slash {
+                "must not contain \\, ?, #, % or control characters"
+            } else {
+                "must not contain /, \\, ?, #, % or control characters"
+            },
         ));
     }
     Ok(())
@@ -339,5 +356,52 @@ mod tests {
         for good in ["10000", "ELK50001", "CO.FASTRAC-1", "a b"] {
             assert!(check_path_param("id", good).is_ok(), "{good:?} refused");
         }
+    }
+
+    #[test]
+    fn a_parameter_marked_may_contain_slash_takes_a_slash_and_nothing_else_more() {
+        let check = check_path_param_may_contain_slash;
+        assert!(check_path_param("referensi", "PB/2023/VI/0001").is_err());
+        assert!(check("referensi", "PB/2023/VI/0001").is_ok());
+        for bad in ["", " ", ".", "..", "a\\b", "a?b", "a#b", "%2F", "a\nb"] {
+            assert!(check("referensi", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    /// What the generated code does with a marked parameter's value
+    /// (progenitor's `encode_path`), sent to a server on this machine: the
+    /// slashes reach the wire as `%2F`, in one segment, not as a deeper path.
+    #[tokio::test]
+    async fn a_slash_in_a_marked_parameter_is_sent_percent_encoded() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                head.extend_from_slice(&buf[..n]);
+            }
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                .await
+                .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let referensi = "PB/2023/VI/0001";
+        check_path_param_may_contain_slash("referensi", referensi).unwrap();
+        let url = format!(
+            "http://{addr}/jurnal/{}",
+            progenitor_client::encode_path(referensi)
+        );
+        let http = crate::http::build_http_client(&Default::default()).unwrap();
+        http.get(&url).send().await.unwrap();
+        let head = server.await.unwrap();
+        assert!(
+            head.starts_with("GET /jurnal/PB%2F2023%2FVI%2F0001 HTTP/1.1\r\n"),
+            "{head}"
+        );
     }
 }

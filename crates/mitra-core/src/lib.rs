@@ -87,8 +87,8 @@ pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
         ClientCore, FromWire, MockInput, ResponseWire, ToWire, Validate, check_min_length,
-        check_minimum, check_path_param, decode_answer, matches_pattern, response_value,
-        wire_from_json,
+        check_minimum, check_path_param, check_path_param_may_contain_slash, decode_answer,
+        matches_pattern, response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
     pub use crate::mock_support::{UNMATCHED_MOCK_HEADER, explain_unmatched};
