@@ -260,7 +260,7 @@ pub(crate) trait Applied: Send + Sync {
     /// Keeps a successful attempt's answer for `with_response`.
     fn record(
         &self,
-        runtime: &crate::runtime::Runtime,
+        secrets: &crate::redact::Secrets,
         status: StatusCode,
         headers: &HeaderMap,
         attempts: u32,
@@ -282,7 +282,7 @@ impl Applied for CallOptions {
 
     fn record(
         &self,
-        runtime: &crate::runtime::Runtime,
+        secrets: &crate::redact::Secrets,
         status: StatusCode,
         headers: &HeaderMap,
         attempts: u32,
@@ -291,9 +291,9 @@ impl Applied for CallOptions {
             let answer = Answered {
                 status,
                 headers: headers.clone(),
-                request_id: runtime.request_id(headers, &[]),
+                request_id: request_id(headers).map(|id| secrets.scrub(&id, &[])),
                 attempts,
-                secrets: runtime.secrets().clone(),
+                secrets: secrets.clone(),
             };
             *capture.0.lock().unwrap_or_else(|e| e.into_inner()) = Some(answer);
         }

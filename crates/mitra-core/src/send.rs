@@ -220,7 +220,7 @@ impl Runtime {
         #[cfg(not(feature = "metrics"))]
         let _ = (server, op);
         if let Some(options) = &self.options {
-            options.record(self, status, headers, sent);
+            options.record(&self.inner.secrets, status, headers, sent);
         }
         let status = status.as_u16();
         let latency_ms = elapsed.map_or(0, |e| e.as_millis() as u64);
