@@ -32,6 +32,7 @@ mod personal;
 mod public;
 mod registry;
 mod release;
+mod sandbox;
 mod schemas;
 mod spec_diff;
 mod surface;

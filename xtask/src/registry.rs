@@ -56,7 +56,11 @@ pub fn files(root: &Path) -> Vec<(String, String)> {
 /// manifests that must name each vendor crate.
 pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
     let mut out = Vec::new();
-    for (path, text) in files(root) {
+    let sandbox = crate::sandbox::table(root, &rust_header())?;
+    let all = files(root)
+        .into_iter()
+        .chain([("crates/mitra-sandbox/src/registry.rs".to_owned(), sandbox)]);
+    for (path, text) in all {
         // As `cargo fmt` would leave them, so that the two never disagree.
         let text = if path.ends_with(".rs") {
             crate::generate::rustfmt(&text)?
