@@ -84,6 +84,10 @@ pub struct ParamMeta {
     pub min_length: Option<usize>,
     /// `x-mitra-validate`: its type implements `mitra_core::plumbing::Validate`.
     pub validate: bool,
+    /// `x-mitra-may-contain-slash: true` (path parameters): its value may
+    /// hold `/` (Sempoa's references, `PB/2023/VI/0001`), sent
+    /// percent-encoded (`%2F`) instead of refused.
+    pub may_contain_slash: bool,
 }
 
 /// Regenerates `crates/mitra-<name>/src/generated.rs` from `specs/<name>.yaml`.
@@ -211,7 +215,7 @@ pub fn code_and_mock(
     let extras = hooks_and_operations(&operations, &table, envelope);
     let raw: syn::File =
         syn::parse2(client.clone()).context("progenitor produced code that does not parse")?;
-    let public = crate::public::methods(&raw, &operations)?;
+    let public = crate::public::methods(&raw, &operations, &vendor.krate_ident())?;
     let mut file: syn::File = syn::parse2(quote! { #client #extras #public })
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);
@@ -596,6 +600,15 @@ fn param_meta(spec: &OpenAPI, param: &openapiv3::Parameter) -> Result<ParamMeta>
         minimum: None,
         min_length: None,
         validate: data.extensions.get("x-mitra-validate") == Some(&serde_json::Value::Bool(true)),
+        may_contain_slash: match data.extensions.get("x-mitra-may-contain-slash") {
+            None => false,
+            Some(serde_json::Value::Bool(b)) if location == "path" => *b,
+            Some(other) => bail!(
+                "parameter {}: x-mitra-may-contain-slash must be a boolean on a path parameter, \
+                 not {other} on a {location} parameter",
+                data.name
+            ),
+        },
     };
     if let ParameterSchemaOrContent::Schema(schema) = &data.format {
         let schema = match schema {
@@ -1088,6 +1101,61 @@ mod tests {
                 "-  name: String",
                 "+  city_name: String"
             ]
+        );
+    }
+
+    /// A path parameter the spec marks `x-mitra-may-contain-slash: true`
+    /// (a journal by its reference, `PB/2023/VI/0001`) is checked by the
+    /// check that lets `/` through (progenitor's `encode_path` sends it as
+    /// `%2F`, which mitra-core's test sees on the wire); one unmarked still
+    /// gets the check that refuses it.
+    #[test]
+    fn a_path_parameter_marked_may_contain_slash_is_not_refused_for_a_slash() {
+        let root = crate::workspace_root();
+        let vendor = crate::vendors::VENDORS
+            .iter()
+            .find(|v| v.name == "sempoa")
+            .unwrap();
+        let text = std::fs::read_to_string(root.join("specs/sempoa.yaml")).unwrap();
+        let op = |marked: &str| {
+            format!(
+                "  /jurnal/{{referensi}}:\n    get:\n      operationId: getJurnal\n      \
+                 summary: One journal\n      x-mitra-source: seed\n      parameters:\n        \
+                 - name: referensi\n          in: path\n          required: true\n{marked}          \
+                 schema:\n            type: string\n          example: PB/2023/VI/0001\n      \
+                 responses:\n        '200':\n          description: The journal.\n          \
+                 content:\n            application/json:\n              schema:\n                \
+                 $ref: '#/components/schemas/AkunEnvelope'\n"
+            )
+        };
+        let with = |marked: &str| text.replacen("paths:\n", &format!("paths:\n{}", op(marked)), 1);
+        let marked = code(
+            &root,
+            vendor,
+            "specs/sempoa.yaml",
+            &with("          x-mitra-may-contain-slash: true\n"),
+        )
+        .unwrap();
+        assert!(marked.contains(
+            "mitra_core::plumbing::check_path_param_may_contain_slash(\"referensi\", referensi)?;"
+        ));
+        assert!(!marked.contains("check_path_param(\"referensi\""));
+        assert!(marked.contains("encode_path(&referensi.to_string())"));
+        let unmarked = code(&root, vendor, "specs/sempoa.yaml", &with("")).unwrap();
+        assert!(
+            unmarked.contains("mitra_core::plumbing::check_path_param(\"referensi\", referensi)?;")
+        );
+        // Only a path parameter can be marked.
+        let on_query = with("          x-mitra-may-contain-slash: true\n").replacen(
+            "in: path\n          required: true\n          x-mitra-may",
+            "in: query\n          required: true\n          x-mitra-may",
+            1,
+        );
+        let refused = code(&root, vendor, "specs/sempoa.yaml", &on_query).unwrap_err();
+        assert!(
+            format!("{refused:#}")
+                .contains("x-mitra-may-contain-slash must be a boolean on a path parameter"),
+            "{refused:#}"
         );
     }
 

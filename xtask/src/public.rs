@@ -15,7 +15,7 @@ use quote::{format_ident, quote};
 use crate::generate::OperationMeta;
 
 /// The `impl crate::Client` block with every operation's method.
-pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
+pub fn methods(raw: &syn::File, ops: &[OperationMeta], krate: &str) -> Result<TokenStream> {
     let raw_methods: Vec<&syn::ImplItemFn> = raw
         .items
         .iter()
@@ -38,7 +38,7 @@ pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
             .iter()
             .find(|f| f.sig.ident == name)
             .with_context(|| format!("progenitor made no method for {}", op.id))?;
-        let (tokens, arm, schema_arm) = method(op, &raw_fn.sig)?;
+        let (tokens, arm, schema_arm) = method(op, &raw_fn.sig, krate)?;
         out.push(tokens);
         arms.push(arm);
         schema_arms.push(schema_arm);
@@ -61,6 +61,32 @@ pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
         }
 
         impl crate::Client {
+            /// This client with `options` for the calls made through it (a
+            /// timeout, the most attempts, extra headers and query fields):
+            /// it shares this one's token, rate budget and connections. See
+            /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+            /// (a credential header) fails every call, before anything is sent.
+            pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+                let mut view = self.clone();
+                view.core = self.core.with_options(options);
+                view
+            }
+
+            /// The value of the call `call` makes on this client, with its
+            /// answer: status, headers, the vendor's request id, attempts and
+            /// time taken ([`Response`](mitra_core::Response)). When `call`
+            /// makes several calls, the last one's answer.
+            pub async fn with_response<T>(
+                &self,
+                call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+            ) -> mitra_core::Result<mitra_core::Response<T>> {
+                let capture = mitra_core::options::Capture::new();
+                let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+                let started = ::std::time::Instant::now();
+                let value = call(&view).await?;
+                capture.into_response(value, started.elapsed())
+            }
+
             #(#out)*
         }
 
@@ -70,6 +96,13 @@ pub fn methods(raw: &syn::File, ops: &[OperationMeta]) -> Result<TokenStream> {
         impl mitra_core::dynamic::DynamicClient for crate::Client {
             fn operations(&self) -> &'static [mitra_core::Operation] {
                 operations::ALL
+            }
+
+            fn with_options_dyn(
+                &self,
+                options: mitra_core::CallOptions,
+            ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+                Box::new(self.with_options(options))
             }
 
             fn call_json<'a>(
@@ -145,6 +178,7 @@ fn spec_name(op: &OperationMeta, ident: &syn::Ident) -> String {
 fn method(
     op: &OperationMeta,
     raw: &syn::Signature,
+    krate: &str,
 ) -> Result<(TokenStream, TokenStream, TokenStream)> {
     let name = &raw.ident;
     let constant = format_ident!("{}", op.id.to_shouty_snake_case());
@@ -179,7 +213,12 @@ fn method(
         if param.validate {
             checks.push(quote!(mitra_core::plumbing::Validate::validate(#ident)?;));
         }
-        if param.location == "path" && is_str {
+        if param.location == "path" && is_str && param.may_contain_slash {
+            // progenitor's `encode_path` sends each `/` as `%2F`.
+            checks.push(
+                quote!(mitra_core::plumbing::check_path_param_may_contain_slash(#spec_name, #ident)?;),
+            );
+        } else if param.location == "path" && is_str {
             checks.push(quote!(mitra_core::plumbing::check_path_param(#spec_name, #ident)?;));
         }
         if let (Some(min), true) = (param.minimum, ty == "i64") {
@@ -225,7 +264,7 @@ fn method(
             "Changes state: never retried once the request may have reached the vendor."
         }
     ));
-    let doc = doc.iter().map(|line| format!(" {line}"));
+    let doc: Vec<String> = doc.iter().map(|line| format!(" {line}")).collect();
 
     // A count that the spec says starts at 1 (typed NonZeroU64 by
     // progenitor) is taken as a plain u64: 0 is a validation error with the
@@ -254,6 +293,15 @@ fn method(
             params.push(quote!(#arg));
         }
     }
+
+    let callee = if op.input.is_some() {
+        format_ident!("{}_wire", name)
+    } else {
+        name.clone()
+    };
+    let example = example(op, krate, &callee, &params, &arg_names)?;
+    let mut doc = doc;
+    doc.extend(example.iter().map(|line| format!(" {line}")));
 
     let send = quote! {
         #(#checks)*
@@ -304,11 +352,6 @@ fn method(
     if let Some(body_ty) = &body_ty {
         takes.push(quote!(let body: #body_ty = mitra_core::dynamic::body(input)?;));
     }
-    let callee = if op.input.is_some() {
-        format_ident!("{}_wire", name)
-    } else {
-        name.clone()
-    };
     let id = &op.id;
     let arm = quote! {
         #id => {
@@ -368,4 +411,148 @@ fn method(
         }
     };
     Ok((method, arm, schema_arm))
+}
+
+/// The operation's example call as a `no_run` doctest: the spec's example
+/// input (`OperationMeta::example`), each parameter by its spec name and the
+/// rest of the object as the body, the way the dynamic call reads it. An
+/// operation with a hand-written input (`x-mitra-input`) is shown through its
+/// `_wire` twin, whose body the spec describes.
+fn example(
+    op: &OperationMeta,
+    krate: &str,
+    callee: &syn::Ident,
+    params: &[TokenStream],
+    arg_names: &[syn::Ident],
+) -> Result<Vec<String>> {
+    let Some(example) = &op.example else {
+        return Ok(Vec::new());
+    };
+    let mut input: serde_json::Map<String, serde_json::Value> = serde_json::from_str(example)
+        .with_context(|| format!("{}: the example input is not a JSON object", op.id))?;
+    let mut lets = Vec::new();
+    let mut args = Vec::new();
+    for (param, ident) in params.iter().zip(arg_names) {
+        let syn::FnArg::Typed(param) = syn::parse2::<syn::FnArg>(param.clone())? else {
+            bail!("{}: unexpected parameter", op.id);
+        };
+        let ty = &*param.ty;
+        let text = quote!(#ty).to_string().replace(' ', "");
+        let value = if ident == "body" {
+            Some(serde_json::Value::Object(std::mem::take(&mut input)))
+        } else {
+            input.remove(&spec_name(op, ident))
+        };
+        let literal = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) if text.contains("str") => Some(format!("{s:?}")),
+            serde_json::Value::Number(n) if !text.contains("str") => Some(n.to_string()),
+            serde_json::Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        let scalar = matches!(
+            text.trim_start_matches("Option<").trim_end_matches('>'),
+            "&'astr" | "u64" | "i64" | "u32" | "i32" | "f64" | "bool"
+        );
+        let optional = text.starts_with("Option<");
+        let arg = match (&value, scalar, optional) {
+            (None, _, true) => "None".to_owned(),
+            (Some(v), true, _) if literal(v).is_some() => {
+                let l = literal(v).expect("checked");
+                if optional { format!("Some({l})") } else { l }
+            }
+            (Some(v), _, _) => {
+                // Typed by the method's parameter: no type path to spell
+                // (hand-written types live in private modules).
+                let json = json_macro(v, "");
+                let named = match ty {
+                    syn::Type::Reference(r) => {
+                        let elem = &r.elem;
+                        let elem = quote!(#elem).to_string().replace(' ', "");
+                        elem.strip_prefix("types::")
+                            .map(|t| format!(": {krate}::types::{t}"))
+                            .unwrap_or_default()
+                    }
+                    _ => String::new(),
+                };
+                lets.push(format!(
+                    "let {ident}{named} = serde_json::from_value(serde_json::json!({json}))?;"
+                ));
+                if matches!(ty, syn::Type::Reference(_)) {
+                    format!("&{ident}")
+                } else {
+                    ident.to_string()
+                }
+            }
+            (None, _, false) => bail!(
+                "{}: the example has no value for the required `{}`",
+                op.id,
+                spec_name(op, ident)
+            ),
+        };
+        args.push(arg);
+    }
+    let mut out = vec![
+        String::new(),
+        "# Example".to_owned(),
+        String::new(),
+        "The spec's example call:".to_owned(),
+        String::new(),
+        "```no_run".to_owned(),
+        format!(
+            "# async fn demo(client: {krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{"
+        ),
+    ];
+    for l in lets {
+        out.extend(l.lines().map(str::to_owned));
+    }
+    out.push(format!(
+        "let answer = client.{callee}({}).await?;",
+        args.join(", ")
+    ));
+    out.push("# Ok(()) }".to_owned());
+    out.push("```".to_owned());
+    Ok(out)
+}
+
+/// `value` as the input of `serde_json::json!`: JSON, except that an integer
+/// beyond `i32` carries a suffix (the macro takes numbers as Rust literals,
+/// which default to `i32`), and a list of scalars stays on one line.
+fn json_macro(value: &serde_json::Value, indent: &str) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if i32::try_from(i).is_ok() => n.to_string(),
+            (Some(_), _) => format!("{n}_i64"),
+            (None, Some(_)) => format!("{n}_u64"),
+            _ => n.to_string(),
+        },
+        Value::Array(items) if items.iter().all(|v| !v.is_array() && !v.is_object()) => {
+            let items: Vec<String> = items.iter().map(|v| json_macro(v, indent)).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Array(items) => {
+            let inner = format!("{indent}    ");
+            let items: Vec<String> = items
+                .iter()
+                .map(|v| format!("{inner}{}", json_macro(v, &inner)))
+                .collect();
+            format!("[\n{}\n{indent}]", items.join(",\n"))
+        }
+        Value::Object(map) if map.is_empty() => "{}".to_owned(),
+        Value::Object(map) => {
+            let inner = format!("{indent}    ");
+            let items: Vec<String> = map
+                .iter()
+                .map(|(k, v)| {
+                    format!(
+                        "{inner}{}: {}",
+                        Value::from(k.as_str()),
+                        json_macro(v, &inner)
+                    )
+                })
+                .collect();
+            format!("{{\n{}\n{indent}}}", items.join(",\n"))
+        }
+        scalar => scalar.to_string(),
+    }
 }

@@ -248,7 +248,10 @@ fn cli() -> Command {
         .arg(Arg::new("danger-allow-http").long("danger-allow-http").action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("UNSAFE: allow an http:// base URL to another machine (credentials and data travel in clear); http:// to this machine is always allowed"))
         .arg(Arg::new("max-body-bytes").long("max-body-bytes").value_name("BYTES").value_parser(clap::value_parser!(u64)).global(true).help_heading(GLOBAL).help("The most bytes of a response body read (default 16 MiB)"))
         .arg(Arg::new("verbose").long("verbose").short('v').action(ArgAction::Count).global(true).help_heading(GLOBAL).help("Log on stderr, secrets and personal data redacted: -v each request and response (method, URL template, headers with credentials redacted, bodies cut and masked) with the call's spans (DEBUG), -vv everything mitra traces (TRACE). MITRA_LOG, in EnvFilter syntax (e.g. mitra_core=info), overrides"))
-        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help_heading(GLOBAL).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"));
+        .arg(Arg::new("log-format").long("log-format").value_name("FORMAT").value_parser(["text", "json"]).default_value("text").global(true).help_heading(GLOBAL).help("text, or json: one JSON object per event on stderr, with its span's fields (OpenTelemetry's names)"))
+        .arg(Arg::new("include").long("include").short('i').action(ArgAction::SetTrue).global(true).help_heading(GLOBAL).help("Print the answer's status, the vendor's request id, the attempts and time taken, and its headers (credentials redacted) on stderr, before the result on stdout"))
+        .arg(Arg::new("timeout").long("timeout").value_name("SECONDS").value_parser(clap::value_parser!(u64).range(1..)).global(true).help_heading(GLOBAL).help("The time each attempt may take (default: the client's, 30 s)"))
+        .arg(Arg::new("attempts").long("attempts").value_name("N").value_parser(clap::value_parser!(u32).range(1..)).global(true).help_heading(GLOBAL).help("At most N attempts (1: no retry; default: the client's retry policy)"));
     for vendor in VENDORS {
         let mut command = Command::new(vendor.name)
             .about(vendor.about)
@@ -489,7 +492,40 @@ async fn send(
         }
         Err(e) => return Err(e.into()),
     };
+    // Per-call options only when asked for: the client as it is otherwise.
+    let include = root.get_flag("include");
+    let capture = mitra_core::options::Capture::new();
+    let mut options = None;
+    if let Some(seconds) = root.get_one::<u64>("timeout") {
+        options = Some(
+            options
+                .unwrap_or_else(mitra_core::CallOptions::new)
+                .timeout(std::time::Duration::from_secs(*seconds)),
+        );
+    }
+    if let Some(attempts) = root.get_one::<u32>("attempts") {
+        options = Some(
+            options
+                .unwrap_or_else(mitra_core::CallOptions::new)
+                .attempts(*attempts),
+        );
+    }
+    if include {
+        options = Some(
+            options
+                .unwrap_or_else(mitra_core::CallOptions::new)
+                .capturing(&capture),
+        );
+    }
+    let client = match options {
+        Some(options) => client.with_options_dyn(options),
+        None => client,
+    };
+    let started = std::time::Instant::now();
     let result = client.call_json(op.id, input.clone()).await;
+    if include && result.is_ok() {
+        print_answer(capture, started.elapsed());
+    }
     drop(sandbox);
     match result {
         Ok(value) => Ok(value),
@@ -498,6 +534,27 @@ async fn send(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// `--include`: the answer of a call that succeeded, on stderr (stdout
+/// keeps the result alone, for a pipe): status, the vendor's request id,
+/// attempts and time, then its headers, credentials redacted.
+fn print_answer(capture: mitra_core::options::Capture, elapsed: std::time::Duration) {
+    let Ok(answer) = capture.into_response((), elapsed) else {
+        return;
+    };
+    let mut text = format!(
+        "HTTP {}\nrequest id: {}\nattempts: {}\nelapsed: {} ms\n",
+        answer.status(),
+        answer.request_id().unwrap_or("(none sent)"),
+        answer.attempts(),
+        answer.elapsed().as_millis()
+    );
+    for line in answer.shown_headers() {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    eprintln!("{text}");
 }
 
 /// The library refused the input (nothing was sent): what the spec check
@@ -818,6 +875,7 @@ mod tests {
         let cases = [
             (
                 mitra_core::Error::Conflict {
+                    request_id: None,
                     status: Some(400),
                     code: None,
                     message: "Nomor referensi sudah ada".into(),
@@ -826,6 +884,7 @@ mod tests {
             ),
             (
                 mitra_core::Error::RateLimited {
+                    request_id: None,
                     status: Some(429),
                     retry_after: Some(std::time::Duration::from_secs(3)),
                     message: "slow down".into(),

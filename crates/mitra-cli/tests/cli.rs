@@ -1073,3 +1073,65 @@ fn same_json(a: &Value, b: &Value) -> bool {
         _ => a == b,
     }
 }
+
+/// `--include`: the answer's status, request id, attempts and headers on
+/// stderr (credentials redacted), the result alone on stdout; a vendor
+/// error names its request id.
+#[test]
+fn include_shows_the_answer_and_an_error_names_its_request_id() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let id = "3f2c9a1e-77b0-4c1e-9d3a-2b1f0e6c5a4d";
+    let server = runtime.block_on(MockServer::always(
+        MockResponse::json(
+            200,
+            r#"{"status":200,"message":"Success","data":{"kode":"10000","akun":"Aktiva"}}"#,
+        )
+        .header("x-request-id", id)
+        .header("set-cookie", "session=abc123secret"),
+    ));
+    let env = [("MITRA_SEMPOA_TOKEN", "t")];
+    let args = [
+        "--base-url",
+        &server.url(),
+        "--include",
+        "--attempts",
+        "1",
+        "sempoa",
+        "get-akun",
+        "--kode",
+        "10000",
+    ];
+    let out = mitra_env(&args, &env);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let json = stdout_json(&out, "get-akun --include");
+    assert_eq!(json["code"], "10000", "stdout is the result alone");
+    for expected in [
+        "HTTP 200 OK",
+        &format!("request id: {id}"),
+        "attempts: 1",
+        &format!("x-request-id: {id}"),
+        "set-cookie: [REDACTED]",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} in {stderr}");
+    }
+    assert!(!stderr.contains("abc123secret"), "{stderr}");
+
+    let server = runtime.block_on(MockServer::always(
+        MockResponse::json(404, r#"{"status":404,"message":"Akun tidak ditemukan"}"#)
+            .header("activityid", id),
+    ));
+    let out = mitra_env(
+        &[
+            "--base-url",
+            &server.url(),
+            "sempoa",
+            "get-akun",
+            "--kode",
+            "1",
+        ],
+        &env,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("[request id {id}]")), "{stderr}");
+}

@@ -128,6 +128,9 @@ impl Attempt {
             let values = secret_values(self.secret_fields, &marked, request);
             let _ = self.secret_values.set(values.into_boxed_slice());
         }
+        if let Some(options) = self.runtime.options() {
+            options.apply(request);
+        }
         if let Some(interceptor) = self.runtime.interceptor() {
             // Before the credentials: it is given an empty map, not the request.
             let method = request.method().clone();
@@ -140,6 +143,41 @@ impl Attempt {
             request.headers_mut().extend(headers);
         }
         self.runtime.prepare(request, self.token.as_deref());
+    }
+
+    /// Whether the answer's headers are kept (for `with_response`).
+    pub(crate) fn keeps_headers(&self) -> bool {
+        self.runtime
+            .options()
+            .is_some_and(|o| o.options().captures())
+    }
+
+    /// A success body that did not decode: the call's error (the vendor's
+    /// error inside it, else [`Error::Decode`]) with the request id of its
+    /// `headers`, recorded unless an error was found already.
+    #[cold]
+    pub(crate) fn decode_failed(
+        &self,
+        status: reqwest::StatusCode,
+        headers: &reqwest::header::HeaderMap,
+        body: &[u8],
+        error: &serde_json::Error,
+    ) {
+        if self.error_in_success.get().is_some() {
+            return;
+        }
+        let extra = self.extra_secrets();
+        let error = self
+            .runtime
+            .error_in_success(status, body, &extra)
+            .unwrap_or_else(|| Error::Decode {
+                request_id: None,
+                status: Some(status.as_u16()),
+                // The message is the tolerant reader's: a pointer and kinds.
+                message: crate::error::scrub_serde(error),
+            })
+            .with_request_id(self.runtime.request_id(headers, &extra));
+        let _ = self.error_in_success.set(Box::new(error));
     }
 
     /// This attempt, as an interceptor is told of it.
@@ -261,7 +299,7 @@ impl Attempt {
         let version = response.version();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = match crate::runtime::read_limited(response, limit).await {
+        let body = match crate::body::read_limited(response, limit).await {
             Ok(body) => body,
             Err(error) => return self.fail(error, status),
         };
@@ -271,7 +309,10 @@ impl Attempt {
                 .runtime
                 .error_in_success(status, &body, &self.extra_secrets())
         {
-            let _ = self.error_in_success.set(Box::new(error));
+            let request_id = self.runtime.request_id(&headers, &self.extra_secrets());
+            let _ = self
+                .error_in_success
+                .set(Box::new(error.with_request_id(request_id)));
         }
         rebuilt(status, version, headers, url, body)
     }
@@ -303,7 +344,7 @@ impl Attempt {
         let version = response.version();
         let headers = response.headers().clone();
         let url = response.url().clone();
-        let body = crate::runtime::read_limited(response, self.runtime.max_body()).await?;
+        let body = crate::body::read_limited(response, self.runtime.max_body()).await?;
         tracing::debug!(
             http.response.status_code = status.as_u16(),
             http.response.headers = %self.shown_headers(&headers),
@@ -386,22 +427,7 @@ fn shown_headers(
     headers: &reqwest::header::HeaderMap,
     extra: &[&str],
 ) -> String {
-    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let hidden = value.is_sensitive()
-                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
-            let shown = if hidden {
-                crate::redact::REDACTED.to_owned()
-            } else {
-                let text = String::from_utf8_lossy(value.as_bytes());
-                crate::decode::bounded(&runtime.secrets().scrub(&text, extra))
-            };
-            format!("{name}: {shown}")
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    crate::redact::shown_header_lines(runtime.secrets(), headers, extra).join("; ")
 }
 
 /// The start of a body: credentials scrubbed from the whole first (so a
@@ -493,9 +519,10 @@ fn rebuilt(
 #[cfg(all(test, target_pointer_width = "64"))]
 mod tests {
     /// Every call's future holds an `Attempt` and is moved a few times: the
-    /// interceptor's attempt number fits in what was padding.
+    /// interceptor's attempt number fits in what was padding; the runtime's
+    /// per-call options (`with_options`) are its one word more.
     #[test]
-    fn an_attempt_stays_96_bytes() {
-        assert_eq!(std::mem::size_of::<super::Attempt>(), 96);
+    fn an_attempt_stays_104_bytes() {
+        assert_eq!(std::mem::size_of::<super::Attempt>(), 104);
     }
 }

@@ -103,6 +103,11 @@ impl StaticHeaders {
         Ok(Self(out.into()))
     }
 
+    /// The headers' names.
+    pub fn names(&self) -> impl Iterator<Item = &HeaderName> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
     /// Sets every header on `headers`.
     pub fn apply(&self, headers: &mut reqwest::header::HeaderMap) {
         for (name, value) in self.0.iter() {
@@ -127,6 +132,11 @@ impl StaticParams {
     /// Parameters from name/secret pairs.
     pub fn new(pairs: impl IntoIterator<Item = (&'static str, SecretString)>) -> Self {
         Self(pairs.into_iter().collect())
+    }
+
+    /// The parameters' names.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().map(|(name, _)| *name)
     }
 
     /// Adds every parameter to `request`: appended to a form body, else to
@@ -861,7 +871,7 @@ impl TokenSource {
             .request
             .build(&self.http, &self.endpoint)
             .build()
-            .map_err(crate::runtime::from_reqwest)?;
+            .map_err(crate::error::from_reqwest)?;
         if let Some(headers) = &self.headers {
             headers.apply(request.headers_mut());
         }
@@ -869,10 +879,10 @@ impl TokenSource {
             .http
             .execute(request)
             .await
-            .map_err(crate::runtime::from_reqwest)?;
+            .map_err(crate::error::from_reqwest)?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = crate::runtime::read_limited(response, MAX_TOKEN_BODY).await?;
+        let body = crate::body::read_limited(response, MAX_TOKEN_BODY).await?;
         if !status.is_success() {
             // Scrubbed before it is read, cut or masked: an echoed credential
             // is then found whole.
@@ -885,8 +895,9 @@ impl TokenSource {
         }
         let parsed: TokenBody =
             crate::decode::json_from_bytes(&body).map_err(|e| Error::Decode {
+                request_id: None,
                 status: Some(status.as_u16()),
-                message: format!("token response: {}", crate::runtime::scrub_serde(&e)),
+                message: format!("token response: {}", crate::error::scrub_serde(&e)),
             })?;
         // No or unreadable `expires_in`: the default lifetime. Zero or
         // negative: already expired (used by the calls waiting for this
@@ -904,6 +915,7 @@ impl TokenSource {
                 .min(MAX_LIFETIME),
         };
         let header = bearer_header(&parsed.access_token).ok_or_else(|| Error::Decode {
+            request_id: None,
             status: Some(status.as_u16()),
             message: "the access token is empty or has characters other than visible ASCII".into(),
         })?;
@@ -940,6 +952,7 @@ fn token_error(
             | "unauthorized_client"
             | "unsupported_client_authentication_method",
         ) => Error::Unauthorized {
+            request_id: None,
             status: http,
             code,
             message,
@@ -949,6 +962,7 @@ fn token_error(
                 && message.to_ascii_lowercase().contains("scope")) =>
         {
             Error::Forbidden {
+                request_id: None,
                 status: http,
                 code,
                 message: format!("the scope was refused: {message}"),
@@ -970,4 +984,40 @@ fn oauth_problem(message: &str) -> Option<(String, String)> {
     let error = field("error")?;
     let description = field("description").unwrap_or_else(|| error.clone());
     Some((error, description))
+}
+
+/// Re-encodes a form body as a JSON object: the `numeric` fields as
+/// numbers (when they read as one), every other as a string (see
+/// `RuntimeBuilder::form_as_json`).
+pub(crate) fn form_to_json(request: &mut reqwest::Request, numeric: &[&str]) {
+    use reqwest::header::{CONTENT_TYPE, HeaderValue};
+    let is_form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes()
+            .starts_with(b"application/x-www-form-urlencoded")
+    });
+    let Some(bytes) = request
+        .body()
+        .and_then(|b| b.as_bytes())
+        .filter(|_| is_form)
+    else {
+        return;
+    };
+    let object: serde_json::Map<String, serde_json::Value> = url::form_urlencoded::parse(bytes)
+        .map(|(k, v)| {
+            let number = numeric
+                .contains(&&*k)
+                .then(|| v.parse::<u64>().ok())
+                .flatten();
+            let value = match number {
+                Some(n) => serde_json::Value::from(n),
+                None => serde_json::Value::String(v.into_owned()),
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    let json = serde_json::to_vec(&object).unwrap_or_default();
+    *request.body_mut() = Some(json.into());
+    request
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
 }

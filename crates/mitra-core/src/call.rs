@@ -59,6 +59,15 @@ impl ClientCore {
         &self.http
     }
 
+    /// The same client (token, rate budget, connections shared) whose
+    /// calls also follow `options`.
+    pub fn with_options(&self, options: crate::CallOptions) -> Self {
+        Self {
+            runtime: self.runtime.with_options(options),
+            ..self.clone()
+        }
+    }
+
     /// The runtime (auth, retries, decoding).
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
@@ -127,134 +136,6 @@ pub trait MockInput<W> {
     fn wire_bodies(&self) -> Vec<W>;
 }
 
-/// The header a typed mock's `explain_unmatched` answer carries, by which
-/// the runtime tells a request no mock matched ([`Error::UnmatchedMock`])
-/// from the vendor's own "not found". No vendor sends it.
-pub const UNMATCHED_MOCK_HEADER: &str = "x-mitra-mock";
-
-/// httpmock's own answer when no mock matched (and no `explain_unmatched`
-/// was registered): a 404 with this message.
-#[cfg(feature = "mock")]
-const HTTPMOCK_NO_MATCH: &[u8] = b"Request did not match any route or mock";
-
-/// The [`Error::UnmatchedMock`] for a response that says no mock matched
-/// the request: a typed mock's `explain_unmatched` answer, or httpmock's
-/// bare 404 (which is given a hint to register `explain_unmatched`). Only
-/// with the `mock` feature (a test's build) and only from this machine: a
-/// vendor's 404 is never taken for one. The text is bounded and its long
-/// digit runs masked, like every text that reaches an error.
-#[cfg(feature = "mock")]
-pub(crate) fn unmatched_mock(
-    url: &url::Url,
-    status: reqwest::StatusCode,
-    headers: &reqwest::header::HeaderMap,
-    body: &[u8],
-) -> Option<Error> {
-    if status != reqwest::StatusCode::NOT_FOUND || !crate::http::is_loopback(url) {
-        return None;
-    }
-    if headers.contains_key(UNMATCHED_MOCK_HEADER) {
-        return Some(Error::UnmatchedMock {
-            message: crate::decode::bounded(&String::from_utf8_lossy(body)),
-        });
-    }
-    // httpmock's body: `{"message":"Request did not match any route or mock"}`.
-    (body.len() < 200 && memchr::memmem::find(body, HTTPMOCK_NO_MATCH).is_some()).then(|| {
-        Error::UnmatchedMock {
-            message: "no mock matched the request (register the vendor's `explain_unmatched()` \
-                      mock last to be told which operation it was closest to)"
-                .to_owned(),
-        }
-    })
-}
-
-/// What a typed mock server answers to a request that no mock matched
-/// (`server.explain_unmatched()` in a vendor crate's `mock` module): which
-/// of the spec's `routes` (operation id, method, path template) it was
-/// closest to and how it differed, instead of httpmock's bare 404.
-///
-/// ```
-/// use mitra_core::plumbing::explain_unmatched;
-/// let routes = [("getAkun", "GET", "/akun/{kode}"), ("createJurnal", "POST", "/jurnal")];
-/// let text = explain_unmatched(&routes, "GET", "/jurnal", None, b"", &Default::default());
-/// assert!(text.contains("createJurnal"), "{text}");
-/// assert!(text.contains("takes POST, not GET"), "{text}");
-/// ```
-pub fn explain_unmatched(
-    routes: &[(&str, &str, &str)],
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: &[u8],
-    marked: &crate::redact::Marked,
-) -> String {
-    // The fields the spec marks (a receiver's name, a NIK) are masked before
-    // anything is cut or quoted, in the query and the body alike.
-    let query = query
-        .map(|q| format!("?{}", marked.mask_query(q)))
-        .unwrap_or_default();
-    let masked_body = marked.mask(body);
-    let body = masked_body.as_bytes();
-    let request = format!("{method} {path}{query}");
-    let segments = |p: &'_ str| {
-        p.trim_matches('/')
-            .split('/')
-            .map(str::to_owned)
-            .collect::<Vec<_>>()
-    };
-    let got = segments(path);
-    // Leading segments in common (a `{parameter}` matches any), minus
-    // those either has beyond: the route the request is nearest to.
-    let score = |template: &str| -> (usize, usize) {
-        let want = segments(template);
-        let common = want
-            .iter()
-            .zip(&got)
-            .take_while(|(w, g)| w.starts_with('{') || w == g)
-            .count();
-        (common, want.len().abs_diff(got.len()))
-    };
-    let same_path: Vec<_> = routes
-        .iter()
-        .filter(|(_, _, t)| {
-            let (common, extra) = score(t);
-            extra == 0 && common == got.len()
-        })
-        .collect();
-    if let Some((id, _, template)) = same_path
-        .iter()
-        .find(|(_, m, _)| m.eq_ignore_ascii_case(method))
-    {
-        let body = String::from_utf8_lossy(&body[..body.len().min(500)]);
-        let body = if body.is_empty() {
-            "(none)".into()
-        } else {
-            body
-        };
-        return format!(
-            "no mock matched {request}: it is {id} ({method} {template}), and no {id} mock is \
-             registered whose `when` accepts it: either none is, or a path value, query \
-             parameter or the body differs (body sent: {body}). `assert()` on a {id} mock shows \
-             the closest request and each difference"
-        );
-    }
-    if let Some((id, m, template)) = same_path.first() {
-        return format!(
-            "no mock matched {request}: {template} is {id}'s path, which takes {m}, not {method}"
-        );
-    }
-    match routes.iter().max_by_key(|(_, _, t)| {
-        let (common, extra) = score(t);
-        (common, std::cmp::Reverse(extra))
-    }) {
-        Some((id, m, template)) => format!(
-            "no mock matched {request}: no operation of the spec is at {path}; the closest is \
-             {id} ({m} {template})"
-        ),
-        None => format!("no mock matched {request}"),
-    }
-}
-
 /// A hand-written input type that an operation takes instead of the body
 /// the spec describes (`x-mitra-input` in the spec), such as a journal
 /// built line by line. `C` is the vendor's client, for settings that shape
@@ -268,6 +149,19 @@ pub trait ToWire<C: ?Sized, W> {
 /// empty value, `.` or `..`, or one with `/`, `\`, `?`, `#`, `%` or a
 /// control character. (The value is not repeated: it may be personal data.)
 pub fn check_path_param(name: &'static str, value: &str) -> Result<(), Error> {
+    path_param(name, value, false)
+}
+
+/// [`check_path_param`] for a parameter the spec marks
+/// `x-mitra-may-contain-slash: true` (a reference such as
+/// `PB/2023/VI/0001`): `/` is allowed, and the generated code sends it
+/// percent-encoded (`PB%2F2023%2FVI%2F0001`), one path segment still.
+/// Everything else `check_path_param` refuses is refused.
+pub fn check_path_param_may_contain_slash(name: &'static str, value: &str) -> Result<(), Error> {
+    path_param(name, value, true)
+}
+
+fn path_param(name: &'static str, value: &str, slash: bool) -> Result<(), Error> {
     // Bytes, one pass: every character refused is ASCII (control characters
     // beyond ASCII are refused by the `chars` pass only when one is there).
     let trimmed = value.as_bytes().trim_ascii();
@@ -277,13 +171,17 @@ pub fn check_path_param(name: &'static str, value: &str) -> Result<(), Error> {
     if trimmed == b"." || trimmed == b".." {
         return Err(Error::validation(name, "must not be . or .."));
     }
-    let bad_ascii = value
-        .bytes()
-        .any(|b| matches!(b, b'/' | b'\\' | b'?' | b'#' | b'%') || b.is_ascii_control());
+    let bad_ascii = value.bytes().any(|b| {
+        (b == b'/' && !slash) || matches!(b, b'\\' | b'?' | b'#' | b'%') || b.is_ascii_control()
+    });
     if bad_ascii || (!value.is_ascii() && value.chars().any(char::is_control)) {
         return Err(Error::validation(
             name,
-            "must not contain /, \\, ?, #, % or control characters",
+            if slash {
+                "must not contain \\, ?, #, % or control characters"
+            } else {
+                "must not contain /, \\, ?, #, % or control characters"
+            },
         ));
     }
     Ok(())
@@ -319,7 +217,8 @@ pub fn check_min_length(name: &'static str, value: &str, min: usize) -> Result<(
 /// tolerant reader ([`crate::tolerant`]): what it tolerated is reported for
 /// `attempt`'s vendor and operation; a failure is said at its JSON pointer,
 /// without the body's text. No copy of the response headers, which
-/// progenitor's `ResponseValue::from_response` makes (mitra reads none).
+/// progenitor's `ResponseValue::from_response` makes: they are moved, and
+/// kept only for `with_response`.
 // Not an `async fn`, and no `Response::bytes`: the future holds the
 // response once and reads it chunk by chunk in place (an `async fn` keeps
 // its argument twice, `bytes()` a collector of its own: 864 bytes of every
@@ -334,70 +233,37 @@ pub fn response_value<'a, T: serde::de::DeserializeOwned + crate::tolerant::Know
     // decode is per answer type. A map, not an `async` block: that would
     // keep the reading future twice (once to move it into its `.await`).
     use futures_util::FutureExt as _;
-    read_answer(response).map(move |read| {
-        let (status, body, traced) = read.map_err(GenError::ResponseBodyError)?;
+    crate::body::read_answer(response).map(move |read| {
+        let (status, body, headers) = read.map_err(GenError::ResponseBodyError)?;
         // At DEBUG the answer is shown now that its shape is known.
-        if let Some(headers) = traced {
+        if tracing::enabled!(tracing::Level::DEBUG) {
             attempt.trace_answer(status.as_u16(), &headers, &body, Some(T::SHAPE));
         }
         // One UTF-8 check of the whole body is cheaper than serde_json's check
         // of each string in it (and JSON is UTF-8, RFC 8259 §8.1).
-        let Ok(text) = std::str::from_utf8(&body) else {
-            let error = serde::de::Error::custom("the answer is not UTF-8");
-            return Err(GenError::InvalidResponsePayload(body, error));
+        let decoded = match std::str::from_utf8(&body) {
+            Ok(text) => decode_answer::<T>(attempt.vendor(), attempt.operation(), text),
+            Err(_) => Err("the answer is not UTF-8".to_owned()),
         };
-        match decode_answer::<T>(attempt.vendor(), attempt.operation(), text) {
+        match decoded {
+            // The headers are kept only for `with_response`.
             Ok(inner) => Ok(ResponseValue::new(
                 inner,
                 status,
-                reqwest::header::HeaderMap::new(),
+                if attempt.keeps_headers() {
+                    headers
+                } else {
+                    reqwest::header::HeaderMap::new()
+                },
             )),
             Err(message) => {
                 let error = serde::de::Error::custom(message);
+                // The call's error, with the request id of these headers.
+                attempt.decode_failed(status, &headers, &body, &error);
                 Err(GenError::InvalidResponsePayload(body, error))
             }
         }
     })
-}
-
-/// A success answer's status and whole body, read in place chunk by chunk
-/// (most answers come in one chunk, which is kept as it is), and at DEBUG
-/// its headers (to show it once it is decoded).
-// Not an `async fn`: that would keep the response twice in its future.
-#[allow(clippy::manual_async_fn)]
-fn read_answer(
-    mut response: reqwest::Response,
-) -> impl Future<
-    Output = reqwest::Result<(
-        reqwest::StatusCode,
-        bytes::Bytes,
-        Option<reqwest::header::HeaderMap>,
-    )>,
-> {
-    async move {
-        let status = response.status();
-        let mut body = bytes::Bytes::new();
-        let mut joined: Option<Vec<u8>> = None;
-        while let Some(chunk) = response.chunk().await? {
-            match &mut joined {
-                Some(all) => all.extend_from_slice(&chunk),
-                None if body.is_empty() => body = chunk,
-                None => {
-                    let mut all = Vec::with_capacity(body.len() + chunk.len());
-                    all.extend_from_slice(&body);
-                    all.extend_from_slice(&chunk);
-                    joined = Some(all);
-                }
-            }
-        }
-        if let Some(all) = joined {
-            body = bytes::Bytes::from(all);
-        }
-        // Taken after the last read: not kept across an await.
-        let traced = tracing::enabled!(tracing::Level::DEBUG)
-            .then(|| std::mem::take(response.headers_mut()));
-        Ok((status, body, traced))
-    }
 }
 
 /// What [`response_value`] does with a success body's text: decodes it
@@ -491,29 +357,51 @@ mod tests {
             assert!(check_path_param("id", good).is_ok(), "{good:?} refused");
         }
     }
-}
-
-#[cfg(all(test, feature = "mock"))]
-mod unmatched_mock_tests {
-    use super::*;
 
     #[test]
-    fn only_a_mock_on_this_machine_is_an_unmatched_mock() {
-        let mut headers = reqwest::header::HeaderMap::new();
-        headers.insert(UNMATCHED_MOCK_HEADER, "unmatched".parse().unwrap());
-        let not_found = reqwest::StatusCode::NOT_FOUND;
-        let local = url::Url::parse("http://127.0.0.1:4010/akun/1").unwrap();
-        let vendor = url::Url::parse("https://api.vendor.example/akun/1").unwrap();
-        let body = b"no mock matched GET /akun/1: NIK 3204851234567890";
-        let found = unmatched_mock(&local, not_found, &headers, body).unwrap();
-        assert_eq!(found.kind(), "unmatched_mock");
-        assert!(!found.to_string().contains("3204851234567890"), "{found}");
-        // A vendor's 404 with the same header is its own "not found".
-        assert!(unmatched_mock(&vendor, not_found, &headers, body).is_none());
-        let plain = reqwest::header::HeaderMap::new();
-        let httpmock = br#"{"message":"Request did not match any route or mock"}"#;
-        assert!(unmatched_mock(&local, not_found, &plain, httpmock).is_some());
-        assert!(unmatched_mock(&vendor, not_found, &plain, httpmock).is_none());
-        assert!(unmatched_mock(&local, reqwest::StatusCode::OK, &headers, body).is_none());
+    fn a_parameter_marked_may_contain_slash_takes_a_slash_and_nothing_else_more() {
+        let check = check_path_param_may_contain_slash;
+        assert!(check_path_param("referensi", "PB/2023/VI/0001").is_err());
+        assert!(check("referensi", "PB/2023/VI/0001").is_ok());
+        for bad in ["", " ", ".", "..", "a\\b", "a?b", "a#b", "%2F", "a\nb"] {
+            assert!(check("referensi", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    /// What the generated code does with a marked parameter's value
+    /// (progenitor's `encode_path`), sent to a server on this machine: the
+    /// slashes reach the wire as `%2F`, in one segment, not as a deeper path.
+    #[tokio::test]
+    async fn a_slash_in_a_marked_parameter_is_sent_percent_encoded() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                head.extend_from_slice(&buf[..n]);
+            }
+            socket
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
+                .await
+                .unwrap();
+            String::from_utf8(head).unwrap()
+        });
+        let referensi = "PB/2023/VI/0001";
+        check_path_param_may_contain_slash("referensi", referensi).unwrap();
+        let url = format!(
+            "http://{addr}/jurnal/{}",
+            progenitor_client::encode_path(referensi)
+        );
+        let http = crate::http::build_http_client(&Default::default()).unwrap();
+        http.get(&url).send().await.unwrap();
+        let head = server.await.unwrap();
+        assert!(
+            head.starts_with("GET /jurnal/PB%2F2023%2FVI%2F0001 HTTP/1.1\r\n"),
+            "{head}"
+        );
     }
 }

@@ -24,6 +24,10 @@ pub trait DynamicClient: Send + Sync {
     /// the operation's [`fields`](Operation::fields); the result as JSON.
     /// The typed method runs underneath: same validation, auth, retries.
     fn call_json<'a>(&'a self, operation_id: &'a str, input: Value) -> CallFuture<'a>;
+
+    /// This client with `options` for its calls (the vendor client's
+    /// `with_options`).
+    fn with_options_dyn(&self, options: crate::CallOptions) -> Box<dyn DynamicClient>;
 }
 
 /// The input object; `null` is an empty one.
@@ -50,7 +54,7 @@ pub fn take<T: DeserializeOwned>(
         }
         // The rule that failed (a pattern, a range) as the type says it,
         // never the value given (it may be personal data).
-        let rule = crate::runtime::scrub_serde(&e);
+        let rule = crate::error::scrub_serde(&e);
         if e.is_data() && !rule.is_empty() {
             Error::validation(name, rule)
         } else {
@@ -75,12 +79,13 @@ fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
 /// The request body: what is left of `input` once the parameters are taken.
 pub fn body<T: DeserializeOwned>(input: Map<String, Value>) -> Result<T, Error> {
     serde_json::from_value(Value::Object(input))
-        .map_err(|e| Error::validation("body", crate::runtime::scrub_serde(&e)))
+        .map_err(|e| Error::validation("body", crate::error::scrub_serde(&e)))
 }
 
 /// A result as JSON.
 pub fn output<T: Serialize>(value: T) -> Result<Value, Error> {
     serde_json::to_value(value).map_err(|e| Error::Decode {
+        request_id: None,
         status: None,
         message: format!("the result cannot be written as JSON: {e}"),
     })

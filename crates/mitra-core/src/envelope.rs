@@ -244,6 +244,7 @@ pub fn error_in_success(
         None => why,
     };
     Some(crate::Error::Vendor {
+        request_id: None,
         status: Some(http_status),
         code: None,
         message,
@@ -366,6 +367,7 @@ mod tests {
             "status",
             None,
             |status| crate::Error::NotFound {
+                request_id: None,
                 status,
                 code: None,
                 message: String::new(),
@@ -392,6 +394,7 @@ mod tests {
         assert_eq!(found.message.as_deref(), Some("NIK tidak terdaftar"));
         let error = PAFI
             .error_in_success(200, body, |status, message| crate::Error::NotFound {
+                request_id: None,
                 status,
                 code: None,
                 message: message.unwrap_or_default(),

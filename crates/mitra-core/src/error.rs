@@ -47,6 +47,9 @@ pub enum Error {
         code: Option<String>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The credentials are valid but may not do this (HTTP 403): a missing
@@ -58,6 +61,9 @@ pub enum Error {
         code: Option<String>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor has no such thing (HTTP 404, or a "not found" inside a 200).
@@ -68,6 +74,9 @@ pub enum Error {
         code: Option<String>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor refused the request's content as invalid (e.g. HTTP 422),
@@ -79,6 +88,9 @@ pub enum Error {
         message: String,
         /// The vendor's list of problems (bounded, masked), possibly empty.
         errors: Vec<String>,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor refused one value of the request, and its message said
@@ -93,6 +105,9 @@ pub enum Error {
         value: Option<String>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor already has what this call would create (e.g. a journal with
@@ -105,6 +120,9 @@ pub enum Error {
         code: Option<String>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor is throttling this client (HTTP 429). Idempotent calls were
@@ -116,6 +134,9 @@ pub enum Error {
         retry_after: Option<Duration>,
         /// The vendor's message.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// The vendor refused the request for a reason of its own: any other HTTP
@@ -129,6 +150,9 @@ pub enum Error {
         message: String,
         /// `Retry-After` of a 503 or similar, if the vendor sent one.
         retry_after: Option<Duration>,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// A response arrived but its body is not what the spec describes.
@@ -142,6 +166,9 @@ pub enum Error {
         /// What the decoder could not accept: a JSON pointer and the
         /// expected and found kinds.
         message: String,
+        /// The vendor's id for the request, when its answer carried one
+        /// (`X-Request-Id`, WSO2's `activityid`, ...): see [`Error::request_id`].
+        request_id: Option<String>,
     },
 
     /// No response within the configured timeout. The request may or may not
@@ -182,6 +209,16 @@ pub enum Error {
 // user's build, for one `Display`.
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.fmt_without_request_id(f)?;
+        match self.request_id() {
+            Some(id) => write!(f, " [request id {id}]"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    fn fmt_without_request_id(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Validation { field, message } => write!(f, "invalid {field}: {message}"),
             Self::Config { message } => write!(f, "configuration error: {message}"),
@@ -190,6 +227,7 @@ impl std::fmt::Display for Error {
                 status,
                 code,
                 message,
+                ..
             } => write!(
                 f,
                 "unauthorized{}: {message}",
@@ -199,6 +237,7 @@ impl std::fmt::Display for Error {
                 status,
                 code,
                 message,
+                ..
             } => write!(
                 f,
                 "forbidden{}: {message}",
@@ -208,6 +247,7 @@ impl std::fmt::Display for Error {
                 status,
                 code,
                 message,
+                ..
             } => write!(
                 f,
                 "not found{}: {message}",
@@ -217,6 +257,7 @@ impl std::fmt::Display for Error {
                 status,
                 message,
                 errors,
+                ..
             } => write!(
                 f,
                 "rejected as invalid{}: {message}{}",
@@ -228,6 +269,7 @@ impl std::fmt::Display for Error {
                 field,
                 value,
                 message,
+                ..
             } => write!(
                 f,
                 "invalid {field}{}{}: {message}",
@@ -241,6 +283,7 @@ impl std::fmt::Display for Error {
                 status,
                 code,
                 message,
+                ..
             } => write!(
                 f,
                 "conflict{}: {message}",
@@ -250,6 +293,7 @@ impl std::fmt::Display for Error {
                 status,
                 retry_after,
                 message,
+                ..
             } => write!(
                 f,
                 "rate limited{}{}: {message}",
@@ -266,7 +310,9 @@ impl std::fmt::Display for Error {
                 "vendor error{}: {message}",
                 describe(*status, code.as_deref())
             ),
-            Self::Decode { status, message } => write!(
+            Self::Decode {
+                status, message, ..
+            } => write!(
                 f,
                 "cannot decode the response{}: {message}",
                 describe(*status, None)
@@ -438,6 +484,44 @@ impl Error {
         }
     }
 
+    /// The vendor's id for the request, when its answer carried one
+    /// (`X-Request-Id`, `X-Correlation-Id`, WSO2's `activityid`, ...): what
+    /// the vendor's support desk asks for. `Display` ends with it.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Unauthorized { request_id, .. }
+            | Self::Forbidden { request_id, .. }
+            | Self::NotFound { request_id, .. }
+            | Self::Conflict { request_id, .. }
+            | Self::InvalidValue { request_id, .. }
+            | Self::Rejected { request_id, .. }
+            | Self::RateLimited { request_id, .. }
+            | Self::Vendor { request_id, .. }
+            | Self::Decode { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The same error with the request id `id` (kept when `id` is `None`):
+    /// the runtime sets it from the answer's headers.
+    pub fn with_request_id(mut self, id: Option<String>) -> Self {
+        if let Some(id) = id {
+            match &mut self {
+                Self::Unauthorized { request_id, .. }
+                | Self::Forbidden { request_id, .. }
+                | Self::NotFound { request_id, .. }
+                | Self::Conflict { request_id, .. }
+                | Self::InvalidValue { request_id, .. }
+                | Self::Rejected { request_id, .. }
+                | Self::RateLimited { request_id, .. }
+                | Self::Vendor { request_id, .. }
+                | Self::Decode { request_id, .. } => *request_id = Some(id),
+                _ => {}
+            }
+        }
+        self
+    }
+
     /// How long the vendor asked to wait before trying again, if it said.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -470,4 +554,51 @@ impl Error {
             Self::Validation { .. } | Self::Config { .. } | Self::Transport { connect: true, .. }
         )
     }
+}
+
+// Conversions of the libraries' errors, one place for each.
+
+/// A reqwest error as an [`Error`], without its URL (which may carry keys).
+pub(crate) fn from_reqwest(error: reqwest::Error) -> Error {
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    let message = crate::text::bounded(&message);
+    if error.is_connect() {
+        Error::Transport {
+            connect: true,
+            message,
+        }
+    } else if error.is_timeout() {
+        Error::Timeout { message }
+    } else {
+        Error::Transport {
+            connect: false,
+            message,
+        }
+    }
+}
+
+/// A serde error's text without the values it quotes (they come from the
+/// vendor's body and may be personal data).
+pub(crate) fn scrub_serde(error: &serde_json::Error) -> String {
+    crate::text::bounded(&crate::text::unquoted(&error.to_string()))
+}
+
+/// Whether `error` is a body that grew past the limit set in
+/// `Attempt::execute`.
+pub(crate) fn exceeded_limit(error: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        if cause.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }

@@ -317,7 +317,7 @@ impl Default for Connection {
             http: HttpConfig::default(),
             retry: RetryPolicy::default(),
             http_client: None,
-            max_body: crate::runtime::DEFAULT_MAX_BODY,
+            max_body: crate::body::DEFAULT_MAX_BODY,
             allow_http: false,
             interceptor: None,
             #[cfg(feature = "fleet")]

@@ -207,7 +207,7 @@ impl Walk<'_> {
             }
             let before = self.pointer.len();
             self.pointer.push('/');
-            self.pointer.push_str(&crate::tolerant::escape(&key));
+            self.pointer.push_str(&crate::pointer::escape(&key));
             if !under.is_empty() {
                 self.value(value.start, &under);
             } else if !open {

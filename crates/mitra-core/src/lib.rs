@@ -24,6 +24,7 @@
 
 mod attempt;
 pub mod auth;
+mod body;
 mod call;
 mod code;
 pub mod config;
@@ -38,8 +39,11 @@ pub mod intercept;
 mod json_text;
 mod known_fields;
 mod lenient;
+mod mock_support;
 mod operation;
+pub mod options;
 pub mod paging;
+pub mod pointer;
 mod rate;
 pub mod redact;
 #[cfg(feature = "redis")]
@@ -48,12 +52,14 @@ mod retry;
 mod runtime;
 #[cfg(feature = "schema")]
 mod schema;
+mod send;
 #[cfg(feature = "fleet")]
 pub mod shared;
 pub mod telemetry;
 #[cfg(feature = "mock")]
 #[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
 pub mod testing;
+mod text;
 pub mod tolerant;
 mod wire;
 
@@ -69,6 +75,7 @@ impl From<std::convert::Infallible> for Error {
 }
 pub use http::{Connection, HttpConfig, build_http_client};
 pub use operation::{Field, KnownError, Operation};
+pub use options::{CallOptions, Response};
 pub use retry::RetryPolicy;
 
 /// What vendor crates and their generated code stand on: the runtime, the
@@ -79,11 +86,12 @@ pub use retry::RetryPolicy;
 pub mod plumbing {
     pub use crate::attempt::Attempt;
     pub use crate::call::{
-        ClientCore, FromWire, MockInput, ResponseWire, ToWire, UNMATCHED_MOCK_HEADER, Validate,
-        check_min_length, check_minimum, check_path_param, decode_answer, explain_unmatched,
+        ClientCore, FromWire, MockInput, ResponseWire, ToWire, Validate, check_min_length,
+        check_minimum, check_path_param, check_path_param_may_contain_slash, decode_answer,
         matches_pattern, response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
+    pub use crate::mock_support::{UNMATCHED_MOCK_HEADER, explain_unmatched};
     pub use crate::runtime::{Runtime, RuntimeBuilder};
 }
 pub use secrecy::{ExposeSecret, SecretString};
@@ -101,8 +109,9 @@ macro_rules! vendor_reexports {
         pub use $crate::intercept;
         pub use $crate::paging::{Stream, StreamExt, TryStreamExt};
         pub use $crate::{
-            Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient, LenientInt,
-            ParseDateDmyError, Result, RetryPolicy, SecretString, SecretText, WibDateTime,
+            CallOptions, Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient,
+            LenientInt, ParseDateDmyError, Response, Result, RetryPolicy, SecretString, SecretText,
+            WibDateTime,
         };
 
         /// Tokens and rate budgets shared by every process of a fleet, on

@@ -67,21 +67,25 @@ impl KnownError {
         let message = message.clone();
         Some(match self.kind {
             "conflict" => Error::Conflict {
+                request_id: None,
                 status,
                 code: None,
                 message,
             },
             "not_found" => Error::NotFound {
+                request_id: None,
                 status,
                 code: None,
                 message,
             },
             "unauthorized" => Error::Unauthorized {
+                request_id: None,
                 status,
                 code: None,
                 message,
             },
             _ => Error::InvalidValue {
+                request_id: None,
                 status,
                 field: self.field.to_owned(),
                 value,
@@ -122,6 +126,7 @@ mod tests {
             field: "transaksi[].akun",
         };
         let vendor = |message: &str| Error::Vendor {
+            request_id: None,
             status: Some(400),
             code: None,
             message: message.into(),
@@ -130,6 +135,7 @@ mod tests {
         assert_eq!(
             unknown.classify(&vendor("Akun 7777 tidak ditemukan.")),
             Some(Error::InvalidValue {
+                request_id: None,
                 status: Some(400),
                 field: "transaksi[].akun".into(),
                 value: Some("7777".into()),

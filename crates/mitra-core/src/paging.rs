@@ -73,6 +73,7 @@ where
         }
         if state.page > max_pages {
             return Err(Error::Vendor {
+                request_id: None,
                 status: None,
                 code: None,
                 message: format!("more than {max_pages} pages; stopped"),
@@ -86,6 +87,7 @@ where
             && let Some(earlier) = state.firsts.iter().position(|f| f == first)
         {
             return Err(Error::Vendor {
+                request_id: None,
                 status: None,
                 code: None,
                 message: format!(

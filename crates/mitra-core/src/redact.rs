@@ -608,6 +608,32 @@ impl Secrets {
     }
 }
 
+/// One `name: value` a header, as a call's DEBUG events and
+/// `Response::shown_headers` show them: a sensitive or credential-bearing
+/// header's value redacted, every other scrubbed of `secrets` and `extra`
+/// and masked.
+pub(crate) fn shown_header_lines(
+    secrets: &Secrets,
+    headers: &reqwest::header::HeaderMap,
+    extra: &[&str],
+) -> Vec<String> {
+    use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+    headers
+        .iter()
+        .map(|(name, value)| {
+            let hidden = value.is_sensitive()
+                || [&AUTHORIZATION, &PROXY_AUTHORIZATION, &COOKIE, &SET_COOKIE].contains(&name);
+            let shown = if hidden {
+                REDACTED.to_owned()
+            } else {
+                let text = String::from_utf8_lossy(value.as_bytes());
+                crate::text::bounded(&secrets.scrub(&text, extra))
+            };
+            format!("{name}: {shown}")
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -694,6 +720,7 @@ mod tests {
         let id = SecretString::from("1");
         let secrets = Secrets::new([&key, &id]);
         let error = Error::Unauthorized {
+            request_id: None,
             status: Some(401),
             code: Some("invalid_client".into()),
             message: "A valid OAuth client could not be found for client_id: canary-consumer-key"
@@ -849,6 +876,7 @@ mod tests {
     fn codes_are_bounded_and_masked_even_without_secrets() {
         let nik = "3206021201960046";
         let error = Error::Vendor {
+            request_id: None,
             status: Some(422),
             code: Some(format!("{nik}{}", "x".repeat(10_000))),
             message: "bad".into(),

@@ -141,6 +141,7 @@ mod tests {
 
     fn rate_limited(after: Option<u64>) -> Error {
         Error::RateLimited {
+            request_id: None,
             status: Some(429),
             retry_after: after.map(Duration::from_secs),
             message: String::new(),
@@ -240,6 +241,7 @@ mod tests {
     fn client_errors_are_not_retried() {
         let p = RetryPolicy::default();
         let e = Error::Vendor {
+            request_id: None,
             status: Some(400),
             code: None,
             message: "bad".into(),
@@ -247,6 +249,7 @@ mod tests {
         };
         assert!(p.delay_before_retry(&e, 1, true).is_none());
         let e503 = Error::Vendor {
+            request_id: None,
             status: Some(503),
             code: None,
             message: "maintenance".into(),

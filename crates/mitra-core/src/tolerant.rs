@@ -25,7 +25,7 @@
 //! expected and found kinds (no value), and the counter
 //! `mitra.decode.tolerated` (feature `metrics`). Places are found only then,
 //! by a second decode that stops at the difference, its JSON pointer read
-//! from where in the text serde_json stopped ([`pointer_at`]), so an answer
+//! from where in the text serde_json stopped (`pointer_at`), so an answer
 //! that matches the spec costs nothing extra. That second decode is the
 //! first one again (the same code, not a second copy of every response
 //! type's decoder, wrapped to track paths), and a decode failure needs none:
@@ -913,11 +913,6 @@ pub fn reported() -> Vec<Difference> {
     SEEN.lock().map(|s| s.clone()).unwrap_or_default()
 }
 
-/// `token` escaped for a JSON pointer (RFC 6901).
-pub(crate) fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}
-
 /// The JSON pointer of where `error`, from decoding `text`, stopped (see
 /// [`pointer_at`]; a missing field is said of the object that lacks it);
 /// empty if it has no position.
@@ -1026,7 +1021,7 @@ pub(crate) fn pointer_at(text: &str, offset: usize, into_closed: bool) -> String
         match place {
             Open::Object { key: Some(key) } => {
                 out.push('/');
-                out.push_str(&escape(key));
+                out.push_str(&crate::pointer::escape(key));
             }
             Open::List { index, begun: true } => {
                 out.push('/');
@@ -1068,7 +1063,7 @@ pub(crate) fn locate_error(text: &str, error: &serde_json::Error) -> String {
             format!(
                 "{}/{}",
                 safe_pointer(&error_pointer(text, error, true)),
-                escape(field)
+                crate::pointer::escape(field)
             ),
             "missing".to_owned(),
         ),
@@ -1136,7 +1131,7 @@ fn describe(error: &serde_json::Error) -> String {
     }
     // A message of ours or of a hand-written type: it quotes no value, but
     // anything between quotes is dropped all the same.
-    unquoted(text)
+    crate::text::unquoted(text)
 }
 
 /// serde's words for what a type expects, in the report's words.
@@ -1146,36 +1141,9 @@ fn expected_kind(expected: &str) -> String {
         "a map" => "an object".to_owned(),
         _ => match expected.strip_prefix("struct ") {
             Some(name) => format!("an object ({name})"),
-            None => unquoted(expected),
+            None => crate::text::unquoted(expected),
         },
     }
-}
-
-/// `text` without what it quotes between `"` (values from the body).
-pub(crate) fn unquoted(text: &str) -> String {
-    // serde quotes strings with `"` (Debug-escaped: `\"` inside) and other
-    // values with backticks; what is between is the vendor's.
-    let mut out = String::with_capacity(text.len());
-    let mut open: Option<char> = None;
-    let mut escaped = false;
-    for c in text.chars() {
-        match open {
-            None if c == '"' || c == '`' => {
-                open = Some(c);
-                out.push(c);
-                out.push('…');
-            }
-            None => out.push(c),
-            Some(_) if escaped => escaped = false,
-            Some('"') if c == '\\' => escaped = true,
-            Some(q) if c == q => {
-                open = None;
-                out.push(c);
-            }
-            Some(_) => {}
-        }
-    }
-    out
 }
 
 /// The kind of serde's `Unexpected` text (`string "…"`, `integer \`5\``).
@@ -1299,7 +1267,7 @@ mod tests {
         let text = locate_error(body, &e);
         assert_eq!(text, "/data: expected a list, found a string");
         assert_eq!(
-            unquoted(r#"invalid "Siti \" Rahmawati" and `Budi`"#),
+            crate::text::unquoted(r#"invalid "Siti \" Rahmawati" and `Budi`"#),
             r#"invalid "…" and `…`"#
         );
         let body = r#"{"data":[{"city_id":"Siti Rahmawati","name":"b"}]}"#;

@@ -8,7 +8,6 @@ use mitra_core::config::Vars;
 use mitra_core::plumbing::ClientCore;
 use mitra_core::redact::Secrets;
 use mitra_core::{Connection, Error, Result, SecretString};
-use reqwest::header::{CONTENT_TYPE, HeaderValue};
 
 use crate::decoder::ElkassaDecoder;
 use crate::user::{User, UserType};
@@ -137,7 +136,7 @@ impl ClientBuilder {
             .secrets(secrets)
             .decoder(ElkassaDecoder);
         if self.encoding == BodyEncoding::Json {
-            runtime = runtime.request_hook(form_to_json);
+            runtime = runtime.form_as_json(NUMERIC_FIELDS);
         }
         Ok(Client {
             core: ClientCore::new(base, http, runtime.build()),
@@ -149,42 +148,6 @@ impl ClientBuilder {
 /// `no_telp` is "Numeric" too, but a phone number starts with 0, which a
 /// number would drop: it stays a string.
 const NUMERIC_FIELDS: &[&str] = &["user_type", "packet_id", "invoice_amount"];
-
-/// Re-encodes a form body as a JSON object: the "Numeric" fields as
-/// numbers, everything else as strings.
-fn form_to_json(request: &mut reqwest::Request) {
-    let is_form = request.headers().get(CONTENT_TYPE).is_some_and(|v| {
-        v.as_bytes()
-            .starts_with(b"application/x-www-form-urlencoded")
-    });
-    let Some(bytes) = request
-        .body()
-        .and_then(|b| b.as_bytes())
-        .filter(|_| is_form)
-    else {
-        return;
-    };
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).unwrap_or_default();
-    let object: serde_json::Map<String, serde_json::Value> = pairs
-        .into_iter()
-        .map(|(k, v)| {
-            let number = NUMERIC_FIELDS
-                .contains(&k.as_str())
-                .then(|| v.parse::<u64>().ok())
-                .flatten();
-            let value = match number {
-                Some(n) => serde_json::Value::from(n),
-                None => serde_json::Value::String(v),
-            };
-            (k, value)
-        })
-        .collect();
-    let json = serde_json::to_vec(&object).unwrap_or_default();
-    *request.body_mut() = Some(json.into());
-    request
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-}
 
 /// A user to register (`registration`). `Debug` shows the user type only:
 /// the rest is personal data or the password.

@@ -34,18 +34,21 @@ fn refused(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
     .any(|w| lower.contains(w));
     if about_credentials && refusal {
         Error::Unauthorized {
+            request_id: None,
             status: http,
             code: None,
             message,
         }
     } else if lower.contains("tidak ditemukan") || lower.contains("not found") {
         Error::NotFound {
+            request_id: None,
             status: http,
             code: None,
             message,
         }
     } else if status.is_success() {
         Error::Vendor {
+            request_id: None,
             status: http,
             code: None,
             message,

@@ -2072,9 +2072,43 @@ impl Client {
     }
 }
 impl crate::Client {
+    /// This client with `options` for the calls made through it (a
+    /// timeout, the most attempts, extra headers and query fields):
+    /// it shares this one's token, rate budget and connections. See
+    /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+    /// (a credential header) fails every call, before anything is sent.
+    pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+        let mut view = self.clone();
+        view.core = self.core.with_options(options);
+        view
+    }
+    /// The value of the call `call` makes on this client, with its
+    /// answer: status, headers, the vendor's request id, attempts and
+    /// time taken ([`Response`](mitra_core::Response)). When `call`
+    /// makes several calls, the last one's answer.
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+    ) -> mitra_core::Result<mitra_core::Response<T>> {
+        let capture = mitra_core::options::Capture::new();
+        let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+        let started = ::std::time::Instant::now();
+        let value = call(&view).await?;
+        capture.into_response(value, started.elapsed())
+    }
     /// Data needed to register (packets and user types).
     ///
     /// `GET /integration/registration` (`getRegistrationData`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_registration_data().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_registration_data<'a>(
         &'a self,
     ) -> mitra_core::Result<types::RegistrationData> {
@@ -2097,6 +2131,24 @@ impl crate::Client {
     /// Creates a user at ELKASSA. Changes state; never retried.
     ///
     /// `POST /integration/registration` (`registration`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::RegistrationRequest = serde_json::from_value(serde_json::json!({
+    ///     "address": "Bandung Tenggara",
+    ///     "email": "pemilik.baru@example.com",
+    ///     "no_telp": "081234567890",
+    ///     "password": "rahasia123",
+    ///     "toko_name": "Toko AHE Cabang Baru",
+    ///     "user_type": "0"
+    /// }))?;
+    /// let answer = client.registration_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn registration(&self, input: &crate::NewUser) -> mitra_core::Result<String> {
         let body: types::RegistrationRequest = <crate::NewUser as mitra_core::plumbing::ToWire<
             crate::Client,
@@ -2127,6 +2179,19 @@ impl crate::Client {
     /// Reads only; safe to retry.
     ///
     /// `POST /integration/user_check` (`checkUser`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::CheckUserRequest = serde_json::from_value(serde_json::json!({
+    ///     "email": "pemilik@example.com"
+    /// }))?;
+    /// let answer = client.check_user(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_user<'a>(
         &'a self,
         body: &'a types::CheckUserRequest,
@@ -2151,6 +2216,27 @@ impl crate::Client {
     /// Records a paid package at ELKASSA. Changes state; never retried.
     ///
     /// `POST /integration/activation` (`activation`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_elkassa::types::ActivationRequest = serde_json::from_value(serde_json::json!({
+    ///     "cabang_id": "ELK34128-1",
+    ///     "email": "pemilik@example.com",
+    ///     "invoice_amount": "150000",
+    ///     "invoice_code": "INV-2016-0001",
+    ///     "packet_id": "10",
+    ///     "payment_date": "2016-03-18 22:08:02",
+    ///     "payment_gateway": "finpay195",
+    ///     "payment_method": "ATM",
+    ///     "registration_id": "ELK34128"
+    /// }))?;
+    /// let answer = client.activation_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn activation(
         &self,
         input: &crate::Activation,
@@ -2186,6 +2272,16 @@ impl crate::Client {
     /// The partner document's "Get All Users" with no page number.
     ///
     /// `GET /integration/users` (`getAllUsersWithoutPaging`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_all_users_without_paging().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_all_users_without_paging<'a>(
         &'a self,
     ) -> mitra_core::Result<Vec<crate::User>> {
@@ -2204,6 +2300,16 @@ impl crate::Client {
     /// One page of users (10 a page).
     ///
     /// `GET /integration/users/{page}` (`getAllUsers`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_all_users(1).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_all_users<'a>(&'a self, page: u64) -> mitra_core::Result<Vec<crate::User>> {
         let page = ::std::num::NonZeroU64::new(page)
             .ok_or_else(|| mitra_core::Error::validation("page", "must be at least 1"))?;
@@ -2222,6 +2328,16 @@ impl crate::Client {
     /// One user by registration id (a list of one).
     ///
     /// `GET /integration/user/{registration_id}` (`getDetailUser`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_elkassa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_detail_user("ELK44552").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_detail_user<'a>(
         &'a self,
         registration_id: &'a str,
@@ -2246,6 +2362,12 @@ impl crate::Client {
 impl mitra_core::dynamic::DynamicClient for crate::Client {
     fn operations(&self) -> &'static [mitra_core::Operation] {
         operations::ALL
+    }
+    fn with_options_dyn(
+        &self,
+        options: mitra_core::CallOptions,
+    ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+        Box::new(self.with_options(options))
     }
     fn call_json<'a>(
         &'a self,

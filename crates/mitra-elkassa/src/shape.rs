@@ -12,6 +12,7 @@ use crate::{Client, types, validation};
 
 fn missing_data(operation: &str) -> Error {
     Error::Decode {
+        request_id: None,
         status: Some(200),
         message: format!("{operation} succeeded but returned no data"),
     }

@@ -14,6 +14,7 @@ fn refused(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> 
     let http = Some(status.as_u16());
     if message.to_ascii_lowercase().contains("not found") {
         return Error::NotFound {
+            request_id: None,
             status: http,
             code: None,
             message,
@@ -21,6 +22,7 @@ fn refused(status: StatusCode, headers: &HeaderMap, message: Option<String>) -> 
     }
     match status.as_u16() {
         200..=299 | 400 | 422 => Error::Rejected {
+            request_id: None,
             status: http,
             message,
             errors: Vec::new(),

@@ -5672,9 +5672,43 @@ impl Client {
     }
 }
 impl crate::Client {
+    /// This client with `options` for the calls made through it (a
+    /// timeout, the most attempts, extra headers and query fields):
+    /// it shares this one's token, rate budget and connections. See
+    /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+    /// (a credential header) fails every call, before anything is sent.
+    pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+        let mut view = self.clone();
+        view.core = self.core.with_options(options);
+        view
+    }
+    /// The value of the call `call` makes on this client, with its
+    /// answer: status, headers, the vendor's request id, attempts and
+    /// time taken ([`Response`](mitra_core::Response)). When `call`
+    /// makes several calls, the last one's answer.
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+    ) -> mitra_core::Result<mitra_core::Response<T>> {
+        let capture = mitra_core::options::Capture::new();
+        let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+        let started = ::std::time::Instant::now();
+        let value = call(&view).await?;
+        capture.into_response(value, started.elapsed())
+    }
     /// Provinces.
     ///
     /// `GET /region/province` (`getProvince`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_province().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_province<'a>(&'a self) -> mitra_core::Result<Vec<serde_json::Value>> {
         let wire = self
             .core
@@ -5693,6 +5727,16 @@ impl crate::Client {
     /// Cities of a province.
     ///
     /// `GET /region/city` (`getCity`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_city(31).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_city<'a>(&'a self, province_id: u64) -> mitra_core::Result<Vec<types::City>> {
         let province_id = ::std::num::NonZeroU64::new(province_id)
             .ok_or_else(|| mitra_core::Error::validation("province_id", "must be at least 1"))?;
@@ -5711,6 +5755,16 @@ impl crate::Client {
     /// Districts (kecamatan) of a city.
     ///
     /// `GET /region/district` (`getDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_district(3101).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_district<'a>(
         &'a self,
         city_id: u64,
@@ -5734,6 +5788,16 @@ impl crate::Client {
     /// Sub-districts (kelurahan) of a district.
     ///
     /// `GET /region/sub-district` (`getSubDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_sub_district(3175010).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sub_district<'a>(
         &'a self,
         district_id: u64,
@@ -5757,6 +5821,17 @@ impl crate::Client {
     /// Sub-districts of a postal code.
     ///
     /// `GET /region/postal-code` (`getPostalCode`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let postal_code: mitra_fastrac::types::GetPostalCodePostalCode = serde_json::from_value(serde_json::json!("14450"))?;
+    /// let answer = client.get_postal_code(&postal_code).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_postal_code<'a>(
         &'a self,
         postal_code: &'a types::GetPostalCodePostalCode,
@@ -5780,6 +5855,19 @@ impl crate::Client {
     /// Reads only; safe to retry. Results carry an `id` usable as tariff origin or destination.
     ///
     /// `POST /region/search` (`searchRegion`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::SearchRegionRequest = serde_json::from_value(serde_json::json!({
+    ///     "keyword": "penjaringan"
+    /// }))?;
+    /// let answer = client.search_region(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn search_region<'a>(
         &'a self,
         body: &'a types::SearchRegionRequest,
@@ -5804,6 +5892,16 @@ impl crate::Client {
     /// The documentation shows the body without the envelope; both forms are accepted.
     ///
     /// `GET /courier/service` (`getCourierService`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_courier_service().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_courier_service<'a>(&'a self) -> mitra_core::Result<types::CourierServices> {
         let wire = self
             .core
@@ -5826,6 +5924,33 @@ impl crate::Client {
     /// an option's `courier_code` and `code_service`. Reads only; safe to retry.
     ///
     /// `POST /tariff/express` (`checkTariffExpress`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::TariffExpressRequest = serde_json::from_value(serde_json::json!({
+    ///     "cod": "0",
+    ///     "destination": 3173020003_i64,
+    ///     "insurance": "1",
+    ///     "items": [
+    ///         {
+    ///             "height": 15,
+    ///             "length": 30,
+    ///             "name": "Sepatu",
+    ///             "quantity": 1,
+    ///             "value": 350000,
+    ///             "weight": 1200,
+    ///             "width": 20
+    ///         }
+    ///     ],
+    ///     "origin": 3101010001_i64
+    /// }))?;
+    /// let answer = client.check_tariff_express(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_tariff_express<'a>(
         &'a self,
         body: &'a types::TariffExpressRequest,
@@ -5851,6 +5976,41 @@ impl crate::Client {
     /// instant order with it before then. Reads only; safe to retry.
     ///
     /// `POST /tariff/instant` (`checkTariffInstant`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::TariffInstantRequest = serde_json::from_value(serde_json::json!({
+    ///     "destination": {
+    ///         "alamat_google": "Jl. Tujuan, Jakarta",
+    ///         "alamat_lengkap": "Jl. Tujuan No. 2, Jakarta",
+    ///         "id": "3173020003",
+    ///         "lat": "-6.1751",
+    ///         "lng": "106.8650"
+    ///     },
+    ///     "origin": {
+    ///         "alamat_google": "Jl. Contoh, Jakarta",
+    ///         "alamat_lengkap": "Jl. Contoh No. 1, Jakarta",
+    ///         "id": "3101010001",
+    ///         "lat": "-6.2000",
+    ///         "lng": "106.8166"
+    ///     },
+    ///     "package": {
+    ///         "height": 2,
+    ///         "length": 30,
+    ///         "quantity": 1,
+    ///         "value": 10000,
+    ///         "weight": 500,
+    ///         "width": 10
+    ///     },
+    ///     "vehicle_type": "bike"
+    /// }))?;
+    /// let answer = client.check_tariff_instant(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_tariff_instant<'a>(
         &'a self,
         body: &'a types::TariffInstantRequest,
@@ -5877,6 +6037,37 @@ impl crate::Client {
     /// Reads only; safe to retry.
     ///
     /// `POST /item/multi-items` (`calculateMultiItems`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::MultiItemsRequest = serde_json::from_value(serde_json::json!({
+    ///     "courier": "idx",
+    ///     "items": [
+    ///         {
+    ///             "height": 100,
+    ///             "length": 30,
+    ///             "name": "RMK-123-",
+    ///             "quantity": 1,
+    ///             "weight": 200,
+    ///             "width": 30
+    ///         },
+    ///         {
+    ///             "height": 10,
+    ///             "length": 30,
+    ///             "name": "Washmachine",
+    ///             "quantity": 2,
+    ///             "weight": 600,
+    ///             "width": 50
+    ///         }
+    ///     ]
+    /// }))?;
+    /// let answer = client.calculate_multi_items(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn calculate_multi_items<'a>(
         &'a self,
         body: &'a types::MultiItemsRequest,
@@ -5904,6 +6095,45 @@ impl crate::Client {
     /// reached Fastrac.
     ///
     /// `POST /order/express` (`createOrderExpress`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::OrderExpressRequest = serde_json::from_value(serde_json::json!({
+    ///     "cod": "0",
+    ///     "code_service": "PAXEL BIG",
+    ///     "courier_code": "paxel",
+    ///     "insurance": "0",
+    ///     "item": {
+    ///         "category": "Peralatan Olahraga & Hiburan",
+    ///         "desc": "Sepatu lari, sepasang",
+    ///         "length": 30,
+    ///         "name": "Sepatu",
+    ///         "value": 350000,
+    ///         "weight": 1200
+    ///     },
+    ///     "pickup": "1",
+    ///     "pickup_end": "2025-08-09 12:00:00",
+    ///     "pickup_start": "2025-08-09 09:00:00",
+    ///     "receiver": {
+    ///         "address": "Jl. Tujuan No. 2, Jakarta",
+    ///         "name": "Pembeli Contoh",
+    ///         "phone": "62813456789",
+    ///         "region_id": 3173020003_i64
+    ///     },
+    ///     "shipper": {
+    ///         "address": "Jl. Contoh No. 1, Jakarta",
+    ///         "name": "Toko Contoh",
+    ///         "phone": "62812345678",
+    ///         "region_id": 3101010001_i64
+    ///     }
+    /// }))?;
+    /// let answer = client.create_order_express(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_order_express<'a>(
         &'a self,
         body: &'a types::OrderExpressRequest,
@@ -5928,6 +6158,37 @@ impl crate::Client {
     /// never retried once it may have reached Fastrac.
     ///
     /// `POST /order/instant` (`createOrderInstant`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::OrderInstantRequest = serde_json::from_value(serde_json::json!({
+    ///     "courier_code": "lalamove",
+    ///     "item": {
+    ///         "category": "Dokumen",
+    ///         "desc": "Dokumen dalam map",
+    ///         "name": "Map kontrak"
+    ///     },
+    ///     "receiver": {
+    ///         "address": "Jl. Tujuan No. 2, Jakarta",
+    ///         "email": "pembeli@example.com",
+    ///         "name": "Pembeli Contoh",
+    ///         "phone": "62813456789"
+    ///     },
+    ///     "shipper": {
+    ///         "address": "Jl. Contoh No. 1, Jakarta",
+    ///         "email": "toko@example.com",
+    ///         "name": "Toko Contoh",
+    ///         "phone": "62812345678"
+    ///     },
+    ///     "tariff_id": "8d1f7c2e-5b8a-4b9e-9d55-0c1a2b3c4d5e"
+    /// }))?;
+    /// let answer = client.create_order_instant(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_order_instant<'a>(
         &'a self,
         body: &'a types::OrderInstantRequest,
@@ -5950,6 +6211,21 @@ impl crate::Client {
     /// Changes state; never retried once it may have reached Fastrac.
     ///
     /// `POST /order/cancel` (`cancelOrder`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::CancelOrderRequest = serde_json::from_value(serde_json::json!({
+    ///     "awb": "CO.FASTRAC-20241217-1-JP0M2J",
+    ///     "cancel_reason": "test cancelation",
+    ///     "courier_code": "paxel"
+    /// }))?;
+    /// let answer = client.cancel_order(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn cancel_order<'a>(
         &'a self,
         body: &'a types::CancelOrderRequest,
@@ -5973,6 +6249,20 @@ impl crate::Client {
     /// sends exactly that. Reads only.
     ///
     /// `GET /order/track` (`trackOrder`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::TrackOrderRequest = serde_json::from_value(serde_json::json!({
+    ///     "awb": "CO.FASTRAC-20241205-1-R10BPJ",
+    ///     "courier_code": "paxel"
+    /// }))?;
+    /// let answer = client.track_order(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn track_order<'a>(
         &'a self,
         body: &'a types::TrackOrderRequest,
@@ -5997,6 +6287,23 @@ impl crate::Client {
     /// Reads only; safe to retry.
     ///
     /// `POST /user/balance/history` (`getBalanceHistory`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_fastrac::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_fastrac::types::BalanceHistoryRequest = serde_json::from_value(serde_json::json!({
+    ///     "end_date": "2025-08-01",
+    ///     "filter_status": "order",
+    ///     "limit": 10,
+    ///     "offset": 0,
+    ///     "start_date": "2025-07-01"
+    /// }))?;
+    /// let answer = client.get_balance_history(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_balance_history<'a>(
         &'a self,
         body: &'a types::BalanceHistoryRequest,
@@ -6021,6 +6328,12 @@ impl crate::Client {
 impl mitra_core::dynamic::DynamicClient for crate::Client {
     fn operations(&self) -> &'static [mitra_core::Operation] {
         operations::ALL
+    }
+    fn with_options_dyn(
+        &self,
+        options: mitra_core::CallOptions,
+    ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+        Box::new(self.with_options(options))
     }
     fn call_json<'a>(
         &'a self,

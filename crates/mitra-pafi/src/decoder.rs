@@ -45,6 +45,7 @@ fn to_error(status: StatusCode, headers: &HeaderMap, body: Body) -> Error {
     let message = bounded(body.message.as_deref().unwrap_or_default());
     if status == StatusCode::UNPROCESSABLE_ENTITY {
         return Error::Rejected {
+            request_id: None,
             status: Some(status.as_u16()),
             message,
             errors: body.errors.as_ref().map(problem_lines).unwrap_or_default(),

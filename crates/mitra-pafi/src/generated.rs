@@ -1185,12 +1185,47 @@ impl Client {
     }
 }
 impl crate::Client {
+    /// This client with `options` for the calls made through it (a
+    /// timeout, the most attempts, extra headers and query fields):
+    /// it shares this one's token, rate budget and connections. See
+    /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+    /// (a credential header) fails every call, before anything is sent.
+    pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+        let mut view = self.clone();
+        view.core = self.core.with_options(options);
+        view
+    }
+    /// The value of the call `call` makes on this client, with its
+    /// answer: status, headers, the vendor's request id, attempts and
+    /// time taken ([`Response`](mitra_core::Response)). When `call`
+    /// makes several calls, the last one's answer.
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+    ) -> mitra_core::Result<mitra_core::Response<T>> {
+        let capture = mitra_core::options::Capture::new();
+        let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+        let started = ::std::time::Instant::now();
+        let value = call(&view).await?;
+        capture.into_response(value, started.elapsed())
+    }
     /// SKP sufficiency of a member, by NIK.
     ///
     /// Needs a token with the scope `read-kecukupan-skp`. The NIK is in the path, so
     /// the URL of this call is personal data.
     ///
     /// `GET /pengajuan/kecukupan-skp/user/{nik}` (`getKecukupanSkpByNik`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pafi::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let nik = serde_json::from_value(serde_json::json!("3204850000000000"))?;
+    /// let answer = client.get_kecukupan_skp_by_nik(&nik).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_kecukupan_skp_by_nik<'a>(
         &'a self,
         nik: &'a crate::personal::Nik,
@@ -1215,6 +1250,12 @@ impl crate::Client {
 impl mitra_core::dynamic::DynamicClient for crate::Client {
     fn operations(&self) -> &'static [mitra_core::Operation] {
         operations::ALL
+    }
+    fn with_options_dyn(
+        &self,
+        options: mitra_core::CallOptions,
+    ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+        Box::new(self.with_options(options))
     }
     fn call_json<'a>(
         &'a self,

@@ -205,12 +205,14 @@ fn fault_error(status: StatusCode, headers: &HeaderMap, fault: GatewayFault) -> 
     let code = Some(fault.code.clone());
     if code_is(TOKEN_CODES) {
         Error::Unauthorized {
+            request_id: None,
             status: status_num,
             code,
             message,
         }
     } else if code_is(FORBIDDEN_CODES) {
         Error::Forbidden {
+            request_id: None,
             status: status_num,
             code,
             message,
@@ -229,7 +231,9 @@ fn fault_error(status: StatusCode, headers: &HeaderMap, fault: GatewayFault) -> 
                 status,
                 retry_after: None,
                 message,
+                request_id,
             } => Error::RateLimited {
+                request_id,
                 status,
                 retry_after: fault
                     .next_access_time

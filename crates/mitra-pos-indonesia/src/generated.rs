@@ -4148,12 +4148,50 @@ impl Client {
     }
 }
 impl crate::Client {
+    /// This client with `options` for the calls made through it (a
+    /// timeout, the most attempts, extra headers and query fields):
+    /// it shares this one's token, rate budget and connections. See
+    /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+    /// (a credential header) fails every call, before anything is sent.
+    pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+        let mut view = self.clone();
+        view.core = self.core.with_options(options);
+        view
+    }
+    /// The value of the call `call` makes on this client, with its
+    /// answer: status, headers, the vendor's request id, attempts and
+    /// time taken ([`Response`](mitra_core::Response)). When `call`
+    /// makes several calls, the last one's answer.
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+    ) -> mitra_core::Result<mitra_core::Response<T>> {
+        let capture = mitra_core::options::Capture::new();
+        let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+        let started = ::std::time::Instant::now();
+        let value = call(&view).await?;
+        capture.into_response(value, started.elapsed())
+    }
     /// Search postal codes by city and address.
     ///
     /// The response shape is not published; it follows the `responses.response`
     /// wrapper of the other lookups, with items like those of `getPostOffice`.
     ///
     /// `POST /utilitas/1.0.1/getPostalCode` (`getPostalCode`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::PostalCodeRequest = serde_json::from_value(serde_json::json!({
+    ///     "address": "cinunuk",
+    ///     "city": "bandung"
+    /// }))?;
+    /// let answer = client.get_postal_code(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_postal_code<'a>(
         &'a self,
         body: &'a types::PostalCodeRequest,
@@ -4179,6 +4217,19 @@ impl crate::Client {
     /// clients search with `provinceName`. Both are accepted.
     ///
     /// `POST /utilitas/1.0.1/getProvince` (`getProvince`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::ProvinceRequest = serde_json::from_value(serde_json::json!({
+    ///     "provinceCode": ""
+    /// }))?;
+    /// let answer = client.get_province(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_province<'a>(
         &'a self,
         body: &'a types::ProvinceRequest,
@@ -4201,6 +4252,20 @@ impl crate::Client {
     /// List or search the cities of a province.
     ///
     /// `POST /utilitas/1.0.1/getCity` (`getCity`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::CityRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityName": "KOTA ADM. JAKARTA TIMUR",
+    ///     "provinceCode": "21"
+    /// }))?;
+    /// let answer = client.get_city(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_city<'a>(
         &'a self,
         body: &'a types::CityRequest,
@@ -4221,6 +4286,21 @@ impl crate::Client {
     /// List or search the sub-districts (kecamatan) of a city.
     ///
     /// `POST /utilitas/1.0.1/getSubDistrict` (`getSubDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::SubDistrictRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityCode": "",
+    ///     "provinceCode": "32",
+    ///     "subDistrictName": ""
+    /// }))?;
+    /// let answer = client.get_sub_district(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sub_district<'a>(
         &'a self,
         body: &'a types::SubDistrictRequest,
@@ -4247,6 +4327,23 @@ impl crate::Client {
     /// postal code, all optional.
     ///
     /// `POST /utilitas/1.0.1/getSubSubDistrict` (`getSubSubDistrict`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::SubSubDistrictRequest = serde_json::from_value(serde_json::json!({
+    ///     "cityCode": "246",
+    ///     "provinceCode": "21",
+    ///     "subDistrictCode": "40516",
+    ///     "subDistrictName": "Kec.Pulogadung",
+    ///     "subDistrictType": ""
+    /// }))?;
+    /// let answer = client.get_sub_sub_district(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_sub_sub_district<'a>(
         &'a self,
         body: &'a types::SubSubDistrictRequest,
@@ -4271,6 +4368,19 @@ impl crate::Client {
     /// Not in the partner document; called by public clients on the same gateway.
     ///
     /// `POST /utilitas/1.0.1/getPostOffice` (`getPostOffice`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::PostOfficeRequest = serde_json::from_value(serde_json::json!({
+    ///     "city": "bandung"
+    /// }))?;
+    /// let answer = client.get_post_office(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_post_office<'a>(
         &'a self,
         body: &'a types::PostOfficeRequest,
@@ -4298,6 +4408,29 @@ impl crate::Client {
     /// the client returns as an empty list. Amounts arrive as text. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getFee` (`getFee`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::FeeRequest = serde_json::from_value(serde_json::json!({
+    ///     "customerid": "",
+    ///     "desttypeid": 1,
+    ///     "diameter": 0,
+    ///     "height": 15,
+    ///     "itemtypeid": 1,
+    ///     "length": 30,
+    ///     "receiverzipcode": "14450",
+    ///     "shipperzipcode": "40623",
+    ///     "valuegoods": 350000,
+    ///     "weight": 1200,
+    ///     "width": 20
+    /// }))?;
+    /// let answer = client.get_fee(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_fee<'a>(
         &'a self,
         body: &'a types::FeeRequest,
@@ -4324,6 +4457,19 @@ impl crate::Client {
     /// test stubs of the same API and is accepted too.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTrace` (`getTrackAndTrace`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,
@@ -4350,6 +4496,19 @@ impl crate::Client {
     /// The last event only (one event, as getTrackAndTrace sends one: an object). Not in the partner document. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTraceLastStatus` (`getTrackAndTraceLastStatus`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace_last_status(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace_last_status<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,
@@ -4379,6 +4538,19 @@ impl crate::Client {
     /// Every event, as getTrackAndTrace, with any further detail kept as sent. Not in the partner document. Reads only.
     ///
     /// `POST /utilitas/1.0.1/getTrackAndTraceDetail` (`getTrackAndTraceDetail`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_pos_indonesia::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_pos_indonesia::types::TrackAndTraceRequest = serde_json::from_value(serde_json::json!({
+    ///     "resi": "P1807010123456"
+    /// }))?;
+    /// let answer = client.get_track_and_trace_detail(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_track_and_trace_detail<'a>(
         &'a self,
         body: &'a types::TrackAndTraceRequest,
@@ -4407,6 +4579,12 @@ impl crate::Client {
 impl mitra_core::dynamic::DynamicClient for crate::Client {
     fn operations(&self) -> &'static [mitra_core::Operation] {
         operations::ALL
+    }
+    fn with_options_dyn(
+        &self,
+        options: mitra_core::CallOptions,
+    ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+        Box::new(self.with_options(options))
     }
     fn call_json<'a>(
         &'a self,

@@ -255,6 +255,7 @@ async fn empty_truncated_and_misshapen_bodies_are_decode_errors_at_a_pointer_wit
             Error::Decode {
                 status: Some(200),
                 message,
+                ..
             } => assert_eq!(message, said, "{body}"),
             other => panic!("{body}: {other:?}"),
         }

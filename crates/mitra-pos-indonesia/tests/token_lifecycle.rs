@@ -62,6 +62,40 @@ async fn token_is_fetched_lazily_then_reused() {
     }
 }
 
+/// A view with per-call options (`with_options`, `with_response`) is the
+/// same client: it takes the cached token, fetches none of its own.
+#[tokio::test]
+async fn a_view_with_call_options_shares_the_clients_token() {
+    let server = gateway(|_, _| provinces_json()).await;
+    let client = client(&server);
+    client
+        .get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    let view = client.with_options(
+        mitra_pos_indonesia::CallOptions::new()
+            .timeout(Duration::from_secs(60))
+            .attempts(1),
+    );
+    view.get_province(&ProvinceRequest::default())
+        .await
+        .unwrap();
+    let answer = view
+        .with_response(async |c| c.get_province(&ProvinceRequest::default()).await)
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        server.count(TOKEN_PATH),
+        1,
+        "one token for the client and its views"
+    );
+    let requests = server.requests();
+    for api_call in requests.iter().filter(|r| r.path != TOKEN_PATH) {
+        assert_eq!(api_call.header("authorization"), Some("Bearer tok-1"));
+    }
+}
+
 #[tokio::test]
 async fn token_is_refreshed_after_its_lifetime_string_or_number() {
     for lifetime in [serde_json::json!(1), serde_json::json!("1")] {

@@ -18,6 +18,7 @@ fn classify(status: StatusCode, headers: &HeaderMap, message: String) -> Error {
     let status_num = Some(status.as_u16());
     if lower.contains(NOT_AUTHORIZED) {
         Error::Unauthorized {
+            request_id: None,
             status: status_num,
             code: None,
             message,

@@ -2487,9 +2487,43 @@ impl Client {
     }
 }
 impl crate::Client {
+    /// This client with `options` for the calls made through it (a
+    /// timeout, the most attempts, extra headers and query fields):
+    /// it shares this one's token, rate budget and connections. See
+    /// [`CallOptions`](mitra_core::CallOptions); an option it refuses
+    /// (a credential header) fails every call, before anything is sent.
+    pub fn with_options(&self, options: mitra_core::CallOptions) -> Self {
+        let mut view = self.clone();
+        view.core = self.core.with_options(options);
+        view
+    }
+    /// The value of the call `call` makes on this client, with its
+    /// answer: status, headers, the vendor's request id, attempts and
+    /// time taken ([`Response`](mitra_core::Response)). When `call`
+    /// makes several calls, the last one's answer.
+    pub async fn with_response<T>(
+        &self,
+        call: impl AsyncFnOnce(&Self) -> mitra_core::Result<T>,
+    ) -> mitra_core::Result<mitra_core::Response<T>> {
+        let capture = mitra_core::options::Capture::new();
+        let view = self.with_options(mitra_core::CallOptions::new().capturing(&capture));
+        let started = ::std::time::Instant::now();
+        let value = call(&view).await?;
+        capture.into_response(value, started.elapsed())
+    }
     /// Check that the API token is valid.
     ///
     /// `POST /check` (`checkToken`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.check_token().await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn check_token<'a>(&'a self) -> mitra_core::Result<types::EmptyEnvelope> {
         let wire = self
             .core
@@ -2506,6 +2540,16 @@ impl crate::Client {
     /// List the chart of accounts, a page at a time.
     ///
     /// `GET /akun` (`listAkun`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.list_akun(None, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_akun<'a>(
         &'a self,
         limit: Option<u64>,
@@ -2540,6 +2584,16 @@ impl crate::Client {
     /// One account by its code.
     ///
     /// `GET /akun/{kode}` (`getAkun`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.get_akun("10000").await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn get_akun<'a>(&'a self, kode: &'a str) -> mitra_core::Result<crate::Account> {
         mitra_core::plumbing::check_path_param("kode", kode)?;
         let wire = self
@@ -2557,6 +2611,16 @@ impl crate::Client {
     /// List general journals, a page at a time.
     ///
     /// `GET /jurnal` (`listJurnal`). Safe to repeat: retried on 429, 502-504, timeouts and transport errors.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let answer = client.list_jurnal(None, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn list_jurnal<'a>(
         &'a self,
         limit: Option<u64>,
@@ -2596,6 +2660,24 @@ impl crate::Client {
     /// retried automatically.
     ///
     /// `POST /jurnal` (`createJurnal`). Changes state: never retried once the request may have reached the vendor.
+    ///
+    /// # Example
+    ///
+    /// The spec's example call:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: mitra_sempoa::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let body: mitra_sempoa::types::JurnalRequest = serde_json::from_value(serde_json::json!({
+    ///     "akun": ["1000", "1001", "1002"],
+    ///     "debit": ["15000", "75000", "0"],
+    ///     "deskripsi": "Pembelian ruko di Citra Raya",
+    ///     "kredit": ["0", "0", "90000"],
+    ///     "referensi": "PB/2023/VI/0001",
+    ///     "tanggal": "2023-12-30"
+    /// }))?;
+    /// let answer = client.create_jurnal_wire(&body).await?;
+    /// # Ok(()) }
+    /// ```
     pub async fn create_jurnal(
         &self,
         input: &crate::Journal,
@@ -2633,6 +2715,12 @@ impl crate::Client {
 impl mitra_core::dynamic::DynamicClient for crate::Client {
     fn operations(&self) -> &'static [mitra_core::Operation] {
         operations::ALL
+    }
+    fn with_options_dyn(
+        &self,
+        options: mitra_core::CallOptions,
+    ) -> Box<dyn mitra_core::dynamic::DynamicClient> {
+        Box::new(self.with_options(options))
     }
     fn call_json<'a>(
         &'a self,

@@ -316,6 +316,7 @@ async fn an_unknown_account_is_an_invalid_value_naming_the_field_and_the_code() 
     assert_eq!(
         err,
         Error::InvalidValue {
+            request_id: None,
             status: Some(400),
             field: "transaksi[].akun".into(),
             value: Some("7777".into()),
