@@ -794,6 +794,10 @@ fn hooks_and_operations(
             /// password`), by wire name: redacted wherever they would show.
             pub const SECRET: &[&str] = &[#(#secret),*];
 
+            /// Both marks, as the runtime and the CLI mask with them.
+            pub const MARKED: mitra_core::redact::Marked =
+                mitra_core::redact::Marked { personal: PERSONAL, secret: SECRET };
+
             #envelope
         }
     }

@@ -32,6 +32,7 @@ mod personal;
 mod public;
 mod registry;
 mod release;
+mod sandbox;
 mod schemas;
 mod spec_diff;
 mod surface;
@@ -66,7 +67,12 @@ enum Command {
     /// Print the vendor registry, one line per vendor, tab-separated: spec
     /// stem, CLI subcommand, environment prefix, sandbox prefix, fuzz target,
     /// fixture folders. Scripts loop over it.
-    Vendors,
+    Vendors {
+        /// Print only this column, one vendor a line (`name`, `cli`,
+        /// `env-prefix`, `sandbox-prefix`, `ident`, `crate`, `fixtures`).
+        #[arg(long, value_enum)]
+        field: Option<registry::Field>,
+    },
     /// Count every vendor's operations by what they rest on (`x-mitra-source`).
     Sources,
     /// Print the crates published to crates.io, one a line (CI packages them).
@@ -217,8 +223,8 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Command::Vendors => {
-            registry::print_vendors();
+        Command::Vendors { field } => {
+            registry::print_vendors(field);
             ExitCode::SUCCESS
         }
         Command::Diff {

@@ -56,7 +56,11 @@ pub fn files(root: &Path) -> Vec<(String, String)> {
 /// manifests that must name each vendor crate.
 pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
     let mut out = Vec::new();
-    for (path, text) in files(root) {
+    let sandbox = crate::sandbox::table(root, &rust_header())?;
+    let all = files(root)
+        .into_iter()
+        .chain([("crates/mitra-sandbox/src/registry.rs".to_owned(), sandbox)]);
+    for (path, text) in all {
         // As `cargo fmt` would leave them, so that the two never disagree.
         let text = if path.ends_with(".rs") {
             crate::generate::rustfmt(&text)?
@@ -228,7 +232,7 @@ fn cli_registry() -> String {
              \x20       krate: \"{krate}\",\n\
              \x20       spec: {k}::operations::SPEC,\n\
              \x20       operations: {k}::operations::ALL,\n\
-             \x20       marked: mitra_core::redact::Marked {{ personal: {k}::operations::PERSONAL, secret: {k}::operations::SECRET }},\n\
+             \x20       marked: {k}::operations::MARKED,\n\
              \x20       schema: {k}::operation_schema,\n\
              \x20       client: |vars| Ok(Box::new({k}::ClientBuilder::from_vars(vars)?.build()?)),\n\
              \x20   }},\n",
@@ -380,16 +384,49 @@ fn redocly() -> String {
 /// `cargo xtask vendors`: one line per vendor, tab-separated: spec stem, CLI
 /// subcommand, environment prefix, sandbox prefix, fuzz target, fixture
 /// folders (space-separated).
-pub fn print_vendors() {
+/// One column of `cargo xtask vendors`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Field {
+    /// The spec's stem (`pos-indonesia`).
+    Name,
+    /// The CLI's subcommand (`pos`).
+    Cli,
+    /// The prefix of the environment variables (`MITRA_POS`).
+    EnvPrefix,
+    /// The path under the sandbox (`/pos`).
+    SandboxPrefix,
+    /// The facade's module and the fuzz target (`pos_indonesia`).
+    Ident,
+    /// The crate (`mitra-pos-indonesia`).
+    Crate,
+    /// The fuzz seeds' folders, space-separated.
+    Fixtures,
+}
+
+/// The registry for scripts: one vendor a line, every column tab-separated,
+/// or the one `field`.
+pub fn print_vendors(field: Option<Field>) {
     for v in VENDORS {
-        println!(
-            "{}\t{}\t{}\t{}\t{}\t{}",
-            v.name,
-            v.cli,
-            v.env_prefix,
-            v.sandbox_prefix,
-            v.ident(),
-            v.fixtures.join(" ")
-        );
+        let column = |f: Field| match f {
+            Field::Name => v.name.to_owned(),
+            Field::Cli => v.cli.to_owned(),
+            Field::EnvPrefix => v.env_prefix.to_owned(),
+            Field::SandboxPrefix => v.sandbox_prefix.to_owned(),
+            Field::Ident => v.ident(),
+            Field::Crate => v.krate(),
+            Field::Fixtures => v.fixtures.join(" "),
+        };
+        match field {
+            Some(f) => println!("{}", column(f)),
+            None => println!(
+                "{}\t{}\t{}\t{}\t{}\t{}",
+                column(Field::Name),
+                column(Field::Cli),
+                column(Field::EnvPrefix),
+                column(Field::SandboxPrefix),
+                column(Field::Ident),
+                column(Field::Fixtures)
+            ),
+        }
     }
 }

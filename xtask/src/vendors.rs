@@ -19,6 +19,14 @@ pub struct Vendor {
     pub env_prefix: &'static str,
     /// Where the offline sandbox serves its emulator.
     pub sandbox_prefix: &'static str,
+    /// The credentials the sandbox accepts, as (variable after
+    /// `<env_prefix>_`, made-up value): `mitra_sandbox::credentials` and the
+    /// variables of `Sandbox::env` are generated from them.
+    pub sandbox_credentials: &'static [(&'static str, &'static str)],
+    /// Whether `crates/mitra-sandbox/src/<cli>.rs` emulates the vendor by
+    /// hand; its operations that it does not know, or every operation when
+    /// there is none, are answered from the spec's examples.
+    pub sandbox_emulator: bool,
     /// Folders of real example bodies, seeds for the fuzz targets.
     pub fixtures: &'static [&'static str],
     /// Redocly rules switched off for this spec, each with its reason.
@@ -59,6 +67,11 @@ pub const VENDORS: &[Vendor] = &[
         cli: "pos",
         env_prefix: "MITRA_POS",
         sandbox_prefix: "/pos",
+        sandbox_credentials: &[
+            ("CONSUMER_KEY", "sandbox-pos-key"),
+            ("CONSUMER_SECRET", "sandbox-pos-secret"),
+        ],
+        sandbox_emulator: true,
         fixtures: &[
             "crates/mitra-pos-indonesia/tests/fixtures/posindonesia",
             "crates/mitra-pos-indonesia/tests/fixtures/wso2",
@@ -77,6 +90,11 @@ pub const VENDORS: &[Vendor] = &[
         cli: "elkassa",
         env_prefix: "MITRA_ELKASSA",
         sandbox_prefix: "/elkassa",
+        sandbox_credentials: &[
+            ("KEY", "sandbox-elkassa-key"),
+            ("TOKEN", "sandbox-elkassa-token"),
+        ],
+        sandbox_emulator: true,
         fixtures: &[],
         lint_off: &[(
             "operation-4xx-response",
@@ -101,6 +119,11 @@ pub const VENDORS: &[Vendor] = &[
         cli: "fastrac",
         env_prefix: "MITRA_FASTRAC",
         sandbox_prefix: "/fastrac",
+        sandbox_credentials: &[
+            ("ACCESS_KEY", "sandbox-fastrac-access"),
+            ("SECRET_KEY", "sandbox-fastrac-secret"),
+        ],
+        sandbox_emulator: true,
         fixtures: &["crates/mitra-fastrac/tests/fixtures"],
         lint_off: &[],
         replacements: &[("Flag", "mitra_core::Flag")],
@@ -113,6 +136,8 @@ pub const VENDORS: &[Vendor] = &[
         cli: "pafi",
         env_prefix: "MITRA_PAFI",
         sandbox_prefix: "/pafi/api/v1",
+        sandbox_credentials: &[("CLIENT_ID", "1"), ("CLIENT_SECRET", "sandbox-pafi-secret")],
+        sandbox_emulator: true,
         fixtures: &[],
         lint_off: &[],
         replacements: &[
@@ -138,6 +163,8 @@ pub const VENDORS: &[Vendor] = &[
         cli: "sempoa",
         env_prefix: "MITRA_SEMPOA",
         sandbox_prefix: "/sempoa/api/integration",
+        sandbox_credentials: &[("TOKEN", "sandbox-sempoa-token")],
+        sandbox_emulator: true,
         fixtures: &["crates/mitra-sempoa/tests/fixtures"],
         lint_off: &[],
         replacements: &[("DateDmy", "mitra_core::DateDmy")],

@@ -15,10 +15,7 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-pos-indonesia",
         spec: mitra_pos_indonesia::operations::SPEC,
         operations: mitra_pos_indonesia::operations::ALL,
-        marked: mitra_core::redact::Marked {
-            personal: mitra_pos_indonesia::operations::PERSONAL,
-            secret: mitra_pos_indonesia::operations::SECRET,
-        },
+        marked: mitra_pos_indonesia::operations::MARKED,
         schema: mitra_pos_indonesia::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -33,10 +30,7 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-elkassa",
         spec: mitra_elkassa::operations::SPEC,
         operations: mitra_elkassa::operations::ALL,
-        marked: mitra_core::redact::Marked {
-            personal: mitra_elkassa::operations::PERSONAL,
-            secret: mitra_elkassa::operations::SECRET,
-        },
+        marked: mitra_elkassa::operations::MARKED,
         schema: mitra_elkassa::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -51,10 +45,7 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-fastrac",
         spec: mitra_fastrac::operations::SPEC,
         operations: mitra_fastrac::operations::ALL,
-        marked: mitra_core::redact::Marked {
-            personal: mitra_fastrac::operations::PERSONAL,
-            secret: mitra_fastrac::operations::SECRET,
-        },
+        marked: mitra_fastrac::operations::MARKED,
         schema: mitra_fastrac::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -69,10 +60,7 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-pafi",
         spec: mitra_pafi::operations::SPEC,
         operations: mitra_pafi::operations::ALL,
-        marked: mitra_core::redact::Marked {
-            personal: mitra_pafi::operations::PERSONAL,
-            secret: mitra_pafi::operations::SECRET,
-        },
+        marked: mitra_pafi::operations::MARKED,
         schema: mitra_pafi::operation_schema,
         client: |vars| {
             Ok(Box::new(
@@ -87,10 +75,7 @@ pub const VENDORS: &[VendorCli] = &[
         krate: "mitra-sempoa",
         spec: mitra_sempoa::operations::SPEC,
         operations: mitra_sempoa::operations::ALL,
-        marked: mitra_core::redact::Marked {
-            personal: mitra_sempoa::operations::PERSONAL,
-            secret: mitra_sempoa::operations::SECRET,
-        },
+        marked: mitra_sempoa::operations::MARKED,
         schema: mitra_sempoa::operation_schema,
         client: |vars| {
             Ok(Box::new(

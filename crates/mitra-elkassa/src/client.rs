@@ -128,10 +128,7 @@ impl ClientBuilder {
         let mut runtime = self
             .connection
             .runtime("elkassa")
-            .marked(mitra_core::redact::Marked {
-                personal: crate::operations::PERSONAL,
-                secret: crate::operations::SECRET,
-            })
+            .marked(crate::operations::MARKED)
             .auth(Auth::Params(StaticParams::new([
                 ("key", key),
                 ("token", token),

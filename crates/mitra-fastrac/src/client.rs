@@ -166,10 +166,7 @@ impl ClientBuilder {
         let mut runtime = self
             .connection
             .runtime("fastrac")
-            .marked(mitra_core::redact::Marked {
-                personal: crate::operations::PERSONAL,
-                secret: crate::operations::SECRET,
-            })
+            .marked(crate::operations::MARKED)
             .auth(auth)
             .secrets(Secrets::new([&access, &secret]).with_basic(&access, &secret))
             .decoder(FastracDecoder);

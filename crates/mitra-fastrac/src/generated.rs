@@ -5643,6 +5643,11 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &[];
+    /// Both marks, as the runtime and the CLI mask with them.
+    pub const MARKED: mitra_core::redact::Marked = mitra_core::redact::Marked {
+        personal: PERSONAL,
+        secret: SECRET,
+    };
     /// The envelope every answer comes in (`x-mitra-envelope`): the
     /// flags that say whether a call succeeded, read fail-safe by
     /// `mitra_core::envelope`, and where the vendor's message is.

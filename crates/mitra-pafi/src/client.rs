@@ -168,10 +168,7 @@ impl ClientBuilder {
         let runtime = self
             .connection
             .runtime("pafi")
-            .marked(mitra_core::redact::Marked {
-                personal: crate::operations::PERSONAL,
-                secret: crate::operations::SECRET,
-            })
+            .marked(crate::operations::MARKED)
             .auth(Auth::OAuth2(Arc::new(tokens)))
             .secrets(secrets)
             .decoder(PafiDecoder)

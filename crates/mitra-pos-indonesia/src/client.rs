@@ -292,10 +292,7 @@ impl ClientBuilder {
         let mut runtime = self
             .connection
             .runtime("pos-indonesia")
-            .marked(mitra_core::redact::Marked {
-                personal: crate::operations::PERSONAL,
-                secret: crate::operations::SECRET,
-            })
+            .marked(crate::operations::MARKED)
             .auth(Auth::OAuth2(Arc::new(tokens)))
             .secrets(secrets)
             .decoder(PosDecoder)

@@ -4126,6 +4126,11 @@ pub mod operations {
     /// The fields the spec marks secret (`x-mitra-secret`, `format:
     /// password`), by wire name: redacted wherever they would show.
     pub const SECRET: &[&str] = &["access_token"];
+    /// Both marks, as the runtime and the CLI mask with them.
+    pub const MARKED: mitra_core::redact::Marked = mitra_core::redact::Marked {
+        personal: PERSONAL,
+        secret: SECRET,
+    };
 }
 impl Client {
     /// The raw client for one attempt: the core's base URL and HTTP

@@ -37,7 +37,7 @@ const PACKETS: &[(u32, &str, &str)] = &[
     (11, "REG-3BULAN", "3 Bulan"),
 ];
 
-pub(crate) fn router() -> axum::Router {
+pub(crate) fn router(_config: &crate::SandboxConfig) -> axum::Router {
     let mut users: Vec<User> = (1..=12)
         .map(|n| User {
             id: format!("ELK500{n:02}"),

@@ -24,7 +24,7 @@ struct Pafi {
 
 type Shared = State<Arc<Pafi>>;
 
-pub(crate) fn router() -> axum::Router {
+pub(crate) fn router(_config: &crate::SandboxConfig) -> axum::Router {
     let state = Arc::new(Pafi {
         tokens: Mutex::new(Vec::new()),
     });

@@ -43,7 +43,7 @@ struct Sempoa {
 
 type Shared = State<Arc<Sempoa>>;
 
-pub(crate) fn router() -> axum::Router {
+pub(crate) fn router(_config: &crate::SandboxConfig) -> axum::Router {
     axum::Router::new()
         .route("/check", post(check))
         .route("/akun", get(list_akun))

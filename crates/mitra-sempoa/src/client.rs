@@ -101,10 +101,7 @@ impl ClientBuilder {
         let runtime = self
             .connection
             .runtime("sempoa")
-            .marked(mitra_core::redact::Marked {
-                personal: crate::operations::PERSONAL,
-                secret: crate::operations::SECRET,
-            })
+            .marked(crate::operations::MARKED)
             .auth(Auth::bearer(&token)?)
             .secrets(Secrets::new([&token]))
             .decoder(SempoaDecoder)
