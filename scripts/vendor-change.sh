@@ -99,7 +99,7 @@ for _ in $(seq 50); do grep -q "http://" "$scratch/new_shape.log" 2>/dev/null &&
 vendor=$(head -1 "$scratch/new_shape.log")
 [ -n "$vendor" ] || fail "the new-shape server did not start"
 # The new-shape server forwards to the sandbox: the sandbox's made-up keys.
-credential() { grep -o "$1: &str = \"[^\"]*\"" crates/mitra-sandbox/src/lib.rs | cut -d'"' -f2; }
+credential() { grep -o "$1: &str = \"[^\"]*\"" crates/mitra-sandbox/src/registry.rs | cut -d'"' -f2; }
 keys=(MITRA_FASTRAC_ACCESS_KEY="$(credential FASTRAC_ACCESS_KEY)" MITRA_FASTRAC_SECRET_KEY="$(credential FASTRAC_SECRET_KEY)")
 set +e
 env "${keys[@]}" "$scratch/mitra-before" verify fastrac --base-url "$vendor" --suggest >"$scratch/verify-before.txt"
