@@ -291,7 +291,7 @@ impl Applied for CallOptions {
             let answer = Answered {
                 status,
                 headers: headers.clone(),
-                request_id: request_id(headers).map(|id| secrets.scrub(&id, &[])),
+                request_id: request_id(headers, secrets, &[]),
                 attempts,
                 secrets: secrets.clone(),
             };
@@ -437,8 +437,13 @@ static REQUEST_ID_HEADERS: [HeaderName; 6] = [
 
 /// The vendor's request id in `headers`, if it sent one that reads as an
 /// id: at most 128 characters of letters, digits and `-_.:/+=`. Anything
-/// else (it could be an echo of the request) is not kept.
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+/// else (it could be an echo of the request) is not kept; what is kept has
+/// the client's `secrets` (and `extra`) scrubbed, like any vendor text.
+pub(crate) fn request_id(
+    headers: &HeaderMap,
+    secrets: &crate::redact::Secrets,
+    extra: &[&str],
+) -> Option<String> {
     if headers.is_empty() {
         return None;
     }
@@ -453,7 +458,7 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
             .iter()
             .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(b));
     // Only ASCII passed: the bytes are text.
-    id_like.then(|| String::from_utf8_lossy(value).into_owned())
+    id_like.then(|| secrets.scrub(&String::from_utf8_lossy(value), extra))
 }
 
 #[cfg(test)]
@@ -472,19 +477,17 @@ mod tests {
             .collect()
     }
 
+    fn rid(headers: &HeaderMap) -> Option<String> {
+        request_id(headers, &crate::redact::Secrets::default(), &[])
+    }
+
     #[test]
     fn a_request_id_is_read_from_the_usual_headers_and_only_when_it_reads_as_an_id() {
         let id = "3f2c9a1e-77b0-4c1e-9d3a-2b1f0e6c5a4d";
+        assert_eq!(rid(&headers(&[("x-request-id", id)])).as_deref(), Some(id));
+        assert_eq!(rid(&headers(&[("activityid", id)])).as_deref(), Some(id));
         assert_eq!(
-            request_id(&headers(&[("x-request-id", id)])).as_deref(),
-            Some(id)
-        );
-        assert_eq!(
-            request_id(&headers(&[("activityid", id)])).as_deref(),
-            Some(id)
-        );
-        assert_eq!(
-            request_id(&headers(&[
+            rid(&headers(&[
                 ("x-correlation-id", "abc"),
                 ("request-id", "def")
             ]))
@@ -492,15 +495,9 @@ mod tests {
             Some("abc")
         );
         // Not an id: spaces, quotes, an echo of something longer.
-        assert_eq!(
-            request_id(&headers(&[("x-request-id", "Budi Santoso")])),
-            None
-        );
-        assert_eq!(
-            request_id(&headers(&[("x-request-id", &"a".repeat(129))])),
-            None
-        );
-        assert_eq!(request_id(&headers(&[("content-type", "x")])), None);
+        assert_eq!(rid(&headers(&[("x-request-id", "Budi Santoso")])), None);
+        assert_eq!(rid(&headers(&[("x-request-id", &"a".repeat(129))])), None);
+        assert_eq!(rid(&headers(&[("content-type", "x")])), None);
     }
 
     #[test]

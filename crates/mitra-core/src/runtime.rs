@@ -281,7 +281,7 @@ impl Runtime {
         headers: &reqwest::header::HeaderMap,
         extra: &[&str],
     ) -> Option<String> {
-        crate::options::request_id(headers).map(|id| self.inner.secrets.scrub(&id, extra))
+        crate::options::request_id(headers, &self.inner.secrets, extra)
     }
 
     /// The credentials scrubbed from whatever is shown.
