@@ -117,10 +117,27 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         surface,
         check,
     )?;
+    let raw_spec: serde_json::Value =
+        serde_yaml::from_str(&text).with_context(|| format!("parsing {spec_rel}"))?;
+    let fuzzing_outcome = write_or_check(
+        root,
+        &crate::fuzzing::path(vendor),
+        &spec_rel,
+        crate::fuzzing::render(vendor, &spec_rel, &raw_spec)?,
+        check,
+    )?;
+    let (test_rel, test_text) = crate::fuzzing::test_file(vendor);
+    let fuzz_test_outcome = write_or_check(root, &test_rel, &spec_rel, test_text, check)?;
     let outcome = compare_or_write(root, &spec_rel, &out_rel, code, check)?;
-    Ok([outcome, mock_outcome, surface_outcome]
-        .into_iter()
-        .fold(Outcome::Unchanged, Outcome::and))
+    Ok([
+        outcome,
+        mock_outcome,
+        surface_outcome,
+        fuzzing_outcome,
+        fuzz_test_outcome,
+    ]
+    .into_iter()
+    .fold(Outcome::Unchanged, Outcome::and))
 }
 
 impl Outcome {

@@ -21,12 +21,14 @@ mod additive;
 mod coverage;
 mod diff;
 mod docs;
+mod fuzzing;
 mod generate;
 mod inputs;
 mod judge;
 mod known_fields;
 mod lean;
 mod mock;
+mod new_vendor;
 mod packaging;
 mod personal;
 mod public;
@@ -123,6 +125,23 @@ enum Command {
         /// Exit 1 when any field (of `--vendor`, if given) is unsourced.
         #[arg(long)]
         deny_unsourced: bool,
+    },
+    /// Add a vendor: copy its spec to `specs/<NAME>.yaml`, add its registry
+    /// entry, and write its crate's hand-written layer (manifest, changelog,
+    /// `lib.rs`, and `client.rs` for the auth the spec declares). Then run
+    /// `cargo xtask generate`.
+    NewVendor {
+        /// The spec's file stem and the crate's suffix (`kirimaja`).
+        name: String,
+        /// The vendor's OpenAPI 3.0 spec.
+        #[arg(long)]
+        spec: PathBuf,
+        /// The vendor's name for people (default: the spec's title).
+        #[arg(long)]
+        title: Option<String>,
+        /// What its API does, in a few words.
+        #[arg(long)]
+        about: String,
     },
     /// Release one vendor crate: bump its version by the spec changes since
     /// its last release, write its changelog entry, and bump the facade.
@@ -222,6 +241,32 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS
+        }
+        Command::NewVendor {
+            name,
+            spec,
+            title,
+            about,
+        } => {
+            let request = new_vendor::Request {
+                name: &name,
+                spec: &spec,
+                title: title.as_deref(),
+                about: &about,
+            };
+            match new_vendor::run(&root, &request) {
+                Ok(files) => {
+                    for file in files {
+                        println!("{file}: written");
+                    }
+                    println!("next: `cargo xtask generate`, then `cargo test -p mitra-{name}`");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("new-vendor: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
         }
         Command::Vendors { field } => {
             registry::print_vendors(field);

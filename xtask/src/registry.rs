@@ -70,24 +70,68 @@ pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
         let outcome = write_or_check(root, &path, SOURCE, text, check)?;
         out.push((path, outcome));
     }
+    out.push((
+        "Cargo.toml".to_owned(),
+        workspace_dependencies(root, check)?,
+    ));
     check_manifests(root)?;
     Ok(out)
 }
 
-fn check_manifests(root: &Path) -> Result<()> {
-    let mut missing = Vec::new();
-    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap_or_default();
-    let workspace = read("Cargo.toml");
+/// The workspace's `[workspace.dependencies]` line of every vendor crate
+/// (`mitra-x = { path = "crates/mitra-x", version = "<its version>" }`): a
+/// missing one is written after the last vendor's (stale in check mode);
+/// lines already there are left as they are (`cargo xtask release` keeps
+/// their versions).
+fn workspace_dependencies(root: &Path, check: bool) -> Result<Outcome> {
+    let mut text = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| anyhow::anyhow!("reading Cargo.toml: {e}"))?;
+    let mut added = Vec::new();
     for v in VENDORS {
         let krate = v.krate();
+        if text.contains(&format!("{krate} = {{ path = \"crates/{krate}\"")) {
+            continue;
+        }
+        let version = crate::versions::of(root, &krate)?;
+        let line = format!("{krate} = {{ path = \"crates/{krate}\", version = \"{version}\" }}\n");
+        // After the last vendor crate's line, or else after mitra-core's.
+        let after = VENDORS
+            .iter()
+            .map(|other| other.krate())
+            .chain(["mitra-core".to_owned()])
+            .filter_map(|other| text.find(&format!("\n{other} = {{ path = ")))
+            .max()
+            .ok_or_else(|| {
+                anyhow::anyhow!("Cargo.toml: no mitra-core in [workspace.dependencies]")
+            })?;
+        let end = after
+            + 1
+            + text[after + 1..]
+                .find('\n')
+                .unwrap_or(text.len() - after - 1)
+            + 1;
+        text.insert_str(end, &line);
+        added.push(line);
+    }
+    if added.is_empty() {
+        Ok(Outcome::Unchanged)
+    } else if check {
+        Ok(Outcome::Stale(format!(
+            "[workspace.dependencies] lacks:\n{}",
+            added.concat()
+        )))
+    } else {
+        std::fs::write(root.join("Cargo.toml"), text)
+            .map_err(|e| anyhow::anyhow!("writing Cargo.toml: {e}"))?;
+        Ok(Outcome::Written)
+    }
+}
+
+fn check_manifests(root: &Path) -> Result<()> {
+    let mut missing = Vec::new();
+    for v in VENDORS {
         if !root.join(format!("specs/{}.yaml", v.name)).exists() {
             missing.push(format!("specs/{}.yaml", v.name));
-        }
-        let dep = format!("{krate} = {{ path = \"crates/{krate}\"");
-        if !workspace.contains(&dep) {
-            missing.push(format!(
-                "Cargo.toml [workspace.dependencies]: {dep}, version = ... }}"
-            ));
         }
     }
     crate::versions::check_in_step(root)?;

@@ -39,6 +39,11 @@ pub struct Vendor {
     /// (path under `specs/`, spec component they describe). Generation fails
     /// when a component no longer agrees with its vendor schema.
     pub vendor_schemas: &'static [(&'static str, &'static str)],
+    /// The crate's error decoder, as a Rust expression (a value implementing
+    /// `mitra_core::plumbing::ErrorDecoder`): its generated `fuzzing.rs` runs
+    /// it. A vendor whose only rule is its envelope uses
+    /// `mitra_core::envelope::EnvelopeDecoder(&crate::operations::ENVELOPE)`.
+    pub decoder: &'static str,
 }
 
 impl Vendor {
@@ -82,6 +87,7 @@ pub const VENDORS: &[Vendor] = &[
             ("Rupiah", "mitra_core::LenientInt"),
         ],
         vendor_schemas: &[],
+        decoder: "crate::fault::PosDecoder",
     },
     Vendor {
         name: "elkassa",
@@ -111,6 +117,7 @@ pub const VENDORS: &[Vendor] = &[
             ("User", "crate::user::User"),
         ],
         vendor_schemas: &[],
+        decoder: "crate::decoder::ElkassaDecoder",
     },
     Vendor {
         name: "fastrac",
@@ -128,6 +135,7 @@ pub const VENDORS: &[Vendor] = &[
         lint_off: &[],
         replacements: &[("Flag", "mitra_core::Flag")],
         vendor_schemas: &[],
+        decoder: "crate::decoder::FastracDecoder",
     },
     Vendor {
         name: "pafi",
@@ -155,6 +163,7 @@ pub const VENDORS: &[Vendor] = &[
             ("pafi/error.schema.json", "ErrorBody"),
             ("pafi/kecukupan-skp.schema.json", "KecukupanSkp"),
         ],
+        decoder: "crate::decoder::PafiDecoder",
     },
     Vendor {
         name: "sempoa",
@@ -169,5 +178,6 @@ pub const VENDORS: &[Vendor] = &[
         lint_off: &[],
         replacements: &[("DateDmy", "mitra_core::DateDmy")],
         vendor_schemas: &[],
+        decoder: "crate::decoder::SempoaDecoder",
     },
 ];

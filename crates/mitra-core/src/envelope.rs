@@ -219,6 +219,45 @@ impl Envelope {
     }
 }
 
+/// The [`ErrorDecoder`](crate::plumbing::ErrorDecoder) of a vendor whose
+/// only rule is its spec's envelope: error statuses read by the generic
+/// reader (JSON, HTML, XML or text, the status choosing the variant), and
+/// every success body judged by the envelope's flags, fail-safe: a refusal
+/// becomes the error its body's status (or 400) names, with the vendor's
+/// message, and a flag that is neither a success nor a refusal is an
+/// [`Error::Vendor`](crate::Error::Vendor). A vendor with words of its own
+/// (a message that means "not authorized") writes its own decoder.
+#[derive(Debug, Clone, Copy)]
+pub struct EnvelopeDecoder(pub &'static Envelope);
+
+impl crate::decoder::ErrorDecoder for EnvelopeDecoder {
+    fn error_in_success(&self, status: reqwest::StatusCode, body: &[u8]) -> Option<crate::Error> {
+        self.0
+            .error_in_success(status.as_u16(), body, |inner, message| {
+                let inner = inner
+                    .and_then(|code| reqwest::StatusCode::from_u16(code).ok())
+                    .filter(|code| !code.is_success())
+                    .unwrap_or(reqwest::StatusCode::BAD_REQUEST);
+                let message = crate::decode::bounded(message.as_deref().unwrap_or_default());
+                crate::decode::error_from_response(
+                    inner,
+                    &reqwest::header::HeaderMap::new(),
+                    crate::decode::ErrorBody {
+                        code: None,
+                        message,
+                    },
+                )
+                .with_status(Some(status.as_u16()))
+            })
+    }
+
+    // A refusal may decode as a (lenient) success type: every success body
+    // is judged first.
+    fn inspects_success(&self) -> bool {
+        true
+    }
+}
+
 /// The error an answer with a success status carries, by what its flags
 /// say ([`verdict`]): none for a success or when no flag is there; `refused` (given the status code in the body,
 /// if a flag gave one) for a refusal; for anything else an
@@ -460,6 +499,58 @@ mod tests {
                 (FlagRule::HttpStatus, &Scalar::Absent)
             ]),
             Some(Verdict::Success)
+        );
+    }
+
+    #[test]
+    fn the_envelope_decoder_takes_only_a_clear_success_for_one() {
+        use crate::decoder::ErrorDecoder;
+        static ENVELOPE: Envelope = Envelope {
+            flags: &[
+                ("success", FlagRule::TrueIsSuccess),
+                ("code", FlagRule::HttpStatus),
+            ],
+            message: &["message"],
+        };
+        let decoder = EnvelopeDecoder(&ENVELOPE);
+        let ok = reqwest::StatusCode::OK;
+        assert!(decoder.inspects_success());
+        assert!(
+            decoder
+                .error_in_success(ok, br#"{"success":"true","data":[]}"#)
+                .is_none()
+        );
+        let refused = decoder
+            .error_in_success(
+                ok,
+                br#"{"success":"false","message":"Kota tidak ditemukan"}"#,
+            )
+            .expect("a text false is a refusal");
+        assert!(
+            matches!(
+                refused,
+                crate::Error::InvalidValue { .. } | crate::Error::Vendor { .. }
+            ),
+            "{refused:?}"
+        );
+        assert!(
+            refused.to_string().contains("Kota tidak ditemukan"),
+            "{refused}"
+        );
+        assert_eq!(refused.status(), Some(200));
+        let not_found = decoder
+            .error_in_success(ok, br#"{"success":0,"code":"404","message":"tidak ada"}"#)
+            .expect("a refusal");
+        assert!(
+            matches!(not_found, crate::Error::NotFound { .. }),
+            "{not_found:?}"
+        );
+        let unclear = decoder
+            .error_in_success(ok, br#"{"success":"maybe","data":[]}"#)
+            .expect("an unreadable flag is never a success");
+        assert!(
+            matches!(unclear, crate::Error::Vendor { .. }),
+            "{unclear:?}"
         );
     }
 }

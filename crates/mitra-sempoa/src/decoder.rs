@@ -53,9 +53,6 @@ impl ErrorDecoder for SempoaDecoder {
     // The body's `status` repeats the HTTP status, read fail-safe
     // (mitra_core::envelope): `400` or `"400"` is a refusal whatever the HTTP
     // status said, and a status that is neither is never a success.
-    // The body's `status` repeats the HTTP status, read fail-safe
-    // (mitra_core::envelope): `400` or `"400"` is a refusal whatever the HTTP
-    // status said, and a status that is neither is never a success.
     fn error_in_success(&self, status: StatusCode, body: &[u8]) -> Option<Error> {
         ENVELOPE.error_in_success(status.as_u16(), body, |inner, message| {
             let inner = inner
