@@ -211,6 +211,7 @@ pub fn code_and_mock(
         serde_yaml::from_str(text).with_context(|| format!("parsing {spec_rel}"))?;
     let operations = collect_operations(&spec, &raw_spec, &yaml)?;
     strip_config_inputs(&mut spec);
+    limits_checked_by_mitra(&mut spec);
     let mock_spec = spec.clone();
     keep_only_success_responses(&mut spec);
 
@@ -642,6 +643,42 @@ fn param_meta(spec: &OpenAPI, param: &openapiv3::Parameter) -> Result<ParamMeta>
         }
     }
     Ok(meta)
+}
+
+/// A string parameter's `minLength` is checked by the generated method
+/// (`check_min_length`, with the parameter's name in the error), so it is
+/// taken off before progenitor sees it: progenitor would otherwise make the
+/// parameter a newtype (`ListKotaQ`) a caller has to build, and an optional
+/// one a reference the dynamic call cannot take.
+fn limits_checked_by_mitra(spec: &mut OpenAPI) {
+    let strip = |p: &mut ReferenceOr<openapiv3::Parameter>| {
+        let ReferenceOr::Item(p) = p else {
+            return;
+        };
+        let data = match p {
+            openapiv3::Parameter::Query { parameter_data, .. }
+            | openapiv3::Parameter::Header { parameter_data, .. }
+            | openapiv3::Parameter::Path { parameter_data, .. }
+            | openapiv3::Parameter::Cookie { parameter_data, .. } => parameter_data,
+        };
+        if let openapiv3::ParameterSchemaOrContent::Schema(ReferenceOr::Item(schema)) =
+            &mut data.format
+            && let openapiv3::SchemaKind::Type(openapiv3::Type::String(s)) = &mut schema.schema_kind
+        {
+            s.min_length = None;
+        }
+    };
+    for (_, item) in spec.paths.paths.iter_mut() {
+        if let ReferenceOr::Item(item) = item {
+            item.parameters.iter_mut().for_each(strip);
+            for op in operations_mut(item) {
+                op.parameters.iter_mut().for_each(strip);
+            }
+        }
+    }
+    if let Some(components) = spec.components.as_mut() {
+        components.parameters.values_mut().for_each(strip);
+    }
 }
 
 /// Inputs that the client's configuration supplies (a partner header,

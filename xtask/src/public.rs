@@ -227,6 +227,13 @@ fn method(
         if let (Some(min), true) = (param.min_length, is_str) {
             checks.push(quote!(mitra_core::plumbing::check_min_length(#spec_name, #ident, #min)?;));
         }
+        if let (Some(min), "Option<&'astr>") = (param.min_length, ty.as_str()) {
+            checks.push(quote! {
+                if let Some(given) = #ident {
+                    mitra_core::plumbing::check_min_length(#spec_name, given, #min)?;
+                }
+            });
+        }
     }
     if op.validate {
         if !arg_names.iter().any(|n| n == "body") {
@@ -337,6 +344,9 @@ fn method(
         } else if let syn::Type::Reference(r) = ty {
             let elem = &r.elem;
             (quote!(#elem), quote!(&#ident))
+        } else if let Some(elem) = optional_reference(ty) {
+            // An optional parameter with limits is a newtype taken by reference.
+            (quote!(Option<#elem>), quote!(#ident.as_ref()))
         } else {
             (quote!(#ty), quote!(#ident))
         };
@@ -464,14 +474,19 @@ fn example(
                 // Typed by the method's parameter: no type path to spell
                 // (hand-written types live in private modules).
                 let json = json_macro(v, "");
-                let named = match ty {
-                    syn::Type::Reference(r) => {
-                        let elem = &r.elem;
-                        let elem = quote!(#elem).to_string().replace(' ', "");
-                        elem.strip_prefix("types::")
-                            .map(|t| format!(": {krate}::types::{t}"))
-                            .unwrap_or_default()
-                    }
+                let in_types = |elem: &syn::Type| {
+                    let elem = quote!(#elem).to_string().replace(' ', "");
+                    elem.strip_prefix("types::")
+                        .map(|t| format!("{krate}::types::{t}"))
+                };
+                let optional_ref = optional_reference(ty);
+                let named = match (ty, optional_ref) {
+                    (syn::Type::Reference(r), _) => in_types(&r.elem)
+                        .map(|t| format!(": {t}"))
+                        .unwrap_or_default(),
+                    (_, Some(elem)) => in_types(elem)
+                        .map(|t| format!(": Option<{t}>"))
+                        .unwrap_or_default(),
                     _ => String::new(),
                 };
                 lets.push(format!(
@@ -479,6 +494,8 @@ fn example(
                 ));
                 if matches!(ty, syn::Type::Reference(_)) {
                     format!("&{ident}")
+                } else if optional_ref.is_some() {
+                    format!("{ident}.as_ref()")
                 } else {
                     ident.to_string()
                 }
@@ -554,5 +571,40 @@ fn json_macro(value: &serde_json::Value, indent: &str) -> String {
             format!("{{\n{}\n{indent}}}", items.join(",\n"))
         }
         scalar => scalar.to_string(),
+    }
+}
+
+/// `T` of `Option<&T>`.
+fn optional_reference(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(syn::Type::Reference(r)) => Some(&r.elem),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_optional_newtype_parameter_is_taken_owned_by_the_dynamic_call() {
+        let ty: syn::Type = syn::parse_quote!(Option<&'a types::ListKotaQ>);
+        let elem = optional_reference(&ty).expect("Option<&T>");
+        assert_eq!(
+            quote!(#elem).to_string().replace(' ', ""),
+            "types::ListKotaQ"
+        );
+        let plain: syn::Type = syn::parse_quote!(Option<i64>);
+        assert!(optional_reference(&plain).is_none());
     }
 }
