@@ -621,7 +621,7 @@ pub fn all(root: &Path) -> Result<Vec<(&'static str, Vec<Operation>)>> {
 }
 
 /// Writes (or checks) README's coverage table.
-pub fn readme(root: &Path, check: bool) -> Result<(String, crate::generate::Outcome)> {
+pub fn readme(root: &Path, check: bool) -> Result<(String, crate::output::Outcome)> {
     let rel = "README.md";
     let text = std::fs::read_to_string(root.join(rel)).context("reading README.md")?;
     let (Some(start), Some(end)) = (text.find(START), text.find(END)) else {
@@ -642,7 +642,7 @@ pub fn readme(root: &Path, check: bool) -> Result<(String, crate::generate::Outc
     }
     section.push_str("</details>\n");
     let expected = format!("{}{section}{}", &text[..start], &text[end..]);
-    let outcome = crate::generate::write_or_check(
+    let outcome = crate::output::write_or_check(
         root,
         rel,
         "the specs and the documents they cite",

@@ -86,7 +86,7 @@ pub fn render(vendor: &Vendor, spec_rel: &str, spec: &serde_json::Value) -> Resu
          \x20   assert!(decoder.excerpt(body).len() <= mitra_core::decode::MAX_EXCERPT_BYTES + 4);\n\
          }}\n"
     );
-    crate::generate::rustfmt(&text)
+    crate::output::rustfmt(&text)
 }
 
 /// The crate's fuzz test file (proptest: arbitrary bytes and mutations of

@@ -1,8 +1,6 @@
 //! Generation of one vendor's client from its spec with progenitor.
 
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 use heck::ToShoutySnakeCase;
@@ -10,85 +8,9 @@ use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 use quote::{ToTokens, format_ident, quote};
 
+use crate::operation::{OperationMeta, ParamMeta, Source};
+use crate::output::{Outcome, rustfmt, write_or_check};
 use crate::vendors::Vendor;
-
-/// What happened to one vendor's generated file.
-pub enum Outcome {
-    /// The file already held exactly what the spec produces.
-    Unchanged,
-    /// The file was (re)written.
-    Written,
-    /// Check mode: the file differs; carries a unified diff (checked-in -> expected).
-    Stale(String),
-}
-
-/// One operation of a spec, as the hand-written layer needs to know it.
-pub struct OperationMeta {
-    /// The spec's operationId.
-    pub id: String,
-    /// The HTTP method, upper case.
-    pub method: &'static str,
-    /// The path template.
-    pub path: String,
-    /// The spec's summary.
-    pub summary: String,
-    /// The spec's description.
-    pub description: String,
-    /// `x-mitra-retry-safe`, or a safe HTTP method.
-    pub retry_safe: bool,
-    /// Its parameters, as the caller gives them (those supplied by the
-    /// client's configuration are left out).
-    pub params: Vec<ParamMeta>,
-    /// `x-mitra-validate`: the body implements `mitra_core::plumbing::Validate`.
-    pub validate: bool,
-    /// `x-mitra-returns`: the Rust type the public method returns, made with
-    /// `mitra_core::plumbing::FromWire` from the decoded body.
-    pub returns: Option<String>,
-    /// `x-mitra-input`: the Rust type the public method takes instead of the
-    /// body, made into the body with `mitra_core::plumbing::ToWire`.
-    pub input: Option<String>,
-    /// `x-mitra-token-endpoint`: the OAuth2 token endpoint, called by the
-    /// token source and never as an operation of the client.
-    pub token_endpoint: bool,
-    /// What the operation rests on (`x-mitra-source`).
-    pub source: Source,
-    /// The inputs a caller gives.
-    pub fields: Vec<crate::inputs::FieldMeta>,
-    /// A valid input as a JSON object.
-    pub example: Option<String>,
-    /// `x-mitra-errors`: the vendor messages the spec documents, as
-    /// (message, kind, field).
-    pub errors: Vec<(String, String, String)>,
-}
-
-/// What an operation rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Source {
-    /// The vendor's partner document.
-    Seed,
-    /// Public documentation or public client code.
-    Public,
-    /// Nothing: an assumption, said why in the spec.
-    Assumption,
-}
-
-/// One parameter of an operation.
-pub struct ParamMeta {
-    /// The name in the spec.
-    pub name: String,
-    /// `path`, `query` or `header`.
-    pub location: &'static str,
-    /// The spec's `minimum`, for integers.
-    pub minimum: Option<i64>,
-    /// The spec's `minLength`, for strings.
-    pub min_length: Option<usize>,
-    /// `x-mitra-validate`: its type implements `mitra_core::plumbing::Validate`.
-    pub validate: bool,
-    /// `x-mitra-may-contain-slash: true` (path parameters): its value may
-    /// hold `/` (Sempoa's references, `PB/2023/VI/0001`), sent
-    /// percent-encoded (`%2F`) instead of refused.
-    pub may_contain_slash: bool,
-}
 
 /// Regenerates `crates/mitra-<name>/src/generated.rs` from `specs/<name>.yaml`.
 pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
@@ -138,19 +60,6 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
     ]
     .into_iter()
     .fold(Outcome::Unchanged, Outcome::and))
-}
-
-impl Outcome {
-    /// The outcome of two files together: stale if either is (both diffs),
-    /// written if either was.
-    pub fn and(self, other: Outcome) -> Outcome {
-        match (self, other) {
-            (Outcome::Stale(a), Outcome::Stale(b)) => Outcome::Stale(format!("{a}\n{b}")),
-            (Outcome::Stale(a), _) | (_, Outcome::Stale(a)) => Outcome::Stale(a),
-            (Outcome::Written, _) | (_, Outcome::Written) => Outcome::Written,
-            _ => Outcome::Unchanged,
-        }
-    }
 }
 
 /// The generated client code (before its header) for a spec's text.
@@ -426,38 +335,6 @@ fn compare_or_write(
          // of this file on the crate's public `Client`.\n\n"
     );
     write_or_check(root, out_rel, spec_rel, format!("{header}{code}"), check)
-}
-
-/// Writes `expected` to `out_rel`, or in check mode compares them and gives
-/// a diff (`source` names what the file is made from).
-pub fn write_or_check(
-    root: &Path,
-    out_rel: &str,
-    source: &str,
-    expected: String,
-    check: bool,
-) -> Result<Outcome> {
-    let out_path = root.join(out_rel);
-    let current = std::fs::read_to_string(&out_path).unwrap_or_default();
-    if current == expected {
-        return Ok(Outcome::Unchanged);
-    }
-    if check {
-        let diff = similar::TextDiff::from_lines(&current, &expected)
-            .unified_diff()
-            .context_radius(3)
-            .header(
-                &format!("{out_rel} (checked in)"),
-                &format!("{out_rel} (from {source})"),
-            )
-            .to_string();
-        return Ok(Outcome::Stale(diff));
-    }
-    if let Some(dir) = out_path.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    }
-    std::fs::write(&out_path, expected).with_context(|| format!("writing {out_rel}"))?;
-    Ok(Outcome::Written)
 }
 
 fn collect_operations(
@@ -952,29 +829,6 @@ fn line_doc_comments(code: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-pub fn rustfmt(code: &str) -> Result<String> {
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running rustfmt (install it with `rustup component add rustfmt`)")?;
-    child
-        .stdin
-        .take()
-        .expect("stdin is piped")
-        .write_all(code.as_bytes())?;
-    let output = child.wait_with_output()?;
-    if !output.status.success() {
-        bail!(
-            "rustfmt failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(String::from_utf8(output.stdout)?)
 }
 
 /// `cargo xtask sources`: each vendor's operations by source.

@@ -29,6 +29,8 @@ mod known_fields;
 mod lean;
 mod mock;
 mod new_vendor;
+mod operation;
+mod output;
 mod packaging;
 mod personal;
 mod public;
@@ -176,11 +178,11 @@ fn main() -> ExitCode {
                 .filter(|v| vendor.as_deref().is_none_or(|name| name == v.name))
             {
                 match generate::vendor(&root, v, check) {
-                    Ok(generate::Outcome::Unchanged) => {
+                    Ok(output::Outcome::Unchanged) => {
                         println!("{}: up to date", v.name)
                     }
-                    Ok(generate::Outcome::Written) => println!("{}: written", v.name),
-                    Ok(generate::Outcome::Stale(diff)) => {
+                    Ok(output::Outcome::Written) => println!("{}: written", v.name),
+                    Ok(output::Outcome::Stale(diff)) => {
                         stale += 1;
                         eprintln!("{}: generated code is stale\n{diff}", v.name);
                     }
@@ -201,9 +203,9 @@ fn main() -> ExitCode {
                     Ok(files) => {
                         for (path, outcome) in files {
                             match outcome {
-                                generate::Outcome::Unchanged => {}
-                                generate::Outcome::Written => println!("{path}: written"),
-                                generate::Outcome::Stale(diff) => {
+                                output::Outcome::Unchanged => {}
+                                output::Outcome::Written => println!("{path}: written"),
+                                output::Outcome::Stale(diff) => {
                                     stale += 1;
                                     eprintln!("{path}: stale\n{diff}");
                                 }
@@ -220,9 +222,9 @@ fn main() -> ExitCode {
                 Ok(files) => {
                     for (path, outcome) in files {
                         match outcome {
-                            generate::Outcome::Unchanged => {}
-                            generate::Outcome::Written => println!("{path}: written"),
-                            generate::Outcome::Stale(why) => {
+                            output::Outcome::Unchanged => {}
+                            output::Outcome::Written => println!("{path}: written"),
+                            output::Outcome::Stale(why) => {
                                 stale += 1;
                                 eprintln!("{path}: stale\n{why}");
                             }

@@ -11,7 +11,7 @@ use progenitor_impl::{GenerationSettings, Generator};
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
-use crate::generate::OperationMeta;
+use crate::operation::OperationMeta;
 
 /// The mock module's code.
 pub fn generate(
@@ -61,7 +61,7 @@ pub fn generate(
         },
     );
     let code = prettyplease::unparse(&file);
-    crate::generate::rustfmt(&code)
+    crate::output::rustfmt(&code)
 }
 
 fn form_operations(spec: &OpenAPI) -> Vec<String> {

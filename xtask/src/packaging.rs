@@ -9,7 +9,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use heck::ToSnakeCase;
 
-use crate::generate::{Outcome, write_or_check};
+use crate::output::{Outcome, write_or_check};
 use crate::vendors::{VENDORS, Vendor};
 
 /// The licence texts at the workspace root, copied into every package.

@@ -12,7 +12,7 @@ use heck::{ToShoutySnakeCase, ToSnakeCase};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::generate::OperationMeta;
+use crate::operation::OperationMeta;
 
 /// The `impl crate::Client` block with every operation's method.
 pub fn methods(raw: &syn::File, ops: &[OperationMeta], krate: &str) -> Result<TokenStream> {

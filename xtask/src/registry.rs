@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{Result, bail};
 
-use crate::generate::{Outcome, write_or_check};
+use crate::output::{Outcome, write_or_check};
 use crate::vendors::{VENDORS, Vendor};
 
 const SOURCE: &str = "xtask/src/vendors.rs";
@@ -63,7 +63,7 @@ pub fn generate(root: &Path, check: bool) -> Result<Vec<(String, Outcome)>> {
     for (path, text) in all {
         // As `cargo fmt` would leave them, so that the two never disagree.
         let text = if path.ends_with(".rs") {
-            crate::generate::rustfmt(&text)?
+            crate::output::rustfmt(&text)?
         } else {
             text
         };

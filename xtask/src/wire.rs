@@ -11,7 +11,7 @@ use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
-use crate::generate::Outcome;
+use crate::output::Outcome;
 use crate::vendors::VENDORS;
 
 /// The folder of a vendor's wire snapshots.
