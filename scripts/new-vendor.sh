@@ -130,6 +130,13 @@ if "$mitra" --sandbox "$name" list-kota --q b >/dev/null 2>&1; then
   echo "list-kota --q b (minLength 2) was not refused"; exit 1
 fi
 
+echo "-- every test that goes through the registry's vendors (CLI, sandbox, facade, xtask) with six"
+log=$(mktemp)
+if ! cargo test -q -p mitra-cli -p mitra-sandbox -p mitra -p xtask >"$log" 2>&1; then
+  grep -E "panicked|FAILED|failed|error" "$log" | head -40; exit 1
+fi
+awk '/^test result:/ {p += $4} END {printf "   %d tests passed\n", p}' "$log"
+
 echo "-- hand-written files (written by new-vendor for the maintainer; $generated written by generate)"
 printf '   %s\n' "${hand[@]}"
 echo "hand-written files: ${#hand[@]}"

@@ -1,4 +1,4 @@
-//! `mitra`: call any operation of the five vendors from a terminal.
+//! `mitra`: call any operation of every vendor of the registry from a terminal.
 //!
 //! ```text
 //! mitra [--sandbox] [--base-url URL] [--verbose] <vendor> <operation> [--field value ...] [--json-body FILE|-] [--schema]
@@ -272,7 +272,7 @@ fn cli() -> Command {
     )
     .subcommand(
         Command::new("sandbox")
-            .about("Serve the offline sandbox of all five vendors on 127.0.0.1 until Ctrl-C")
+            .about("Serve the offline sandbox of every vendor on 127.0.0.1 until Ctrl-C")
             .arg(
                 Arg::new("port")
                     .long("port")

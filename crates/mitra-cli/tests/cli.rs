@@ -100,7 +100,7 @@ fn every_operation_runs_against_the_sandbox() {
         .filter_map(|l| l.split_whitespace().next())
         .filter(|name| !matches!(*name, "sandbox" | "verify" | "help"))
         .collect();
-    assert_eq!(vendors.len(), 5, "{help}");
+    assert_eq!(vendors.len(), mitra_sandbox::Vendor::ALL.len(), "{help}");
     let ops: usize = vendors
         .iter()
         .map(|v| {
@@ -792,9 +792,12 @@ impl RunningSandbox {
         let stdout = child.stdout.take().unwrap();
         let mut printed = Vec::new();
         let mut url = None;
+        // The last line it prints: the last vendor's base URL.
+        let last_vendor = mitra_sandbox::Vendor::ALL.last().expect("a vendor");
+        let last_line = format!("{}_BASE_URL=", last_vendor.env_prefix());
         for line in std::io::BufReader::new(stdout).lines() {
             let line = line.unwrap();
-            let last = line.starts_with("MITRA_SEMPOA_BASE_URL=");
+            let last = line.starts_with(&last_line);
             if let Some(u) = line.strip_prefix("MITRA_SANDBOX_URL=") {
                 url = Some(u.to_owned());
             }

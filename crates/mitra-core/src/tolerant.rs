@@ -11,7 +11,7 @@
 //! |---|---|
 //! | integer | a numeric string (`"3101"`, `"1400.00"`), a whole float |
 //! | number | a numeric string (`"15000.00"`) |
-//! | string | a number (`10000` for a code), kept as its text |
+//! | string | a number (`10000` for a code) or a boolean (a text flag `"true"` sent as `true`), kept as its text |
 //! | boolean | `"true"`/`"false"`, `1`/`0`, `"1"`/`"0"` |
 //! | optional anything | `null`; `""` for an optional number or boolean |
 //! | a field | unknown fields are ignored |
@@ -427,6 +427,9 @@ impl Target for String {
     }
     fn from_f64<E: de::Error>(v: f64, site: u32) -> Result<Option<Self>, E> {
         tolerated(site, STRING, NUMBER).map(|()| Some(v.to_string()))
+    }
+    fn from_bool<E: de::Error>(v: bool, site: u32) -> Result<Option<Self>, E> {
+        tolerated(site, STRING, BOOLEAN).map(|()| Some(v.to_string()))
     }
 }
 
@@ -1242,6 +1245,10 @@ mod tests {
             1400
         );
         assert!(city(r#"{"city_id":"14.5","name":"x"}"#).is_err());
+        // A text flag (`"success": "true"`) sent as a boolean, and back.
+        let (c, found) = city(r#"{"city_id":1,"name":true}"#).unwrap();
+        assert_eq!(c.name, "true");
+        assert_eq!(found.deviations.len(), 1);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Offline emulators of the five vendors, on 127.0.0.1, with in-memory state
+//! Offline emulators of every vendor of the registry, on 127.0.0.1, with in-memory state
 //! and synthetic data (no real person, shop or parcel).
 //!
 //! ```no_run
