@@ -53,11 +53,51 @@ pub fn response_schemas(spec: &serde_json::Value) -> Vec<String> {
     out
 }
 
+/// The component schemas a request body names directly, once each, in
+/// spec order.
+pub fn request_schemas(spec: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let paths = spec.get("paths").and_then(|p| p.as_object());
+    for item in paths.into_iter().flat_map(|p| p.values()) {
+        for operation in item.as_object().into_iter().flat_map(|i| i.values()) {
+            let content = operation
+                .pointer("/requestBody/content")
+                .and_then(|c| c.as_object());
+            for media in content.into_iter().flat_map(|c| c.values()) {
+                let name = media
+                    .pointer("/schema/$ref")
+                    .and_then(|r| r.as_str())
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"));
+                if let Some(name) = name
+                    && !out.iter().any(|n| n == name)
+                {
+                    out.push(name.to_owned());
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The file's text.
 pub fn render(vendor: &Vendor, spec_rel: &str, spec: &serde_json::Value) -> Result<String> {
     let decodes: String = response_schemas(spec)
         .iter()
         .map(|name| format!("    let _ = serde_json::from_slice::<crate::types::{name}>(body);\n"))
+        .collect();
+    let mut by_name = response_schemas(spec);
+    for name in request_schemas(spec) {
+        if !by_name.contains(&name) {
+            by_name.push(name);
+        }
+    }
+    let arms: String = by_name
+        .iter()
+        .map(|name| {
+            format!(
+                "        \"{name}\" => serde_json::from_slice::<crate::types::{name}>(body).map(drop),\n"
+            )
+        })
         .collect();
     let decoder = vendor.decoder;
     let text = format!(
@@ -84,6 +124,16 @@ pub fn render(vendor: &Vendor, spec_rel: &str, spec: &serde_json::Value) -> Resu
          \x20       assert!(error.to_string().len() < 4096, \"error text is bounded\");\n\
          \x20   }}\n\
          \x20   assert!(decoder.excerpt(body).len() <= mitra_core::decode::MAX_EXCERPT_BYTES + 4);\n\
+         }}\n\
+         \n\
+         /// Decodes `body` as the spec's component schema `name`: any schema a\n\
+         /// request body or an answer comes in (tests find it by the spec's `$ref`,\n\
+         /// not by a list of today's operations). `None` for any other name.\n\
+         pub fn decode_schema(name: &str, body: &[u8]) -> Option<Result<(), serde_json::Error>> {{\n\
+         \x20   Some(match name {{\n\
+         {arms}\
+         \x20       _ => return None,\n\
+         \x20   }})\n\
          }}\n"
     );
     crate::output::rustfmt(&text)

@@ -31,7 +31,8 @@ pub fn vendor(root: &Path, vendor: &Vendor, check: bool) -> Result<Outcome> {
         format!("{mock_header}{mock}"),
         check,
     )?;
-    let surface = crate::surface::render(vendor, &spec_rel, &code)?;
+    let mut surface = crate::surface::render(vendor, &spec_rel, &code)?;
+    surface.push_str(&crate::surface::hand_written(root, vendor)?);
     let surface_outcome = write_or_check(
         root,
         &crate::surface::path(vendor),
@@ -142,8 +143,10 @@ pub fn code_and_mock(
     let extras = hooks_and_operations(&operations, &table, envelope);
     let raw: syn::File =
         syn::parse2(client.clone()).context("progenitor produced code that does not parse")?;
-    let public = crate::public::methods(&raw, &operations, &vendor.krate_ident())?;
-    let mut file: syn::File = syn::parse2(quote! { #client #extras #public })
+    let replaced: Vec<&str> = vendor.replacements.iter().map(|(name, _)| *name).collect();
+    let (limits, limited) = crate::limits::impls(&raw_spec, &replaced)?;
+    let public = crate::public::methods(&raw, &operations, &vendor.krate_ident(), &limited)?;
+    let mut file: syn::File = syn::parse2(quote! { #client #extras #public #limits })
         .context("progenitor produced code that does not parse")?;
     derive_json_schema_behind_feature(&mut file);
     raw_client_is_not_clone(&mut file);
@@ -1081,7 +1084,7 @@ mod tests {
             .find(|v| v.name == "sempoa")
             .unwrap();
         let text = std::fs::read_to_string(root.join("specs/sempoa.yaml")).unwrap();
-        let new_op = "  /akun/{kode}/saldo:\n    get:\n      operationId: getSaldoAkun\n      \
+        let new_op = "  /akun/{kode}/mutasi-uji:\n    get:\n      operationId: getMutasiUjiAkun\n      \
              summary: The balance of one account\n      x-mitra-source: seed\n      parameters:\n        - name: kode\n          \
              in: path\n          required: true\n          description: Account code.\n          \
              schema:\n            type: string\n          example: '10000'\n      responses:\n        \
@@ -1096,24 +1099,26 @@ mod tests {
             &std::fs::read_to_string(root.join("specs/sempoa.yaml")).unwrap(),
         )
         .unwrap();
-        assert!(!before.contains("get_saldo_akun"));
+        assert!(!before.contains("get_mutasi_uji_akun"));
         let (after, mock) = code_and_mock(&root, vendor, "specs/sempoa.yaml", &text).unwrap();
         // The typed mock users' tests call.
         assert!(
-            mock.contains("pub fn get_saldo_akun<F>(self, config_fn: F) -> ::httpmock::Mock<'a>")
+            mock.contains(
+                "pub fn get_mutasi_uji_akun<F>(self, config_fn: F) -> ::httpmock::Mock<'a>"
+            )
         );
-        assert!(mock.contains("pub struct GetSaldoAkunWhen"));
+        assert!(mock.contains("pub struct GetMutasiUjiAkunWhen"));
         for expected in [
             // The public method, with its metadata attached by construction.
             "impl crate::Client {",
-            "pub async fn get_saldo_akun<'a>(\n        &'a self,\n        kode: &'a str,\n    ) -> mitra_core::Result<types::AkunEnvelope>",
+            "pub async fn get_mutasi_uji_akun<'a>(\n        &'a self,\n        kode: &'a str,\n    ) -> mitra_core::Result<types::AkunEnvelope>",
             "mitra_core::plumbing::check_path_param(\"kode\", kode)?;",
-            ".send(&operations::GET_SALDO_AKUN, move |attempt|",
+            ".send(&operations::GET_MUTASI_UJI_AKUN, move |attempt|",
             // The operation table that the CLI and the examples read.
-            "pub const GET_SALDO_AKUN: mitra_core::Operation",
+            "pub const GET_MUTASI_UJI_AKUN: mitra_core::Operation",
             "example: Some(\"{\\\"kode\\\":\\\"10000\\\"}\")",
             // The dynamic call the CLI makes.
-            "\"getSaldoAkun\" => {",
+            "\"getMutasiUjiAkun\" => {",
         ] {
             assert!(after.contains(expected), "missing {expected:?}");
         }
@@ -1123,6 +1128,6 @@ mod tests {
             .unwrap()
             .to_owned();
         let rest = &after[after.find(&all).unwrap()..];
-        assert!(rest[..rest.find(';').unwrap()].contains("GET_SALDO_AKUN"));
+        assert!(rest[..rest.find(';').unwrap()].contains("GET_MUTASI_UJI_AKUN"));
     }
 }

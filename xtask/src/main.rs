@@ -27,6 +27,7 @@ mod inputs;
 mod judge;
 mod known_fields;
 mod lean;
+mod limits;
 mod mock;
 mod new_vendor;
 mod operation;

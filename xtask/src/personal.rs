@@ -121,11 +121,7 @@ fn walk(node: &Value, at: &str, field: &mut dyn FnMut(&str, &Value, &str)) {
                 field(name, &schema, at);
             }
             for (key, value) in map {
-                walk(
-                    value,
-                    &format!("{at}/{}", key.replace('~', "~0").replace('/', "~1")),
-                    field,
-                );
+                walk(value, &format!("{at}/{}", mitra_spec::escape(key)), field);
             }
         }
         Value::Array(items) => {

@@ -15,7 +15,12 @@ use quote::{format_ident, quote};
 use crate::operation::OperationMeta;
 
 /// The `impl crate::Client` block with every operation's method.
-pub fn methods(raw: &syn::File, ops: &[OperationMeta], krate: &str) -> Result<TokenStream> {
+pub fn methods(
+    raw: &syn::File,
+    ops: &[OperationMeta],
+    krate: &str,
+    limited: &std::collections::BTreeSet<String>,
+) -> Result<TokenStream> {
     let raw_methods: Vec<&syn::ImplItemFn> = raw
         .items
         .iter()
@@ -38,7 +43,7 @@ pub fn methods(raw: &syn::File, ops: &[OperationMeta], krate: &str) -> Result<To
             .iter()
             .find(|f| f.sig.ident == name)
             .with_context(|| format!("progenitor made no method for {}", op.id))?;
-        let (tokens, arm, schema_arm) = method(op, &raw_fn.sig, krate)?;
+        let (tokens, arm, schema_arm) = method(op, &raw_fn.sig, krate, limited)?;
         out.push(tokens);
         arms.push(arm);
         schema_arms.push(schema_arm);
@@ -179,6 +184,7 @@ fn method(
     op: &OperationMeta,
     raw: &syn::Signature,
     krate: &str,
+    limited: &std::collections::BTreeSet<String>,
 ) -> Result<(TokenStream, TokenStream, TokenStream)> {
     let name = &raw.ident;
     let constant = format_ident!("{}", op.id.to_shouty_snake_case());
@@ -234,6 +240,23 @@ fn method(
                 }
             });
         }
+    }
+    // The body's limits from the spec (`crate::limits`), before any hand rule.
+    let body_type = args
+        .iter()
+        .zip(&arg_names)
+        .find(|(_, n)| *n == "body")
+        .map(|(arg, _)| {
+            let ty = &arg.ty;
+            quote!(#ty).to_string().replace(' ', "")
+        });
+    if let Some(name) = body_type
+        .as_deref()
+        .and_then(|t| t.strip_prefix("&'atypes::"))
+        && limited.contains(name)
+        && op.input.is_none()
+    {
+        checks.push(quote!(mitra_core::plumbing::CheckLimits::check_limits(body)?;));
     }
     if op.validate {
         if !arg_names.iter().any(|n| n == "body") {

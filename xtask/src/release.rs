@@ -150,13 +150,42 @@ fn vendor_entry(vc: &VendorChanges) -> String {
             };
             let _ = writeln!(
                 s,
-                "- {}: `{}` ({wire}; {} in Rust)",
-                c.change, c.location, c.rust
+                "- {} ({wire}; {} in Rust)",
+                in_users_words(&c.change, &c.location),
+                c.rust
             );
         }
         s.push('\n');
     }
     s
+}
+
+/// A change as a user of the crate reads it: the method they call (not the
+/// spec's operation id), then what changed, and where inside the request or
+/// answer when it is deeper than the field named (schema names, which users
+/// rarely write, are left out).
+///
+/// `createOrderExpress request: OrderExpressRequest` with `request field
+/// `item` added, required` → `` `create_order_express`: request field `item`
+/// added, required ``.
+fn in_users_words(change: &str, location: &str) -> String {
+    use heck::ToSnakeCase;
+    let (operation, rest) = location.split_once(' ').unwrap_or((location, ""));
+    let method = operation.to_snake_case();
+    if let Some(endpoint) = rest.strip_prefix('(') {
+        // An operation added or removed: `(GET /path)`.
+        let endpoint = endpoint.trim_end_matches(')');
+        return format!("`{method}` (`{endpoint}`): {change}");
+    }
+    // `request: Type.a.b` / `response: Type` / `query parameter `x``.
+    let place = rest.split_once(": ").map_or("", |(_, place)| place);
+    let inner = place.split_once('.').map(|(_, path)| path);
+    match inner {
+        Some(path) if !change.contains(&format!("`{path}`")) => {
+            format!("`{method}`: {change}, at `{path}`")
+        }
+        _ => format!("`{method}`: {change}"),
+    }
 }
 
 /// Puts a release section under `## [Unreleased]`, taking along what was
@@ -345,7 +374,7 @@ mod tests {
         for line in [
             "response field `shipper_name` renamed to `sender_name`",
             "request field `phone` added, required",
-            "operation added: `getOrderDetail (GET /order/detail)`",
+            "`get_order_detail` (`GET /order/detail`): operation added",
             "response field `estimated_delivery` added, optional",
         ] {
             assert!(entry.contains(line), "{line} missing:\n{entry}");
@@ -390,6 +419,28 @@ mod tests {
         assert_eq!(
             std::fs::read_to_string(dir.path().join("CHANGELOG.md")).unwrap(),
             "# Changelog\n\n## [Unreleased]\n\n## [0.1.1] - 2026-02-02\n\n- a fix by hand\n\n### Changed\n\n- x\n\n## [0.1.0] - 2026-01-01\n\n- first\n"
+        );
+    }
+
+    #[test]
+    fn changes_are_told_by_the_method_a_user_calls() {
+        assert_eq!(
+            in_users_words(
+                "request field `item` added, required",
+                "createOrderExpress request: OrderExpressRequest"
+            ),
+            "`create_order_express`: request field `item` added, required"
+        );
+        assert_eq!(
+            in_users_words(
+                "enum value \"days\" added",
+                "getCourierService response: CourierService.etd_unit"
+            ),
+            "`get_courier_service`: enum value \"days\" added, at `etd_unit`"
+        );
+        assert_eq!(
+            in_users_words("operation added", "getSaldoAkun (GET /akun/{kode}/saldo)"),
+            "`get_saldo_akun` (`GET /akun/{kode}/saldo`): operation added"
         );
     }
 

@@ -31,7 +31,7 @@ fn resolve<'a>(spec: &'a Value, node: &'a Value) -> &'a Value {
     };
     let mut at = spec;
     for token in pointer.trim_start_matches("#/").split('/') {
-        let token = token.replace("~1", "/").replace("~0", "~");
+        let token = mitra_spec::unescape(token);
         match at.get(token.as_str()) {
             Some(next) => at = next,
             None => return node,

@@ -199,6 +199,137 @@ pub fn render(vendor: &Vendor, spec_rel: &str, code: &str) -> Result<String> {
     Ok(out)
 }
 
+/// The public items of the crate's hand-written modules (every `src/*.rs`
+/// whose first line does not say `@generated`), appended to the surface
+/// file: a change to the hand layer's API shows in review as these lines,
+/// and `cargo xtask generate --check` fails until they are regenerated.
+pub fn hand_written(root: &std::path::Path, vendor: &Vendor) -> Result<String> {
+    let dir = root.join(format!("crates/{}/src", vendor.krate()));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    let mut out = String::from(
+        "\n# The hand-written layer: every `pub` item of src/*.rs beside the generated files\n\
+         # (signatures, public fields, variants; trait impls by name).\n",
+    );
+    for path in files {
+        let code = std::fs::read_to_string(&path)?;
+        if code
+            .lines()
+            .next()
+            .is_some_and(|l| l.contains("@generated"))
+        {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let file = syn::parse_file(&code).with_context(|| format!("parsing {name}"))?;
+        let mut lines = Vec::new();
+        public_items(&file.items, &mut lines);
+        if !lines.is_empty() {
+            let _ = writeln!(out, "\n## src/{name}");
+            for line in lines {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One line per public item of `items` (and of their public members).
+fn public_items(items: &[syn::Item], out: &mut Vec<String>) {
+    let private: Vec<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) if !is_pub(&s.vis) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) if !is_pub(&e.vis) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    for item in items {
+        match item {
+            syn::Item::Use(u) if is_pub(&u.vis) => out.push(format!(
+                "use {}",
+                text(&u.tree).replace("{ ", "{").replace(" }", "}")
+            )),
+            syn::Item::Fn(f) if is_pub(&f.vis) => out.push(text(&f.sig)),
+            syn::Item::Const(c) if is_pub(&c.vis) => {
+                out.push(format!("const {}: {}", c.ident, text(&c.ty)))
+            }
+            syn::Item::Type(t) if is_pub(&t.vis) => {
+                out.push(format!("type {} = {}", t.ident, text(&t.ty)))
+            }
+            syn::Item::Struct(s) if is_pub(&s.vis) => {
+                out.push(format!("struct {}{}", s.ident, text(&s.generics)));
+                for field in s.fields.iter().filter(|f| is_pub(&f.vis)) {
+                    match &field.ident {
+                        Some(name) => out.push(format!("  {name}: {}", text(&field.ty))),
+                        None => out.push(format!("  {}", text(&field.ty))),
+                    }
+                }
+            }
+            syn::Item::Enum(e) if is_pub(&e.vis) => {
+                out.push(format!("enum {}{}", e.ident, text(&e.generics)));
+                for variant in &e.variants {
+                    out.push(format!("  {}{}", variant.ident, text(&variant.fields)));
+                }
+            }
+            syn::Item::Trait(t) if is_pub(&t.vis) => {
+                out.push(format!("trait {}", t.ident));
+                for member in &t.items {
+                    if let syn::TraitItem::Fn(f) = member {
+                        out.push(format!("  {}", text(&f.sig)));
+                    }
+                }
+            }
+            // A trait implemented for a type the crate keeps to itself is no API.
+            syn::Item::Impl(block) if !private.contains(&text(&block.self_ty)) => {
+                let header = match &block.trait_ {
+                    Some((path, _)) => {
+                        format!("impl {} for {}", text(path), text(&block.self_ty))
+                    }
+                    None => format!("impl {}", text(&block.self_ty)),
+                };
+                let members: Vec<String> = block
+                    .items
+                    .iter()
+                    .filter_map(|member| match member {
+                        syn::ImplItem::Fn(f) if is_pub(&f.vis) => {
+                            Some(format!("  {}", text(&f.sig)))
+                        }
+                        syn::ImplItem::Const(c) if is_pub(&c.vis) => {
+                            Some(format!("  const {}: {}", c.ident, text(&c.ty)))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if block.trait_.is_some() || !members.is_empty() {
+                    out.push(header);
+                    out.extend(members);
+                }
+            }
+            syn::Item::Mod(m) if is_pub(&m.vis) => {
+                out.push(format!("mod {}", m.ident));
+                if let Some((_, inner)) = &m.content {
+                    let mut nested = Vec::new();
+                    public_items(inner, &mut nested);
+                    out.extend(nested.into_iter().map(|l| format!("  {l}")));
+                }
+            }
+            syn::Item::Macro(m) if !m.mac.path.is_ident("macro_rules") && m.ident.is_none() => {
+                // `mitra_core::vendor_reexports!()`: the re-exports it makes.
+                out.push(format!("{}!()", text(&m.mac.path)));
+            }
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -82,7 +82,7 @@ pub fn mismatches(spec_yaml: &str, op: &Operation, input: &Value) -> Vec<Mismatc
     // the command line.
     out.retain(|m| {
         let top = m.pointer.split('/').nth(1).unwrap_or_default();
-        let top = top.replace("~1", "/").replace("~0", "~");
+        let top = mitra_spec::unescape(top);
         m.kind != Kind::MissingField || top.is_empty() || op.fields.iter().any(|f| f.name == top)
     });
     out
@@ -91,10 +91,7 @@ pub fn mismatches(spec_yaml: &str, op: &Operation, input: &Value) -> Vec<Mismatc
 /// `/transaksi/0/kredit` → `--transaksi[0].kredit`: the top-level field by
 /// its flag, what is inside it as the JSON the flag holds.
 pub fn flag_of(pointer: &str) -> String {
-    let mut tokens = pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"));
+    let mut tokens = pointer.split('/').skip(1).map(mitra_spec::unescape);
     let mut out = match tokens.next() {
         Some(first) => format!("--{}", flag_name(&first)),
         None => return "the input".to_owned(),

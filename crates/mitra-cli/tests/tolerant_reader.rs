@@ -53,11 +53,7 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
         }
         Value::Object(map) => {
             for (k, v) in map {
-                pointers(
-                    v,
-                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
-                    out,
-                );
+                pointers(v, format!("{at}/{}", mitra_spec::escape(k)), out);
             }
         }
         _ => {}
@@ -67,7 +63,7 @@ fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
 
 fn remove_at(value: &mut Value, pointer: &str) -> Option<Value> {
     let (parent, key) = pointer.rsplit_once('/')?;
-    let key = key.replace("~1", "/").replace("~0", "~");
+    let key = mitra_spec::unescape(key);
     value.pointer_mut(parent)?.as_object_mut()?.remove(&key)
 }
 

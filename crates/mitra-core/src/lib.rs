@@ -39,6 +39,7 @@ pub mod intercept;
 mod json_text;
 mod known_fields;
 mod lenient;
+mod limits;
 mod mock_support;
 mod operation;
 pub mod options;
@@ -63,6 +64,9 @@ mod text;
 pub mod tolerant;
 mod wire;
 
+/// chrono's date and date-time, as the specs' `format: date` fields and the
+/// vendors' local times are typed: a vendor crate alone is enough to fill one.
+pub use chrono::{NaiveDate, NaiveDateTime};
 pub use code::Code;
 pub use date::{DateDmy, ParseDateDmyError};
 pub use error::Error;
@@ -91,6 +95,11 @@ pub mod plumbing {
         matches_pattern, response_value, wire_from_json,
     };
     pub use crate::decoder::{ErrorDecoder, GenericDecoder};
+    pub use crate::limits::CheckLimits;
+    /// The checks of the spec's limits (`cargo xtask generate` writes the calls).
+    pub mod limits {
+        pub use crate::limits::{each, max_items, maximum, min_items, minimum, present};
+    }
     pub use crate::mock_support::{UNMATCHED_MOCK_HEADER, explain_unmatched};
     pub use crate::runtime::{Runtime, RuntimeBuilder};
 }
@@ -110,8 +119,8 @@ macro_rules! vendor_reexports {
         pub use $crate::paging::{Stream, StreamExt, TryStreamExt};
         pub use $crate::{
             CallOptions, Code, Connection, DateDmy, Error, ExposeSecret, Flag, HttpConfig, Lenient,
-            LenientInt, ParseDateDmyError, Response, Result, RetryPolicy, SecretString, SecretText,
-            WibDateTime,
+            LenientInt, NaiveDate, NaiveDateTime, ParseDateDmyError, Response, Result, RetryPolicy,
+            SecretString, SecretText, WibDateTime,
         };
 
         /// Tokens and rate budgets shared by every process of a fleet, on

@@ -5955,6 +5955,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TariffExpressRequest,
     ) -> mitra_core::Result<types::ExpressTariffs> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6015,6 +6016,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::TariffInstantRequest,
     ) -> mitra_core::Result<Vec<types::TariffOption>> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6072,6 +6074,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::MultiItemsRequest,
     ) -> mitra_core::Result<types::MultiItems> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6138,6 +6141,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::OrderExpressRequest,
     ) -> mitra_core::Result<types::Order> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6193,6 +6197,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::OrderInstantRequest,
     ) -> mitra_core::Result<types::Order> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6308,6 +6313,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::BalanceHistoryRequest,
     ) -> mitra_core::Result<serde_json::Value> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -6516,6 +6522,77 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         }
         _ => return None,
     })
+}
+impl mitra_core::plumbing::CheckLimits for types::MultiItemsRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        min_items("items", &self.items, 1usize)?;
+        for item0 in each(&self.items) {
+            minimum("items[].quantity", &item0.quantity, 1f64, false)?;
+        }
+        Ok(())
+    }
+}
+impl mitra_core::plumbing::CheckLimits for types::OrderExpressRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        minimum("cod_amount", &self.cod_amount, 0f64, false)?;
+        {
+            let inner0 = &self.item;
+            minimum("item.value", &inner0.value, 0f64, false)?;
+            minimum("item.weight", &inner0.weight, 1000f64, false)?;
+        }
+        Ok(())
+    }
+}
+impl mitra_core::plumbing::CheckLimits for types::OrderInstantRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        minimum("cod_amount", &self.cod_amount, 0f64, false)?;
+        {
+            let inner0 = &self.item;
+            minimum("item.quantity", &inner0.quantity, 1f64, false)?;
+            minimum("item.value", &inner0.value, 0f64, false)?;
+        }
+        Ok(())
+    }
+}
+impl mitra_core::plumbing::CheckLimits for types::TariffExpressRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        minimum("cod_amount", &self.cod_amount, 0f64, false)?;
+        min_items("items", &self.items, 1usize)?;
+        for item0 in each(&self.items) {
+            minimum("items[].quantity", &item0.quantity, 1f64, false)?;
+            minimum("items[].value", &item0.value, 0f64, false)?;
+        }
+        Ok(())
+    }
+}
+impl mitra_core::plumbing::CheckLimits for types::TariffInstantRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        {
+            let inner0 = &self.package;
+            minimum("package.quantity", &inner0.quantity, 1f64, false)?;
+            minimum("package.value", &inner0.value, 0f64, false)?;
+        }
+        Ok(())
+    }
+}
+impl mitra_core::plumbing::CheckLimits for types::BalanceHistoryRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        minimum("limit", &self.limit, 1f64, false)?;
+        minimum("offset", &self.offset, 0f64, false)?;
+        Ok(())
+    }
 }
 
 /// The OpenAPI spec this client was generated from (`specs/fastrac.yaml`), as written.

@@ -118,8 +118,8 @@ impl Validate for types::TariffExpressRequest {
         validation::positive_id("origin", self.origin)?;
         validation::positive_id("destination", self.destination)?;
         let value_needed = is_set(self.cod) || is_set(self.insurance);
-        validation::tariff_items("items", &self.items, value_needed)?;
-        validation::amount("cod_amount", self.cod_amount)
+        // `cod_amount` not negative: the spec's `minimum` (`check_limits`).
+        validation::tariff_items("items", &self.items, value_needed)
     }
 }
 
@@ -152,7 +152,6 @@ impl Validate for types::OrderExpressRequest {
         validation::express_party("shipper", &self.shipper)?;
         validation::express_party("receiver", &self.receiver)?;
         validation::express_item("item", &self.item)?;
-        validation::amount("cod_amount", self.cod_amount)?;
         if self.cod.get() && self.cod_amount.is_none() {
             return Err(Error::validation(
                 "cod_amount",
@@ -185,8 +184,7 @@ impl Validate for types::OrderInstantRequest {
         if let Some(stop) = &self.stop {
             validation::instant_stop("stop", stop)?;
         }
-        validation::instant_item("item", &self.item)?;
-        validation::amount("cod_amount", self.cod_amount)
+        validation::instant_item("item", &self.item)
     }
 }
 

@@ -58,9 +58,8 @@ pub(crate) fn tariff_items(
     items: &[types::TariffItem],
     value_needed: bool,
 ) -> Result<(), Error> {
-    if items.is_empty() {
-        return Err(Error::validation(field, "at least one item is required"));
-    }
+    // At least one item, each value not negative: the spec's limits
+    // (`minItems`, `minimum`), checked by the generated `check_limits`.
     for item in items {
         required(field, &item.name)
             .map_err(|_| Error::validation(field, "every item needs a name"))?;
@@ -74,7 +73,6 @@ pub(crate) fn tariff_items(
                 ("length", item.length),
             ],
         )?;
-        amount(field, item.value)?;
         if value_needed && item.value.is_none() {
             return Err(Error::validation(
                 field,
@@ -90,9 +88,7 @@ pub(crate) fn tariff_items(
 
 /// The items of a multi-item calculation.
 pub(crate) fn multi_items(field: &'static str, items: &[types::MultiItem]) -> Result<(), Error> {
-    if items.is_empty() {
-        return Err(Error::validation(field, "at least one item is required"));
-    }
+    // At least one item: the spec's `minItems`, checked by `check_limits`.
     items.iter().try_for_each(|item| {
         required(field, &item.name)
             .map_err(|_| Error::validation(field, "every item needs a name"))?;
@@ -110,7 +106,7 @@ pub(crate) fn multi_items(field: &'static str, items: &[types::MultiItem]) -> Re
 }
 
 /// The package of an instant tariff: weight above 0, dimensions (if given)
-/// above 0, value not negative.
+/// above 0 (its value is the spec's `minimum`, checked by `check_limits`).
 pub(crate) fn package(field: &'static str, package: &types::Package) -> Result<(), Error> {
     if !positive(package.weight) {
         return Err(Error::validation(
@@ -130,25 +126,17 @@ pub(crate) fn package(field: &'static str, package: &types::Package) -> Result<(
             ));
         }
     }
-    amount(field, package.value)
+    Ok(())
 }
 
-/// The one item of an express order: name, description and category, a
-/// value not negative, and at least 1000 grams (Fastrac's minimum).
+/// The one item of an express order: name, description and category (its
+/// value not negative and its weight of at least 1000 grams, Fastrac's
+/// minimum, are the spec's `minimum`s, checked by `check_limits`).
 pub(crate) fn express_item(field: &'static str, item: &types::ExpressItem) -> Result<(), Error> {
     required(field, &item.name).map_err(|_| Error::validation(field, "name is required"))?;
     required(field, &item.desc).map_err(|_| Error::validation(field, "desc is required"))?;
     required(field, &item.category)
         .map_err(|_| Error::validation(field, "category is required"))?;
-    if !(item.weight.is_finite() && item.weight >= 1000.0) {
-        return Err(Error::validation(
-            field,
-            format!(
-                "the weight of {:?} must be at least 1000 grams (Fastrac's minimum)",
-                item.name
-            ),
-        ));
-    }
     for (what, value) in [
         ("width", item.width),
         ("height", item.height),
@@ -161,7 +149,7 @@ pub(crate) fn express_item(field: &'static str, item: &types::ExpressItem) -> Re
             ));
         }
     }
-    amount(field, Some(item.value))
+    Ok(())
 }
 
 /// The item of an instant order: name, description and category.
@@ -176,15 +164,8 @@ pub(crate) fn instant_item(field: &'static str, item: &types::InstantItem) -> Re
             "the weight must be more than 0 grams",
         ));
     }
-    amount(field, item.value)
-}
-
-pub(crate) fn amount(field: &'static str, value: Option<i64>) -> Result<(), Error> {
-    if value.is_some_and(|v| v < 0) {
-        Err(Error::validation(field, "must not be negative"))
-    } else {
-        Ok(())
-    }
+    // Its value: the spec's `minimum`, checked by `check_limits`.
+    Ok(())
 }
 
 fn region_text(field: &'static str, id: &str) -> Result<(), Error> {

@@ -664,7 +664,7 @@ async fn the_order_pages_rules_are_checked_before_sending() {
     let mut no_category = express();
     no_category.item.category = " ".into();
     for (field, request) in [
-        ("item", light),
+        ("item.weight", light),
         ("receiver", nowhere),
         ("cod_amount", cod_without_amount),
         ("pickup_end", pickup_without_end),

@@ -28,7 +28,7 @@ pub const DEFAULT_SCOPE: &str = "read-kecukupan-skp";
 /// use mitra_pafi::Nik;
 /// // A NIK is 16 digits; anything else is refused before it is sent.
 /// let skp = client.get_kecukupan_skp_by_nik(&Nik::new("3206021201960046")?).await?;
-/// let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+/// let today = mitra_pafi::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
 /// println!("total SKP {:?}, STR valid: {}", skp.total_skp, skp.str_valid_on(today));
 /// # Ok(()) }
 /// ```

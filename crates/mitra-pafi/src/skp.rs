@@ -21,7 +21,7 @@ impl KecukupanSkp {
     /// let skp: mitra_pafi::types::KecukupanSkp = serde_json::from_str(
     ///     r#"{"tgl_mulai_str": "02-03-2023", "tgl_berakhir_str": "03-03-2024"}"#,
     /// ).unwrap();
-    /// let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// let day = |y, m, d| mitra_pafi::NaiveDate::from_ymd_opt(y, m, d).unwrap();
     /// assert!(skp.str_valid_on(day(2024, 3, 3)));
     /// assert!(!skp.str_valid_on(day(2024, 3, 4)));
     /// assert!(!skp.str_valid_on(day(2023, 3, 1)));

@@ -4435,6 +4435,7 @@ impl crate::Client {
         &'a self,
         body: &'a types::FeeRequest,
     ) -> mitra_core::Result<Vec<types::Fee>> {
+        mitra_core::plumbing::CheckLimits::check_limits(body)?;
         mitra_core::plumbing::Validate::validate(body)?;
         let wire = self
             .core
@@ -4721,6 +4722,15 @@ pub fn operation_schema(operation_id: &str) -> Option<::serde_json::Value> {
         }
         _ => return None,
     })
+}
+impl mitra_core::plumbing::CheckLimits for types::FeeRequest {
+    fn check_limits(&self) -> ::std::result::Result<(), mitra_core::Error> {
+        #[allow(unused_imports)]
+        use mitra_core::plumbing::limits::*;
+        minimum("valuegoods", &self.valuegoods, 0f64, false)?;
+        minimum("weight", &self.weight, 1f64, false)?;
+        Ok(())
+    }
 }
 
 /// The OpenAPI spec this client was generated from (`specs/pos-indonesia.yaml`), as written.

@@ -38,38 +38,16 @@ fn examples(media: &Value) -> Vec<(String, Value)> {
     out
 }
 
-fn decode_request(op: &str, v: Value) -> Result<(), serde_json::Error> {
-    match op {
-        "issueToken" => serde_json::from_value::<types::TokenRequest>(v).map(drop),
-        "getPostalCode" => serde_json::from_value::<types::PostalCodeRequest>(v).map(drop),
-        "getProvince" => serde_json::from_value::<types::ProvinceRequest>(v).map(drop),
-        "getCity" => serde_json::from_value::<types::CityRequest>(v).map(drop),
-        "getSubDistrict" => serde_json::from_value::<types::SubDistrictRequest>(v).map(drop),
-        "getSubSubDistrict" => serde_json::from_value::<types::SubSubDistrictRequest>(v).map(drop),
-        "getPostOffice" => serde_json::from_value::<types::PostOfficeRequest>(v).map(drop),
-        "getFee" => serde_json::from_value::<types::FeeRequest>(v).map(drop),
-        "getTrackAndTrace" | "getTrackAndTraceLastStatus" | "getTrackAndTraceDetail" => {
-            serde_json::from_value::<types::TrackAndTraceRequest>(v).map(drop)
-        }
-        other => panic!("no request type for {other}: add it here"),
-    }
-}
-
-fn decode_success(op: &str, v: Value) -> Result<(), serde_json::Error> {
-    match op {
-        "issueToken" => serde_json::from_value::<types::TokenResponse>(v).map(drop),
-        "getPostalCode" => serde_json::from_value::<types::PostalCodeResponse>(v).map(drop),
-        "getProvince" => serde_json::from_value::<types::ProvinceResponse>(v).map(drop),
-        "getCity" => serde_json::from_value::<types::CityResponse>(v).map(drop),
-        "getSubDistrict" => serde_json::from_value::<types::SubDistrictResponse>(v).map(drop),
-        "getSubSubDistrict" => serde_json::from_value::<types::SubSubDistrictResponse>(v).map(drop),
-        "getPostOffice" => serde_json::from_value::<types::PostOfficeResponse>(v).map(drop),
-        "getFee" => serde_json::from_value::<types::FeeResponse>(v).map(drop),
-        "getTrackAndTrace" | "getTrackAndTraceLastStatus" | "getTrackAndTraceDetail" => {
-            serde_json::from_value::<types::TrackAndTraceResponse>(v).map(drop)
-        }
-        other => panic!("no response type for {other}: add it here"),
-    }
+/// Decodes an example with the type of the schema its media names (the
+/// spec's `$ref`), so that an operation added to the spec is checked too.
+fn decode_as(media: &Value, example: Value) -> Result<(), serde_json::Error> {
+    let name = media["schema"]["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .unwrap_or_else(|| panic!("an example whose schema is not a component: {media}"));
+    let body = serde_json::to_vec(&example).unwrap();
+    mitra_pos_indonesia::fuzzing::decode_schema(name, &body)
+        .unwrap_or_else(|| panic!("no type for the schema {name}"))
 }
 
 #[test]
@@ -82,7 +60,7 @@ fn every_embedded_example_decodes() {
             let body = resolve(&spec, &op["requestBody"]);
             for media in body["content"].as_object().unwrap().values() {
                 for (name, ex) in examples(media) {
-                    decode_request(id, ex).unwrap_or_else(|e| panic!("{id} request {name}: {e}"));
+                    decode_as(media, ex).unwrap_or_else(|e| panic!("{id} request {name}: {e}"));
                     requests += 1;
                 }
             }
@@ -92,7 +70,7 @@ fn every_embedded_example_decodes() {
                     for (name, ex) in examples(media) {
                         let ctx = format!("{id} {status} {media_type} {name}");
                         if status.starts_with('2') {
-                            decode_success(id, ex).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+                            decode_as(media, ex).unwrap_or_else(|e| panic!("{ctx}: {e}"));
                             successes += 1;
                         } else if id == "issueToken" {
                             let err: types::OAuthError =

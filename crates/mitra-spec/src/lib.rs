@@ -51,3 +51,13 @@ pub fn resolve_at<'a>(spec: &'a Value, node: &'a Value, at: &str) -> (&'a Value,
 pub fn escape(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
+
+/// A JSON pointer's `token` unescaped (RFC 6901: `~1` first, then `~0`).
+///
+/// ```
+/// assert_eq!(mitra_spec::unescape("a~1b~0c"), "a/b~c");
+/// assert_eq!(mitra_spec::unescape(&mitra_spec::escape("~1/~0")), "~1/~0");
+/// ```
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}

@@ -120,7 +120,7 @@ impl Text {
     fn find(&self, pointer: &str) -> Option<Node> {
         let mut node = self.root();
         for token in pointer.split('/').skip(1) {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            let token = mitra_spec::unescape(token);
             node = match token.parse::<usize>() {
                 Ok(index) if self.item(node, index).is_some() => self.item(node, index)?,
                 _ => self.key(node, &token)?,
@@ -207,13 +207,7 @@ pub fn diff(
                 .pointer(&m.pointer)
                 .cloned()
                 .unwrap_or(Value::Null);
-            let field = m
-                .pointer
-                .rsplit('/')
-                .next()
-                .unwrap_or_default()
-                .replace("~1", "/")
-                .replace("~0", "~");
+            let field = mitra_spec::unescape(m.pointer.rsplit('/').next().unwrap_or_default());
             let note = format!(
                 "{}: {} ({when})",
                 answer.operation,
