@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use heck::ToShoutySnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
 use crate::operation::{OperationMeta, ParamMeta, Source};
 use crate::output::{Outcome, rustfmt, write_or_check};
@@ -148,16 +148,20 @@ pub fn code_and_mock(
     let public = crate::public::methods(&raw, &operations, &vendor.krate_ident(), &limited)?;
     let mut file: syn::File = syn::parse2(quote! { #client #extras #public #limits })
         .context("progenitor produced code that does not parse")?;
-    derive_json_schema_behind_feature(&mut file);
-    raw_client_is_not_clone(&mut file);
-    crate::tolerant::types(&mut file, &hand_type_refs(vendor, &raw_spec));
-    crate::personal::debug(&mut file, &table, &raw_spec);
-    crate::additive::types(&mut file, &raw_spec);
-    drop_api_version_header(&mut file);
-    crate::lean::strip_empty_header_maps(&mut file);
-    crate::lean::request_not_held_across_await(&mut file)?;
-    crate::lean::patterns_without_regex(&mut file)?;
-    let code = crate::lean::lighter_raw_client(&line_doc_comments(&prettyplease::unparse(&file)))?;
+    let hand_roots = hand_type_refs(vendor, &raw_spec);
+    let context = crate::passes::Context {
+        spec: &raw_spec,
+        table: &table,
+        hand_roots: &hand_roots,
+    };
+    for pass in crate::passes::SYNTAX {
+        (pass.run)(&mut file, &context)
+            .with_context(|| format!("pass {} ({})", pass.name, pass.why))?;
+    }
+    let mut code = prettyplease::unparse(&file);
+    for pass in crate::passes::TEXT {
+        code = (pass.run)(&code).with_context(|| format!("pass {} ({})", pass.name, pass.why))?;
+    }
     let mut code = rustfmt(&code)?;
     code.push_str(&embedded_spec(spec_rel, text));
     let mock = crate::mock::generate(&settings, &mock_spec, &operations, vendor)?;
@@ -735,103 +739,6 @@ fn hooks_and_operations(
             #envelope
         }
     }
-}
-
-/// Every type of `mod types` that derives `Serialize` also derives
-/// `schemars::JsonSchema` when the crate's `schema` feature is on, so that
-/// the CLI can print request and response schemas while users who do not
-/// need them compile no schemars.
-fn derive_json_schema_behind_feature(file: &mut syn::File) {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    }) else {
-        return;
-    };
-    let derives_serde = |attrs: &[syn::Attribute]| {
-        attrs.iter().any(|a| {
-            a.path().is_ident("derive")
-                && a.meta.to_token_stream().to_string().contains("Serialize")
-        })
-    };
-    let schema_attr: syn::Attribute =
-        syn::parse_quote!(#[cfg_attr(feature = "schema", derive(::schemars::JsonSchema))]);
-    for item in types.1.iter_mut() {
-        let attrs = match item {
-            syn::Item::Struct(s) => &mut s.attrs,
-            syn::Item::Enum(e) => &mut e.attrs,
-            _ => continue,
-        };
-        if derives_serde(attrs) {
-            attrs.push(schema_attr.clone());
-        }
-    }
-}
-
-/// The raw client lives for one attempt and owns that attempt's state: it
-/// must not be cloned.
-fn raw_client_is_not_clone(file: &mut syn::File) {
-    for item in file.items.iter_mut() {
-        if let syn::Item::Struct(s) = item
-            && s.ident == "Client"
-        {
-            s.attrs.retain(|a| !a.path().is_ident("derive"));
-            s.attrs.push(syn::parse_quote!(#[derive(Debug)]));
-        }
-    }
-}
-
-/// progenitor makes every request carry `api-version: <info.version>`; no
-/// vendor wants it, so the statements that add it are removed here rather
-/// than the header being removed from every request at run time.
-fn drop_api_version_header(file: &mut syn::File) {
-    struct Strip;
-    impl syn::visit_mut::VisitMut for Strip {
-        fn visit_block_mut(&mut self, block: &mut syn::Block) {
-            block.stmts.retain(|stmt| {
-                !stmt
-                    .to_token_stream()
-                    .to_string()
-                    .contains("\"api-version\"")
-            });
-            syn::visit_mut::visit_block_mut(self, block);
-        }
-    }
-    syn::visit_mut::VisitMut::visit_file_mut(&mut Strip, file);
-    // Operations without header parameters now build an empty header map;
-    // the raw client's constructors and unused operations (the token
-    // endpoint) are not called.
-    file.attrs
-        .push(syn::parse_quote!(#![allow(unused_mut, dead_code)]));
-}
-
-/// prettyplease prints a multi-line doc string as a `/** ... */` block whose
-/// later lines rustfmt indents, and rustdoc then takes them for code blocks
-/// (failing doctests). Each line becomes a `///` comment instead, which is the
-/// same doc string.
-fn line_doc_comments(code: &str) -> String {
-    let mut out = String::with_capacity(code.len());
-    let mut rest = code;
-    while let Some(start) = rest.find("/**") {
-        let Some(len) = rest[start..].find("*/") else {
-            break;
-        };
-        let line_start = rest[..start].rfind('\n').map_or(0, |i| i + 1);
-        let indent = &rest[line_start..start];
-        out.push_str(&rest[..start]);
-        let body = &rest[start + 3..start + len];
-        for (i, line) in body.split('\n').enumerate() {
-            if i > 0 {
-                out.push('\n');
-                out.push_str(indent);
-            }
-            out.push_str("///");
-            out.push_str(line);
-        }
-        rest = &rest[start + len + 2..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// `cargo xtask sources`: each vendor's operations by source.

@@ -33,6 +33,7 @@ mod new_vendor;
 mod operation;
 mod output;
 mod packaging;
+mod passes;
 mod personal;
 mod public;
 mod registry;
