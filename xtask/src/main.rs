@@ -41,6 +41,7 @@ mod release;
 mod sandbox;
 mod schemas;
 mod spec_diff;
+mod specs;
 mod surface;
 mod tolerant;
 mod vendors;

@@ -254,10 +254,8 @@ fn closing(s: &mut String, m: &Manifest) {
 
 fn vendor_readme(root: &Path, v: &Vendor, m: &Manifest) -> Result<String> {
     let spec_rel = format!("specs/{}.yaml", v.name);
-    let text = std::fs::read_to_string(root.join(&spec_rel))
-        .with_context(|| format!("reading {spec_rel}"))?;
-    let spec: serde_json::Value =
-        serde_yaml::from_str(&text).with_context(|| format!("parsing {spec_rel}"))?;
+    let parsed = crate::specs::load(root, &spec_rel)?;
+    let spec = &parsed.json;
     let info = &spec["info"];
     let mut s = header(&format!(
         "the vendor registry (xtask/src/vendors.rs), `{spec_rel}` and `crates/{}`",

@@ -317,11 +317,8 @@ pub fn readme(root: &std::path::Path, check: bool) -> Result<(String, crate::out
     );
     for vendor in crate::vendors::VENDORS {
         let spec_rel = format!("specs/{}.yaml", vendor.name);
-        let spec_text = std::fs::read_to_string(root.join(&spec_rel))
-            .with_context(|| format!("reading {spec_rel}"))?;
-        let spec: Value =
-            serde_yaml::from_str(&spec_text).with_context(|| format!("parsing {spec_rel}"))?;
-        let table = table(&spec_rel, &spec)?;
+        let parsed = crate::specs::load(root, &spec_rel)?;
+        let table = table(&spec_rel, &parsed.json)?;
         let list = |set: &BTreeSet<String>| {
             if set.is_empty() {
                 "none".to_owned()

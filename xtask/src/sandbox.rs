@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use serde_yaml::Value;
 
@@ -148,9 +148,8 @@ fn answer(spec: &Value, method: &str, path: &str, op: &Value) -> Option<Answer> 
 /// Every operation's success answer of `vendor`'s spec, in spec order.
 fn answers(root: &Path, vendor: &Vendor) -> Result<Vec<Answer>> {
     let rel = format!("specs/{}.yaml", vendor.name);
-    let text =
-        std::fs::read_to_string(root.join(&rel)).with_context(|| format!("reading {rel}"))?;
-    let spec: Value = serde_yaml::from_str(&text).with_context(|| format!("parsing {rel}"))?;
+    let parsed = crate::specs::load(root, &rel)?;
+    let spec: &Value = &parsed.yaml;
     let mut out = Vec::new();
     for (path, item) in spec
         .get("paths")
@@ -161,7 +160,7 @@ fn answers(root: &Path, vendor: &Vendor) -> Result<Vec<Answer>> {
         let Some(path) = path.as_str() else { continue };
         for method in METHODS {
             if let Some(op) = item.get(method)
-                && let Some(a) = answer(&spec, method, path, op)
+                && let Some(a) = answer(spec, method, path, op)
             {
                 out.push(a);
             }

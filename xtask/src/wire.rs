@@ -23,10 +23,8 @@ fn folder(krate: &str) -> String {
 /// source's): the ones with a wire snapshot.
 fn operation_ids(root: &Path, name: &str) -> Result<Vec<String>> {
     let rel = format!("specs/{name}.yaml");
-    let text =
-        std::fs::read_to_string(root.join(&rel)).with_context(|| format!("reading {rel}"))?;
-    let spec: serde_json::Value =
-        serde_yaml::from_str(&text).with_context(|| format!("parsing {rel}"))?;
+    let parsed = crate::specs::load(root, &rel)?;
+    let spec = &parsed.json;
     let mut ids = Vec::new();
     for item in spec["paths"]
         .as_object()
