@@ -137,6 +137,20 @@ if ! cargo test -q -p mitra-cli -p mitra-sandbox -p mitra -p xtask >"$log" 2>&1;
 fi
 awk '/^test result:/ {p += $4} END {printf "   %d tests passed\n", p}' "$log"
 
+echo "-- and a vendor with a static Bearer token and no envelope: new-vendor's other client"
+python3 - <<'PY'
+s = open("xtask/fixtures/new-vendor/kirimaja.yaml").read()
+for start, end in [("  /oauth/token:\n", "  /kota:\n"), ("x-mitra-envelope:\n", "servers:\n"),
+                   ("    clientBasic:\n", "    bearerToken:\n")]:
+    s = s[: s.index(start)] + s[s.index(end):]
+open("/tmp/mitra-new-vendor-bearer.yaml", "w").write(s.replace("KirimAja API", "KirimToken API"))
+PY
+cargo xtask new-vendor kirimtoken --spec /tmp/mitra-new-vendor-bearer.yaml --about "a Bearer-token courier" >/dev/null
+cargo xtask generate >/dev/null
+cargo clippy -q -p mitra-kirimtoken --all-targets --all-features -- -D warnings
+cargo test -q -p mitra-kirimtoken 2>&1 | grep -E "^test result" | sort | uniq -c
+grep -q 'Auth::bearer' crates/mitra-kirimtoken/src/client.rs || { echo "kirimtoken's client is not a Bearer client"; exit 1; }
+
 echo "-- hand-written files (written by new-vendor for the maintainer; $generated written by generate)"
 printf '   %s\n' "${hand[@]}"
 echo "hand-written files: ${#hand[@]}"

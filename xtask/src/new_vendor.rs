@@ -159,10 +159,13 @@ pub fn run(root: &Path, request: &Request) -> Result<Vec<String>> {
             .to_owned(),
     };
     let auth = auth_kind(&spec)?;
-    let decoder = if spec.get("x-mitra-envelope").is_some() {
-        "mitra_core::envelope::EnvelopeDecoder(&crate::operations::ENVELOPE)"
+    let (decoder, envelope_summary) = if spec.get("x-mitra-envelope").is_some() {
+        (
+            "mitra_core::envelope::EnvelopeDecoder(&crate::operations::ENVELOPE)",
+            ";\n//! an answer is a success only when the spec's envelope says so clearly",
+        )
     } else {
-        "mitra_core::plumbing::GenericDecoder"
+        ("mitra_core::plumbing::GenericDecoder", "")
     };
     let ident = name.replace('-', "_");
     let krate_ident = krate.replace('-', "_");
@@ -203,6 +206,7 @@ pub fn run(root: &Path, request: &Request) -> Result<Vec<String>> {
         ("auth_summary", auth_summary),
         ("production_url", &production_url),
         ("decoder", decoder),
+        ("envelope_summary", envelope_summary),
     ];
     let files = [
         (spec_rel.clone(), text.clone()),
@@ -323,6 +327,7 @@ mod tests {
                 "production_url",
                 "decoder",
                 "token_path",
+                "envelope_summary",
             ];
             let values: Vec<(&str, &str)> = keys.iter().map(|k| (*k, "x")).collect();
             assert!(!fill(template, &values).contains("{{"), "{template}");
