@@ -974,22 +974,23 @@ pub(crate) fn pointer_at(text: &str, offset: usize, into_closed: bool) -> String
         match bytes[i] {
             b'"' => {
                 let start = i;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
+                // Past the closing quote (the scanner masking and unknown
+                // fields use), or the end of the text read so far.
+                let end = crate::json_text::string_end(bytes, start);
+                let whole = end > start + 1 && bytes[end - 1] == b'"';
                 match open.last_mut() {
                     // A key (an object's string before its `:`), read whole.
                     Some(Open::Object { key: key @ None }) => {
-                        if i < bytes.len() {
+                        if whole {
                             *key = Some(
-                                serde_json::from_str::<String>(&text[start..=i])
+                                serde_json::from_str::<String>(&text[start..end])
                                     .unwrap_or_default(),
                             );
                         }
                     }
                     _ => begin(&mut open),
                 }
+                i = end - 1;
             }
             b'{' => {
                 begin(&mut open);
