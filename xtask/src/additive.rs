@@ -134,7 +134,7 @@ fn param_type(ty: &Type) -> proc_macro2::TokenStream {
 }
 
 /// `T` of `Option<T>` (however the path is spelled).
-fn option_inner(ty: &Type) -> Option<&Type> {
+pub(crate) fn option_inner(ty: &Type) -> Option<&Type> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
     if last.ident != "Option" {

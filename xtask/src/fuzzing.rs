@@ -15,29 +15,10 @@ pub fn path(vendor: &Vendor) -> String {
 /// The component schemas a response's content names directly (operations'
 /// responses and `components.responses`), once each, in spec order.
 pub fn response_schemas(spec: &serde_json::Value) -> Vec<String> {
-    fn content_refs(response: &serde_json::Value, out: &mut Vec<String>) {
-        let Some(content) = response.get("content").and_then(|c| c.as_object()) else {
-            return;
-        };
-        for media in content.values() {
-            let name = media
-                .pointer("/schema/$ref")
-                .and_then(|r| r.as_str())
-                .and_then(|r| r.strip_prefix("#/components/schemas/"));
-            if let Some(name) = name
-                && !out.iter().any(|n| n == name)
-            {
-                out.push(name.to_owned());
-            }
-        }
-    }
     let mut out = Vec::new();
     let paths = spec.get("paths").and_then(|p| p.as_object());
     for item in paths.into_iter().flat_map(|p| p.values()) {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for operation in item.values() {
+        for operation in item.as_object().into_iter().flat_map(|i| i.values()) {
             let responses = operation.get("responses").and_then(|r| r.as_object());
             for response in responses.into_iter().flat_map(|r| r.values()) {
                 content_refs(response, &mut out);
@@ -60,23 +41,31 @@ pub fn request_schemas(spec: &serde_json::Value) -> Vec<String> {
     let paths = spec.get("paths").and_then(|p| p.as_object());
     for item in paths.into_iter().flat_map(|p| p.values()) {
         for operation in item.as_object().into_iter().flat_map(|i| i.values()) {
-            let content = operation
-                .pointer("/requestBody/content")
-                .and_then(|c| c.as_object());
-            for media in content.into_iter().flat_map(|c| c.values()) {
-                let name = media
-                    .pointer("/schema/$ref")
-                    .and_then(|r| r.as_str())
-                    .and_then(|r| r.strip_prefix("#/components/schemas/"));
-                if let Some(name) = name
-                    && !out.iter().any(|n| n == name)
-                {
-                    out.push(name.to_owned());
-                }
+            if let Some(body) = operation.get("requestBody") {
+                content_refs(body, &mut out);
             }
         }
     }
     out
+}
+
+/// Adds to `out` the component each media type of `holder`'s `content` (a
+/// response or a request body) names as its schema, unless already there.
+fn content_refs(holder: &serde_json::Value, out: &mut Vec<String>) {
+    let Some(content) = holder.get("content").and_then(|c| c.as_object()) else {
+        return;
+    };
+    for media in content.values() {
+        let name = media
+            .pointer("/schema/$ref")
+            .and_then(|r| r.as_str())
+            .and_then(|r| r.strip_prefix("#/components/schemas/"));
+        if let Some(name) = name
+            && !out.iter().any(|n| n == name)
+        {
+            out.push(name.to_owned());
+        }
+    }
 }
 
 /// The file's text.

@@ -599,18 +599,8 @@ fn json_macro(value: &serde_json::Value, indent: &str) -> String {
 
 /// `T` of `Option<&T>`.
 fn optional_reference(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Option" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(syn::Type::Reference(r)) => Some(&r.elem),
+    match crate::additive::option_inner(ty)? {
+        syn::Type::Reference(r) => Some(&r.elem),
         _ => None,
     }
 }

@@ -38,16 +38,9 @@ fn examples(media: &Value) -> Vec<(String, Value)> {
     out
 }
 
-/// Decodes an example with the type of the schema its media names (the
-/// spec's `$ref`), so that an operation added to the spec is checked too.
+/// Decodes an example with the type of the schema its media names.
 fn decode_as(media: &Value, example: Value) -> Result<(), serde_json::Error> {
-    let name = media["schema"]["$ref"]
-        .as_str()
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .unwrap_or_else(|| panic!("an example whose schema is not a component: {media}"));
-    let body = serde_json::to_vec(&example).unwrap();
-    mitra_pos_indonesia::fuzzing::decode_schema(name, &body)
-        .unwrap_or_else(|| panic!("no type for the schema {name}"))
+    mitra_testkit::decode_example(media, &example, mitra_pos_indonesia::fuzzing::decode_schema)
 }
 
 #[test]

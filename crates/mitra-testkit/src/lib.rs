@@ -289,6 +289,28 @@ fn to_response(reply: MockResponse) -> Response {
 /// (`mitra_core::testing`), for the workspace's own tests.
 pub use mitra_core::testing::{Captured, capture_tracing};
 
+/// A vendor crate's generated `fuzzing::decode_schema`: `body` decoded as the
+/// spec's component `name`, `None` for a name it has no type for.
+pub type DecodeSchema = fn(&str, &[u8]) -> Option<Result<(), serde_json::Error>>;
+
+/// Decodes a spec example with the type of the component its media names
+/// (the spec's `$ref`), through the vendor crate's generated
+/// `fuzzing::decode_schema`: an operation added to the spec is checked
+/// without a table of today's. Panics on an inline schema or a name the
+/// crate has no type for.
+pub fn decode_example(
+    media: &serde_json::Value,
+    example: &serde_json::Value,
+    decode_schema: DecodeSchema,
+) -> Result<(), serde_json::Error> {
+    let name = media["schema"]["$ref"]
+        .as_str()
+        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        .unwrap_or_else(|| panic!("an example whose schema is not a component: {media}"));
+    let body = serde_json::to_vec(example).expect("a JSON value serializes");
+    decode_schema(name, &body).unwrap_or_else(|| panic!("no type for the schema {name}"))
+}
+
 /// Seeds and mutations for fuzzing decoders with proptest.
 pub mod fuzz {
     use serde_json::Value;
